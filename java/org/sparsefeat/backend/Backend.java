@@ -1,0 +1,49 @@
+package org.sparsefeat.backend;
+
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.kernel.TeacherField;
+import org.sparsefeat.linalg.Matrix;
+
+/**
+ * Where the hot paths run. Algorithms (KRR, training, sweeps) talk only to this interface, so the CPU and
+ * CUDA backends are interchangeable and pass the same tests. Matrices are row-major float64.
+ */
+public interface Backend extends AutoCloseable {
+    /** "cpu" or "cuda". */
+    String name();
+
+    /** What runs the work, for result files: the CPU model or the GPU. */
+    String device();
+
+    /** Host threads used. */
+    int threads();
+
+    /** K(X, Y), every entry. */
+    Matrix gram(Kernel kernel, Matrix x, Matrix y);
+
+    /** K(X, X), lower triangle only (the strict upper triangle is zero): what a Cholesky factorisation reads. */
+    Matrix gramLower(Kernel kernel, Matrix x);
+
+    /**
+     * Replaces the lower triangle of {@code a} by L with L L^T = A + ridge I.
+     *
+     * @throws org.sparsefeat.linalg.NotPositiveDefiniteException naming the first pivot that is not
+     *         numerically positive (see {@link org.sparsefeat.linalg.Pivots})
+     */
+    void cholesky(Matrix a, double ridge);
+
+    /** b := (L L^T)^{-1} b, with L from {@link #cholesky}. */
+    void choleskySolve(Matrix l, double[] b);
+
+    /** A x. */
+    double[] multiply(Matrix a, double[] x);
+
+    /** L x for lower-triangular L. */
+    double[] lowerMultiply(Matrix l, double[] x);
+
+    /** The teacher field y(x) at every row of x, its H^{-1/2} included. */
+    double[] teacher(Matrix x, TeacherField field);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,189 @@
+package org.sparsefeat.backend.cpu;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+import org.sparsefeat.backend.Backend;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.kernel.TeacherField;
+import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.linalg.OpenBlas;
+import org.sparsefeat.linalg.Pivots;
+
+/**
+ * The CPU backend: Gram tiles and the teacher in libsparsefeat (C, vectorised), spread over a fork-join pool
+ * of {@code threads} workers; Cholesky, solves and products in OpenBLAS with the same thread count.
+ */
+public final class CpuBackend implements Backend {
+    /** Rows per Gram task: small enough to balance a triangle over the threads, large enough to amortise a call. */
+    private static final int GRAM_ROWS = 32;
+    /** Columns per Gram task: a row strip of this width stays in L2 while the kernel function is applied. */
+    private static final int GRAM_COLS = 2048;
+    /** Teacher neurons per native call: d x 4096 weights fit in L2. */
+    private static final int TEACHER_BLOCK = 4096;
+
+    private final int threads;
+    private final ForkJoinPool pool;
+
+    public CpuBackend(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+        }
+        this.threads = threads;
+        this.pool = new ForkJoinPool(threads);
+        OpenBlas.setThreads(threads);
+    }
+
+    /** A backend with one thread per available processor. */
+    public CpuBackend() { this(Runtime.getRuntime().availableProcessors()); }
+
+    @Override
+    public String name() { return "cpu"; }
+
+    @Override
+    public String device() {
+        return CpuInfo.modelName() + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ", OpenBLAS";
+    }
+
+    @Override
+    public int threads() { return threads; }
+
+    @Override
+    public Matrix gram(Kernel kernel, Matrix x, Matrix y) {
+        requireSameDimension(x, y);
+        Matrix k = Matrix.zeros(x.rows(), y.rows());
+        fillGram(kernel, x, y, k, false);
+        return k;
+    }
+
+    @Override
+    public Matrix gramLower(Kernel kernel, Matrix x) {
+        Matrix k = Matrix.zeros(x.rows(), x.rows());
+        fillGram(kernel, x, x, k, true);
+        return k;
+    }
+
+    private void fillGram(Kernel kernel, Matrix x, Matrix y, Matrix k, boolean lower) {
+        int n = x.rows(), m = y.rows(), d = x.cols();
+        if (n == 0 || m == 0) {
+            return;
+        }
+        double[] xn = x.rowNorms();
+        double[] yn = lower ? xn : y.rowNorms();
+        double[] yT = y.transpose().data();
+        List<long[]> tiles = new ArrayList<>();
+        for (int i0 = 0; i0 < n; i0 += GRAM_ROWS) {
+            int i1 = Math.min(n, i0 + GRAM_ROWS);
+            int colEnd = lower ? i1 : m;
+            for (int j0 = 0; j0 < colEnd; j0 += GRAM_COLS) {
+                tiles.add(new long[] {i0, i1, j0, Math.min(colEnd, j0 + GRAM_COLS)});
+            }
+        }
+        int id = kernel.type().id();
+        double param = kernel.param();
+        parallelFor(tiles.size(), t -> {
+            long[] tile = tiles.get(t);
+            NativeKernels.gramBlock(id, param, d, x.data(), xn, tile[0], tile[1], yT, yn, m, tile[2], tile[3], lower,
+                    k.data(), m);
+        });
+    }
+
+    @Override
+    public void cholesky(Matrix a, double ridge) {
+        if (!a.isSquare()) {
+            throw new IllegalArgumentException("Cholesky needs a square matrix, got " + a);
+        }
+        if (!(ridge >= 0) || Double.isInfinite(ridge)) {
+            throw new IllegalArgumentException("ridge must be a finite number >= 0, got " + ridge);
+        }
+        int n = a.rows();
+        double maxDiag = Pivots.maxDiagonal(a, ridge);
+        if (ridge != 0) {
+            for (int i = 0; i < n; i++) {
+                a.data()[i * n + i] += ridge;
+            }
+        }
+        int info = OpenBlas.dpotrfLower(a);
+        if (info > 0) {
+            throw new NotPositiveDefiniteException(info, n, "the leading minor of order " + info + " is not positive");
+        }
+        if (info < 0) {
+            throw new IllegalStateException("dpotrf rejected argument " + (-info));
+        }
+        Pivots.requireNumericallyPositive(a, maxDiag);
+    }
+
+    @Override
+    public void choleskySolve(Matrix l, double[] b) {
+        if (b.length != l.rows()) {
+            throw new IllegalArgumentException("right-hand side has " + b.length + " values, the factor is " + l);
+        }
+        OpenBlas.dpotrsLower(l, b, 1);
+    }
+
+    @Override
+    public double[] multiply(Matrix a, double[] x) { return OpenBlas.gemv(a, x); }
+
+    @Override
+    public double[] lowerMultiply(Matrix l, double[] x) {
+        double[] y = x.clone();
+        OpenBlas.trmvLower(l, y);
+        return y;
+    }
+
+    /**
+     * Neuron blocks go to the threads in waves; each block's partial sums are added in block order, so the
+     * result has the same bits whatever the thread count. Memory: waves x m doubles, independent of H.
+     */
+    @Override
+    public double[] teacher(Matrix x, TeacherField field) {
+        int m = x.rows(), d = x.cols();
+        double[] sum = new double[m];
+        long blocks = (field.width() + TEACHER_BLOCK - 1) / TEACHER_BLOCK;
+        int wave = 2 * threads;
+        double[][] partial = new double[wave][m];
+        for (long b0 = 0; b0 < blocks; b0 += wave) {
+            long first = b0;
+            int count = (int) Math.min(wave, blocks - b0);
+            parallelFor(count, w -> {
+                long j0 = (first + w) * TEACHER_BLOCK;
+                long j1 = Math.min(field.width(), j0 + TEACHER_BLOCK);
+                NativeKernels.teacherBlock(field.seed(), d, field.activation().id(), field.power(), j0, j1, x.data(), m,
+                        partial[w]);
+            });
+            for (int w = 0; w < count; w++) {
+                double[] p = partial[w];
+                for (int i = 0; i < m; i++) {
+                    sum[i] += p[i];
+                }
+            }
+        }
+        double scale = 1.0 / Math.sqrt((double) field.width());
+        for (int i = 0; i < m; i++) {
+            sum[i] *= scale;
+        }
+        return sum;
+    }
+
+    private void parallelFor(int count, IntConsumer body) {
+        if (threads == 1 || count == 1) {
+            for (int i = 0; i < count; i++) {
+                body.accept(i);
+            }
+            return;
+        }
+        pool.submit(() -> IntStream.range(0, count).parallel().forEach(body)).join();
+    }
+
+    private static void requireSameDimension(Matrix x, Matrix y) {
+        if (x.cols() != y.cols()) {
+            throw new IllegalArgumentException("points of different dimension: d = " + x.cols() + " and d = " + y.cols());
+        }
+    }
+
+    @Override
+    public void close() { pool.shutdown(); }
+}

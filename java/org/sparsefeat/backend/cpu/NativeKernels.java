@@ -1,0 +1,114 @@
+package org.sparsefeat.backend.cpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import org.sparsefeat.linalg.NativeLibraries;
+
+/** FFM bindings of libsparsefeat (native/include/sparsefeat.h). */
+public final class NativeKernels {
+    private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong J = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+    private static final ValueLayout A = ValueLayout.ADDRESS;
+
+    private static final MethodHandle GRAM_BLOCK;
+    private static final MethodHandle KERNEL_VALUE;
+    private static final MethodHandle TEACHER_BLOCK;
+    private static final MethodHandle TEACHER_NEURON;
+    private static final MethodHandle PHILOX_WORDS;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup lib = NativeLibraries.sparsefeat();
+        Linker.Option critical = Linker.Option.critical(true);
+        GRAM_BLOCK = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gram_block"),
+                FunctionDescriptor.of(I, I, D, I, A, A, J, J, A, A, J, J, J, I, A, J), critical);
+        KERNEL_VALUE = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_kernel_value"),
+                FunctionDescriptor.of(D, I, D, D, D, D, I), critical);
+        TEACHER_BLOCK = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_teacher_block"),
+                FunctionDescriptor.of(I, J, I, I, D, J, J, A, J, A), critical);
+        TEACHER_NEURON = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_teacher_neuron_weights"),
+                FunctionDescriptor.ofVoid(J, I, J, A), critical);
+        PHILOX_WORDS = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_philox_words"),
+                FunctionDescriptor.ofVoid(I, I, I, I, I, I, A), critical);
+    }
+
+    private NativeKernels() {}
+
+    /** sf_gram_block: rows [i0, i1) x columns [j0, j1) of K (row-major, leading dimension ldk). */
+    static void gramBlock(int kernelId, double param, int d, double[] x, double[] xNorms, long i0, long i1,
+                          double[] yT, double[] yNorms, long m, long j0, long j1, boolean lower, double[] k, long ldk) {
+        int rc;
+        try {
+            rc = (int) GRAM_BLOCK.invokeExact(kernelId, param, d, MemorySegment.ofArray(x),
+                    MemorySegment.ofArray(xNorms), i0, i1, MemorySegment.ofArray(yT), MemorySegment.ofArray(yNorms),
+                    m, j0, j1, lower ? 1 : 0, MemorySegment.ofArray(k), ldk);
+        } catch (Throwable t) {
+            throw propagate(t);
+        }
+        if (rc != 0) {
+            throw new IllegalArgumentException("native Gram builder does not know kernel id " + kernelId);
+        }
+    }
+
+    /** One kernel value from t = x.y and the norms, through the same code as the Gram tiles. */
+    public static double kernelValue(int kernelId, double t, double nx, double ny, double param, int d) {
+        try {
+            return (double) KERNEL_VALUE.invokeExact(kernelId, t, nx, ny, param, d);
+        } catch (Throwable t2) {
+            throw propagate(t2);
+        }
+    }
+
+    /** sf_teacher_block: out[i] = sum over neurons [j0, j1) of s_j act(theta_j . x_i)^power. */
+    static void teacherBlock(long seed, int d, int act, double power, long j0, long j1, double[] x, long m,
+                             double[] out) {
+        int rc;
+        try {
+            rc = (int) TEACHER_BLOCK.invokeExact(seed, d, act, power, j0, j1, MemorySegment.ofArray(x), m,
+                    MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw propagate(t);
+        }
+        if (rc != 0) {
+            throw new OutOfMemoryError("native teacher block of " + (j1 - j0) + " neurons could not allocate");
+        }
+    }
+
+    /** theta_j (d values) then s_j, as the native teacher draws them. */
+    public static double[] teacherNeuron(long seed, int d, long j) {
+        double[] out = new double[d + 1];
+        try {
+            TEACHER_NEURON.invokeExact(seed, d, j, MemorySegment.ofArray(out));
+        } catch (Throwable t) {
+            throw propagate(t);
+        }
+        return out;
+    }
+
+    /** The native Philox4x32-10 words, to check them against the Java generator. */
+    public static int[] philoxWords(int c0, int c1, int c2, int c3, int k0, int k1) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(I, 4);
+            PHILOX_WORDS.invokeExact(c0, c1, c2, c3, k0, k1, out);
+            return out.toArray(I);
+        } catch (Throwable t) {
+            throw propagate(t);
+        }
+    }
+
+    private static RuntimeException propagate(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+}

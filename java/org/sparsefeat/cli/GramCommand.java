@@ -1,0 +1,58 @@
+package org.sparsefeat.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.sparsefeat.backend.Backend;
+import org.sparsefeat.data.Npy;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.linalg.Matrix;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "gram", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Gram matrix K(X, Y) (or K(X, X)) of NPY inputs, written as a float64 NPY file.")
+final class GramCommand implements Callable<Integer> {
+    @Mixin
+    KernelOptions kernelOptions;
+
+    @Option(names = "--x", required = true, paramLabel = "A.npy", description = "Points, float64 of shape (n, d).")
+    Path x;
+
+    @Option(names = "--y", paramLabel = "B.npy", description = "Second set of points, shape (m, d) (default: X).")
+    Path y;
+
+    @Option(names = "--out", required = true, paramLabel = "G.npy", description = "Output, shape (n, m).")
+    Path out;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        OutputFiles.requireWritable(out, "--out");
+        Kernel kernel = kernelOptions.kernel();
+        Matrix a = Npy.readMatrix(x, "--x");
+        Matrix b = y == null ? null : Npy.readMatrix(y, "--y");
+        if (b != null && b.cols() != a.cols()) {
+            throw new IllegalArgumentException("--y " + y + " has d = " + b.cols() + " but --x has d = " + a.cols());
+        }
+        try (Backend backend = backendOptions.open()) {
+            Matrix g;
+            if (b == null) {
+                g = backend.gramLower(kernel, a);
+                g.mirrorLowerToUpper();
+            } else {
+                g = backend.gram(kernel, a, b);
+            }
+            Npy.requireFinite(g.data(), "the Gram matrix");
+            Npy.write(out, g);
+            spec.commandLine().getOut().printf("wrote %s: %s Gram matrix of shape (%d, %d)%n", out, kernel, g.rows(),
+                    g.cols());
+        }
+        return 0;
+    }
+}

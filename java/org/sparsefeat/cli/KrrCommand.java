@@ -1,0 +1,89 @@
+package org.sparsefeat.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.sparsefeat.backend.Backend;
+import org.sparsefeat.data.Dataset;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.krr.KrrRun;
+import org.sparsefeat.util.PhaseTimer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "krr", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Exact kernel ridge(less) regression: Cholesky of K + ridge I, solve, predict; float64.",
+                "Reports the full test MSE, mean (f - y)^2, and seconds per phase."})
+final class KrrCommand implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    KernelOptions kernelOptions;
+
+    @Option(names = "--ridge", defaultValue = "0", paramLabel = "L",
+            description = "Ridge lambda >= 0 added to K's diagonal (default 0: ridgeless interpolation).")
+    double ridge;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Option(names = "--out", paramLabel = "result.json", description = "Write the result as JSON.")
+    Path out;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        OutputFiles.requireWritable(out, "--out");
+        Kernel kernel = kernelOptions.kernel();
+        if (!(ridge >= 0) || Double.isInfinite(ridge)) {
+            throw new IllegalArgumentException("--ridge must be a finite number >= 0, got " + ridge);
+        }
+        if (!data.fromFiles()) {
+            data.spec();  // option errors before any work
+        }
+        try (Backend backend = backendOptions.open()) {
+            PhaseTimer timer = new PhaseTimer();
+            Dataset ds = timer.time("data", () -> data.load(backend, true));
+            KrrRun.Outcome r = KrrRun.run(backend, kernel, ridge, ds, timer);
+            if (!Double.isFinite(r.testMse()) || !Double.isFinite(r.trainMse())) {
+                throw new NonFiniteResultException("the KRR result is not finite (test MSE " + r.testMse()
+                        + ", train MSE " + r.trainMse() + "); nothing was written. Check the inputs' scale, add a"
+                        + " ridge (--ridge), and keep float64.");
+            }
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("command", "krr");
+            result.put("version", Version.VERSION);
+            result.put("kernel", kernel.type().cliName());
+            result.put("kernel_param", Double.isNaN(kernel.param()) ? null : kernel.param());
+            result.put("n", ds.n());
+            result.put("n_test", ds.nTest());
+            result.put("d", ds.d());
+            result.put("ridge", ridge);
+            result.put("test_mse", r.testMse());
+            result.put("train_mse", r.trainMse());
+            result.put("mse", "full: mean over points of (f(x) - y)^2");
+            result.put("data", data.describe());
+            Map<String, Double> seconds = new LinkedHashMap<>(r.seconds());
+            seconds.put("total", timer.total());
+            result.put("seconds", seconds);
+            result.put("backend", backend.name());
+            result.put("device", backend.device());
+            result.put("threads", backend.threads());
+            var w = spec.commandLine().getOut();
+            w.printf("krr %s n=%d n_test=%d d=%d ridge=%g: test_mse=%.6e train_mse=%.3e (%.2f s: gram %.2f, cholesky"
+                            + " %.2f, solve %.2f, predict %.2f) on %s%n", kernel, ds.n(), ds.nTest(), ds.d(), ridge,
+                    r.testMse(), r.trainMse(), timer.total(), seconds.get("gram"), seconds.get("cholesky"),
+                    seconds.get("solve"), seconds.get("predict"), backend.device());
+            if (out != null) {
+                OutputFiles.writeJson(out, result);
+                w.println("wrote " + out);
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,237 @@
+package org.sparsefeat.data;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sparsefeat.linalg.Matrix;
+
+/**
+ * NumPy's .npy format (versions 1.0, 2.0, 3.0) for float64 arrays: what np.save writes and np.load reads.
+ * Reads C- and Fortran-ordered, little- and big-endian float64; writes version 1.0, C order, '&lt;f8'.
+ * Every problem is an {@link IllegalArgumentException} that names the file and what was expected.
+ */
+public final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    /** An array read from a file: its shape and its values in C order. */
+    public record Array(int[] shape, double[] data) {
+        @Override
+        public String toString() { return "array of shape " + shapeString(shape); }
+    }
+
+    private Npy() {}
+
+    public static Array read(Path file) {
+        long size;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            size = ch.size();
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            return parse(file, seg, size);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such file (expected a float64 .npy file)");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Array parse(Path file, MemorySegment seg, long size) {
+        if (size < 10 || !Arrays.equals(seg.asSlice(0, 6).toArray(ValueLayout.JAVA_BYTE), MAGIC)) {
+            throw bad(file, "not a .npy file (no \\x93NUMPY magic)");
+        }
+        int major = seg.get(ValueLayout.JAVA_BYTE, 6);
+        long headerLen;
+        long headerStart;
+        if (major == 1) {
+            headerLen = Short.toUnsignedInt(seg.get(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8));
+            headerStart = 10;
+        } else if (major == 2 || major == 3) {
+            if (size < 12) {
+                throw bad(file, "truncated header");
+            }
+            headerLen = Integer.toUnsignedLong(seg.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8));
+            headerStart = 12;
+        } else {
+            throw bad(file, "unsupported .npy format version " + major + " (expected 1, 2 or 3)");
+        }
+        if (headerStart + headerLen > size) {
+            throw bad(file, "truncated header");
+        }
+        String header = new String(seg.asSlice(headerStart, headerLen).toArray(ValueLayout.JAVA_BYTE),
+                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        String descr = group(file, DESCR, header, "descr");
+        boolean fortran = group(file, FORTRAN, header, "fortran_order").equals("True");
+        int[] shape = parseShape(file, group(file, SHAPE, header, "shape"));
+        ByteOrder order = switch (descr) {
+            case "<f8" -> ByteOrder.LITTLE_ENDIAN;
+            case ">f8" -> ByteOrder.BIG_ENDIAN;
+            default -> throw bad(file, "dtype '" + descr + "' is not float64; expected '<f8' (save with"
+                    + " arr.astype(np.float64))");
+        };
+        long count = 1;
+        for (int s : shape) {
+            count *= s;
+        }
+        if (count > Integer.MAX_VALUE - 8) {
+            throw bad(file, "array of shape " + shapeString(shape) + " is too large");
+        }
+        long dataStart = headerStart + headerLen;
+        if (size - dataStart < count * 8) {
+            throw bad(file, "truncated data: shape " + shapeString(shape) + " needs " + count * 8 + " bytes, the file has "
+                    + (size - dataStart));
+        }
+        double[] values = new double[(int) count];
+        MemorySegment.copy(seg, ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(order), dataStart, values, 0, (int) count);
+        if (fortran && shape.length > 1) {
+            values = fortranToC(values, shape);
+        }
+        return new Array(shape, values);
+    }
+
+    /** A 2-d array of shape (rows, cols) whose values are all finite; {@code what} names it in errors. */
+    public static Matrix readMatrix(Path file, String what) {
+        Array a = read(file);
+        if (a.shape().length != 2) {
+            throw new IllegalArgumentException(what + " " + file + ": expected a 2-d array of shape (n, d), got "
+                    + a);
+        }
+        requireFinite(a.data(), what + " " + file);
+        return new Matrix(a.shape()[0], a.shape()[1], a.data());
+    }
+
+    /** A 1-d array of shape (n,) (or (n, 1)) whose values are all finite. */
+    public static double[] readVector(Path file, String what) {
+        Array a = read(file);
+        boolean column = a.shape().length == 2 && a.shape()[1] == 1;
+        if (a.shape().length != 1 && !column) {
+            throw new IllegalArgumentException(what + " " + file + ": expected a 1-d array of shape (n,), got " + a);
+        }
+        requireFinite(a.data(), what + " " + file);
+        return a.data();
+    }
+
+    public static void requireFinite(double[] values, String what) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(what + ": value " + values[i] + " at flat index " + i
+                        + "; expected finite numbers only");
+            }
+        }
+    }
+
+    public static void write(Path file, Matrix m) throws IOException {
+        write(file, new int[] {m.rows(), m.cols()}, m.data());
+    }
+
+    public static void write(Path file, double[] v) throws IOException {
+        write(file, new int[] {v.length}, v);
+    }
+
+    /** Writes version 1.0, C order, little-endian float64, through a temporary file and a rename. */
+    public static void write(Path file, int[] shape, double[] data) throws IOException {
+        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
+        int unpadded = 10 + dict.length() + 1;
+        int total = (unpadded + 63) / 64 * 64;  // numpy aligns the data to 64 bytes
+        String header = dict + " ".repeat(total - unpadded) + "\n";
+        Path tmp = tempSibling(file);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
+            long bytes = total + 8L * data.length;
+            MemorySegment out = arena.allocate(bytes);
+            MemorySegment.copy(MAGIC, 0, out, ValueLayout.JAVA_BYTE, 0, MAGIC.length);
+            out.set(ValueLayout.JAVA_BYTE, 6, (byte) 1);
+            out.set(ValueLayout.JAVA_BYTE, 7, (byte) 0);
+            out.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8, (short) (total - 10));
+            byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
+            MemorySegment.copy(h, 0, out, ValueLayout.JAVA_BYTE, 10, h.length);
+            MemorySegment.copy(data, 0, out, ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), total,
+                    data.length);
+            java.nio.ByteBuffer buf = out.asByteBuffer();
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A temporary file next to {@code file} (same file system, so the final rename is atomic). */
+    public static Path tempSibling(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        return Files.createTempFile(dir, "." + file.getFileName(), ".part");
+    }
+
+    private static double[] fortranToC(double[] f, int[] shape) {
+        // Fortran order: the first index varies fastest. Permute to C order (the last index fastest).
+        int dims = shape.length;
+        double[] c = new double[f.length];
+        int[] idx = new int[dims];
+        for (int flat = 0; flat < f.length; flat++) {
+            int cIndex = 0;
+            for (int k = 0; k < dims; k++) {
+                cIndex = cIndex * shape[k] + idx[k];
+            }
+            c[cIndex] = f[flat];
+            for (int k = 0; k < dims; k++) {  // advance the Fortran multi-index
+                if (++idx[k] < shape[k]) {
+                    break;
+                }
+                idx[k] = 0;
+            }
+        }
+        return c;
+    }
+
+    private static int[] parseShape(Path file, String s) {
+        String[] parts = s.split(",");
+        return Arrays.stream(parts).map(String::trim).filter(p -> !p.isEmpty()).mapToInt(p -> {
+            try {
+                long v = Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p);
+                if (v < 0 || v > Integer.MAX_VALUE) {
+                    throw bad(file, "shape entry " + p + " out of range");
+                }
+                return (int) v;
+            } catch (NumberFormatException e) {
+                throw bad(file, "malformed shape (" + s + ")");
+            }
+        }).toArray();
+    }
+
+    private static String group(Path file, Pattern p, String header, String key) {
+        Matcher m = p.matcher(header);
+        if (!m.find()) {
+            throw bad(file, "malformed header: no valid '" + key + "' in " + header.trim());
+        }
+        return m.group(1);
+    }
+
+    static String shapeString(int[] shape) {
+        if (shape.length == 1) {
+            return "(" + shape[0] + ",)";
+        }
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(shape[i]);
+        }
+        return b.append(')').toString();
+    }
+
+    private static IllegalArgumentException bad(Path file, String what) {
+        return new IllegalArgumentException(file + ": " + what);
+    }
+}

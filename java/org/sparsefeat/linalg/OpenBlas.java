@@ -1,0 +1,165 @@
+package org.sparsefeat.linalg;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * The few BLAS / LAPACK routines we need, bound with FFM to OpenBLAS's Fortran symbols (column-major, every
+ * argument by reference, 32-bit integers, and the hidden character-length arguments of gfortran's ABI).
+ * Our matrices are row-major, so a row-major lower triangle is LAPACK's upper triangle and uplo is 'U'.
+ * Calls are "critical" so that heap arrays go to OpenBLAS without a copy.
+ */
+public final class OpenBlas {
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfDouble DOUBLE = ValueLayout.JAVA_DOUBLE;
+    private static final ValueLayout ADDR = ValueLayout.ADDRESS;
+    private static final ValueLayout LEN = ValueLayout.JAVA_LONG;
+
+    private static final MethodHandle DPOTRF;
+    private static final MethodHandle DPOTRS;
+    private static final MethodHandle DGEMV;
+    private static final MethodHandle DTRMV;
+    private static final MethodHandle SET_THREADS;
+    private static final MethodHandle GET_THREADS;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup lib = NativeLibraries.openblas();
+        Linker.Option critical = Linker.Option.critical(true);
+        // dpotrf_(uplo, n, a, lda, info, len(uplo))
+        DPOTRF = linker.downcallHandle(NativeLibraries.symbol(lib, "dpotrf_"),
+                FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR, LEN), critical);
+        // dpotrs_(uplo, n, nrhs, a, lda, b, ldb, info, len(uplo))
+        DPOTRS = linker.downcallHandle(NativeLibraries.symbol(lib, "dpotrs_"),
+                FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, LEN), critical);
+        // dgemv_(trans, m, n, alpha, a, lda, x, incx, beta, y, incy, len(trans))
+        DGEMV = linker.downcallHandle(NativeLibraries.symbol(lib, "dgemv_"),
+                FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, LEN),
+                critical);
+        // dtrmv_(uplo, trans, diag, n, a, lda, x, incx, len, len, len)
+        DTRMV = linker.downcallHandle(NativeLibraries.symbol(lib, "dtrmv_"),
+                FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, LEN, LEN, LEN), critical);
+        SET_THREADS = linker.downcallHandle(NativeLibraries.symbol(lib, "openblas_set_num_threads"),
+                FunctionDescriptor.ofVoid(INT));
+        GET_THREADS = linker.downcallHandle(NativeLibraries.symbol(lib, "openblas_get_num_threads"),
+                FunctionDescriptor.of(INT));
+    }
+
+    private OpenBlas() {}
+
+    public static void setThreads(int threads) {
+        try {
+            SET_THREADS.invokeExact(threads);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    public static int threads() {
+        try {
+            return (int) GET_THREADS.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Cholesky A = L L^T in place, A row-major with its lower triangle set. Returns LAPACK's info: 0, or
+     * the 1-based order of the first leading minor that is not positive definite.
+     */
+    public static int dpotrfLower(Matrix a) {
+        int n = a.rows();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(INT);
+            DPOTRF.invokeExact(chr(arena, 'U'), integer(arena, n), MemorySegment.ofArray(a.data()),
+                    integer(arena, Math.max(1, n)), info, 1L);
+            return info.get(INT, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Solves (L L^T) X = B in place for {@code nrhs} right-hand sides stored one after the other in b (each
+     * of length n), with L from {@link #dpotrfLower}.
+     */
+    public static void dpotrsLower(Matrix l, double[] b, int nrhs) {
+        int n = l.rows();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(INT);
+            DPOTRS.invokeExact(chr(arena, 'U'), integer(arena, n), integer(arena, nrhs),
+                    MemorySegment.ofArray(l.data()), integer(arena, Math.max(1, n)), MemorySegment.ofArray(b),
+                    integer(arena, Math.max(1, n)), info, 1L);
+            check("dpotrs", info.get(INT, 0));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** y = A x for row-major A (m x n). */
+    public static double[] gemv(Matrix a, double[] x) {
+        if (x.length != a.cols()) {
+            throw new IllegalArgumentException("gemv: x has " + x.length + " values, A has " + a.cols() + " columns");
+        }
+        double[] y = new double[a.rows()];
+        if (a.rows() == 0 || a.cols() == 0) {
+            return y;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            // row-major A (m x n) is column-major A^T (n x m): y = (A^T)^T x
+            DGEMV.invokeExact(chr(arena, 'T'), integer(arena, a.cols()), integer(arena, a.rows()),
+                    real(arena, 1.0), MemorySegment.ofArray(a.data()), integer(arena, a.cols()),
+                    MemorySegment.ofArray(x), integer(arena, 1), real(arena, 0.0), MemorySegment.ofArray(y),
+                    integer(arena, 1), 1L);
+            return y;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** x = L x in place for a row-major lower-triangular L. */
+    public static void trmvLower(Matrix l, double[] x) {
+        int n = l.rows();
+        try (Arena arena = Arena.ofConfined()) {
+            // row-major lower L is column-major upper U = L^T: L x = U^T x
+            DTRMV.invokeExact(chr(arena, 'U'), chr(arena, 'T'), chr(arena, 'N'), integer(arena, n),
+                    MemorySegment.ofArray(l.data()), integer(arena, Math.max(1, n)), MemorySegment.ofArray(x),
+                    integer(arena, 1), 1L, 1L, 1L);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static MemorySegment chr(Arena arena, char c) {
+        return arena.allocateFrom(ValueLayout.JAVA_BYTE, (byte) c);
+    }
+
+    private static MemorySegment integer(Arena arena, int v) {
+        return arena.allocateFrom(INT, v);
+    }
+
+    private static MemorySegment real(Arena arena, double v) {
+        return arena.allocateFrom(DOUBLE, v);
+    }
+
+    private static void check(String routine, int info) {
+        if (info != 0) {
+            throw new IllegalStateException(routine + " failed with info = " + info);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+}

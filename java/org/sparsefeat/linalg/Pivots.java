@@ -1,0 +1,44 @@
+package org.sparsefeat.linalg;
+
+/**
+ * The rule that turns a Cholesky factor into a verdict, shared by every backend. LAPACK only fails on pivots
+ * that are exactly non-positive; an exactly singular matrix (two identical training points) usually gives a
+ * tiny positive pivot instead, and the solve then returns garbage. We treat a squared pivot below
+ * {@code n * eps * max_i A_ii} as singular: a matrix whose Schur complement falls that low relative to its
+ * scale has no digits left to trust in float64.
+ */
+public final class Pivots {
+    private static final double EPS = Math.ulp(1.0);
+
+    private Pivots() {}
+
+    /**
+     * @param lower   the factor L (row-major, lower triangle)
+     * @param maxDiag the largest diagonal entry of the factored matrix (ridge included)
+     * @throws NotPositiveDefiniteException at the first pivot below the threshold
+     */
+    public static void requireNumericallyPositive(Matrix lower, double maxDiag) {
+        int n = lower.rows();
+        double threshold = n * EPS * maxDiag;
+        double[] l = lower.data();
+        for (int i = 0; i < n; i++) {
+            double p = l[i * n + i];
+            double sq = p * p;
+            if (!(sq > threshold)) {
+                String detail = Double.isNaN(p) ? "NaN"
+                        : String.format("squared pivot %.3g <= n*eps*max(diag) = %.3g", sq, threshold);
+                throw new NotPositiveDefiniteException(i + 1, n, detail);
+            }
+        }
+    }
+
+    /** The largest diagonal entry of a square matrix, plus the ridge that will be added to it. */
+    public static double maxDiagonal(Matrix a, double ridge) {
+        int n = a.rows();
+        double max = 0;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, a.data()[i * n + i] + ridge);
+        }
+        return max;
+    }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds libsparsefeat.so from native/src into the path given as $1 (called by the Maven build).
+# gram.c gets -ffast-math so that acos/exp vectorise through libmvec; it is compiled, not linked, with it:
+# linking with -ffast-math would pull in crtfastmath.o, which flushes denormals to zero process-wide.
+set -euo pipefail
+out=$1
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cc=${CC:-gcc}
+if ! command -v "$cc" >/dev/null 2>&1; then
+  echo "native/build.sh: no C compiler ($cc); install gcc (apt-get install gcc)" >&2
+  exit 1
+fi
+newest=$(find "$here/src" "$here/include" "$here/build.sh" -type f -newer "$out" 2>/dev/null | head -n 1 || true)
+if [ -f "$out" ] && [ -z "$newest" ]; then exit 0; fi
+obj=$(mktemp -d)
+trap 'rm -rf "$obj"' EXIT
+common=(-O3 -march=x86-64-v3 -mtune=generic -fPIC -fopenmp-simd -fno-math-errno -std=c11 -Wall -Wextra -Werror
+        -I "$here/include")
+"$cc" "${common[@]}" -ffast-math -c "$here/src/gram.c" -o "$obj/gram.o"
+"$cc" "${common[@]}" -ffp-contract=off -c "$here/src/teacher.c" -o "$obj/teacher.o"
+"$cc" -shared -o "$out.tmp" "$obj"/*.o -lm
+mv "$out.tmp" "$out"
