@@ -31,10 +31,11 @@ SF_HD sf_philox_ctr sf_philox4x32_10(sf_philox_ctr c, uint32_t k0, uint32_t k1) 
   return c;
 }
 
-/* A uniform double in the open interval (0, 1) from 64 random bits (53 of them used). */
+/* A uniform double in the open interval (0, 1) from 64 random bits, 52 of them used: with 53, the
+ * largest value (2^53 - 1/2) 2^-53 would round up to 1.0. */
 SF_HD double sf_uniform_open(uint32_t hi, uint32_t lo) {
-  uint64_t bits = ((uint64_t)hi << 32 | lo) >> 11;
-  return ((double)bits + 0.5) * 0x1.0p-53;
+  uint64_t bits = ((uint64_t)hi << 32 | lo) >> 12;
+  return ((double)bits + 0.5) * 0x1.0p-52;
 }
 
 /* Two independent standard normals for element `item`, pair `pair` of stream `stream` under `seed`:

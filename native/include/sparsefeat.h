@@ -6,11 +6,12 @@
 #include <stdint.h>
 
 /* K[i][j] = k(X_i, Y_j) for i in [i0, i1), j in [j0, j1) (j <= i too when lower != 0); xn, yn are the
- * row norms. Returns 0, or -1 for an unknown kernel id. */
+ * row norms; same != 0 says that X and Y are the same points (so X_i . Y_i = |X_i|^2 exactly).
+ * Returns 0, or -1 for an unknown kernel id. */
 int sf_gram_block(int id, double param, int d,
                   const double* X, const double* xn, int64_t i0, int64_t i1,
                   const double* Yt, const double* yn, int64_t m, int64_t j0, int64_t j1,
-                  int lower, double* K, int64_t ldk);
+                  int lower, int same, double* K, int64_t ldk);
 
 /* One kernel value, through the same code the Gram tiles use. */
 double sf_kernel_value(int id, double t, double nx, double ny, double param, int d);

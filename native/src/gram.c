@@ -5,41 +5,51 @@
 #include "sparsefeat.h"
 
 #define SF_TILE 256
+#define SF_LANES 8
 
+/* Every entry goes through the vector path of the loops below (the tile is padded to a multiple of
+ * SF_LANES and copied out), so an entry's bits do not depend on where it sits in a tile: K(X, X) comes
+ * out exactly symmetric, and any tiling or thread count gives the same matrix. */
 static inline __attribute__((always_inline)) void gram_rows(
     const int id, double param, int d,
     const double* X, const double* xn, int64_t i0, int64_t i1,
     const double* Yt, const double* yn, int64_t m, int64_t j0, int64_t j1,
-    int lower, double* K, int64_t ldk) {
-  double t[SF_TILE];
+    int lower, int same, double* K, int64_t ldk) {
+  double t[SF_TILE] __attribute__((aligned(64)));
+  double ny[SF_TILE] __attribute__((aligned(64)));
+  double kv[SF_TILE] __attribute__((aligned(64)));
   for (int64_t i = i0; i < i1; i++) {
     int64_t end = lower && i + 1 < j1 ? i + 1 : j1;
     const double* x = X + i * d;
     const double nx = xn[i];
     for (int64_t c0 = j0; c0 < end; c0 += SF_TILE) {
       int64_t w = end - c0 < SF_TILE ? end - c0 : SF_TILE;
-      for (int64_t j = 0; j < w; j++) t[j] = 0.0;
+      int64_t wp = (w + SF_LANES - 1) / SF_LANES * SF_LANES;
+      for (int64_t j = 0; j < wp; j++) { t[j] = 0.0; ny[j] = j < w ? yn[c0 + j] : 1.0; }
       for (int k = 0; k < d; k++) {
         const double xk = x[k];
         const double* y = Yt + (int64_t)k * m + c0;
 #pragma omp simd
         for (int64_t j = 0; j < w; j++) t[j] += xk * y[j];
       }
+      /* x . x = |x|^2 exactly, so the angle of a point with itself is exactly 0: acos is infinitely
+       * sensitive at 1, and a rounded dot product would otherwise put ~1e-8 into the arc-cosine kernels. */
+      if (same && i >= c0 && i < c0 + w) t[i - c0] = nx * nx;
+#pragma omp simd aligned(t, ny, kv : 64)
+      for (int64_t j = 0; j < wp; j++) kv[j] = sf_kernel(id, t[j], nx, ny[j], param, d);
       double* out = K + i * ldk + c0;
-      const double* ny = yn + c0;
-#pragma omp simd
-      for (int64_t j = 0; j < w; j++) out[j] = sf_kernel(id, t[j], nx, ny[j], param, d);
+      for (int64_t j = 0; j < w; j++) out[j] = kv[j];
     }
   }
 }
 
 #define SF_GRAM_CASE(ID) \
-  case ID: gram_rows(ID, param, d, X, xn, i0, i1, Yt, yn, m, j0, j1, lower, K, ldk); return 0;
+  case ID: gram_rows(ID, param, d, X, xn, i0, i1, Yt, yn, m, j0, j1, lower, same, K, ldk); return 0;
 
 int sf_gram_block(int id, double param, int d,
                   const double* X, const double* xn, int64_t i0, int64_t i1,
                   const double* Yt, const double* yn, int64_t m, int64_t j0, int64_t j1,
-                  int lower, double* K, int64_t ldk) {
+                  int lower, int same, double* K, int64_t ldk) {
   switch (id) {
     SF_GRAM_CASE(SF_NTK)
     SF_GRAM_CASE(SF_RFK0)

@@ -41,10 +41,10 @@ public final class Philox {
         return block(pair, (int) item, (int) (item >>> 32), stream, (int) seed, (int) (seed >>> 32));
     }
 
-    /** A uniform double in (0, 1) from two words (53 bits). */
+    /** A uniform double in (0, 1) from two words (52 bits, so that the largest value stays below 1). */
     public static double uniformOpen(int hi, int lo) {
-        long bits = ((Integer.toUnsignedLong(hi) << 32) | Integer.toUnsignedLong(lo)) >>> 11;
-        return (bits + 0.5) * 0x1.0p-53;
+        long bits = ((Integer.toUnsignedLong(hi) << 32) | Integer.toUnsignedLong(lo)) >>> 12;
+        return (bits + 0.5) * 0x1.0p-52;
     }
 
     /** Two independent standard normals, as sf_normal_pair. */

@@ -72,7 +72,8 @@ public final class CpuBackend implements Backend {
             return;
         }
         double[] xn = x.rowNorms();
-        double[] yn = lower ? xn : y.rowNorms();
+        boolean same = x == y;
+        double[] yn = same ? xn : y.rowNorms();
         double[] yT = y.transpose().data();
         List<long[]> tiles = new ArrayList<>();
         for (int i0 = 0; i0 < n; i0 += GRAM_ROWS) {
@@ -87,7 +88,7 @@ public final class CpuBackend implements Backend {
         parallelFor(tiles.size(), t -> {
             long[] tile = tiles.get(t);
             NativeKernels.gramBlock(id, param, d, x.data(), xn, tile[0], tile[1], yT, yn, m, tile[2], tile[3], lower,
-                    k.data(), m);
+                    same, k.data(), m);
         });
     }
 

@@ -27,7 +27,7 @@ public final class NativeKernels {
         SymbolLookup lib = NativeLibraries.sparsefeat();
         Linker.Option critical = Linker.Option.critical(true);
         GRAM_BLOCK = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gram_block"),
-                FunctionDescriptor.of(I, I, D, I, A, A, J, J, A, A, J, J, J, I, A, J), critical);
+                FunctionDescriptor.of(I, I, D, I, A, A, J, J, A, A, J, J, J, I, I, A, J), critical);
         KERNEL_VALUE = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_kernel_value"),
                 FunctionDescriptor.of(D, I, D, D, D, D, I), critical);
         TEACHER_BLOCK = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_teacher_block"),
@@ -40,14 +40,15 @@ public final class NativeKernels {
 
     private NativeKernels() {}
 
-    /** sf_gram_block: rows [i0, i1) x columns [j0, j1) of K (row-major, leading dimension ldk). */
+    /** sf_gram_block: rows [i0, i1) x columns [j0, j1) of K (row-major, leading dimension ldk); same: X is Y. */
     static void gramBlock(int kernelId, double param, int d, double[] x, double[] xNorms, long i0, long i1,
-                          double[] yT, double[] yNorms, long m, long j0, long j1, boolean lower, double[] k, long ldk) {
+                          double[] yT, double[] yNorms, long m, long j0, long j1, boolean lower, boolean same,
+                          double[] k, long ldk) {
         int rc;
         try {
             rc = (int) GRAM_BLOCK.invokeExact(kernelId, param, d, MemorySegment.ofArray(x),
                     MemorySegment.ofArray(xNorms), i0, i1, MemorySegment.ofArray(yT), MemorySegment.ofArray(yNorms),
-                    m, j0, j1, lower ? 1 : 0, MemorySegment.ofArray(k), ldk);
+                    m, j0, j1, lower ? 1 : 0, same ? 1 : 0, MemorySegment.ofArray(k), ldk);
         } catch (Throwable t) {
             throw propagate(t);
         }

@@ -1,0 +1,197 @@
+package org.sparsefeat.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.sparsefeat.data.Philox;
+import org.sparsefeat.data.PointDistribution;
+import org.sparsefeat.data.Points;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.kernel.KernelType;
+import org.sparsefeat.kernel.ReferenceKernels;
+import org.sparsefeat.kernel.TeacherActivation;
+import org.sparsefeat.kernel.TeacherField;
+import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NotPositiveDefiniteException;
+
+/**
+ * What every backend must do, checked against plain-Java references. The CPU backend runs it here; the CUDA
+ * backend will subclass it too.
+ */
+public abstract class BackendContract {
+    protected Backend backend;
+
+    protected abstract Backend open();
+
+    @BeforeEach
+    void setUp() { backend = open(); }
+
+    @AfterEach
+    void tearDown() { backend.close(); }
+
+    static Matrix sphere(int n, int d, long seed) {
+        return Points.sample(PointDistribution.SPHERE, n, d, seed, Philox.STREAM_TRAIN_POINTS);
+    }
+
+    static double relativeDifference(double[] a, double[] b) {
+        double num = 0, den = 0;
+        for (int i = 0; i < a.length; i++) {
+            num += (a[i] - b[i]) * (a[i] - b[i]);
+            den += b[i] * b[i];
+        }
+        return Math.sqrt(num / den);
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelType.class)
+    void gramMatchesTheReferenceOnAndOffTheSphere(KernelType type) {
+        Kernel k = Kernel.of(type);
+        for (PointDistribution dist : PointDistribution.values()) {
+            // 300 x 2100: several row tasks and more than one column tile of the native builder
+            Matrix x = Points.sample(dist, 300, 4, 1, Philox.STREAM_TRAIN_POINTS);
+            Matrix y = Points.sample(dist, 2100, 4, 2, Philox.STREAM_TEST_POINTS);
+            Matrix g = backend.gram(k, x, y);
+            Matrix ref = ReferenceKernels.gram(k, x, y);
+            double diff = relativeDifference(g.data(), ref.data());
+            assertTrue(diff < 1e-12, type + " on " + dist + ": relative difference " + diff);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelType.class)
+    void gramLowerIsTheLowerTriangleOfTheFullGram(KernelType type) {
+        Kernel k = Kernel.of(type);
+        Matrix x = sphere(257, 3, 7);
+        Matrix full = backend.gram(k, x, x);
+        Matrix lower = backend.gramLower(k, x);
+        for (int i = 0; i < x.rows(); i++) {
+            for (int j = 0; j < x.rows(); j++) {
+                assertEquals(j <= i ? full.get(i, j) : 0.0, lower.get(i, j), 0.0, "entry " + i + "," + j);
+                assertEquals(full.get(i, j), full.get(j, i), 1e-15 * Math.abs(full.get(i, j)), "symmetry " + i + "," + j);
+            }
+        }
+    }
+
+    /** Positive semi-definite: K + 1e-12 trace(K) I has a Cholesky factor, so lambda_min > -1e-12 trace. */
+    @ParameterizedTest
+    @EnumSource(KernelType.class)
+    void gramIsPositiveSemiDefinite(KernelType type) {
+        Matrix x = sphere(400, 3, 11);
+        Matrix k = backend.gramLower(Kernel.of(type), x);
+        double trace = 0;
+        for (int i = 0; i < x.rows(); i++) {
+            trace += k.get(i, i);
+        }
+        backend.cholesky(k, 1e-12 * trace);
+    }
+
+    /** LAPACK's criterion: |A - L L^T| / (n eps |A|) is O(1). */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 17, 200, 700})
+    void choleskyResidualIsAtRoundingLevel(int n) {
+        Matrix x = sphere(n, 5, n);
+        Matrix a = backend.gramLower(Kernel.of(KernelType.NTK), x);
+        a.mirrorLowerToUpper();
+        Matrix l = a.copy();
+        backend.cholesky(l, 0);
+        l.zeroUpper();
+        double[] r = a.data().clone();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int p = 0; p <= Math.min(i, j); p++) {
+                    s += l.get(i, p) * l.get(j, p);
+                }
+                r[i * n + j] -= s;
+            }
+        }
+        double ratio = new Matrix(n, n, r).frobeniusNorm() / (n * Math.ulp(1.0) * a.frobeniusNorm());
+        assertTrue(ratio < 30, "residual ratio " + ratio);
+    }
+
+    @Test
+    void duplicatePointsMakeARidgelessSystemFailAtTheDuplicatesPivot() {
+        Matrix x = sphere(50, 3, 5);
+        double[] data = x.data();
+        System.arraycopy(data, 10 * 3, data, 30 * 3, 3);  // point 30 := point 10
+        Matrix k = backend.gramLower(Kernel.of(KernelType.NTK), x);
+        NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class, () -> backend.cholesky(k, 0));
+        assertEquals(31, e.pivot());
+        assertTrue(e.getMessage().contains("pivot 31 of 50") && e.getMessage().contains("--ridge"), e.getMessage());
+        Matrix again = backend.gramLower(Kernel.of(KernelType.NTK), x);
+        backend.cholesky(again, 1e-8);  // and a ridge cures it
+    }
+
+    @Test
+    void negativeDefiniteMatrixFailsAtTheFirstPivot() {
+        Matrix a = Matrix.of(new double[][] {{-1, 0}, {0, 1}});
+        assertEquals(1, assertThrows(NotPositiveDefiniteException.class, () -> backend.cholesky(a, 0)).pivot());
+        Matrix b = Matrix.of(new double[][] {{4, 0, 0}, {2, 1, 0}, {0, 0, 1}});  // lower triangle of [[4,2],[2,1]]
+        assertEquals(2, assertThrows(NotPositiveDefiniteException.class, () -> backend.cholesky(b, 0)).pivot());
+    }
+
+    @Test
+    void choleskySolveSolves() {
+        Matrix x = sphere(120, 4, 3);
+        Matrix a = backend.gramLower(Kernel.of(KernelType.RFK1), x);
+        a.mirrorLowerToUpper();
+        double[] b = new double[120];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = Math.sin(i);
+        }
+        Matrix l = a.copy();
+        backend.cholesky(l, 1e-6);
+        double[] c = b.clone();
+        backend.choleskySolve(l, c);
+        double[] back = backend.multiply(a, c);
+        for (int i = 0; i < b.length; i++) {
+            back[i] += 1e-6 * c[i];
+        }
+        assertTrue(relativeDifference(back, b) < 1e-9, "residual " + relativeDifference(back, b));
+    }
+
+    @Test
+    void teacherMatchesADirectSumOverItsNeurons() {
+        Matrix x = sphere(40, 5, 9);
+        for (TeacherActivation act : TeacherActivation.values()) {
+            for (double a : new double[] {1, 1.5, 4}) {
+                TeacherField f = new TeacherField(42, act, a, 5000);  // two neuron blocks, the second partial
+                double[] y = backend.teacher(x, f);
+                double[] ref = new double[x.rows()];
+                for (long j = 0; j < f.width(); j++) {
+                    double[] w = org.sparsefeat.data.TeacherReference.neuron(f.seed(), 5, j);
+                    for (int i = 0; i < x.rows(); i++) {
+                        double z = 0;
+                        for (int k = 0; k < 5; k++) {
+                            z += w[k] * x.get(i, k);
+                        }
+                        double u = act == TeacherActivation.ABS ? Math.abs(z) : Math.max(z, 0);
+                        ref[i] += w[5] * Math.pow(u, a);
+                    }
+                }
+                for (int i = 0; i < ref.length; i++) {
+                    ref[i] /= Math.sqrt(f.width());
+                }
+                double diff = relativeDifference(y, ref);
+                assertTrue(diff < 1e-12, act + " a=" + a + ": " + diff);
+            }
+        }
+    }
+
+    @Test
+    void teacherIsTheSameFieldOnAnySubsetOfPoints() {
+        Matrix x = sphere(30, 4, 2);
+        TeacherField f = new TeacherField(3, TeacherActivation.ABS, 1, 10_000);
+        double[] all = backend.teacher(x, f);
+        double[] part = backend.teacher(x.rowRange(10, 20), f);
+        assertArrayEquals(java.util.Arrays.copyOfRange(all, 10, 20), part);
+    }
+}
