@@ -4,33 +4,95 @@
 #include "sf_teacher.h"
 #include "sparsefeat.h"
 
+#define SF_TEACHER_POINTS 4  /* points per pass: each weight, loaded once, serves four points */
+#define SF_TEACHER_LANES 4   /* neurons per step: one AVX2 vector; also the partial sums per point */
+
+/* GCC vector extension: four doubles, one AVX2 register; loads through memcpy need no alignment. */
+typedef double sf_v4 __attribute__((vector_size(32)));
+
+static inline __attribute__((always_inline)) sf_v4 sf_load4(const double* p) {
+  sf_v4 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+
+static inline __attribute__((always_inline)) sf_v4 sf_act4(const int act, const double power, sf_v4 z) {
+  sf_v4 r;
+  for (int l = 0; l < SF_TEACHER_LANES; l++) r[l] = sf_teacher_act(act, power, z[l]);
+  return r;
+}
+
+/* Sums over the block's neurons for four points at once, dot products and activation in registers.
+ * Lane l of acc[p] accumulates neurons j = l (mod 4) in order, and the lanes are added in a fixed tree,
+ * so the result does not depend on the thread count. ACT and POWER are constants in the common cases
+ * (see teacher_dispatch), so sf_teacher_act's branches fold away. */
+static inline __attribute__((always_inline)) void teacher_points(
+    const int act, const double power, int d, const double* theta, const double* sign, int64_t bp,
+    const double* x0, const double* x1, const double* x2, const double* x3, double out[SF_TEACHER_POINTS]) {
+  sf_v4 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+  for (int64_t j = 0; j < bp; j += SF_TEACHER_LANES) {
+    sf_v4 z0 = {0}, z1 = {0}, z2 = {0}, z3 = {0};
+    for (int k = 0; k < d; k++) {
+      sf_v4 t = sf_load4(theta + (int64_t)k * bp + j);
+      z0 += x0[k] * t;
+      z1 += x1[k] * t;
+      z2 += x2[k] * t;
+      z3 += x3[k] * t;
+    }
+    sf_v4 s = sf_load4(sign + j);
+    a0 += s * sf_act4(act, power, z0);
+    a1 += s * sf_act4(act, power, z1);
+    a2 += s * sf_act4(act, power, z2);
+    a3 += s * sf_act4(act, power, z3);
+  }
+  out[0] = (a0[0] + a0[1]) + (a0[2] + a0[3]);
+  out[1] = (a1[0] + a1[1]) + (a1[2] + a1[3]);
+  out[2] = (a2[0] + a2[1]) + (a2[2] + a2[3]);
+  out[3] = (a3[0] + a3[1]) + (a3[2] + a3[3]);
+}
+
+#define SF_TEACHER_CASE(ACT, POWER) \
+  if (act == ACT && power == POWER) { \
+    teacher_points(ACT, POWER, d, theta, sign, bp, x0, x1, x2, x3, out); \
+    return; \
+  }
+
+static void teacher_dispatch(int act, double power, int d, const double* theta, const double* sign, int64_t bp,
+                             const double* x0, const double* x1, const double* x2, const double* x3,
+                             double out[SF_TEACHER_POINTS]) {
+  SF_TEACHER_CASE(SF_ACT_ABS, 1.0)
+  SF_TEACHER_CASE(SF_ACT_ABS, 2.0)
+  SF_TEACHER_CASE(SF_ACT_ABS, 4.0)
+  SF_TEACHER_CASE(SF_ACT_ABS, 6.0)
+  SF_TEACHER_CASE(SF_ACT_RELU, 1.0)
+  SF_TEACHER_CASE(SF_ACT_RELU, 2.0)
+  teacher_points(act, power, d, theta, sign, bp, x0, x1, x2, x3, out);
+}
+
 int sf_teacher_block(uint64_t seed, int d, int act, double power, uint64_t j0, uint64_t j1,
                      const double* X, int64_t m, double* out) {
   int64_t b = (int64_t)(j1 - j0);
-  double* theta = malloc(sizeof(double) * (size_t)(b * d + 2 * b + d));
+  int64_t bp = (b + SF_TEACHER_LANES - 1) / SF_TEACHER_LANES * SF_TEACHER_LANES;
+  double* theta = malloc(sizeof(double) * (size_t)(bp * d + bp + d + 1));
   if (!theta) return -1;
-  double* sign = theta + b * d;
-  double* val = sign + b;
-  double* tmp = val + b;
-  for (int64_t j = 0; j < b; j++) {
-    sign[j] = sf_teacher_neuron(seed, d, j0 + (uint64_t)j, tmp);
-    for (int k = 0; k < d; k++) theta[(int64_t)k * b + j] = tmp[k];  /* d x b: contiguous over neurons */
-  }
-  for (int64_t i = 0; i < m; i++) {
-    const double* x = X + i * d;
-    for (int64_t j = 0; j < b; j++) val[j] = 0.0;
-    for (int k = 0; k < d; k++) {
-      const double xk = x[k];
-      const double* th = theta + (int64_t)k * b;
-      for (int64_t j = 0; j < b; j++) val[j] += xk * th[j];
+  double* sign = theta + bp * d;  /* padding neurons get sign 0: they add nothing */
+  double* row = sign + bp;
+  for (int64_t j = 0; j < bp; j++) {
+    if (j < b) {
+      sign[j] = sf_teacher_neuron(seed, d, j0 + (uint64_t)j, row);
+    } else {
+      sign[j] = 0.0;
+      for (int k = 0; k < d; k++) row[k] = 0.0;
     }
-    for (int64_t j = 0; j < b; j++) val[j] = sign[j] * sf_teacher_act(act, power, val[j]);
-    /* four interleaved partial sums: a fixed order, so the result does not depend on the compiler */
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    int64_t j = 0;
-    for (; j + 4 <= b; j += 4) { s0 += val[j]; s1 += val[j + 1]; s2 += val[j + 2]; s3 += val[j + 3]; }
-    for (; j < b; j++) s0 += val[j];
-    out[i] = (s0 + s1) + (s2 + s3);
+    for (int k = 0; k < d; k++) theta[(int64_t)k * bp + j] = row[k];  /* d x bp: contiguous over neurons */
+  }
+  for (int64_t i = 0; i < m; i += SF_TEACHER_POINTS) {
+    /* a short last group repeats its last point; the extra results are dropped */
+    const double* xs[SF_TEACHER_POINTS];
+    for (int p = 0; p < SF_TEACHER_POINTS; p++) xs[p] = X + (i + p < m ? i + p : m - 1) * d;
+    double res[SF_TEACHER_POINTS];
+    teacher_dispatch(act, power, d, theta, sign, bp, xs[0], xs[1], xs[2], xs[3], res);
+    for (int p = 0; p < SF_TEACHER_POINTS && i + p < m; p++) out[i + p] = res[p];
   }
   free(theta);
   return 0;
