@@ -14,9 +14,10 @@ newest=$(find "$here/src" "$here/include" "$here/build.sh" -type f -newer "$out"
 if [ -f "$out" ] && [ -z "$newest" ]; then exit 0; fi
 obj=$(mktemp -d)
 trap 'rm -rf "$obj"' EXIT
-common=(-O3 -march=x86-64-v3 -mtune=generic -fPIC -fopenmp-simd -fno-math-errno -std=c11 -Wall -Wextra -Werror
+common=(-O3 -march=x86-64-v3 -mtune=generic -fPIC -fopenmp-simd -fno-math-errno -std=gnu11 -Wall -Wextra -Werror
         -I "$here/include")
 "$cc" "${common[@]}" -ffast-math -c "$here/src/gram.c" -o "$obj/gram.o"
 "$cc" "${common[@]}" -ffp-contract=off -c "$here/src/teacher.c" -o "$obj/teacher.o"
+"$cc" "${common[@]}" -c "$here/src/gd.c" -o "$obj/gd.o"
 "$cc" -shared -o "$out.tmp" "$obj"/*.o -lm
 mv "$out.tmp" "$out"

@@ -28,4 +28,44 @@ void sf_teacher_neuron_weights(uint64_t seed, int d, uint64_t j, double* out);
 void sf_philox_words(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
                      uint32_t* out);
 
+/* ---- gradient descent of two-layer ReLU nets (src/gd.c, formulas in sf_net.h) ---- */
+
+/* Neurons per block: a block's partial outputs are summed in block order (deterministic). */
+#define SF_GD_BLOCK 256
+
+/* One net's state, in native memory. Every field is 8 bytes (the Java side mirrors this layout).
+ * Point arrays have np = n rounded up to a multiple of 4 entries; xt is d x np (inputs transposed). */
+typedef struct {
+  int64_t n, d, h;
+  const double* xt;      /* d x np training inputs */
+  const double* y;       /* n targets */
+  const double* f0;      /* n outputs of the initial net, or NULL when f0 is not subtracted */
+  double* f;             /* np outputs f(x_i) at the current weights (without alpha, f0) */
+  double* w1;            /* h x d */
+  double* b;             /* h biases, or NULL */
+  double* w2;            /* h */
+  double* r;             /* np residuals dL/df_i, scratch */
+  double* partial;       /* blocks x np partial outputs, scratch */
+  double alpha, scale, lr, lambda, lambda_power, loss_stop, stop_below;
+  int64_t reg, schedule, sphere, conic, conic_from_start, quirks;
+  int64_t step;          /* steps done */
+  double loss;           /* training half MSE (1/2n) sum (F - y)^2 at the current weights */
+} sf_gd_net;
+
+int64_t sf_gd_blocks_of(int64_t h);
+/* A step in three phases, so that a caller can spread the blocks over threads: residuals; blocks
+ * [b0, b1) (gradient, update, partial outputs); outputs, step count and loss (returns 1 on NaN). */
+void sf_gd_begin(sf_gd_net* net);
+void sf_gd_blocks(sf_gd_net* net, int64_t b0, int64_t b1);
+int sf_gd_end(sf_gd_net* net);
+/* Up to k steps on this thread; stops after a step whose loss is NaN, < loss_stop or <= stop_below.
+ * Returns the steps done. */
+int64_t sf_gd_steps(sf_gd_net* net, int64_t k);
+double sf_half_mse(const sf_gd_net* net);
+/* R(w) at the current step's lambda. */
+double sf_gd_regularizer(const sf_gd_net* net);
+/* out[0..np) = f at the points xt (d x np); partial: blocks x np scratch. */
+void sf_net_forward(const double* w1, const double* b, const double* w2, int64_t h, int64_t d, double scale,
+                    const double* xt, int64_t n, double* out, double* partial);
+
 #endif

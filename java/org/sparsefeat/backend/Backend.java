@@ -3,6 +3,9 @@ package org.sparsefeat.backend;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.net.NetBatch;
+import org.sparsefeat.net.NetProblem;
+import org.sparsefeat.net.TwoLayerNet;
 
 /**
  * Where the hot paths run. Algorithms (KRR, training, sweeps) talk only to this interface, so the CPU and
@@ -43,6 +46,12 @@ public interface Backend extends AutoCloseable {
 
     /** The teacher field y(x) at every row of x, its H^{-1/2} included. */
     double[] teacher(Matrix x, TeacherField field);
+
+    /** Uploads nets to train together; see {@link NetBatch}. */
+    NetBatch openNets(java.util.List<NetProblem> problems);
+
+    /** The net's output f(x) = s sum_h w2_h relu(w1_h . x + b_h) at every row of x (no alpha, no f0). */
+    double[] netOutputs(TwoLayerNet net, Matrix x);
 
     @Override
     void close();

@@ -12,6 +12,9 @@ import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.linalg.OpenBlas;
 import org.sparsefeat.linalg.Pivots;
+import org.sparsefeat.net.NetBatch;
+import org.sparsefeat.net.NetProblem;
+import org.sparsefeat.net.TwoLayerNet;
 
 /**
  * The CPU backend: Gram tiles and the teacher in libsparsefeat (C, vectorised), spread over a fork-join pool
@@ -167,6 +170,27 @@ public final class CpuBackend implements Backend {
             sum[i] *= scale;
         }
         return sum;
+    }
+
+    @Override
+    public NetBatch openNets(List<NetProblem> problems) { return new CpuNetBatch(problems, pool, threads); }
+
+    /** Points are independent, so chunks of rows go to the threads; each point's sum has one fixed order. */
+    @Override
+    public double[] netOutputs(TwoLayerNet net, Matrix x) {
+        if (x.cols() != net.d()) {
+            throw new IllegalArgumentException("points have d = " + x.cols() + " but the net has d = " + net.d());
+        }
+        int n = x.rows();
+        int chunk = Math.max(256, (n / threads + 3) / 4 * 4);
+        int parts = (n + chunk - 1) / chunk;
+        double[] out = new double[n];
+        parallelFor(parts, p -> {
+            int r0 = p * chunk, r1 = Math.min(n, r0 + chunk);
+            double[] f = NativeNet.outputs(net, x.rowRange(r0, r1));
+            System.arraycopy(f, 0, out, r0, f.length);
+        });
+        return out;
     }
 
     private void parallelFor(int count, IntConsumer body) {

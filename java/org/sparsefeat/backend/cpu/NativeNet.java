@@ -1,0 +1,232 @@
+package org.sparsefeat.backend.cpu;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NativeLibraries;
+import org.sparsefeat.net.GdRule;
+import org.sparsefeat.net.TwoLayerNet;
+
+/**
+ * One net's gradient-descent state in native memory: the sf_gd_net struct of native/include/sparsefeat.h
+ * (27 fields of 8 bytes) and the arrays it points to. Not thread-safe by itself: CpuNetBatch decides who
+ * calls what.
+ */
+final class NativeNet implements AutoCloseable {
+    static final int BLOCK = 256;  // SF_GD_BLOCK
+
+    private static final ValueLayout.OfLong J = ValueLayout.JAVA_LONG;
+    private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
+    private static final MethodHandle BEGIN, BLOCKS, END, STEPS, REGULARIZER, FORWARD;
+
+    // field indices of sf_gd_net
+    private static final int N = 0, DIM = 1, H = 2, XT = 3, Y = 4, F0 = 5, F = 6, W1 = 7, B = 8, W2 = 9, R = 10,
+            PARTIAL = 11, ALPHA = 12, SCALE = 13, LR = 14, LAMBDA = 15, LAMBDA_POWER = 16, LOSS_STOP = 17,
+            STOP_BELOW = 18, REG = 19, SCHEDULE = 20, SPHERE = 21, CONIC = 22, CONIC_FROM_START = 23, QUIRKS = 24,
+            STEP = 25, LOSS = 26, FIELDS = 27;
+
+    static {
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup lib = NativeLibraries.sparsefeat();
+        ValueLayout a = ValueLayout.ADDRESS;
+        BEGIN = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_begin"), FunctionDescriptor.ofVoid(a));
+        BLOCKS = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_blocks"), FunctionDescriptor.ofVoid(a, J, J));
+        END = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_end"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, a));
+        STEPS = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_steps"), FunctionDescriptor.of(J, a, J));
+        REGULARIZER = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_regularizer"), FunctionDescriptor.of(D, a));
+        FORWARD = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_net_forward"),
+                FunctionDescriptor.ofVoid(a, a, a, J, J, D, a, J, a, a));
+    }
+
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment s;
+    private final int n, np, d, h, blocks;
+    private final boolean bias;
+    private final MemorySegment w1, b, w2, f;
+
+    NativeNet(Matrix x, double[] y, TwoLayerNet init, GdRule rule) {
+        n = x.rows();
+        np = padded(n);
+        d = x.cols();
+        h = init.h();
+        blocks = blocksOf(h);
+        bias = init.hasBias();
+        s = arena.allocate(8L * FIELDS, 8);
+        MemorySegment xt = pointsTransposed(arena, x);
+        w1 = copy(arena, init.w1().data());
+        b = bias ? copy(arena, init.b()) : MemorySegment.NULL;
+        w2 = copy(arena, init.w2());
+        f = arena.allocate(8L * np, 64);
+        MemorySegment partial = arena.allocate(8L * np * blocks, 64);
+        forward(w1, b, w2, h, d, init.scale().factor(h), xt, n, f, partial);
+        MemorySegment f0 = MemorySegment.NULL;
+        if (rule.minusF0()) {
+            f0 = arena.allocate(8L * np, 64);
+            f0.copyFrom(f);
+        }
+        setLong(N, n);
+        setLong(DIM, d);
+        setLong(H, h);
+        setAddress(XT, xt);
+        setAddress(Y, copy(arena, y));
+        setAddress(F0, f0);
+        setAddress(F, f);
+        setAddress(W1, w1);
+        setAddress(B, b);
+        setAddress(W2, w2);
+        setAddress(R, arena.allocate(8L * np, 64));
+        setAddress(PARTIAL, partial);
+        setDouble(ALPHA, rule.alpha());
+        setDouble(SCALE, init.scale().factor(h));
+        setDouble(LR, rule.lr());
+        setDouble(LAMBDA, rule.lambda());
+        setDouble(LAMBDA_POWER, rule.schedulePower());
+        setDouble(LOSS_STOP, rule.lossStop());
+        setDouble(STOP_BELOW, Double.NEGATIVE_INFINITY);
+        setLong(REG, rule.reg().id());
+        setLong(SCHEDULE, rule.schedule().id());
+        setLong(SPHERE, rule.sphereW1() ? 1 : 0);
+        setLong(CONIC, rule.conic() ? 1 : 0);
+        setLong(CONIC_FROM_START, rule.conicFromStart() ? 1 : 0);
+        setLong(QUIRKS, rule.referenceQuirks() ? 1 : 0);
+        setLong(STEP, 0);
+        setDouble(LOSS, halfMseOfCurrentOutputs());
+    }
+
+    int blocks() { return blocks; }
+
+    long step() { return s.getAtIndex(J, STEP); }
+
+    double loss() { return s.getAtIndex(D, LOSS); }
+
+    void stopBelow(double v) { setDouble(STOP_BELOW, v); }
+
+    void begin() { invoke(BEGIN, s); }
+
+    void runBlocks(long b0, long b1) {
+        try {
+            BLOCKS.invokeExact(s, b0, b1);
+        } catch (Throwable t) {
+            throw propagate(t);
+        }
+    }
+
+    /** Returns true when the loss became NaN. */
+    boolean end() {
+        try {
+            return (int) END.invokeExact(s) != 0;
+        } catch (Throwable t) {
+            throw propagate(t);
+        }
+    }
+
+    long steps(long k) {
+        try {
+            return (long) STEPS.invokeExact(s, k);
+        } catch (Throwable t) {
+            throw propagate(t);
+        }
+    }
+
+    double regularizer() {
+        try {
+            return (double) REGULARIZER.invokeExact(s);
+        } catch (Throwable t) {
+            throw propagate(t);
+        }
+    }
+
+    TwoLayerNet weights(org.sparsefeat.net.Scale scale) {
+        return new TwoLayerNet(new Matrix(h, d, w1.toArray(D)), bias ? b.toArray(D) : null, w2.toArray(D), scale);
+    }
+
+    private double halfMseOfCurrentOutputs() {
+        // sf_gd_end computes it after every step; before the first, the same formula here
+        MemorySegment y = s.getAtIndex(ValueLayout.ADDRESS, Y).reinterpret(8L * n);
+        MemorySegment f0 = s.getAtIndex(ValueLayout.ADDRESS, F0);
+        double alpha = s.getAtIndex(D, ALPHA), sum = 0;
+        for (int i = 0; i < n; i++) {
+            double fi = f.getAtIndex(D, i);
+            double out = alpha * (f0.address() == 0 ? fi : fi - f0.reinterpret(8L * np).getAtIndex(D, i));
+            double e = out - y.getAtIndex(D, i);
+            sum += e * e;
+        }
+        return sum / (2.0 * n);
+    }
+
+    /** f at every row of x for the given weights (native forward, one thread). */
+    static double[] outputs(TwoLayerNet net, Matrix x) {
+        try (Arena a = Arena.ofConfined()) {
+            int n = x.rows(), np = padded(n);
+            MemorySegment out = a.allocate(8L * np, 64);
+            forward(copy(a, net.w1().data()), net.hasBias() ? copy(a, net.b()) : MemorySegment.NULL, copy(a, net.w2()),
+                    net.h(), net.d(), net.scale().factor(net.h()), pointsTransposed(a, x), n, out,
+                    a.allocate(8L * np * blocksOf(net.h()), 64));
+            return out.asSlice(0, 8L * n).toArray(D);
+        }
+    }
+
+    private static void forward(MemorySegment w1, MemorySegment b, MemorySegment w2, long h, long d, double scale,
+                                MemorySegment xt, long n, MemorySegment out, MemorySegment partial) {
+        try {
+            FORWARD.invokeExact(w1, b, w2, h, d, scale, xt, n, out, partial);
+        } catch (Throwable t) {
+            throw propagate(t);
+        }
+    }
+
+    /** d x np, zero-padded: the layout the native loops read four points at a time. */
+    private static MemorySegment pointsTransposed(Arena a, Matrix x) {
+        int n = x.rows(), np = padded(n), d = x.cols();
+        MemorySegment xt = a.allocate(8L * d * np, 64);
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < d; k++) {
+                xt.setAtIndex(D, (long) k * np + i, x.data()[i * d + k]);
+            }
+        }
+        return xt;
+    }
+
+    private static MemorySegment copy(Arena a, double[] v) {
+        MemorySegment m = a.allocate(8L * Math.max(1, v.length), 64);
+        MemorySegment.copy(v, 0, m, D, 0, v.length);
+        return m;
+    }
+
+    static int padded(int n) { return (n + 3) / 4 * 4; }
+
+    static int blocksOf(int h) { return (h + BLOCK - 1) / BLOCK; }
+
+    private void setLong(int field, long v) { s.setAtIndex(J, field, v); }
+
+    private void setDouble(int field, double v) { s.setAtIndex(D, field, v); }
+
+    private void setAddress(int field, MemorySegment v) { s.setAtIndex(ValueLayout.ADDRESS, field, v); }
+
+    private static void invoke(MethodHandle mh, MemorySegment s) {
+        try {
+            mh.invokeExact(s);
+        } catch (Throwable t) {
+            throw propagate(t);
+        }
+    }
+
+    private static RuntimeException propagate(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
+    @Override
+    public void close() { arena.close(); }
+}

@@ -1,0 +1,36 @@
+package org.sparsefeat.net;
+
+import java.util.Locale;
+
+/** lambda(t) (spec 1.4, the reference's --l_decay); ids and formulas in native/include/sf_net.h. */
+public enum LambdaSchedule {
+    /** lambda. */
+    NONE(0, "none"),
+    /** lambda / (1 + t^p). */
+    POW_LAW(1, "pow_law"),
+    /** lambda e^{1 - t^p}. */
+    EXP(2, "exp"),
+    /** lambda e^{1 - sqrt(t) / n^0.7} / (1 + t). */
+    PL_EXP(3, "pl_exp");
+
+    private final int id;
+    private final String cliName;
+
+    LambdaSchedule(int id, String cliName) {
+        this.id = id;
+        this.cliName = cliName;
+    }
+
+    public int id() { return id; }
+
+    public String cliName() { return cliName; }
+
+    public static LambdaSchedule parse(String s) {
+        for (LambdaSchedule l : values()) {
+            if (l.cliName.equals(s.trim().toLowerCase(Locale.ROOT))) {
+                return l;
+            }
+        }
+        throw new IllegalArgumentException("--lambda-schedule '" + s + "' is unknown; expected none, pow_law, exp or pl_exp");
+    }
+}

@@ -1,0 +1,163 @@
+/* Full-batch gradient descent for two-layer ReLU nets (formulas in sf_net.h).
+ *
+ * One pass over the neurons per step, block by block: with the residuals r of the current weights, a
+ * neuron's gradient is a sum over the training points; the neuron is updated at once and its contribution
+ * to the next outputs f is added while its weights are still in registers. So a step reads the data twice
+ * per neuron and never materialises an n x h matrix. Blocks of SF_GD_BLOCK neurons write their partial
+ * outputs to their own row of `partial`, summed in block order: the result has the same bits whether the
+ * blocks run on one thread or many, and whether a net trains alone or in a batch.
+ *
+ * Points are padded to a multiple of 4 (zero inputs, zero residuals: they add nothing to any gradient);
+ * the loops run over 4 points at a time in AVX2 registers (GCC vector extensions), with partial sums in
+ * a fixed order. */
+#include <stdlib.h>
+#include <string.h>
+#include "sf_net.h"
+#include "sparsefeat.h"
+
+typedef double sf_v4 __attribute__((vector_size(32)));
+typedef long long sf_m4 __attribute__((vector_size(32)));
+
+static inline sf_v4 load4(const double* p) { sf_v4 v; memcpy(&v, p, sizeof v); return v; }
+static inline void store4(double* p, sf_v4 v) { memcpy(p, &v, sizeof v); }
+static inline double hsum4(sf_v4 v) { return (v[0] + v[1]) + (v[2] + v[3]); }
+static inline sf_v4 relu4(sf_v4 z) { return (sf_v4)((z > 0.0) & (sf_m4)z); }
+
+static int64_t padded(int64_t n) { return (n + 3) / 4 * 4; }
+
+static sf_neuron_rule rule_at(const sf_gd_net* net) {
+  sf_neuron_rule r;
+  r.d = (int)net->d;
+  r.h = (int)net->h;
+  r.bias = net->b != NULL;
+  r.reg = (int)net->reg;
+  /* the reference differentiates its step-0 loss with the regulariser at lambda = 0.5 (spec 1.4) */
+  r.lambda = net->quirks && net->step == 0
+      ? 0.5 : sf_lambda_at((int)net->schedule, net->lambda, net->lambda_power, (double)net->step, (int)net->n);
+  r.sphere = (int)net->sphere;
+  r.conic = net->conic && (net->step > 5 || net->conic_from_start);
+  r.conic_signed = (int)net->quirks;
+  r.eta = net->lr * (double)net->h;
+  return r;
+}
+
+void sf_gd_begin(sf_gd_net* net) {
+  const int64_t n = net->n, np = padded(n);
+  const double a = net->alpha, inv = 1.0 / (double)n;
+  for (int64_t i = 0; i < n; i++) {
+    double F = a * (net->f0 ? net->f[i] - net->f0[i] : net->f[i]);
+    net->r[i] = (F - net->y[i]) * inv;
+  }
+  for (int64_t i = n; i < np; i++) net->r[i] = 0.0;
+}
+
+void sf_gd_blocks(sf_gd_net* net, int64_t b0, int64_t b1) {
+  const int64_t n = net->n, np = padded(n), d = net->d, h = net->h;
+  const double s = net->scale;
+  const double* xt = net->xt;
+  const sf_neuron_rule rule = rule_at(net);
+  sf_v4 g1acc[d > 0 ? d : 1];
+  double g1[d > 0 ? d : 1];
+  for (int64_t blk = b0; blk < b1; blk++) {
+    double* part = net->partial + blk * np;
+    for (int64_t i = 0; i < np; i++) part[i] = 0.0;
+    int64_t j1 = (blk + 1) * SF_GD_BLOCK < h ? (blk + 1) * SF_GD_BLOCK : h;
+    for (int64_t j = blk * SF_GD_BLOCK; j < j1; j++) {
+      double* w1 = net->w1 + j * d;
+      double bj = net->b ? net->b[j] : 0.0;
+      /* gradient of the data term at the current weights */
+      sf_v4 g2acc = {0}, gbacc = {0};
+      for (int64_t k = 0; k < d; k++) g1acc[k] = (sf_v4){0};
+      for (int64_t i = 0; i < np; i += 4) {
+        sf_v4 z = {bj, bj, bj, bj};
+        for (int64_t k = 0; k < d; k++) z += w1[k] * load4(xt + k * np + i);
+        sf_v4 r = load4(net->r + i);
+        sf_v4 rm = (sf_v4)((z > 0.0) & (sf_m4)r);
+        g2acc += r * relu4(z);
+        gbacc += rm;
+        for (int64_t k = 0; k < d; k++) g1acc[k] += rm * load4(xt + k * np + i);
+      }
+      double w2 = net->w2[j];
+      double g2 = s * hsum4(g2acc), gb = s * w2 * hsum4(gbacc);
+      for (int64_t k = 0; k < d; k++) g1[k] = s * w2 * hsum4(g1acc[k]);
+      sf_neuron_update(&rule, w1, net->b ? &net->b[j] : &bj, &net->w2[j], g1, &gb, &g2);
+      /* its contribution to the outputs at the new weights */
+      bj = net->b ? net->b[j] : 0.0;
+      double sw = s * net->w2[j];
+      for (int64_t i = 0; i < np; i += 4) {
+        sf_v4 z = {bj, bj, bj, bj};
+        for (int64_t k = 0; k < d; k++) z += w1[k] * load4(xt + k * np + i);
+        store4(part + i, load4(part + i) + sw * relu4(z));
+      }
+    }
+  }
+}
+
+int sf_gd_end(sf_gd_net* net) {
+  const int64_t n = net->n, np = padded(n), blocks = sf_gd_blocks_of(net->h);
+  double* f = net->f;
+  memcpy(f, net->partial, sizeof(double) * (size_t)np);
+  for (int64_t blk = 1; blk < blocks; blk++) {
+    const double* part = net->partial + blk * np;
+    for (int64_t i = 0; i < np; i++) f[i] += part[i];
+  }
+  net->step++;
+  net->loss = sf_half_mse(net);
+  return net->loss != net->loss;
+}
+
+double sf_half_mse(const sf_gd_net* net) {
+  const double a = net->alpha;
+  double sum = 0.0;
+  for (int64_t i = 0; i < net->n; i++) {
+    double F = a * (net->f0 ? net->f[i] - net->f0[i] : net->f[i]);
+    double e = F - net->y[i];
+    sum += e * e;
+  }
+  return sum / (2.0 * (double)net->n);
+}
+
+int64_t sf_gd_blocks_of(int64_t h) { return (h + SF_GD_BLOCK - 1) / SF_GD_BLOCK; }
+
+int64_t sf_gd_steps(sf_gd_net* net, int64_t k) {
+  const int64_t blocks = sf_gd_blocks_of(net->h);
+  for (int64_t t = 0; t < k; t++) {
+    sf_gd_begin(net);
+    sf_gd_blocks(net, 0, blocks);
+    if (sf_gd_end(net)) return t + 1;  /* NaN: the caller reports divergence */
+    if (net->loss < net->loss_stop || net->loss <= net->stop_below) return t + 1;
+  }
+  return k;
+}
+
+double sf_gd_regularizer(const sf_gd_net* net) {
+  sf_neuron_rule rule = rule_at(net);
+  double sum = 0.0;
+  for (int64_t j = 0; j < net->h; j++)
+    sum += sf_neuron_reg_value(&rule, net->w1 + j * net->d, net->b ? net->b[j] : 0.0, net->w2[j]);
+  return sum;
+}
+
+void sf_net_forward(const double* w1, const double* b, const double* w2, int64_t h, int64_t d, double scale,
+                    const double* xt, int64_t n, double* out, double* partial) {
+  /* the same blocks and order as a training step, so f(train) here equals the f a step leaves behind */
+  const int64_t np = padded(n), blocks = sf_gd_blocks_of(h);
+  for (int64_t blk = 0; blk < blocks; blk++) {
+    double* part = partial + blk * np;
+    for (int64_t i = 0; i < np; i++) part[i] = 0.0;
+    int64_t j1 = (blk + 1) * SF_GD_BLOCK < h ? (blk + 1) * SF_GD_BLOCK : h;
+    for (int64_t j = blk * SF_GD_BLOCK; j < j1; j++) {
+      const double* wj = w1 + j * d;
+      double bj = b ? b[j] : 0.0;
+      double sw = scale * w2[j];
+      for (int64_t i = 0; i < np; i += 4) {
+        sf_v4 z = {bj, bj, bj, bj};
+        for (int64_t k = 0; k < d; k++) z += wj[k] * load4(xt + k * np + i);
+        store4(part + i, load4(part + i) + sw * relu4(z));
+      }
+    }
+  }
+  memcpy(out, partial, sizeof(double) * (size_t)np);
+  for (int64_t blk = 1; blk < blocks; blk++)
+    for (int64_t i = 0; i < np; i++) out[i] += partial[blk * np + i];
+}
