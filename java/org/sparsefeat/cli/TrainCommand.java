@@ -156,9 +156,6 @@ final class TrainCommand implements Callable<Integer> {
             rule = new GdRule(rule.alpha(), rule.minusF0(), rule.lr(), rule.reg(), rule.lambda(), rule.schedule(),
                     rule.schedulePower(), rule.sphereW1(), rule.conic(), !w2StartsAtZero, rule.referenceQuirks(),
                     rule.lossStop());
-            if (rule.sphereW1()) {
-                init = onSphere(init);
-            }
             Trainer.Job job = new Trainer.Job(ds, init, rule);
             Trainer.Result r;
             try (ProgressBar bar = bar(maxSteps)) {
@@ -171,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             TwoLayerNet finalNet = r.net();
             GdRule finalRule = rule;
-            double rotation = timer.time("stability", () -> Stability.rotation(x -> predictor(backend, job, finalNet,
+            double rotation = timer.time("stability", () -> Stability.rotation(x -> predictor(backend, r.init(), finalNet,
                     finalRule, x), ds.xTest(), rotationAngle, 0));
             Map<String, Object> result = describe(ds, init, rule, r, rotation, backend, timer);
             boolean diverged = r.status() == Trainer.Status.DIVERGED;
@@ -200,9 +197,9 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static double[] predictor(Backend backend, Trainer.Job job, TwoLayerNet net, GdRule rule, Matrix x) {
+    private static double[] predictor(Backend backend, TwoLayerNet init, TwoLayerNet net, GdRule rule, Matrix x) {
         double[] f = backend.netOutputs(net, x);
-        double[] f0 = rule.minusF0() ? backend.netOutputs(job.init(), x) : null;
+        double[] f0 = rule.minusF0() ? backend.netOutputs(init, x) : null;
         for (int i = 0; i < f.length; i++) {
             f[i] = rule.alpha() * (f0 == null ? f[i] : f[i] - f0[i]);
         }
@@ -256,21 +253,6 @@ final class TrainCommand implements Callable<Integer> {
             w2 = NetInit.w2(NetInit.W2.parse(initW2), neurons, seed);
         }
         return new TwoLayerNet(w1, bias ? new double[neurons] : null, w2, s);
-    }
-
-    /** The reference renormalises the rows of w1 once before training when they live on the sphere. */
-    private static TwoLayerNet onSphere(TwoLayerNet net) {
-        Matrix w1 = net.w1().copy();
-        double[] norms = w1.rowNorms();
-        for (int j = 0; j < w1.rows(); j++) {
-            if (norms[j] == 0) {
-                throw new IllegalArgumentException("--sphere-w1: row " + j + " of w1 is zero and cannot be normalised");
-            }
-            for (int k = 0; k < w1.cols(); k++) {
-                w1.set(j, k, w1.get(j, k) / norms[j]);
-            }
-        }
-        return new TwoLayerNet(w1, net.b(), net.w2(), net.scale());
     }
 
     private Map<String, Object> describe(Dataset ds, TwoLayerNet init, GdRule rule, Trainer.Result r, double rotation,

@@ -48,10 +48,11 @@ public final class Trainer {
                              Integer atoms, Integer atomsThresholded) {}
 
     /**
+     * @param init    the initial weights as trained (rows normalised when w1 lives on the sphere)
      * @param net     the final weights (the last finite ones when the run diverged)
      * @param testF   the final predictor F on the test points
      */
-    public record Result(Job job, Status status, long steps, TwoLayerNet net, double trainHalfMse, double testHalfMse,
+    public record Result(Job job, TwoLayerNet init, Status status, long steps, TwoLayerNet net, double trainHalfMse, double testHalfMse,
                          double regularizer, Atoms.Count atoms, List<Checkpoint> dynamics, double seconds,
                          double[] testF) {
         /** Full MSE mean (F - y)^2 on the training set: twice the half MSE. */
@@ -81,7 +82,7 @@ public final class Trainer {
         try (NetBatch batch = backend.openNets(problems)) {
             Run[] runs = new Run[size];
             for (int b = 0; b < size; b++) {
-                runs[b] = new Run(backend, jobs.get(b), batch, b);
+                runs[b] = new Run(backend, jobs.get(b), problems.get(b).init(), batch, b);
                 runs[b].record(0, t0, options);
             }
             long chunk = 1;
@@ -134,6 +135,7 @@ public final class Trainer {
     private static final class Run {
         final Backend backend;
         final Job job;
+        final TwoLayerNet init;
         final NetBatch batch;
         final int index;
         final double[] f0Test;
@@ -145,12 +147,13 @@ public final class Trainer {
         double[] lastTestF;
         double lastTrain, lastTest, lastReg;
 
-        Run(Backend backend, Job job, NetBatch batch, int index) {
+        Run(Backend backend, Job job, TwoLayerNet init, NetBatch batch, int index) {
             this.backend = backend;
             this.job = job;
+            this.init = init;
             this.batch = batch;
             this.index = index;
-            this.f0Test = job.rule().minusF0() ? backend.netOutputs(job.init(), job.data().xTest()) : null;
+            this.f0Test = job.rule().minusF0() ? backend.netOutputs(init, job.data().xTest()) : null;
             this.l0 = batch.trainHalfMse(index);
             this.nextLevel = CheckpointSchedule.nextLossLevel(l0, l0);
         }
@@ -211,7 +214,7 @@ public final class Trainer {
             Atoms.Count atoms = Atoms.count(x, lastFinite, job.rule().alpha(), options.atomEpsilon(),
                     job.rule().referenceQuirks());
             boolean diverged = status == Status.DIVERGED;
-            return new Result(job, status, batch.step(index), lastFinite, diverged ? Double.NaN : lastTrain,
+            return new Result(job, init, status, batch.step(index), lastFinite, diverged ? Double.NaN : lastTrain,
                     diverged ? Double.NaN : lastTest, diverged ? Double.NaN : lastReg, atoms, List.copyOf(dynamics),
                     seconds, lastTestF);
         }
