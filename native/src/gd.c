@@ -51,46 +51,66 @@ void sf_gd_begin(sf_gd_net* net) {
   for (int64_t i = n; i < np; i++) net->r[i] = 0.0;
 }
 
-void sf_gd_blocks(sf_gd_net* net, int64_t b0, int64_t b1) {
-  const int64_t n = net->n, np = padded(n), d = net->d, h = net->h;
+/* One neuron: its data gradient at the current weights (d + 2 accumulators of 4 lanes), then its
+ * contribution at the new weights to the block's partial outputs. D is a compile-time constant in the
+ * common cases (see sf_gd_blocks), so the accumulators live in registers. */
+static inline __attribute__((always_inline)) void neuron_step(
+    const int64_t D, const sf_neuron_rule* rule, const sf_gd_net* net, int64_t j, double* part) {
+  const int64_t np = padded(net->n);
   const double s = net->scale;
   const double* xt = net->xt;
-  const sf_neuron_rule rule = rule_at(net);
-  sf_v4 g1acc[d > 0 ? d : 1];
-  double g1[d > 0 ? d : 1];
-  for (int64_t blk = b0; blk < b1; blk++) {
-    double* part = net->partial + blk * np;
-    for (int64_t i = 0; i < np; i++) part[i] = 0.0;
-    int64_t j1 = (blk + 1) * SF_GD_BLOCK < h ? (blk + 1) * SF_GD_BLOCK : h;
-    for (int64_t j = blk * SF_GD_BLOCK; j < j1; j++) {
-      double* w1 = net->w1 + j * d;
-      double bj = net->b ? net->b[j] : 0.0;
-      /* gradient of the data term at the current weights */
-      sf_v4 g2acc = {0}, gbacc = {0};
-      for (int64_t k = 0; k < d; k++) g1acc[k] = (sf_v4){0};
-      for (int64_t i = 0; i < np; i += 4) {
-        sf_v4 z = {bj, bj, bj, bj};
-        for (int64_t k = 0; k < d; k++) z += w1[k] * load4(xt + k * np + i);
-        sf_v4 r = load4(net->r + i);
-        sf_v4 rm = (sf_v4)((z > 0.0) & (sf_m4)r);
-        g2acc += r * relu4(z);
-        gbacc += rm;
-        for (int64_t k = 0; k < d; k++) g1acc[k] += rm * load4(xt + k * np + i);
-      }
-      double w2 = net->w2[j];
-      double g2 = s * hsum4(g2acc), gb = s * w2 * hsum4(gbacc);
-      for (int64_t k = 0; k < d; k++) g1[k] = s * w2 * hsum4(g1acc[k]);
-      sf_neuron_update(&rule, w1, net->b ? &net->b[j] : &bj, &net->w2[j], g1, &gb, &g2);
-      /* its contribution to the outputs at the new weights */
-      bj = net->b ? net->b[j] : 0.0;
-      double sw = s * net->w2[j];
-      for (int64_t i = 0; i < np; i += 4) {
-        sf_v4 z = {bj, bj, bj, bj};
-        for (int64_t k = 0; k < d; k++) z += w1[k] * load4(xt + k * np + i);
-        store4(part + i, load4(part + i) + sw * relu4(z));
-      }
+  double* w1 = net->w1 + j * D;
+  double bj = net->b ? net->b[j] : 0.0;
+  sf_v4 g1acc[D];
+  sf_v4 g2acc = {0}, gbacc = {0};
+  for (int64_t k = 0; k < D; k++) g1acc[k] = (sf_v4){0};
+  for (int64_t i = 0; i < np; i += 4) {
+    sf_v4 z = {bj, bj, bj, bj};
+    for (int64_t k = 0; k < D; k++) z += w1[k] * load4(xt + k * np + i);
+    sf_v4 r = load4(net->r + i);
+    sf_v4 rm = (sf_v4)((z > 0.0) & (sf_m4)r);
+    g2acc += r * relu4(z);
+    gbacc += rm;
+    for (int64_t k = 0; k < D; k++) g1acc[k] += rm * load4(xt + k * np + i);
+  }
+  double w2 = net->w2[j];
+  double g1[D];
+  double g2 = s * hsum4(g2acc), gb = s * w2 * hsum4(gbacc);
+  for (int64_t k = 0; k < D; k++) g1[k] = s * w2 * hsum4(g1acc[k]);
+  sf_neuron_update(rule, w1, net->b ? &net->b[j] : &bj, &net->w2[j], g1, &gb, &g2);
+  bj = net->b ? net->b[j] : 0.0;
+  double sw = s * net->w2[j];
+  double wk[D];
+  for (int64_t k = 0; k < D; k++) wk[k] = w1[k];
+  for (int64_t i = 0; i < np; i += 4) {
+    sf_v4 z = {bj, bj, bj, bj};
+    for (int64_t k = 0; k < D; k++) z += wk[k] * load4(xt + k * np + i);
+    store4(part + i, load4(part + i) + sw * relu4(z));
+  }
+}
+
+static void block_step(const sf_neuron_rule* rule, const sf_gd_net* net, int64_t blk) {
+  const int64_t np = padded(net->n), h = net->h;
+  double* part = net->partial + blk * np;
+  for (int64_t i = 0; i < np; i++) part[i] = 0.0;
+  int64_t j1 = (blk + 1) * SF_GD_BLOCK < h ? (blk + 1) * SF_GD_BLOCK : h;
+  for (int64_t j = blk * SF_GD_BLOCK; j < j1; j++) {
+    switch (net->d) {  /* constant D for the sphere experiments' dimensions */
+      case 2: neuron_step(2, rule, net, j, part); break;
+      case 3: neuron_step(3, rule, net, j, part); break;
+      case 4: neuron_step(4, rule, net, j, part); break;
+      case 5: neuron_step(5, rule, net, j, part); break;
+      case 6: neuron_step(6, rule, net, j, part); break;
+      case 8: neuron_step(8, rule, net, j, part); break;
+      case 10: neuron_step(10, rule, net, j, part); break;
+      default: neuron_step(net->d, rule, net, j, part); break;
     }
   }
+}
+
+void sf_gd_blocks(sf_gd_net* net, int64_t b0, int64_t b1) {
+  const sf_neuron_rule rule = rule_at(net);
+  for (int64_t blk = b0; blk < b1; blk++) block_step(&rule, net, blk);
 }
 
 int sf_gd_end(sf_gd_net* net) {
