@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sparsefeat", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Kernel ridge regression and wide two-layer networks on the sphere: the experiments of"
                 + " 'Learning sparse features can lead to overfitting in neural networks' (Petrini et al. 2022).",
-        subcommands = {KrrCommand.class, TrainCommand.class, GramCommand.class, DataCommand.class,
+        subcommands = {DemoCommand.class, KrrCommand.class, TrainCommand.class, SweepCommand.class, ReportCommand.class,
+                GramCommand.class, DataCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
@@ -23,7 +24,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: krr, train, gram or data");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: demo, krr, train, sweep, report, gram or data");
     }
 
     public static void main(String[] args) {

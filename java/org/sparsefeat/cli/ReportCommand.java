@@ -1,0 +1,46 @@
+package org.sparsefeat.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.sparsefeat.report.SweepReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Report a sweep (its shards merged): exponents beside the predicted ones, learning curves,",
+                "atoms and dynamics as an HTML page, PNG and SVG plots, and a CSV."})
+final class ReportCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "DIR", description = "Sweep directories (the shards of one sweep).")
+    List<Path> dirs;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "HTML report (default: DIR/report.html).")
+    Path html;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "One row per (method, d, n) (default: DIR/curve.csv).")
+    Path csv;
+
+    @Option(names = "--plots", paramLabel = "DIR", description = "Where the PNG and SVG plots go (default: beside the HTML, in plots/).")
+    Path plots;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Path first = dirs.getFirst();
+        Path htmlFile = html != null ? html : first.resolve("report.html");
+        Path csvFile = csv != null ? csv : first.resolve("curve.csv");
+        OutputFiles.requireWritable(htmlFile, "--html");
+        OutputFiles.requireWritable(csvFile, "--csv");
+        SweepReport report = new SweepReport(dirs);
+        report.write(htmlFile, csvFile, plots);
+        var out = spec.commandLine().getOut();
+        out.printf("sweep %s: %d records%n", report.spec().name(), report.records());
+        out.print(report.table());
+        out.println("wrote " + htmlFile + ", " + csvFile + " and the plots in "
+                + (plots != null ? plots : htmlFile.toAbsolutePath().getParent().resolve("plots")));
+        return 0;
+    }
+}

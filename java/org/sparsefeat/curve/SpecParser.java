@@ -1,0 +1,374 @@
+package org.sparsefeat.curve;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.sparsefeat.data.PointDistribution;
+import org.sparsefeat.data.Target;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.kernel.TeacherActivation;
+import org.sparsefeat.net.GdRule;
+import org.sparsefeat.net.LambdaSchedule;
+import org.sparsefeat.net.NetInit;
+import org.sparsefeat.net.Regularizer;
+import org.sparsefeat.net.Scale;
+
+/**
+ * Reads a sweep spec (YAML) strictly: unknown keys, wrong types, empty grids and impossible combinations
+ * are errors that name the file and the key, raised before any work starts.
+ */
+public final class SpecParser {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private SpecParser() {}
+
+    public static SweepSpec parse(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(file + ": no such sweep spec file");
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        return parse(text, file.toString());
+    }
+
+    public static SweepSpec parse(String yaml, String source) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(source + ": not valid YAML: " + e.getOriginalMessage());
+        }
+        Node top = new Node(source, "", root);
+        top.requireObject("name", "methods", "d", "n", "seeds", "n_test", "target", "points", "fit");
+        String name = top.string("name", null);
+        if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+            throw top.child("name").error("expected a name of letters, digits, '.', '_' or '-'");
+        }
+        Node methodsNode = top.child("methods");
+        List<Node> ms = methodsNode.list();
+        if (ms.isEmpty()) {
+            throw methodsNode.error("expected at least one method");
+        }
+        List<MethodSpec> methods = new ArrayList<>();
+        Set<String> labels = new HashSet<>();
+        for (Node m : ms) {
+            MethodSpec spec = method(m);
+            if (!labels.add(spec.label())) {
+                throw m.error("label '" + spec.label() + "' is used by another method; give one of them a 'label'");
+            }
+            methods.add(spec);
+        }
+        List<Integer> d = top.child("d").intList(2, "d >= 2");
+        List<Integer> n = top.child("n").intList(1, "n >= 1");
+        List<Long> seeds = new ArrayList<>();
+        for (int s : top.child("seeds").intList(0, "seeds >= 0")) {
+            seeds.add((long) s);
+        }
+        int nTest = top.integer("n_test", 1000);
+        if (nTest < 1) {
+            throw top.child("n_test").error("expected n_test >= 1, got " + nTest);
+        }
+        PointDistribution points = top.has("points") ? top.child("points").parse(PointDistribution::parse)
+                : PointDistribution.SPHERE;
+        Target target = target(top.child("target"));
+        for (int i = 0; i < methods.size(); i++) {
+            MethodSpec.Restriction only = methods.get(i).only();
+            for (int v : only.d()) {
+                if (!d.contains(v)) {
+                    throw ms.get(i).child("d").error("d = " + v + " is not in the sweep's d " + d);
+                }
+            }
+            for (int v : only.n()) {
+                if (!n.contains(v)) {
+                    throw ms.get(i).child("n").error("n = " + v + " is not in the sweep's n " + n);
+                }
+            }
+        }
+        int fitMin = 0, fitMax = 0;
+        if (top.has("fit")) {
+            Node fit = top.child("fit");
+            fit.requireObject("n_min", "n_max");
+            fitMin = fit.integer("n_min", 0);
+            fitMax = fit.integer("n_max", 0);
+            if (fitMax != 0 && fitMin > fitMax) {
+                throw fit.error("n_min " + fitMin + " > n_max " + fitMax);
+            }
+        }
+        return new SweepSpec(name, methods, points, d, n, seeds, nTest, target, fitMin, fitMax);
+    }
+
+    private static MethodSpec method(Node m) {
+        String kind = m.string("kind", null);
+        if (kind == null) {
+            throw m.error("missing 'kind' (krr or net)");
+        }
+        return switch (kind) {
+            case "krr" -> {
+                m.requireObject("kind", "label", "kernel", "kernel_param", "ridge", "d", "n");
+                Kernel kernel = m.has("kernel_param")
+                        ? m.parse(o -> Kernel.parse(m.string("kernel", "ntk"), m.number("kernel_param", 0)))
+                        : m.child("kernel").parseOr("ntk", s -> Kernel.parse(s, null));
+                double ridge = m.number("ridge", 0);
+                if (!(ridge >= 0) || Double.isInfinite(ridge)) {
+                    throw m.child("ridge").error("expected a number >= 0, got " + ridge);
+                }
+                yield new MethodSpec.Krr(m.string("label", "krr-" + kernel.type().cliName()), kernel, ridge,
+                        restriction(m));
+            }
+            case "net" -> {
+                m.requireObject("kind", "label", "regime", "h", "scale", "init_w1", "init_w2", "alpha", "minus_f0", "lr",
+                        "reg", "lambda", "lambda_schedule", "lambda_power", "sphere_w1", "conic", "loss_stop", "max_steps",
+                        "save_freq", "d", "n");
+                String regime = m.string("regime", "feature");
+                if (!regime.equals("feature") && !regime.equals("lazy")) {
+                    throw m.child("regime").error("expected feature or lazy, got '" + regime + "'");
+                }
+                boolean feature = regime.equals("feature");
+                int h = m.integer("h", 1000);
+                if (h < 1) {
+                    throw m.child("h").error("expected h >= 1, got " + h);
+                }
+                GdRule base = MethodSpec.Net.defaultRule(regime);
+                Scale scale = m.child("scale").parseOr("mean-field", Scale::parse);
+                NetInit.W1 w1 = m.child("init_w1").parseOr(feature ? "unitary" : "normal", NetInit.W1::parse);
+                NetInit.W2 w2 = m.child("init_w2").parseOr(feature ? "zero" : "normal", NetInit.W2::parse);
+                double alpha = m.number("alpha", base.alpha());
+                GdRule rule = m.parse(o -> new GdRule(alpha, m.bool("minus_f0", base.minusF0() || alpha > 1),
+                        m.number("lr", feature ? base.lr() : 1 / alpha),
+                        m.child("reg").parseOr(base.reg().cliName(), Regularizer::parse), m.number("lambda", base.lambda()),
+                        m.child("lambda_schedule").parseOr("none", LambdaSchedule::parse), m.number("lambda_power", 1),
+                        m.bool("sphere_w1", base.sphereW1()), m.bool("conic", false), !w2.isZero(), false,
+                        m.number("loss_stop", 1e-30)));
+                long maxSteps = m.count("max_steps", 10_000);
+                long saveFreq = m.count("save_freq", 10_000);
+                if (maxSteps < 1 || saveFreq < 1) {
+                    throw m.error("max_steps and save_freq must be >= 1");
+                }
+                yield new MethodSpec.Net(m.string("label", MethodSpec.Net.defaultLabel(regime, h)), regime, h, scale, w1,
+                        w2, rule, maxSteps, saveFreq, restriction(m));
+            }
+            default -> throw m.child("kind").error("expected krr or net, got '" + kind + "'");
+        };
+    }
+
+    /** A method's own d and n lists (subsets of the sweep's), checked against the sweep in parse(). */
+    private static MethodSpec.Restriction restriction(Node m) {
+        List<Integer> d = m.has("d") ? m.child("d").intList(2, "d >= 2") : List.of();
+        List<Integer> n = m.has("n") ? m.child("n").intList(1, "n >= 1") : List.of();
+        return new MethodSpec.Restriction(d, n);
+    }
+
+    private static Target target(Node t) {
+        if (t.node == null) {
+            return new Target.Constant(1);
+        }
+        String kind = t.string("kind", null);
+        if (kind == null) {
+            throw t.error("missing 'kind' (constant, teacher or grf)");
+        }
+        return switch (kind) {
+            case "constant" -> {
+                t.requireObject("kind", "value");
+                yield new Target.Constant(t.number("value", 1));
+            }
+            case "teacher" -> {
+                t.requireObject("kind", "act", "power", "width");
+                yield t.parse(o -> new Target.Teacher(t.child("act").parseOr("abs", TeacherActivation::parse),
+                        t.number("power", 1), t.count("width", 1_000_000)));
+            }
+            case "grf" -> {
+                t.requireObject("kind", "kernel", "kernel_param", "jitter");
+                Double param = t.has("kernel_param") ? t.number("kernel_param", 0) : null;
+                yield t.parse(o -> new Target.KernelGrf(Kernel.parse(t.string("kernel", "ntk"), param),
+                        t.number("jitter", 0)));
+            }
+            default -> throw t.child("kind").error("expected constant, teacher or grf, got '" + kind + "'");
+        };
+    }
+
+    /** A YAML node with its file and path, for messages like "spec.yaml: methods[1].lambda: ...". */
+    private record Node(String file, String path, JsonNode node) {
+        IllegalArgumentException error(String message) {
+            return new IllegalArgumentException(file + ": " + (path.isEmpty() ? "" : path + ": ") + message);
+        }
+
+        Node child(String key) {
+            return new Node(file, path.isEmpty() ? key : path + "." + key, node == null ? null : node.get(key));
+        }
+
+        boolean has(String key) { return node != null && node.has(key) && !node.get(key).isNull(); }
+
+        void requireObject(String... allowed) {
+            if (node == null || !node.isObject()) {
+                throw error("expected a mapping (key: value), got " + describe(node));
+            }
+            Set<String> ok = Set.of(allowed);
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!ok.contains(k)) {
+                    throw error("unknown key '" + k + "'; expected one of " + String.join(", ", allowed));
+                }
+            }
+        }
+
+        List<Node> list() {
+            if (node == null || !node.isArray()) {
+                throw error("expected a list, got " + describe(node));
+            }
+            List<Node> out = new ArrayList<>();
+            for (int i = 0; i < node.size(); i++) {
+                out.add(new Node(file, path + "[" + i + "]", node.get(i)));
+            }
+            return out;
+        }
+
+        List<Integer> intList(int min, String rule) {
+            List<Node> items = list();
+            if (items.isEmpty()) {
+                throw error("the grid is empty; expected at least one value");
+            }
+            List<Integer> out = new ArrayList<>();
+            for (Node item : items) {
+                long v = item.asCount();
+                if (v < min || v > Integer.MAX_VALUE) {
+                    throw item.error("expected " + rule + ", got " + v);
+                }
+                if (out.contains((int) v)) {
+                    throw item.error("value " + v + " appears twice");
+                }
+                out.add((int) v);
+            }
+            return out;
+        }
+
+        String string(String key, String def) {
+            if (!has(key)) {
+                return def;
+            }
+            JsonNode v = node.get(key);
+            if (!v.isTextual()) {
+                throw child(key).error("expected text, got " + describe(v));
+            }
+            return v.asText();
+        }
+
+        double number(String key, double def) {
+            if (!has(key)) {
+                return def;
+            }
+            JsonNode v = node.get(key);
+            if (v.isNumber()) {
+                return v.asDouble();
+            }
+            if (v.isTextual()) {  // YAML 1.1 reads 1e-4 (no dot) as text
+                try {
+                    return Double.parseDouble(v.asText());
+                } catch (NumberFormatException e) {
+                    // fall through to the error
+                }
+            }
+            throw child(key).error("expected a number, got " + describe(v));
+        }
+
+        int integer(String key, int def) {
+            if (!has(key)) {
+                return def;
+            }
+            long v = child(key).asCount();
+            if (v > Integer.MAX_VALUE) {
+                throw child(key).error("too large: " + v);
+            }
+            return (int) v;
+        }
+
+        long count(String key, long def) { return has(key) ? child(key).asCount() : def; }
+
+        long asCount() {
+            double v;
+            if (node != null && node.isNumber()) {
+                v = node.asDouble();
+            } else if (node != null && node.isTextual()) {
+                try {
+                    v = Double.parseDouble(node.asText());
+                } catch (NumberFormatException e) {
+                    throw error("expected a whole number, got " + describe(node));
+                }
+            } else {
+                throw error("expected a whole number, got " + describe(node));
+            }
+            if (v != Math.rint(v) || v < 0) {
+                throw error("expected a whole number >= 0, got " + v);
+            }
+            return (long) v;
+        }
+
+        boolean bool(String key, boolean def) {
+            if (!has(key)) {
+                return def;
+            }
+            JsonNode v = node.get(key);
+            if (!v.isBoolean()) {
+                throw child(key).error("expected true or false, got " + describe(v));
+            }
+            return v.asBoolean();
+        }
+
+        <T> T parse(java.util.function.Function<String, T> parser) {
+            if (node == null || !(node.isTextual() || node.isObject())) {
+                throw error("expected text, got " + describe(node));
+            }
+            try {
+                return parser.apply(node.isTextual() ? node.asText() : null);
+            } catch (IllegalArgumentException e) {
+                throw error(e.getMessage());
+            }
+        }
+
+        <T> T parseOr(String def, java.util.function.Function<String, T> parser) {
+            if (node == null || node.isNull()) {
+                try {
+                    return parser.apply(def);
+                } catch (IllegalArgumentException e) {
+                    throw error(e.getMessage());
+                }
+            }
+            if (!node.isTextual() && !node.isNumber()) {
+                throw error("expected text, got " + describe(node));
+            }
+            try {
+                return parser.apply(node.asText());
+            } catch (IllegalArgumentException e) {
+                throw error(e.getMessage());
+            }
+        }
+
+        private static String describe(JsonNode v) {
+            if (v == null || v.isMissingNode()) {
+                return "nothing";
+            }
+            if (v.isObject()) {
+                return "a mapping";
+            }
+            if (v.isArray()) {
+                return "a list";
+            }
+            return (v.isTextual() ? "text " : v.getNodeType().name().toLowerCase(Locale.ROOT) + " ") + v;
+        }
+    }
+}

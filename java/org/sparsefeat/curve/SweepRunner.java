@@ -1,0 +1,202 @@
+package org.sparsefeat.curve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.sparsefeat.backend.Backend;
+import org.sparsefeat.data.DataSpec;
+import org.sparsefeat.data.Dataset;
+import org.sparsefeat.data.Datasets;
+import org.sparsefeat.krr.KrrRun;
+import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.net.NetInit;
+import org.sparsefeat.net.TwoLayerNet;
+import org.sparsefeat.train.Trainer;
+import org.sparsefeat.util.PhaseTimer;
+
+/**
+ * Runs the points of a sweep that are not in its results file yet, writing each as it finishes. Datasets
+ * are made once per (d, seed) at the largest n and cut to each n (training sets are nested, the test set is
+ * shared), so a width-1e7 teacher is evaluated once per seed, not once per point. Nets of one (method, d)
+ * train together in batches.
+ */
+public final class SweepRunner {
+    /** Nets per backend batch. */
+    static final int NET_BATCH = 16;
+
+    private final SweepSpec spec;
+    private final ResultStore store;
+    private final Backend backend;
+    private final Consumer<String> log;
+    private final Map<String, Dataset> datasets = new HashMap<>();
+    private double doneWork;
+    private double totalWork;
+    private int donePoints;
+    private int totalPoints;
+    private long t0;
+
+    public SweepRunner(SweepSpec spec, ResultStore store, Backend backend, Consumer<String> log) {
+        this.spec = spec;
+        this.store = store;
+        this.backend = backend;
+        this.log = log;
+    }
+
+    /** The grid points this shard owns that are not finished yet. */
+    public List<SweepPoint> pending(Shard shard) {
+        Map<String, JsonNode> done = store.load();
+        List<SweepPoint> grid = spec.grid();
+        List<SweepPoint> out = new ArrayList<>();
+        for (int i = 0; i < grid.size(); i++) {
+            if (shard.owns(i) && !done.containsKey(grid.get(i).key())) {
+                out.add(grid.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** Runs every pending point of the shard; returns how many ran. */
+    public int run(Shard shard) {
+        List<SweepPoint> todo = pending(shard);
+        int owned = (int) java.util.stream.IntStream.range(0, spec.grid().size()).filter(shard::owns).count();
+        totalPoints = todo.size();
+        totalWork = todo.stream().mapToDouble(this::work).sum();
+        t0 = System.nanoTime();
+        log.accept(String.format("sweep %s: %d points in shard %s, %d already done, %d to run", spec.name(), owned,
+                shard, owned - todo.size(), todo.size()));
+        Map<String, List<SweepPoint>> groups = new LinkedHashMap<>();
+        for (SweepPoint p : todo) {
+            groups.computeIfAbsent(p.method() + "/" + p.d(), k -> new ArrayList<>()).add(p);
+        }
+        for (List<SweepPoint> group : groups.values()) {
+            MethodSpec method = spec.methods().get(group.getFirst().method());
+            if (method instanceof MethodSpec.Net net) {
+                for (int i = 0; i < group.size(); i += NET_BATCH) {
+                    runNets(net, group.subList(i, Math.min(group.size(), i + NET_BATCH)));
+                }
+            } else {
+                for (SweepPoint p : group) {
+                    runKrr((MethodSpec.Krr) method, p);
+                }
+            }
+        }
+        return todo.size();
+    }
+
+    private void runKrr(MethodSpec.Krr m, SweepPoint p) {
+        Dataset ds = dataset(p);
+        long start = System.nanoTime();
+        Map<String, Object> r = base(p, m);
+        try {
+            KrrRun.Outcome o = KrrRun.run(backend, m.kernel(), m.ridge(), ds, new PhaseTimer());
+            r.put("status", Double.isFinite(o.testMse()) ? "ok" : "not_finite");
+            r.put("test_mse", finite(o.testMse()));
+            r.put("train_mse", finite(o.trainMse()));
+        } catch (NotPositiveDefiniteException e) {
+            r.put("status", "singular");
+            r.put("test_mse", null);
+            r.put("train_mse", null);
+            r.put("error", e.getMessage());
+        }
+        r.put("seconds", (System.nanoTime() - start) * 1e-9);
+        finish(List.of(p), List.of(r));
+    }
+
+    private void runNets(MethodSpec.Net m, List<SweepPoint> points) {
+        List<Trainer.Job> jobs = new ArrayList<>();
+        for (SweepPoint p : points) {
+            Dataset ds = dataset(p);
+            TwoLayerNet init = new TwoLayerNet(NetInit.w1(m.initW1(), m.h(), p.d(), p.seed()), null,
+                    NetInit.w2(m.initW2(), m.h(), p.seed()), m.scale());
+            jobs.add(new Trainer.Job(ds, init, m.rule()));
+        }
+        log.accept(String.format("  training %d nets of %s at d=%d together (n = %s)", jobs.size(), m.label(),
+                points.getFirst().d(), points.stream().map(p -> p.n() + "").distinct().toList()));
+        long start = System.nanoTime();
+        List<Trainer.Result> results = Trainer.train(backend, jobs,
+                new Trainer.Options(m.maxSteps(), m.saveFreq(), false, 1e-3), null);
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (int i = 0; i < points.size(); i++) {
+            Trainer.Result res = results.get(i);
+            Map<String, Object> r = base(points.get(i), m);
+            r.put("status", res.status().name().toLowerCase(java.util.Locale.ROOT));
+            r.put("steps", res.steps());
+            r.put("test_mse", finite(res.testMse()));
+            r.put("train_mse", finite(res.trainMse()));
+            r.put("test_half_mse", finite(res.testHalfMse()));
+            r.put("train_half_mse", finite(res.trainHalfMse()));
+            r.put("atoms_exact", res.atoms().exact());
+            r.put("atoms_thresholded", res.atoms().thresholded());
+            r.put("seconds", seconds / points.size());
+            List<double[]> dyn = new ArrayList<>();
+            for (Trainer.Checkpoint c : res.dynamics()) {
+                dyn.add(new double[] {c.step(), c.trainHalfMse(), c.testHalfMse()});
+            }
+            r.put("dynamics", dyn.stream().map(a -> Arrays.stream(a).mapToObj(v -> finite(v)).toList()).toList());
+            records.add(r);
+        }
+        finish(points, records);
+    }
+
+    private void finish(List<SweepPoint> points, List<Map<String, Object>> records) {
+        store.append(records);
+        for (int i = 0; i < points.size(); i++) {
+            SweepPoint p = points.get(i);
+            doneWork += work(p);
+            donePoints++;
+            Object mse = records.get(i).get("test_mse");
+            double elapsed = (System.nanoTime() - t0) * 1e-9;
+            double eta = doneWork > 0 ? elapsed * (totalWork - doneWork) / doneWork : Double.NaN;
+            log.accept(String.format("  [%d/%d] %s: test_mse %s (%s elapsed, ETA %s)", donePoints, totalPoints, p,
+                    mse == null ? records.get(i).get("status") : String.format("%.4e", (Double) mse), duration(elapsed),
+                    duration(eta)));
+        }
+    }
+
+    private Map<String, Object> base(SweepPoint p, MethodSpec m) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("key", p.key());
+        r.put("method", m.label());
+        r.put("kind", m.kind());
+        r.put("d", p.d());
+        r.put("n", p.n());
+        r.put("seed", p.seed());
+        r.put("n_test", spec.nTest());
+        return r;
+    }
+
+    /** The dataset of a point: the (d, seed) dataset at the sweep's largest n, cut to the first n points. */
+    private Dataset dataset(SweepPoint p) {
+        Dataset full = datasets.computeIfAbsent(p.d() + "/" + p.seed(), k -> Datasets.generate(
+                new DataSpec(spec.points(), p.d(), spec.maxN(), spec.nTest(), spec.target(), p.seed()), backend));
+        Matrix x = full.xTrain().rowRange(0, p.n());
+        return new Dataset(x, Arrays.copyOf(full.yTrain(), p.n()), full.xTest(), full.yTest());
+    }
+
+    /** Relative cost, for the ETA: a Cholesky for kernels, steps x neurons x points for nets. */
+    private double work(SweepPoint p) {
+        MethodSpec m = spec.methods().get(p.method());
+        if (m instanceof MethodSpec.Net net) {
+            return 3.0 * net.maxSteps() * net.h() * Math.max(p.n(), 8) * p.d() / 2e9;
+        }
+        return (Math.pow(p.n(), 3) / 3 + 30.0 * p.n() * (p.n() + spec.nTest())) / 50e9 + 0.01;
+    }
+
+    private static Double finite(double v) { return Double.isFinite(v) ? v : null; }
+
+    static String duration(double seconds) {
+        if (!Double.isFinite(seconds)) {
+            return "?";
+        }
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
+    }
+}

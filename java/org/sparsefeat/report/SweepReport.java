@@ -1,0 +1,351 @@
+package org.sparsefeat.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.sparsefeat.curve.Fits;
+import org.sparsefeat.curve.MethodSpec;
+import org.sparsefeat.curve.ResultStore;
+import org.sparsefeat.curve.SpecParser;
+import org.sparsefeat.curve.SweepSpec;
+import org.sparsefeat.curve.Theory;
+
+/**
+ * The report of one sweep, possibly run in shards: merged results, learning curves per (method, d) with
+ * their fitted exponents beside the predicted ones, atom counts, a few training dynamics; written as CSV,
+ * PNG / SVG plots and one self-contained HTML page.
+ */
+public final class SweepReport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One learning curve: the test errors of a method at one d, errors[i][s] at n[i] for seed s. */
+    public record Curve(MethodSpec method, int d, int[] n, double[][] errors, double[][] atoms, List<Fits.Point> points,
+                        Fits.Exponent fit, double predicted, double atomSlope) {}
+
+    private final SweepSpec spec;
+    private final String specText;
+    private final List<JsonNode> environments = new ArrayList<>();
+    private final Map<String, JsonNode> results = new LinkedHashMap<>();
+    private final List<Curve> curves = new ArrayList<>();
+
+    /** Reads and merges the sweep directories (the shards of one sweep). */
+    public SweepReport(List<Path> dirs) {
+        if (dirs.isEmpty()) {
+            throw new IllegalArgumentException("report: give at least one sweep directory");
+        }
+        SweepSpec first = null;
+        String firstText = null;
+        for (Path dir : dirs) {
+            Path specFile = dir.resolve(ResultStore.SPEC);
+            if (!Files.isRegularFile(specFile)) {
+                throw new IllegalArgumentException(dir + ": not a sweep directory (no " + ResultStore.SPEC + ")");
+            }
+            SweepSpec s = SpecParser.parse(specFile);
+            String text = read(specFile);
+            if (first == null) {
+                first = s;
+                firstText = text;
+            } else if (!sameSweep(firstText, text)) {
+                throw new IllegalArgumentException(dir + " holds another sweep ('" + s.name() + "') than " + dirs.getFirst()
+                        + " ('" + first.name() + "'): their spec.yaml differ");
+            }
+            Path env = dir.resolve(ResultStore.ENVIRONMENT);
+            if (Files.isRegularFile(env)) {
+                try {
+                    environments.add(JSON.readTree(env.toFile()));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(env + ": not JSON (" + e.getMessage() + ")");
+                }
+            }
+            results.putAll(new ResultStore(dir).load());
+        }
+        this.spec = first;
+        this.specText = firstText;
+        build();
+    }
+
+    public SweepSpec spec() { return spec; }
+
+    public List<Curve> curves() { return curves; }
+
+    public int records() { return results.size(); }
+
+    private void build() {
+        int[] ns = spec.n().stream().mapToInt(Integer::intValue).sorted().toArray();
+        for (MethodSpec m : spec.methods()) {
+            for (int d : spec.d()) {
+                double[][] err = new double[ns.length][spec.seeds().size()];
+                double[][] atoms = new double[ns.length][spec.seeds().size()];
+                boolean any = false;
+                for (int i = 0; i < ns.length; i++) {
+                    for (int s = 0; s < spec.seeds().size(); s++) {
+                        JsonNode r = results.get(m.label() + "/d" + d + "/n" + ns[i] + "/s" + spec.seeds().get(s));
+                        err[i][s] = number(r, "test_mse");
+                        atoms[i][s] = number(r, "atoms_thresholded");
+                        any |= r != null;
+                    }
+                }
+                if (!any) {
+                    continue;
+                }
+                // the n this method has results at (a method may run on part of the grid)
+                int[] rows = java.util.stream.IntStream.range(0, ns.length)
+                        .filter(i -> java.util.Arrays.stream(err[i]).anyMatch(Double::isFinite)).toArray();
+                int[] nUsed = java.util.Arrays.stream(rows).map(i -> ns[i]).toArray();
+                double[][] errUsed = java.util.Arrays.stream(rows).mapToObj(i -> err[i]).toArray(double[][]::new);
+                double[][] atomsUsed = java.util.Arrays.stream(rows).mapToObj(i -> atoms[i]).toArray(double[][]::new);
+                List<Fits.Point> points = Fits.points(nUsed, errUsed);
+                Fits.Exponent fit = Fits.exponent(nUsed, errUsed, spec.fitMin(), spec.fitMax(), 1);
+                double atomSlope = Double.NaN;
+                if (m instanceof MethodSpec.Net) {
+                    List<Fits.Point> a = Fits.points(nUsed, atomsUsed);
+                    if (a.size() >= 2) {
+                        atomSlope = Fits.logLogLine(a.stream().mapToDouble(Fits.Point::n).toArray(),
+                                a.stream().mapToDouble(p -> Math.max(p.mean(), 1e-300)).toArray())[0];
+                    }
+                }
+                curves.add(new Curve(m, d, nUsed, errUsed, atomsUsed, points, fit, Theory.beta(m, spec.target(), d),
+                        atomSlope));
+            }
+        }
+    }
+
+    /** The exponent table as text, for the terminal. */
+    public String table() {
+        StringBuilder b = new StringBuilder(String.format("%-24s %3s %22s %10s %8s %s%n", "method", "d",
+                "beta measured [95% CI]", "predicted", "diff/hw", "N_A slope"));
+        for (Curve c : curves) {
+            b.append(String.format("%-24s %3d %22s %10s %8s %s%n", c.method().label(), c.d(), betaText(c.fit()),
+                    predictedText(c.predicted()), diffText(c), Double.isNaN(c.atomSlope()) ? "" : String.format("%.2f",
+                            c.atomSlope())));
+        }
+        return b.toString();
+    }
+
+    /** Writes the CSV, the plots (PNG and SVG, in plotDir) and the HTML page; any may be null. */
+    public void write(Path html, Path csv, Path plotDir) throws IOException {
+        if (csv != null) {
+            writeAtomically(csv, csv());
+        }
+        if (html != null || plotDir != null) {
+            Path plots = plotDir != null ? plotDir : html.toAbsolutePath().getParent().resolve("plots");
+            Map<String, byte[]> images = plots(plots);
+            if (html != null) {
+                writeAtomically(html, html(images));
+            }
+        }
+    }
+
+    String csv() {
+        StringBuilder b = new StringBuilder("method,kind,d,n,test_mse_mean,test_mse_sem,seeds,atoms_mean\n");
+        for (Curve c : curves) {
+            List<Fits.Point> atoms = Fits.points(c.n(), c.atoms());
+            for (Fits.Point p : c.points()) {
+                String atomMean = atoms.stream().filter(a -> a.n() == p.n()).map(a -> fmt(a.mean())).findFirst().orElse("");
+                b.append(String.join(",", c.method().label(), c.method().kind(), "" + c.d(), "" + p.n(), fmt(p.mean()),
+                        Double.isFinite(p.sem()) ? fmt(p.sem()) : "", "" + p.seeds(), atomMean)).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private Map<String, byte[]> plots(Path dir) throws IOException {
+        Map<String, byte[]> images = new LinkedHashMap<>();
+        for (int d : spec.d()) {
+            List<Plots.Series> series = new ArrayList<>();
+            List<Plots.Series> atomSeries = new ArrayList<>();
+            List<Plots.Series> dynamics = new ArrayList<>();
+            int color = 0;
+            for (Curve c : curves) {
+                if (c.d() != d) {
+                    continue;
+                }
+                double[] x = c.points().stream().mapToDouble(Fits.Point::n).toArray();
+                double[] y = c.points().stream().mapToDouble(Fits.Point::mean).toArray();
+                double[] e = c.points().stream().mapToDouble(Fits.Point::sem).toArray();
+                if (x.length > 0) {
+                    series.add(new Plots.Series(c.method().label(), x, y, e, false, color));
+                }
+                if (c.fit() != null) {
+                    double[] fx = {c.fit().nMin(), c.fit().nMax()};
+                    double[] fy = {c.fit().prefactor() * Math.pow(fx[0], -c.fit().beta()),
+                            c.fit().prefactor() * Math.pow(fx[1], -c.fit().beta())};
+                    series.add(new Plots.Series(String.format(Locale.ROOT, "fit %s: beta = %.2f", c.method().label(),
+                            c.fit().beta()), fx, fy, null, true, color));
+                }
+                if (c.method() instanceof MethodSpec.Net) {
+                    List<Fits.Point> a = Fits.points(c.n(), c.atoms());
+                    if (!a.isEmpty()) {
+                        atomSeries.add(new Plots.Series(c.method().label() + " (N_A, eps 1e-3)",
+                                a.stream().mapToDouble(Fits.Point::n).toArray(),
+                                a.stream().mapToDouble(p -> Math.max(p.mean(), 0.5)).toArray(), null, false, color));
+                        atomSeries.add(new Plots.Series("N_A = n", new double[] {a.getFirst().n(), a.getLast().n()},
+                                new double[] {a.getFirst().n(), a.getLast().n()}, null, true, 7));
+                    }
+                    dynamics.addAll(dynamicsOf(c, color));
+                }
+                color++;
+            }
+            if (!series.isEmpty()) {
+                images.put("Learning curves, d = " + d, Plots.logLog(dir.resolve("curve-d" + d), "Test error against n, d = "
+                        + d + " (" + spec.target().kind() + " target)", "n (training points)", "test MSE", series));
+            }
+            if (!atomSeries.isEmpty()) {
+                images.put("Atoms, d = " + d, Plots.logLog(dir.resolve("atoms-d" + d), "Number of atoms N_A against n, d = "
+                        + d, "n", "N_A", atomSeries));
+            }
+            if (!dynamics.isEmpty()) {
+                images.put("Dynamics, d = " + d, Plots.logLog(dir.resolve("dynamics-d" + d), "Training dynamics at the"
+                        + " largest n, first seed, d = " + d, "step + 1", "half MSE", dynamics));
+            }
+        }
+        return images;
+    }
+
+    /** Train and test half MSE against steps of the run at the largest n with the first seed. */
+    private List<Plots.Series> dynamicsOf(Curve c, int color) {
+        int n = c.n()[c.n().length - 1];
+        JsonNode r = results.get(c.method().label() + "/d" + c.d() + "/n" + n + "/s" + spec.seeds().getFirst());
+        if (r == null || !r.has("dynamics")) {
+            return List.of();
+        }
+        List<double[]> rows = new ArrayList<>();
+        for (JsonNode row : r.get("dynamics")) {
+            if (row.size() == 3 && row.get(1).isNumber() && row.get(2).isNumber() && row.get(1).asDouble() > 0
+                    && row.get(2).asDouble() > 0) {
+                rows.add(new double[] {row.get(0).asDouble() + 1, row.get(1).asDouble(), row.get(2).asDouble()});
+            }
+        }
+        if (rows.size() < 2) {
+            return List.of();
+        }
+        double[] x = rows.stream().mapToDouble(a -> a[0]).toArray();
+        return List.of(new Plots.Series(c.method().label() + " train (n=" + n + ")", x,
+                        rows.stream().mapToDouble(a -> a[1]).toArray(), null, true, color),
+                new Plots.Series(c.method().label() + " test", x, rows.stream().mapToDouble(a -> a[2]).toArray(), null,
+                        false, color));
+    }
+
+    private String html(Map<String, byte[]> images) {
+        StringBuilder b = new StringBuilder();
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>sparsefeat sweep ")
+                .append(esc(spec.name())).append("</title>\n<style>\n")
+                .append("body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1000px;margin:2em auto;")
+                .append("padding:0 1em;color:#222}h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px")
+                .append(" solid #ddd}table{border-collapse:collapse;margin:.8em 0}td,th{border:1px solid #ccc;padding:")
+                .append(".3em .6em;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}")
+                .append("img{max-width:100%;border:1px solid #eee}pre{background:#f7f7f7;padding:.8em;overflow:auto}")
+                .append(".note{color:#555;font-size:.92em}.pred{color:#555;font-style:italic}\n</style>\n</head>\n<body>\n");
+        b.append("<h1>Learning curves: ").append(esc(spec.name())).append("</h1>\n");
+        b.append("<p>").append(results.size()).append(" of ").append(spec.grid().size()).append(" grid points finished; ")
+                .append(esc(spec.target().kind())).append(" target on ").append(esc(spec.points().cliName()))
+                .append(" points, n_test = ").append(spec.nTest()).append(", seeds ").append(esc(spec.seeds().toString()))
+                .append(". Errors are full MSEs, mean (f(x) - y)<sup>2</sup>, averaged over seeds (bars: one standard")
+                .append(" error).</p>\n");
+        b.append("<h2>Exponents</h2>\n<p class=\"note\">beta from a least-squares fit of log(mean error) on log n over the")
+                .append(" n range shown; the interval is a 95% bootstrap over seeds. <span class=\"pred\">Predicted")
+                .append(" values are predictions</span> of the spec's section 4, derived (not quoted from the paper);")
+                .append(" diff/hw is (measured - predicted) in units of the interval's half-width.</p>\n");
+        b.append("<table>\n<tr><th>method</th><th>d</th><th>n range</th><th>beta measured</th><th>95% interval</th>")
+                .append("<th>beta predicted</th><th>diff/hw</th><th>N_A slope</th></tr>\n");
+        for (Curve c : curves) {
+            Fits.Exponent f = c.fit();
+            b.append("<tr><td>").append(esc(c.method().label())).append("</td><td>").append(c.d()).append("</td><td>")
+                    .append(f == null ? "" : f.nMin() + "&ndash;" + f.nMax()).append("</td><td>")
+                    .append(f == null ? "n/a" : String.format(Locale.ROOT, "%.2f", f.beta())).append("</td><td>")
+                    .append(f == null || !Double.isFinite(f.low()) ? "" : String.format(Locale.ROOT, "[%.2f, %.2f]",
+                            f.low(), f.high())).append("</td><td class=\"pred\">").append(esc(predictedText(c.predicted())))
+                    .append("</td><td>").append(esc(diffText(c))).append("</td><td>")
+                    .append(Double.isNaN(c.atomSlope()) ? "" : String.format(Locale.ROOT, "%.2f", c.atomSlope()))
+                    .append("</td></tr>\n");
+        }
+        b.append("</table>\n");
+        for (Map.Entry<String, byte[]> e : images.entrySet()) {
+            b.append("<h2>").append(esc(e.getKey())).append("</h2>\n<img alt=\"").append(esc(e.getKey()))
+                    .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(e.getValue()))
+                    .append("\">\n");
+        }
+        b.append("<h2>Environment</h2>\n");
+        if (environments.isEmpty()) {
+            b.append("<p>No environment.json found.</p>\n");
+        }
+        for (JsonNode env : environments) {
+            b.append("<table>\n");
+            env.fields().forEachRemaining(f -> b.append("<tr><td>").append(esc(f.getKey())).append("</td><td>")
+                    .append(esc(f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()))
+                    .append("</td></tr>\n"));
+            b.append("</table>\n");
+        }
+        b.append("<h2>Sweep spec</h2>\n<pre>").append(esc(specText)).append("</pre>\n</body>\n</html>\n");
+        return b.toString();
+    }
+
+    private static String betaText(Fits.Exponent f) {
+        if (f == null) {
+            return "n/a";
+        }
+        return Double.isFinite(f.low()) ? String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", f.beta(), f.low(), f.high())
+                : String.format(Locale.ROOT, "%.2f", f.beta());
+    }
+
+    private static String predictedText(double p) {
+        return Double.isNaN(p) ? "" : Double.isInfinite(p) ? "inf (no power law)" : String.format(Locale.ROOT, "%.2f", p);
+    }
+
+    private static String diffText(Curve c) {
+        Fits.Exponent f = c.fit();
+        if (f == null || !Double.isFinite(c.predicted()) || !(f.halfWidth() > 0)) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%+.1f", (f.beta() - c.predicted()) / f.halfWidth());
+    }
+
+    private static double number(JsonNode r, String field) {
+        return r != null && r.has(field) && r.get(field).isNumber() ? r.get(field).asDouble() : Double.NaN;
+    }
+
+    private static String fmt(double v) { return String.format(Locale.ROOT, "%.6e", v); }
+
+    private static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static boolean sameSweep(String a, String b) {
+        try {
+            ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+            return yaml.readTree(a).equals(yaml.readTree(b));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(f + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
