@@ -159,7 +159,7 @@ public final class Presets {
             methods:
               - {kind: krr, kernel: ntk, ridge: 0}
               - {kind: krr, kernel: rfk1, ridge: 0}
-              - {kind: net, regime: feature, h: 500, lambda: 1.0e-4, max_steps: 10000}
+              - {kind: net, regime: feature, h: 500, lambda: 1.0e-5, max_steps: 20000}
             d: [3]
             n: [16, 32, 64, 128, 256]
             seeds: [0, 1, 2]
@@ -172,7 +172,7 @@ public final class Presets {
             methods:
               - {kind: krr, kernel: ntk, ridge: 0}
               - {kind: krr, kernel: rfk1, ridge: 0}
-              - {kind: net, regime: feature, h: 500, lambda: 1.0e-4, max_steps: 10000}
+              - {kind: net, regime: feature, h: 500, lambda: 1.0e-5, max_steps: 50000}
             d: [3]
             n: [16, 32, 64, 128, 256]
             seeds: [0, 1, 2]

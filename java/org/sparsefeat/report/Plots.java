@@ -33,14 +33,14 @@ public final class Plots {
     /** Writes base.png and base.svg; returns the PNG's bytes. */
     public static byte[] logLog(Path base, String title, String xLabel, String yLabel, List<Series> series)
             throws IOException {
-        XYChart chart = new XYChartBuilder().width(760).height(480).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
+        XYChart chart = new XYChartBuilder().width(900).height(480).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel)
                 .build();
         Styler s = chart.getStyler();
         var st = chart.getStyler();
         st.setXAxisLogarithmic(true);
         st.setYAxisLogarithmic(true);
-        st.setLegendPosition(Styler.LegendPosition.OutsideS);
-        st.setLegendLayout(Styler.LegendLayout.Horizontal);
+        st.setLegendPosition(Styler.LegendPosition.OutsideE);
+        st.setLegendLayout(Styler.LegendLayout.Vertical);
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotGridLinesColor(new Color(0xdddddd));
         st.setMarkerSize(7);

@@ -28,8 +28,12 @@ public final class SweepReport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One learning curve: the test errors of a method at one d, errors[i][s] at n[i] for seed s. */
+    /**
+     * @param trainAtLargest mean training MSE at the largest n: a net far from zero training error is
+     *                       under-trained, and its slope says more about the optimiser than about the method
+     */
     public record Curve(MethodSpec method, int d, int[] n, double[][] errors, double[][] atoms, List<Fits.Point> points,
-                        Fits.Exponent fit, double predicted, double atomSlope) {}
+                        Fits.Exponent fit, double predicted, double atomSlope, double trainAtLargest) {}
 
     private final SweepSpec spec;
     private final String specText;
@@ -113,20 +117,27 @@ public final class SweepReport {
                                 a.stream().mapToDouble(p -> Math.max(p.mean(), 1e-300)).toArray())[0];
                     }
                 }
+                double train = Double.NaN;
+                if (nUsed.length > 0) {
+                    int largest = nUsed[nUsed.length - 1];
+                    train = spec.seeds().stream().mapToDouble(s -> number(results.get(m.label() + "/d" + d + "/n" + largest
+                            + "/s" + s), "train_mse")).filter(Double::isFinite).average().orElse(Double.NaN);
+                }
                 curves.add(new Curve(m, d, nUsed, errUsed, atomsUsed, points, fit, Theory.beta(m, spec.target(), d),
-                        atomSlope));
+                        atomSlope, train));
             }
         }
     }
 
     /** The exponent table as text, for the terminal. */
     public String table() {
-        StringBuilder b = new StringBuilder(String.format("%-24s %3s %22s %10s %8s %s%n", "method", "d",
-                "beta measured [95% CI]", "predicted", "diff/hw", "N_A slope"));
+        StringBuilder b = new StringBuilder(String.format("%-24s %3s %22s %10s %8s %10s %s%n", "method", "d",
+                "beta measured [95% CI]", "predicted", "diff/hw", "train@max", "N_A slope"));
         for (Curve c : curves) {
-            b.append(String.format("%-24s %3d %22s %10s %8s %s%n", c.method().label(), c.d(), betaText(c.fit()),
-                    predictedText(c.predicted()), diffText(c), Double.isNaN(c.atomSlope()) ? "" : String.format("%.2f",
-                            c.atomSlope())));
+            b.append(String.format("%-24s %3d %22s %10s %8s %10s %s%n", c.method().label(), c.d(), betaText(c.fit()),
+                    predictedText(c.predicted()), diffText(c), Double.isNaN(c.trainAtLargest()) ? ""
+                            : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()), Double.isNaN(c.atomSlope()) ? ""
+                            : String.format(Locale.ROOT, "%.2f", c.atomSlope())));
         }
         return b.toString();
     }
@@ -254,9 +265,10 @@ public final class SweepReport {
         b.append("<h2>Exponents</h2>\n<p class=\"note\">beta from a least-squares fit of log(mean error) on log n over the")
                 .append(" n range shown; the interval is a 95% bootstrap over seeds. <span class=\"pred\">Predicted")
                 .append(" values are predictions</span> of the spec's section 4, derived (not quoted from the paper);")
-                .append(" diff/hw is (measured - predicted) in units of the interval's half-width.</p>\n");
+                .append(" diff/hw is (measured - predicted) in units of the interval's half-width. A net whose training error at")
+                .append(" the largest n is far from zero is under-trained: its slope then reflects the step budget.</p>\n");
         b.append("<table>\n<tr><th>method</th><th>d</th><th>n range</th><th>beta measured</th><th>95% interval</th>")
-                .append("<th>beta predicted</th><th>diff/hw</th><th>N_A slope</th></tr>\n");
+                .append("<th>beta predicted</th><th>diff/hw</th><th>train MSE at largest n</th><th>N_A slope</th></tr>\n");
         for (Curve c : curves) {
             Fits.Exponent f = c.fit();
             b.append("<tr><td>").append(esc(c.method().label())).append("</td><td>").append(c.d()).append("</td><td>")
@@ -265,6 +277,8 @@ public final class SweepReport {
                     .append(f == null || !Double.isFinite(f.low()) ? "" : String.format(Locale.ROOT, "[%.2f, %.2f]",
                             f.low(), f.high())).append("</td><td class=\"pred\">").append(esc(predictedText(c.predicted())))
                     .append("</td><td>").append(esc(diffText(c))).append("</td><td>")
+                    .append(Double.isNaN(c.trainAtLargest()) ? "" : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()))
+                    .append("</td><td>")
                     .append(Double.isNaN(c.atomSlope()) ? "" : String.format(Locale.ROOT, "%.2f", c.atomSlope()))
                     .append("</td></tr>\n");
         }

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -26,13 +24,7 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
+    private static CliRunner.Run run(String... args) { return CliRunner.run(args); }
 
     private String p(String name) { return dir.resolve(name).toString(); }
 
@@ -40,7 +32,7 @@ class CliTest {
 
     @Test
     void krrWithGeneratedDataWritesItsResult() throws IOException {
-        Run r = run("krr", "--d", "3", "--n", "256", "--n-test", "300", "--target", "teacher", "--teacher-width", "1e4",
+        CliRunner.Run r = run("krr", "--d", "3", "--n", "256", "--n-test", "300", "--target", "teacher", "--teacher-width", "1e4",
                 "--kernel", "ntk", "--threads", "2", "--out", p("r.json"));
         assertEquals(0, r.code(), r.err());
         JsonNode j = json(dir.resolve("r.json"));
@@ -64,13 +56,13 @@ class CliTest {
     void exportedDataGiveTheSameResultThroughFiles() throws IOException {
         String[] gen = {"--d", "4", "--n", "200", "--n-test", "150", "--target", "teacher", "--teacher-power", "1.5",
                 "--teacher-width", "5000", "--seed", "7"};
-        Run d = run(concat(new String[] {"data"}, gen, new String[] {"--out-x", p("X.npy"), "--out-y", p("y.npy"),
+        CliRunner.Run d = run(concat(new String[] {"data"}, gen, new String[] {"--out-x", p("X.npy"), "--out-y", p("y.npy"),
                 "--out-x-test", p("Xt.npy"), "--out-y-test", p("yt.npy")}));
         assertEquals(0, d.code(), d.err());
         assertArrayEquals(new int[] {200, 4}, Npy.read(dir.resolve("X.npy")).shape());
         assertArrayEquals(new int[] {150}, Npy.read(dir.resolve("yt.npy")).shape());
         assertEquals(0, run(concat(new String[] {"krr"}, gen, new String[] {"--out", p("a.json")})).code());
-        Run f = run("krr", "--x-train", p("X.npy"), "--y-train", p("y.npy"), "--x-test", p("Xt.npy"), "--y-test",
+        CliRunner.Run f = run("krr", "--x-train", p("X.npy"), "--y-train", p("y.npy"), "--x-test", p("Xt.npy"), "--y-test",
                 p("yt.npy"), "--out", p("b.json"));
         assertEquals(0, f.code(), f.err());
         assertEquals(json(dir.resolve("a.json")).get("test_mse").asDouble(),
@@ -82,9 +74,9 @@ class CliTest {
     void gramCommandWritesTheFullSymmetricOrRectangularGram() throws IOException {
         assertEquals(0, run("data", "--n", "70", "--n-test", "30", "--d", "3", "--out-x", p("A.npy"), "--out-y",
                 p("ya.npy"), "--out-x-test", p("B.npy"), "--out-y-test", p("yb.npy")).code());
-        Run sym = run("gram", "--kernel", "rfk2", "--x", p("A.npy"), "--out", p("G.npy"));
+        CliRunner.Run sym = run("gram", "--kernel", "rfk2", "--x", p("A.npy"), "--out", p("G.npy"));
         assertEquals(0, sym.code(), sym.err());
-        Run rect = run("gram", "--kernel", "laplace", "--kernel-param", "0.5", "--x", p("A.npy"), "--y", p("B.npy"),
+        CliRunner.Run rect = run("gram", "--kernel", "laplace", "--kernel-param", "0.5", "--x", p("A.npy"), "--y", p("B.npy"),
                 "--out", p("H.npy"));
         assertEquals(0, rect.code(), rect.err());
         Matrix a = Npy.readMatrix(dir.resolve("A.npy"), "A"), b = Npy.readMatrix(dir.resolve("B.npy"), "B");
@@ -98,7 +90,7 @@ class CliTest {
 
     /** A usage error: exit code 2, one clear line naming the input, no stack trace, no output file. */
     private void assertUsageError(String expectedInMessage, String... args) throws IOException {
-        Run r = run(args);
+        CliRunner.Run r = run(args);
         assertEquals(2, r.code(), "exit code for " + String.join(" ", args) + "; err: " + r.err());
         assertTrue(r.err().contains(expectedInMessage), "'" + r.err() + "' should mention '" + expectedInMessage + "'");
         assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), "no stack trace: " + r.err());
@@ -176,23 +168,23 @@ class CliTest {
         Matrix x = Npy.readMatrix(dir.resolve("X.npy"), "X");
         System.arraycopy(x.data(), 0, x.data(), 3 * 25, 3);  // point 25 duplicates point 0
         Npy.write(dir.resolve("Xdup.npy"), x);
-        Run r = run("krr", "--x-train", p("Xdup.npy"), "--y-train", p("y.npy"), "--x-test", p("Xt.npy"), "--y-test",
+        CliRunner.Run r = run("krr", "--x-train", p("Xdup.npy"), "--y-train", p("y.npy"), "--x-test", p("Xt.npy"), "--y-test",
                 p("yt.npy"), "--out", p("out.json"));
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("pivot 26 of 40") && r.err().contains("--ridge"), r.err());
         assertFalse(r.err().contains("\tat "), r.err());
         assertNoResultFiles();
-        Run ok = run("krr", "--x-train", p("Xdup.npy"), "--y-train", p("y.npy"), "--x-test", p("Xt.npy"), "--y-test",
+        CliRunner.Run ok = run("krr", "--x-train", p("Xdup.npy"), "--y-train", p("y.npy"), "--x-test", p("Xt.npy"), "--y-test",
                 p("yt.npy"), "--ridge", "1e-8", "--out", p("out.json"));
         assertEquals(0, ok.code(), ok.err());
     }
 
     @Test
     void helpAndVersion() {
-        Run h = run("krr", "--help");
+        CliRunner.Run h = run("krr", "--help");
         assertEquals(0, h.code());
         assertTrue(h.out().contains("--kernel") && h.out().contains("--ridge"), h.out());
-        Run v = run("--version");
+        CliRunner.Run v = run("--version");
         assertTrue(v.out().contains("sparsefeat " + Version.VERSION), v.out());
     }
 

@@ -30,11 +30,11 @@ class TrainCliTest {
 
     private String p(String name) { return dir.resolve(name).toString(); }
 
-    private static CliTest.Run run(String... args) { return CliTest.run(args); }
+    private static CliRunner.Run run(String... args) { return CliRunner.run(args); }
 
     @Test
     void trainsAndWritesTheRun() throws IOException {
-        CliTest.Run r = run("train", "--d", "3", "--n", "32", "--n-test", "100", "--target", "teacher", "--teacher-width",
+        CliRunner.Run r = run("train", "--d", "3", "--n", "32", "--n-test", "100", "--target", "teacher", "--teacher-width",
                 "1000", "--h", "200", "--init-w1", "unitary", "--init-w2", "zero", "--sphere-w1", "--reg", "l1",
                 "--lambda", "1e-3", "--max-steps", "2000", "--save-freq", "100", "--progress", "none", "--threads", "2",
                 "--out", p("run.json"), "--save-weights", p("weights"));
@@ -64,7 +64,7 @@ class TrainCliTest {
         double[] w2 = NetInit.w2(NetInit.W2.parse("normal"), 64, 9);
         Npy.write(dir.resolve("W1.npy"), w1);
         Npy.write(dir.resolve("w2.npy"), w2);
-        CliTest.Run r = run("train", "--x-train", p("X.npy"), "--y-train", p("y.npy"), "--x-test", p("Xt.npy"),
+        CliRunner.Run r = run("train", "--x-train", p("X.npy"), "--y-train", p("y.npy"), "--x-test", p("Xt.npy"),
                 "--y-test", p("yt.npy"), "--init-w1", p("W1.npy"), "--init-w2", p("w2.npy"), "--sphere-w1", "--reg", "l1",
                 "--lambda", "1e-3", "--lr", "0.5", "--max-steps", "300", "--progress", "none", "--save-weights", p("out"));
         assertEquals(0, r.code(), r.err());
@@ -79,7 +79,7 @@ class TrainCliTest {
     }
 
     private void assertUsageError(String expected, String... args) throws IOException {
-        CliTest.Run r = run(args);
+        CliRunner.Run r = run(args);
         assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
         assertTrue(r.err().contains(expected), "'" + r.err() + "' should mention '" + expected + "'");
         assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r.err());
@@ -116,7 +116,7 @@ class TrainCliTest {
 
     @Test
     void divergenceIsReportedNeverWrittenAsANumber() throws IOException {
-        CliTest.Run r = run("train", "--d", "3", "--n", "20", "--n-test", "20", "--h", "50", "--lr", "1e6",
+        CliRunner.Run r = run("train", "--d", "3", "--n", "20", "--n-test", "20", "--h", "50", "--lr", "1e6",
                 "--max-steps", "1000", "--target", "teacher", "--teacher-width", "100", "--progress", "none", "--out",
                 p("run.json"));
         assertEquals(1, r.code(), r.out() + r.err());

@@ -1,0 +1,113 @@
+package org.sparsefeat.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsefeat.cli.CliRunner;
+import org.sparsefeat.curve.ResultStore;
+
+class SweepReportTest {
+    @TempDir
+    Path dir;
+
+    static final String NTK_D3 = """
+            name: ntk-constant-d3
+            methods:
+              - {kind: krr, kernel: ntk, ridge: 0}
+            d: [3]
+            n: [64, 128, 256, 512, 1024]
+            seeds: [0, 1, 2, 3]
+            n_test: 2000
+            target: {kind: constant}
+            """;
+
+    /** Spec 4.3: ridgeless NTK regression of a constant at d = 3 has beta = 2d/(d-1) = 3. */
+    @Test
+    void anNtkSweepOnTheConstantTargetAtD3HasBetaNearThree() throws Exception {
+        Path spec = dir.resolve("ntk.yaml");
+        Files.writeString(spec, NTK_D3);
+        Path out = dir.resolve("out");
+        CliRunner.Run run = CliRunner.run("sweep", spec.toString(), "--out", out.toString(), "--threads", "2");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("[20/20]"), "progress lines: " + run.err());
+        SweepReport report = new SweepReport(List.of(out));
+        SweepReport.Curve c = report.curves().getFirst();
+        assertEquals(3.0, c.fit().beta(), 0.3, "beta = " + c.fit().beta());
+        assertEquals(3.0, c.predicted(), 1e-12);
+    }
+
+    @Test
+    void theReportIsAParsablePageWithItsPlotsAndCsv() throws Exception {
+        Path spec = dir.resolve("small.yaml");
+        Files.writeString(spec, """
+                name: small
+                methods:
+                  - {kind: krr, kernel: ntk, ridge: 0}
+                  - {kind: krr, kernel: laplace, ridge: 0}
+                  - {kind: net, regime: feature, h: 100, lambda: 1.0e-4, max_steps: 500}
+                d: [3]
+                n: [8, 16, 32]
+                seeds: [0, 1]
+                n_test: 100
+                target: {kind: teacher, act: abs, power: 1, width: 1000}
+                """);
+        Path out = dir.resolve("out");
+        assertEquals(0, CliRunner.run("sweep", spec.toString(), "--out", out.toString()).code());
+        Path html = dir.resolve("page/report.html"), csv = dir.resolve("page/curve.csv");
+        Files.createDirectories(html.getParent());
+        CliRunner.Run r = CliRunner.run("report", out.toString(), "--html", html.toString(), "--csv", csv.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("krr-laplace"), r.out());
+
+        Document doc = Jsoup.parse(html.toFile());
+        assertTrue(doc.title().contains("small"));
+        Element table = doc.selectFirst("table");
+        assertEquals(4, table.select("tr").size(), "a header and one row per (method, d)");
+        List<Element> images = doc.select("img");
+        assertTrue(images.size() >= 3, "curves, atoms and dynamics");
+        for (Element img : images) {
+            String src = img.attr("src");
+            assertTrue(src.startsWith("data:image/png;base64,"), "self-contained: " + src.substring(0, 30));
+            byte[] png = Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1));
+            assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+        }
+        for (String f : new String[] {"curve-d3.png", "curve-d3.svg", "atoms-d3.png", "dynamics-d3.svg"}) {
+            Path p = html.getParent().resolve("plots").resolve(f);
+            assertTrue(Files.size(p) > 1000, f + " exists and is not empty");
+        }
+        assertTrue(Files.readString(html.getParent().resolve("plots/curve-d3.svg")).contains("<svg"));
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals("method,kind,d,n,test_mse_mean,test_mse_sem,seeds,atoms_mean", rows.getFirst());
+        assertEquals(1 + 3 * 3, rows.size());
+        assertTrue(rows.get(1).startsWith("krr-ntk,krr,3,8,"));
+        assertFalse(Files.readString(html).contains("NaN"));
+    }
+
+    @Test
+    void aDirectoryOfAnotherSweepIsRefusedBeforeAnyWork() throws Exception {
+        Path spec = dir.resolve("a.yaml");
+        Files.writeString(spec, NTK_D3.replace("n: [64, 128, 256, 512, 1024]", "n: [8]"));
+        Path out = dir.resolve("out");
+        assertEquals(0, CliRunner.run("sweep", spec.toString(), "--out", out.toString()).code());
+        Files.writeString(spec, NTK_D3.replace("n: [64, 128, 256, 512, 1024]", "n: [16]"));
+        CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("holds another sweep"), r.err());
+        CliRunner.Run bad = CliRunner.run("sweep", dir.resolve("missing.yaml").toString(), "--out", dir.resolve("o2").toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("missing.yaml: no such sweep spec file"), bad.err());
+        assertFalse(Files.exists(dir.resolve("o2")), "nothing written for a bad spec");
+        assertEquals(2, CliRunner.run("report", dir.toString()).code(), "not a sweep directory");
+        assertTrue(Files.exists(out.resolve(ResultStore.ENVIRONMENT)));
+    }
+}
