@@ -5,12 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.sparsefeat.backend.Backend;
-import org.sparsefeat.curve.Presets;
-import org.sparsefeat.curve.ResultStore;
 import org.sparsefeat.curve.Shard;
-import org.sparsefeat.curve.SpecParser;
-import org.sparsefeat.curve.SweepRunner;
-import org.sparsefeat.curve.SweepSpec;
 import org.sparsefeat.report.SweepReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,11 +28,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<SweepCommand.Job> jobs = new ArrayList<>();
-        for (String yaml : Presets.get("demo", "small")) {
-            SweepSpec s = SpecParser.parse(yaml, "preset demo");
-            jobs.add(new SweepCommand.Job(s, yaml, out.resolve(s.name())));
-        }
+        List<SweepCommand.Job> jobs = SweepCommand.presetJobs("demo", "small", out);
         for (SweepCommand.Job j : jobs) {
             SweepCommand.prepare(j);
         }
@@ -46,11 +37,7 @@ final class DemoCommand implements Callable<Integer> {
         List<Path> reports = new ArrayList<>();
         try (Backend backend = backendOptions.open()) {
             for (SweepCommand.Job j : jobs) {
-                SweepCommand.writeEnvironment(j.dir(), backend, Shard.ALL);
-                new SweepRunner(j.spec(), new ResultStore(j.dir()), backend, line -> {
-                    err.println(line);
-                    err.flush();
-                }).run(Shard.ALL);
+                SweepCommand.run(j, backend, Shard.ALL, err);
                 SweepReport report = new SweepReport(List.of(j.dir()));
                 Path html = j.dir().resolve("report.html");
                 report.write(html, j.dir().resolve("curve.csv"), null);

@@ -61,22 +61,14 @@ final class SweepCommand implements Callable<Integer> {
         if (specFile != null) {
             jobs.add(new Job(SpecParser.parse(specFile), Files.readString(specFile), out));
         } else {
-            for (String yaml : Presets.get(preset, scale)) {
-                SweepSpec s = SpecParser.parse(yaml, "preset " + preset);
-                jobs.add(new Job(s, yaml, out.resolve(s.name())));
-            }
+            jobs.addAll(presetJobs(preset, scale, out));
         }
         for (Job j : jobs) {
             prepare(j);  // every directory checked before any work starts
         }
-        PrintWriter err = spec.commandLine().getErr();
         try (Backend backend = backendOptions.open()) {
             for (Job j : jobs) {
-                writeEnvironment(j.dir(), backend, part);
-                new SweepRunner(j.spec(), new ResultStore(j.dir()), backend, line -> {
-                    err.println(line);
-                    err.flush();
-                }).run(part);
+                run(j, backend, part, spec.commandLine().getErr());
                 spec.commandLine().getOut().println("sweep " + j.spec().name() + " done: results in "
                         + j.dir().resolve(ResultStore.RESULTS) + "; report with: sparsefeat report " + j.dir());
             }
@@ -84,7 +76,27 @@ final class SweepCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** A sweep and the directory it writes to. */
     record Job(SweepSpec spec, String yaml, Path dir) {}
+
+    /** The sweeps of a preset, one directory each under {@code out}. */
+    static List<Job> presetJobs(String preset, String scale, Path out) {
+        List<Job> jobs = new ArrayList<>();
+        for (String yaml : Presets.get(preset, scale)) {
+            SweepSpec s = SpecParser.parse(yaml, "preset " + preset);
+            jobs.add(new Job(s, yaml, out.resolve(s.name())));
+        }
+        return jobs;
+    }
+
+    /** Runs a prepared job's pending points of the shard, progress lines to {@code err}. */
+    static void run(Job j, Backend backend, Shard part, PrintWriter err) throws IOException {
+        writeEnvironment(j.dir(), backend, part);
+        new SweepRunner(j.spec(), new ResultStore(j.dir()), backend, line -> {
+            err.println(line);
+            err.flush();
+        }).run(part);
+    }
 
     /** Creates the directory with its spec, or checks that an existing one holds the same sweep. */
     static void prepare(Job j) throws IOException {

@@ -55,6 +55,20 @@ public final class NativeLibraries {
         return lib.find(name).orElseThrow(() -> new IllegalStateException("native symbol " + name + " not found"));
     }
 
+    /**
+     * What to throw for a Throwable out of {@code MethodHandle.invokeExact}: runtime exceptions and errors as
+     * they are, anything else (a downcall declares Throwable but throws no checked exception) wrapped.
+     */
+    public static RuntimeException propagate(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            return r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+
     private static Path extract(String resourceDir, List<String> files, String name) {
         requireSupportedPlatform();
         try {

@@ -56,7 +56,7 @@ public final class OpenBlas {
         try {
             SET_THREADS.invokeExact(threads);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -64,7 +64,7 @@ public final class OpenBlas {
         try {
             return (int) GET_THREADS.invokeExact();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -80,7 +80,7 @@ public final class OpenBlas {
                     integer(arena, Math.max(1, n)), info, 1L);
             return info.get(INT, 0);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -97,7 +97,7 @@ public final class OpenBlas {
                     integer(arena, Math.max(1, n)), info, 1L);
             check("dpotrs", info.get(INT, 0));
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -118,7 +118,7 @@ public final class OpenBlas {
                     integer(arena, 1), 1L);
             return y;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -131,7 +131,7 @@ public final class OpenBlas {
                     MemorySegment.ofArray(l.data()), integer(arena, Math.max(1, n)), MemorySegment.ofArray(x),
                     integer(arena, 1), 1L, 1L, 1L);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -153,13 +153,4 @@ public final class OpenBlas {
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
-    }
 }

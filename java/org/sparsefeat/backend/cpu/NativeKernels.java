@@ -50,7 +50,7 @@ public final class NativeKernels {
                     MemorySegment.ofArray(xNorms), i0, i1, MemorySegment.ofArray(yT), MemorySegment.ofArray(yNorms),
                     m, j0, j1, lower ? 1 : 0, same ? 1 : 0, MemorySegment.ofArray(k), ldk);
         } catch (Throwable t) {
-            throw propagate(t);
+            throw NativeLibraries.propagate(t);
         }
         if (rc != 0) {
             throw new IllegalArgumentException("native Gram builder does not know kernel id " + kernelId);
@@ -62,7 +62,7 @@ public final class NativeKernels {
         try {
             return (double) KERNEL_VALUE.invokeExact(kernelId, t, nx, ny, param, d);
         } catch (Throwable t2) {
-            throw propagate(t2);
+            throw NativeLibraries.propagate(t2);
         }
     }
 
@@ -74,7 +74,7 @@ public final class NativeKernels {
             rc = (int) TEACHER_BLOCK.invokeExact(seed, d, act, power, j0, j1, MemorySegment.ofArray(x), m,
                     MemorySegment.ofArray(out));
         } catch (Throwable t) {
-            throw propagate(t);
+            throw NativeLibraries.propagate(t);
         }
         if (rc != 0) {
             throw new OutOfMemoryError("native teacher block of " + (j1 - j0) + " neurons could not allocate");
@@ -87,7 +87,7 @@ public final class NativeKernels {
         try {
             TEACHER_NEURON.invokeExact(seed, d, j, MemorySegment.ofArray(out));
         } catch (Throwable t) {
-            throw propagate(t);
+            throw NativeLibraries.propagate(t);
         }
         return out;
     }
@@ -99,17 +99,8 @@ public final class NativeKernels {
             PHILOX_WORDS.invokeExact(c0, c1, c2, c3, k0, k1, out);
             return out.toArray(I);
         } catch (Throwable t) {
-            throw propagate(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
-    private static RuntimeException propagate(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
-    }
 }

@@ -113,7 +113,7 @@ final class NativeNet implements AutoCloseable {
         try {
             BLOCKS.invokeExact(s, b0, b1);
         } catch (Throwable t) {
-            throw propagate(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -122,7 +122,7 @@ final class NativeNet implements AutoCloseable {
         try {
             return (int) END.invokeExact(s) != 0;
         } catch (Throwable t) {
-            throw propagate(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -130,7 +130,7 @@ final class NativeNet implements AutoCloseable {
         try {
             return (long) STEPS.invokeExact(s, k);
         } catch (Throwable t) {
-            throw propagate(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -138,7 +138,7 @@ final class NativeNet implements AutoCloseable {
         try {
             return (double) REGULARIZER.invokeExact(s);
         } catch (Throwable t) {
-            throw propagate(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -177,7 +177,7 @@ final class NativeNet implements AutoCloseable {
         try {
             FORWARD.invokeExact(w1, b, w2, h, d, scale, xt, n, out, partial);
         } catch (Throwable t) {
-            throw propagate(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -213,19 +213,10 @@ final class NativeNet implements AutoCloseable {
         try {
             mh.invokeExact(s);
         } catch (Throwable t) {
-            throw propagate(t);
+            throw NativeLibraries.propagate(t);
         }
     }
 
-    private static RuntimeException propagate(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
-    }
 
     @Override
     public void close() { arena.close(); }
