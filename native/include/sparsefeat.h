@@ -32,9 +32,11 @@ void sf_philox_words(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_
 
 /* Neurons per block: a block's partial outputs are summed in block order (deterministic). */
 #define SF_GD_BLOCK 256
+/* Point arrays are padded to a multiple of this (the widest vector: 8 doubles). */
+#define SF_GD_PAD 8
 
 /* One net's state, in native memory. Every field is 8 bytes (the Java side mirrors this layout).
- * Point arrays have np = n rounded up to a multiple of 4 entries; xt is d x np (inputs transposed). */
+ * Point arrays have np = n rounded up to a multiple of SF_GD_PAD entries; xt is d x np (inputs transposed). */
 typedef struct {
   int64_t n, d, h;
   const double* xt;      /* d x np training inputs */
@@ -53,6 +55,10 @@ typedef struct {
 } sf_gd_net;
 
 int64_t sf_gd_blocks_of(int64_t h);
+/* Chooses the instruction set of the GD loops: 4 (AVX-512, where the CPU has it), 3 (AVX2), or 0 (AVX-512
+ * where available unless SPARSEFEAT_ISA=v3); a negative value only asks. Returns the one in use. Results
+ * agree to ~1e-16 relative. */
+int sf_gd_select_isa(int want);
 /* A step in three phases, so that a caller can spread the blocks over threads: residuals; blocks
  * [b0, b1) (gradient, update, partial outputs); outputs, step count and loss (returns 1 on NaN). */
 void sf_gd_begin(sf_gd_net* net);

@@ -7,23 +7,43 @@
  * outputs to their own row of `partial`, summed in block order: the result has the same bits whether the
  * blocks run on one thread or many, and whether a net trains alone or in a batch.
  *
- * Points are padded to a multiple of 4 (zero inputs, zero residuals: they add nothing to any gradient);
- * the loops run over 4 points at a time in AVX2 registers (GCC vector extensions), with partial sums in
- * a fixed order. */
+ * Points are padded to a multiple of SF_GD_PAD (zero inputs, zero residuals: they add nothing to any
+ * gradient); the loops run over SF_VW points at a time in vector registers (GCC vector extensions), with
+ * partial sums in a fixed order. This file is compiled twice, for AVX2 (SF_VW = 4, names ending in _v3) and
+ * for AVX-512 (SF_VW = 8, _v4); gd_dispatch.c picks one at run time. The two give the same results up to
+ * the order of the final lane sums (~1e-16 relative). */
 #include <stdlib.h>
 #include <string.h>
 #include "sf_net.h"
 #include "sparsefeat.h"
+#include "gd_isa.h"
 
-typedef double sf_v4 __attribute__((vector_size(32)));
-typedef long long sf_m4 __attribute__((vector_size(32)));
+#ifndef SF_VW
+#define SF_VW 4
+#endif
+#ifndef SF_ISA
+#define SF_ISA v3
+#endif
+#define SF_CAT2(a, b) a##_##b
+#define SF_CAT(a, b) SF_CAT2(a, b)
+#define SF_FN(name) SF_CAT(name, SF_ISA)
+
+typedef double sf_v4 __attribute__((vector_size(SF_VW * 8)));
+typedef long long sf_m4 __attribute__((vector_size(SF_VW * 8)));
 
 static inline sf_v4 load4(const double* p) { sf_v4 v; memcpy(&v, p, sizeof v); return v; }
 static inline void store4(double* p, sf_v4 v) { memcpy(p, &v, sizeof v); }
-static inline double hsum4(sf_v4 v) { return (v[0] + v[1]) + (v[2] + v[3]); }
+static inline double hsum4(sf_v4 v) {
+#if SF_VW == 8
+  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+#else
+  return (v[0] + v[1]) + (v[2] + v[3]);
+#endif
+}
 static inline sf_v4 relu4(sf_v4 z) { return (sf_v4)((z > 0.0) & (sf_m4)z); }
+static inline sf_v4 splat(double x) { return (sf_v4){0} + x; }
 
-static int64_t padded(int64_t n) { return (n + 3) / 4 * 4; }
+static int64_t padded(int64_t n) { return (n + SF_GD_PAD - 1) / SF_GD_PAD * SF_GD_PAD; }
 
 static sf_neuron_rule rule_at(const sf_gd_net* net) {
   sf_neuron_rule r;
@@ -41,7 +61,7 @@ static sf_neuron_rule rule_at(const sf_gd_net* net) {
   return r;
 }
 
-void sf_gd_begin(sf_gd_net* net) {
+void SF_FN(sf_gd_begin)(sf_gd_net* net) {
   const int64_t n = net->n, np = padded(n);
   const double a = net->alpha, inv = 1.0 / (double)n;
   for (int64_t i = 0; i < n; i++) {
@@ -64,8 +84,8 @@ static inline __attribute__((always_inline)) void neuron_step(
   sf_v4 g1acc[D];
   sf_v4 g2acc = {0}, gbacc = {0};
   for (int64_t k = 0; k < D; k++) g1acc[k] = (sf_v4){0};
-  for (int64_t i = 0; i < np; i += 4) {
-    sf_v4 z = {bj, bj, bj, bj};
+  for (int64_t i = 0; i < np; i += SF_VW) {
+    sf_v4 z = splat(bj);
     for (int64_t k = 0; k < D; k++) z += w1[k] * load4(xt + k * np + i);
     sf_v4 r = load4(net->r + i);
     sf_v4 rm = (sf_v4)((z > 0.0) & (sf_m4)r);
@@ -82,8 +102,8 @@ static inline __attribute__((always_inline)) void neuron_step(
   double sw = s * net->w2[j];
   double wk[D];
   for (int64_t k = 0; k < D; k++) wk[k] = w1[k];
-  for (int64_t i = 0; i < np; i += 4) {
-    sf_v4 z = {bj, bj, bj, bj};
+  for (int64_t i = 0; i < np; i += SF_VW) {
+    sf_v4 z = splat(bj);
     for (int64_t k = 0; k < D; k++) z += wk[k] * load4(xt + k * np + i);
     store4(part + i, load4(part + i) + sw * relu4(z));
   }
@@ -108,12 +128,12 @@ static void block_step(const sf_neuron_rule* rule, const sf_gd_net* net, int64_t
   }
 }
 
-void sf_gd_blocks(sf_gd_net* net, int64_t b0, int64_t b1) {
+void SF_FN(sf_gd_blocks)(sf_gd_net* net, int64_t b0, int64_t b1) {
   const sf_neuron_rule rule = rule_at(net);
   for (int64_t blk = b0; blk < b1; blk++) block_step(&rule, net, blk);
 }
 
-int sf_gd_end(sf_gd_net* net) {
+int SF_FN(sf_gd_end)(sf_gd_net* net) {
   const int64_t n = net->n, np = padded(n), blocks = sf_gd_blocks_of(net->h);
   double* f = net->f;
   memcpy(f, net->partial, sizeof(double) * (size_t)np);
@@ -122,11 +142,11 @@ int sf_gd_end(sf_gd_net* net) {
     for (int64_t i = 0; i < np; i++) f[i] += part[i];
   }
   net->step++;
-  net->loss = sf_half_mse(net);
+  net->loss = SF_FN(sf_half_mse)(net);
   return net->loss != net->loss;
 }
 
-double sf_half_mse(const sf_gd_net* net) {
+double SF_FN(sf_half_mse)(const sf_gd_net* net) {
   const double a = net->alpha;
   double sum = 0.0;
   for (int64_t i = 0; i < net->n; i++) {
@@ -137,20 +157,19 @@ double sf_half_mse(const sf_gd_net* net) {
   return sum / (2.0 * (double)net->n);
 }
 
-int64_t sf_gd_blocks_of(int64_t h) { return (h + SF_GD_BLOCK - 1) / SF_GD_BLOCK; }
 
-int64_t sf_gd_steps(sf_gd_net* net, int64_t k) {
+int64_t SF_FN(sf_gd_steps)(sf_gd_net* net, int64_t k) {
   const int64_t blocks = sf_gd_blocks_of(net->h);
   for (int64_t t = 0; t < k; t++) {
-    sf_gd_begin(net);
-    sf_gd_blocks(net, 0, blocks);
-    if (sf_gd_end(net)) return t + 1;  /* NaN: the caller reports divergence */
+    SF_FN(sf_gd_begin)(net);
+    SF_FN(sf_gd_blocks)(net, 0, blocks);
+    if (SF_FN(sf_gd_end)(net)) return t + 1;  /* NaN: the caller reports divergence */
     if (net->loss < net->loss_stop || net->loss <= net->stop_below) return t + 1;
   }
   return k;
 }
 
-double sf_gd_regularizer(const sf_gd_net* net) {
+double SF_FN(sf_gd_regularizer)(const sf_gd_net* net) {
   sf_neuron_rule rule = rule_at(net);
   double sum = 0.0;
   for (int64_t j = 0; j < net->h; j++)
@@ -158,7 +177,7 @@ double sf_gd_regularizer(const sf_gd_net* net) {
   return sum;
 }
 
-void sf_net_forward(const double* w1, const double* b, const double* w2, int64_t h, int64_t d, double scale,
+void SF_FN(sf_net_forward)(const double* w1, const double* b, const double* w2, int64_t h, int64_t d, double scale,
                     const double* xt, int64_t n, double* out, double* partial) {
   /* the same blocks and order as a training step, so f(train) here equals the f a step leaves behind */
   const int64_t np = padded(n), blocks = sf_gd_blocks_of(h);
@@ -170,8 +189,8 @@ void sf_net_forward(const double* w1, const double* b, const double* w2, int64_t
       const double* wj = w1 + j * d;
       double bj = b ? b[j] : 0.0;
       double sw = scale * w2[j];
-      for (int64_t i = 0; i < np; i += 4) {
-        sf_v4 z = {bj, bj, bj, bj};
+      for (int64_t i = 0; i < np; i += SF_VW) {
+        sf_v4 z = splat(bj);
         for (int64_t k = 0; k < d; k++) z += wj[k] * load4(xt + k * np + i);
         store4(part + i, load4(part + i) + sw * relu4(z));
       }

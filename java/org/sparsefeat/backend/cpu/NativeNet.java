@@ -19,10 +19,11 @@ import org.sparsefeat.net.TwoLayerNet;
  */
 final class NativeNet implements AutoCloseable {
     static final int BLOCK = 256;  // SF_GD_BLOCK
+    static final int PAD = 8;  // SF_GD_PAD
 
     private static final ValueLayout.OfLong J = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
-    private static final MethodHandle BEGIN, BLOCKS, END, STEPS, REGULARIZER, FORWARD;
+    private static final MethodHandle BEGIN, BLOCKS, END, STEPS, REGULARIZER, FORWARD, SELECT_ISA;
 
     // field indices of sf_gd_net
     private static final int N = 0, DIM = 1, H = 2, XT = 3, Y = 4, F0 = 5, F = 6, W1 = 7, B = 8, W2 = 9, R = 10,
@@ -40,6 +41,8 @@ final class NativeNet implements AutoCloseable {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, a));
         STEPS = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_steps"), FunctionDescriptor.of(J, a, J));
         REGULARIZER = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_regularizer"), FunctionDescriptor.of(D, a));
+        SELECT_ISA = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_select_isa"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         FORWARD = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_net_forward"),
                 FunctionDescriptor.ofVoid(a, a, a, J, J, D, a, J, a, a));
     }
@@ -97,6 +100,18 @@ final class NativeNet implements AutoCloseable {
         setLong(QUIRKS, rule.referenceQuirks() ? 1 : 0);
         setLong(STEP, 0);
         setDouble(LOSS, halfMseOfCurrentOutputs());
+    }
+
+    /**
+     * The instruction set of the native GD loops: 4 (AVX-512 where the CPU has it), 3 (AVX2), 0 (the
+     * default: AVX-512 unless SPARSEFEAT_ISA=v3). Returns the one in use.
+     */
+    static int selectIsa(int want) {
+        try {
+            return (int) SELECT_ISA.invokeExact(want);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
     }
 
     int blocks() { return blocks; }
@@ -199,7 +214,7 @@ final class NativeNet implements AutoCloseable {
         return m;
     }
 
-    static int padded(int n) { return (n + 3) / 4 * 4; }
+    static int padded(int n) { return (n + PAD - 1) / PAD * PAD; }
 
     static int blocksOf(int h) { return (h + BLOCK - 1) / BLOCK; }
 
