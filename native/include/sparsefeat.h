@@ -13,6 +13,11 @@ int sf_gram_block(int id, double param, int d,
                   const double* Yt, const double* yn, int64_t m, int64_t j0, int64_t j1,
                   int lower, int same, double* K, int64_t ldk);
 
+/* In place: G[i][j] = k from the dot product G[i][j] = X_i . Y_j, for rows [i0, i1) of an m-column G (the
+ * GEMM path for image-sized d); lower zeroes j > i. Returns 0, or -1 for an unknown kernel id. */
+int sf_kernel_apply(int id, double param, int d, double* G, int64_t i0, int64_t i1, int64_t m, const double* xn,
+                    const double* yn, int lower, int same);
+
 /* One kernel value, through the same code the Gram tiles use. */
 double sf_kernel_value(int id, double t, double nx, double ny, double param, int d);
 

@@ -65,3 +65,34 @@ int sf_gram_block(int id, double param, int d,
 double sf_kernel_value(int id, double t, double nx, double ny, double param, int d) {
   return sf_kernel(id, t, nx, ny, param, d);
 }
+
+/* The kernel function applied in place to rows [i0, i1) of a matrix of dot products (m columns), for
+ * image-sized d, where the dot products come from a GEMM. Same vector path as the tiles above. */
+int sf_kernel_apply(int id, double param, int d, double* G, int64_t i0, int64_t i1, int64_t m, const double* xn,
+                    const double* yn, int lower, int same) {
+  if (id < SF_NTK || id > SF_GAUSSIAN) return -1;
+  double kv[SF_TILE] __attribute__((aligned(64)));
+  double tt[SF_TILE] __attribute__((aligned(64)));
+  double ny[SF_TILE] __attribute__((aligned(64)));
+  for (int64_t i = i0; i < i1; i++) {
+    int64_t end = lower && i + 1 < m ? i + 1 : m;
+    double* row = G + i * m;
+    const double nx = xn[i];
+    for (int64_t c0 = 0; c0 < end; c0 += SF_TILE) {
+      int64_t w = end - c0 < SF_TILE ? end - c0 : SF_TILE;
+      int64_t wp = (w + SF_LANES - 1) / SF_LANES * SF_LANES;
+      for (int64_t j = 0; j < wp; j++) { tt[j] = j < w ? row[c0 + j] : 0.0; ny[j] = j < w ? yn[c0 + j] : 1.0; }
+      if (same && i >= c0 && i < c0 + w) tt[i - c0] = nx * nx;
+      switch (id) {
+#define SF_APPLY_CASE(ID) case ID: _Pragma("omp simd") for (int64_t j = 0; j < wp; j++) \
+        kv[j] = sf_kernel(ID, tt[j], nx, ny[j], param, d); break;
+        SF_APPLY_CASE(SF_NTK) SF_APPLY_CASE(SF_RFK0) SF_APPLY_CASE(SF_RFK1) SF_APPLY_CASE(SF_RFK2)
+        SF_APPLY_CASE(SF_RFK3) SF_APPLY_CASE(SF_LAPLACE) SF_APPLY_CASE(SF_GAUSSIAN)
+#undef SF_APPLY_CASE
+      }
+      for (int64_t j = 0; j < w; j++) row[c0 + j] = kv[j];
+    }
+    if (lower) for (int64_t j = end; j < m; j++) row[j] = 0.0;
+  }
+  return 0;
+}

@@ -24,6 +24,7 @@ public final class OpenBlas {
     private static final MethodHandle DPOTRS;
     private static final MethodHandle DGEMV;
     private static final MethodHandle DTRMV;
+    private static final MethodHandle DGEMM;
     private static final MethodHandle SET_THREADS;
     private static final MethodHandle GET_THREADS;
 
@@ -44,6 +45,10 @@ public final class OpenBlas {
         // dtrmv_(uplo, trans, diag, n, a, lda, x, incx, len, len, len)
         DTRMV = linker.downcallHandle(NativeLibraries.symbol(lib, "dtrmv_"),
                 FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, LEN, LEN, LEN), critical);
+        // dgemm_(transa, transb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, len, len)
+        DGEMM = linker.downcallHandle(NativeLibraries.symbol(lib, "dgemm_"),
+                FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR,
+                        LEN, LEN), critical);
         SET_THREADS = linker.downcallHandle(NativeLibraries.symbol(lib, "openblas_set_num_threads"),
                 FunctionDescriptor.ofVoid(INT));
         GET_THREADS = linker.downcallHandle(NativeLibraries.symbol(lib, "openblas_get_num_threads"),
@@ -117,6 +122,31 @@ public final class OpenBlas {
                     MemorySegment.ofArray(x), integer(arena, 1), real(arena, 0.0), MemorySegment.ofArray(y),
                     integer(arena, 1), 1L);
             return y;
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    /**
+     * C = alpha op(A) op(B) + beta C for row-major matrices, op(M) = M or M^T. Dimensions are checked.
+     */
+    public static void gemm(boolean transA, boolean transB, double alpha, Matrix a, Matrix b, double beta, Matrix c) {
+        int m = transA ? a.cols() : a.rows(), k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows(), n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("gemm: op(A) is " + m + " x " + k + ", op(B) " + kb + " x " + n + ", C "
+                    + c.rows() + " x " + c.cols());
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            // row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: swap the operands, keep the flags
+            DGEMM.invokeExact(chr(arena, transB ? 'T' : 'N'), chr(arena, transA ? 'T' : 'N'), integer(arena, n),
+                    integer(arena, m), integer(arena, k), real(arena, alpha), MemorySegment.ofArray(b.data()),
+                    integer(arena, Math.max(1, b.cols())), MemorySegment.ofArray(a.data()),
+                    integer(arena, Math.max(1, a.cols())), real(arena, beta), MemorySegment.ofArray(c.data()),
+                    integer(arena, Math.max(1, n)), 1L, 1L);
         } catch (Throwable t) {
             throw NativeLibraries.propagate(t);
         }

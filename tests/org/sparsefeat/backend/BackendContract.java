@@ -80,6 +80,25 @@ public abstract class BackendContract {
         }
     }
 
+    /** Image-sized d: the dot products come from a GEMM, the kernel function after. */
+    @ParameterizedTest
+    @EnumSource(KernelType.class)
+    void gramOfHighDimensionalPointsMatchesTheReference(KernelType type) {
+        Kernel k = Kernel.of(type);
+        Matrix x = Points.sample(PointDistribution.SPHERE, 70, 100, 4, Philox.STREAM_TRAIN_POINTS);
+        Matrix y = Points.sample(PointDistribution.GAUSSIAN, 90, 100, 5, Philox.STREAM_TEST_POINTS);
+        double diff = relativeDifference(backend.gram(k, x, y).data(), ReferenceKernels.gram(k, x, y).data());
+        assertTrue(diff < 1e-12, type + ": relative difference " + diff);
+        Matrix lower = backend.gramLower(k, x);
+        Matrix full = ReferenceKernels.gram(k, x, x);
+        for (int i = 0; i < x.rows(); i++) {
+            for (int j = 0; j < x.rows(); j++) {
+                double expected = j <= i ? full.get(i, j) : 0.0;
+                assertEquals(expected, lower.get(i, j), 1e-12 * Math.abs(expected), type + " entry " + i + "," + j);
+            }
+        }
+    }
+
     /** Positive semi-definite: K + 1e-12 trace(K) I has a Cholesky factor, so lambda_min > -1e-12 trace. */
     @ParameterizedTest
     @EnumSource(KernelType.class)

@@ -70,9 +70,16 @@ public final class CpuBackend implements Backend {
         return k;
     }
 
+    /** From this input dimension on, the dot products come from a GEMM (images: d = 784, 3072). */
+    static final int GEMM_FROM_DIMENSION = 48;
+
     private void fillGram(Kernel kernel, Matrix x, Matrix y, Matrix k, boolean lower) {
         int n = x.rows(), m = y.rows(), d = x.cols();
         if (n == 0 || m == 0) {
+            return;
+        }
+        if (d >= GEMM_FROM_DIMENSION) {
+            fillGramByGemm(kernel, x, y, k, lower);
             return;
         }
         double[] xn = x.rowNorms();
@@ -94,6 +101,20 @@ public final class CpuBackend implements Backend {
             NativeKernels.gramBlock(id, param, d, x.data(), xn, tile[0], tile[1], yT, yn, m, tile[2], tile[3], lower,
                     same, k.data(), m);
         });
+    }
+
+    /** Dot products by OpenBLAS, then the kernel function on all cores, in place. */
+    private void fillGramByGemm(Kernel kernel, Matrix x, Matrix y, Matrix k, boolean lower) {
+        int n = x.rows(), m = y.rows();
+        boolean same = x == y;
+        double[] xn = x.rowNorms();
+        double[] yn = same ? xn : y.rowNorms();
+        OpenBlas.gemm(false, true, 1.0, x, y, 0.0, k);
+        int rows = Math.max(1, Math.min(GRAM_ROWS * 4, (n + threads * 4 - 1) / (threads * 4)));
+        int tasks = (n + rows - 1) / rows;
+        int id = kernel.type().id();
+        parallelFor(tasks, t -> NativeKernels.kernelApply(id, kernel.param(), x.cols(), k.data(), (long) t * rows,
+                Math.min(n, (long) (t + 1) * rows), m, xn, yn, lower, same));
     }
 
     @Override

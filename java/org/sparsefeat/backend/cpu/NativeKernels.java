@@ -18,6 +18,7 @@ public final class NativeKernels {
 
     private static final MethodHandle GRAM_BLOCK;
     private static final MethodHandle KERNEL_VALUE;
+    private static final MethodHandle KERNEL_APPLY;
     private static final MethodHandle TEACHER_BLOCK;
     private static final MethodHandle TEACHER_NEURON;
     private static final MethodHandle PHILOX_WORDS;
@@ -28,6 +29,8 @@ public final class NativeKernels {
         Linker.Option critical = Linker.Option.critical(true);
         GRAM_BLOCK = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gram_block"),
                 FunctionDescriptor.of(I, I, D, I, A, A, J, J, A, A, J, J, J, I, I, A, J), critical);
+        KERNEL_APPLY = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_kernel_apply"),
+                FunctionDescriptor.of(I, I, D, I, A, J, J, J, A, A, I, I), critical);
         KERNEL_VALUE = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_kernel_value"),
                 FunctionDescriptor.of(D, I, D, D, D, D, I), critical);
         TEACHER_BLOCK = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_teacher_block"),
@@ -49,6 +52,21 @@ public final class NativeKernels {
             rc = (int) GRAM_BLOCK.invokeExact(kernelId, param, d, MemorySegment.ofArray(x),
                     MemorySegment.ofArray(xNorms), i0, i1, MemorySegment.ofArray(yT), MemorySegment.ofArray(yNorms),
                     m, j0, j1, lower ? 1 : 0, same ? 1 : 0, MemorySegment.ofArray(k), ldk);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+        if (rc != 0) {
+            throw new IllegalArgumentException("native Gram builder does not know kernel id " + kernelId);
+        }
+    }
+
+    /** sf_kernel_apply: rows [i0, i1) of the dot products in g (m columns) become kernel values in place. */
+    static void kernelApply(int kernelId, double param, int d, double[] g, long i0, long i1, long m, double[] xNorms,
+                            double[] yNorms, boolean lower, boolean same) {
+        int rc;
+        try {
+            rc = (int) KERNEL_APPLY.invokeExact(kernelId, param, d, MemorySegment.ofArray(g), i0, i1, m,
+                    MemorySegment.ofArray(xNorms), MemorySegment.ofArray(yNorms), lower ? 1 : 0, same ? 1 : 0);
         } catch (Throwable t) {
             throw NativeLibraries.propagate(t);
         }
