@@ -17,6 +17,7 @@ trap 'rm -rf "$obj"' EXIT
 common=(-O3 -march=x86-64-v3 -mtune=generic -fPIC -fopenmp-simd -fno-math-errno -std=gnu11 -Wall -Wextra -Werror
         -I "$here/include" -I "$here/src")
 "$cc" "${common[@]}" -ffast-math -c "$here/src/gram.c" -o "$obj/gram.o"
+"$cc" "${common[@]}" -ffast-math -c "$here/src/act.c" -o "$obj/act.o"
 "$cc" "${common[@]}" -ffp-contract=off -c "$here/src/teacher.c" -o "$obj/teacher.o"
 "$cc" "${common[@]}" -DSF_VW=4 -DSF_ISA=v3 -c "$here/src/gd.c" -o "$obj/gd_v3.o"
 "$cc" "${common[@]/x86-64-v3/x86-64-v4}" -mprefer-vector-width=512 -DSF_VW=8 -DSF_ISA=v4 -c "$here/src/gd.c" \

@@ -33,6 +33,9 @@ void sf_teacher_neuron_weights(uint64_t seed, int d, uint64_t j, double* out);
 void sf_philox_words(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
                      uint32_t* out);
 
+/* a[i] = c softplus(beta z[i]) / beta and da[i] = c sigmoid(beta z[i]) (sf_act.h), i < count. */
+void sf_softplus_act(const double* z, int64_t count, double beta, double c, double* a, double* da);
+
 /* ---- gradient descent of two-layer ReLU nets (src/gd.c, formulas in sf_net.h) ---- */
 
 /* Neurons per block: a block's partial outputs are summed in block order (deterministic). */

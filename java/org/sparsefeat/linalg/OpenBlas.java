@@ -107,17 +107,21 @@ public final class OpenBlas {
     }
 
     /** y = A x for row-major A (m x n). */
-    public static double[] gemv(Matrix a, double[] x) {
-        if (x.length != a.cols()) {
-            throw new IllegalArgumentException("gemv: x has " + x.length + " values, A has " + a.cols() + " columns");
+    public static double[] gemv(Matrix a, double[] x) { return gemv(a, x, false); }
+
+    /** y = A x, or A^T x when {@code transpose}, for row-major A. */
+    public static double[] gemv(Matrix a, double[] x, boolean transpose) {
+        int inner = transpose ? a.rows() : a.cols();
+        if (x.length != inner) {
+            throw new IllegalArgumentException("gemv: x has " + x.length + " values, op(A) has " + inner + " columns");
         }
-        double[] y = new double[a.rows()];
+        double[] y = new double[transpose ? a.cols() : a.rows()];
         if (a.rows() == 0 || a.cols() == 0) {
             return y;
         }
         try (Arena arena = Arena.ofConfined()) {
-            // row-major A (m x n) is column-major A^T (n x m): y = (A^T)^T x
-            DGEMV.invokeExact(chr(arena, 'T'), integer(arena, a.cols()), integer(arena, a.rows()),
+            // row-major A (m x n) is column-major A^T (n x m): A x = (A^T)^T x, A^T x = (A^T) x
+            DGEMV.invokeExact(chr(arena, transpose ? 'N' : 'T'), integer(arena, a.cols()), integer(arena, a.rows()),
                     real(arena, 1.0), MemorySegment.ofArray(a.data()), integer(arena, a.cols()),
                     MemorySegment.ofArray(x), integer(arena, 1), real(arena, 0.0), MemorySegment.ofArray(y),
                     integer(arena, 1), 1L);

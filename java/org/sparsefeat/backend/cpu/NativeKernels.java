@@ -19,6 +19,7 @@ public final class NativeKernels {
     private static final MethodHandle GRAM_BLOCK;
     private static final MethodHandle KERNEL_VALUE;
     private static final MethodHandle KERNEL_APPLY;
+    private static final MethodHandle SOFTPLUS_ACT;
     private static final MethodHandle TEACHER_BLOCK;
     private static final MethodHandle TEACHER_NEURON;
     private static final MethodHandle PHILOX_WORDS;
@@ -31,6 +32,8 @@ public final class NativeKernels {
                 FunctionDescriptor.of(I, I, D, I, A, A, J, J, A, A, J, J, J, I, I, A, J), critical);
         KERNEL_APPLY = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_kernel_apply"),
                 FunctionDescriptor.of(I, I, D, I, A, J, J, J, A, A, I, I), critical);
+        SOFTPLUS_ACT = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_softplus_act"),
+                FunctionDescriptor.ofVoid(A, J, D, D, A, A), critical);
         KERNEL_VALUE = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_kernel_value"),
                 FunctionDescriptor.of(D, I, D, D, D, D, I), critical);
         TEACHER_BLOCK = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_teacher_block"),
@@ -72,6 +75,16 @@ public final class NativeKernels {
         }
         if (rc != 0) {
             throw new IllegalArgumentException("native Gram builder does not know kernel id " + kernelId);
+        }
+    }
+
+    /** a = c softplus(beta z) / beta and da = c sigmoid(beta z), elementwise (native/include/sf_act.h). */
+    public static void softplusAct(double[] z, double beta, double c, double[] a, double[] da) {
+        try {
+            SOFTPLUS_ACT.invokeExact(MemorySegment.ofArray(z), (long) z.length, beta, c, MemorySegment.ofArray(a),
+                    MemorySegment.ofArray(da));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
         }
     }
 

@@ -1,0 +1,270 @@
+package org.sparsefeat.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.sparsefeat.backend.Backend;
+import org.sparsefeat.classify.GradientFlow;
+import org.sparsefeat.classify.KernelClassifiers;
+import org.sparsefeat.classify.SoftplusNet;
+import org.sparsefeat.images.ImageGrid;
+import org.sparsefeat.images.ImageSet;
+import org.sparsefeat.images.ImageStability;
+import org.sparsefeat.images.Preprocess;
+import org.sparsefeat.images.Splits;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.linalg.Matrix;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "images", mixinStandardHelpOptions = true,
+        description = "The image experiments: classify (test error, stability to deformations) and deformations (a PNG).",
+        subcommands = {ImagesCommand.Classify.class, ImagesCommand.Deformations.class})
+final class ImagesCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: classify or deformations");
+    }
+
+    private static Double finite(double v) { return Double.isFinite(v) ? v : null; }
+
+    @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Parity classification of images (MNIST, Fashion-MNIST, CIFAR-10) by a feature-regime or a lazy",
+                "fully-connected net, a hard-margin SVM or kernel regression; test error and stability to deformations.",
+                "Images are center-normalised, labels are class parity, splits class-interleaved (spec 5.1)."})
+    static final class Classify implements Callable<Integer> {
+    @Option(names = "--dataset", required = true, paramLabel = "mnist|fashion|cifar10", description = "The data set.")
+    String dataset;
+
+    @Option(names = "--method", defaultValue = "feature", paramLabel = "feature|lazy|svm|krr",
+            description = "feature: the net at alpha 1e-6 (f0 subtracted); lazy: the same net at --lazy-alpha; svm:"
+                    + " hard-margin SVM on the kernel's Gram; krr: sign of ridge(less) kernel regression (default ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--n", defaultValue = "1024", paramLabel = "N", description = "Training images (default ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--n-test", defaultValue = "5000", paramLabel = "N", description = "Test images (default ${DEFAULT-VALUE}).")
+    int nTest;
+
+    @Option(names = "--seed-train", defaultValue = "0", paramLabel = "S", description = "Training-set seed (default ${DEFAULT-VALUE}).")
+    long seedTrain;
+
+    @Option(names = "--seed-test", defaultValue = "0", paramLabel = "S", description = "Test-set seed (default ${DEFAULT-VALUE}).")
+    long seedTest;
+
+    @Option(names = "--seed-init", defaultValue = "0", paramLabel = "S", description = "Net initialisation seed (default ${DEFAULT-VALUE}).")
+    long seedInit;
+
+    @Option(names = "--kernel", defaultValue = "ntk", paramLabel = "K", description = "Kernel of svm and krr (default ${DEFAULT-VALUE}).")
+    String kernel;
+
+    @Option(names = "--svm-c", defaultValue = "1e20", paramLabel = "C", description = "SVM's C; 1e20 is the hard margin (default ${DEFAULT-VALUE}).")
+    double svmC;
+
+    @Option(names = "--ridge", defaultValue = "0", paramLabel = "L", description = "krr's ridge (default ${DEFAULT-VALUE}).")
+    double ridge;
+
+    @Option(names = "--h", defaultValue = "1000", paramLabel = "H", description = "Neurons (default ${DEFAULT-VALUE}).")
+    int h;
+
+    @Option(names = "--alpha", defaultValue = "1e-6", paramLabel = "A", description = "alpha of the feature net (default ${DEFAULT-VALUE}).")
+    double alpha;
+
+    @Option(names = "--lazy-alpha", defaultValue = "1e4", paramLabel = "A", description = "alpha of the lazy net (default ${DEFAULT-VALUE}).")
+    double lazyAlpha;
+
+    @Option(names = "--act-beta", defaultValue = "5", paramLabel = "B", description = "Softplus sharpness (default ${DEFAULT-VALUE}).")
+    double actBeta;
+
+    @Option(names = "--loss-beta", defaultValue = "20", paramLabel = "B", description = "Soft hinge sharpness (default ${DEFAULT-VALUE}).")
+    double lossBeta;
+
+    @Option(names = "--stop-frac", defaultValue = "0.99", paramLabel = "F", description = "Stop when more training margins than this are met (default ${DEFAULT-VALUE}).")
+    double stopFrac;
+
+    @Option(names = "--max-wall", defaultValue = "20000", paramLabel = "SEC", description = "Wall-clock limit of a net (default ${DEFAULT-VALUE}).")
+    double maxWall;
+
+    @Option(names = "--max-steps", defaultValue = "100000", paramLabel = "T", converter = DataOptions.CountConverter.class,
+            description = "Accepted-step limit of a net (default ${DEFAULT-VALUE}).")
+    long maxSteps;
+
+    @Option(names = "--stability", description = "Measure D_f, G_f and R_f = D_f/G_f on test images.")
+    boolean stability;
+
+    @Option(names = "--stability-images", defaultValue = "500", paramLabel = "N", description = "Test images for the stability (default ${DEFAULT-VALUE}).")
+    int stabilityImages;
+
+    @Option(names = "--delta", defaultValue = "1", paramLabel = "PX", description = "Typical displacement of the diffeomorphisms (default ${DEFAULT-VALUE}).")
+    double delta;
+
+    @Option(names = "--cutoff", defaultValue = "3", paramLabel = "C", description = "Their highest mode c (default ${DEFAULT-VALUE}).")
+    double cutoff;
+
+    @Mixin
+    DatasetsCommand.Root data;
+
+    @Mixin
+    BackendOptions backendOptions;
+
+    @Option(names = "--out", paramLabel = "result.json", description = "Write the result as JSON.")
+    Path out;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        OutputFiles.requireWritable(out, "--out");
+        if (!List.of("feature", "lazy", "svm", "krr").contains(method)) {
+            throw new IllegalArgumentException("--method '" + method + "' is unknown; expected feature, lazy, svm or krr");
+        }
+        Kernel k = Kernel.parse(kernel, null);
+        GradientFlow.Options flow = GradientFlow.Options.reference(method.equals("lazy") ? lazyAlpha : alpha, maxWall,
+                maxSteps);
+        flow = new GradientFlow.Options(flow.alpha(), lossBeta, flow.maxDgrad(), flow.maxDout(), stopFrac, maxWall,
+                maxSteps);
+        long t0 = System.nanoTime();
+        ImageSet all = Preprocess.centerNormalize(data.store().load(dataset));
+        Splits.Split split = Splits.split(all.labels(), n, nTest, seedTrain, seedTest);
+        ImageSet train = all.select(split.train()), test = all.select(split.test());
+        double[] y = Preprocess.parityLabels(train.labels()), yTest = Preprocess.parityLabels(test.labels());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("command", "images");
+        r.put("version", Version.VERSION);
+        r.put("dataset", dataset);
+        r.put("method", method);
+        r.put("n", n);
+        r.put("n_test", nTest);
+        r.put("seed_train", seedTrain);
+        r.put("seed_test", seedTest);
+        var w = spec.commandLine().getOut();
+        try (Backend backend = backendOptions.open()) {
+            Function<Matrix, double[]> predictor;
+            double[] testScores;
+            double trainError;
+            if (method.equals("feature") || method.equals("lazy")) {
+                SoftplusNet net = new SoftplusNet(h, all.dimension(), actBeta, seedInit);
+                SoftplusNet initial = net.copy();
+                GradientFlow.Result res = GradientFlow.train(net, train.pixels(), y, test.pixels(), yTest, flow);
+                double a = flow.alpha();
+                predictor = x -> {
+                    double[] f = net.outputs(x), f0 = initial.outputs(x);
+                    for (int i = 0; i < f.length; i++) {
+                        f[i] = a * (f[i] - f0[i]);
+                    }
+                    return f;
+                };
+                testScores = res.testF();
+                trainError = res.trainError();
+                r.put("h", h);
+                r.put("alpha", a);
+                r.put("seed_init", seedInit);
+                r.put("stop", res.stop().name().toLowerCase(Locale.ROOT));
+                r.put("accepted_steps", res.accepted());
+                r.put("rejected_steps", res.rejected());
+                r.put("flow_time", res.time());
+                r.put("train_loss", finite(res.trainLoss()));
+                r.put("best_test_error", res.bestTestError());
+                List<Map<String, Object>> dyn = new ArrayList<>();
+                for (GradientFlow.Checkpoint c : res.dynamics()) {
+                    dyn.add(Map.of("time", c.time(), "accepted", c.accepted(), "train_loss", finite(c.trainLoss()) == null
+                            ? "NaN" : c.trainLoss(), "train_error", c.trainError(), "test_error", c.testError()));
+                }
+                r.put("dynamics", dyn);
+            } else if (method.equals("svm")) {
+                KernelClassifiers.Svm svm = KernelClassifiers.svm(backend, k, train.pixels(), y, svmC);
+                predictor = x -> svm.scores(backend, x);
+                testScores = predictor.apply(test.pixels());
+                trainError = GradientFlow.errorOf(predictor.apply(train.pixels()), y);
+                r.put("kernel", k.type().cliName());
+                r.put("svm_c", svmC);
+            } else {
+                var model = org.sparsefeat.krr.KernelRidge.fit(backend, k, ridge, train.pixels(), y);
+                predictor = x -> model.predict(backend, x);
+                testScores = predictor.apply(test.pixels());
+                trainError = GradientFlow.errorOf(predictor.apply(train.pixels()), y);
+                r.put("kernel", k.type().cliName());
+                r.put("ridge", ridge);
+            }
+            double testError = GradientFlow.errorOf(testScores, yTest);
+            r.put("test_error", testError);
+            r.put("train_error", trainError);
+            if (stability) {
+                int m = Math.min(stabilityImages, test.size());
+                ImageSet few = test.select(java.util.stream.IntStream.range(0, m).toArray());
+                ImageStability.Result s = ImageStability.relative(predictor, few, delta, cutoff, seedTest);
+                Map<String, Object> st = new LinkedHashMap<>();
+                st.put("D_f", finite(s.deformation()));
+                st.put("G_f", finite(s.noise()));
+                st.put("R_f", finite(s.relative()));
+                st.put("delta", delta);
+                st.put("cutoff", cutoff);
+                st.put("temperature", s.temperature());
+                st.put("images", m);
+                r.put("stability", st);
+            }
+            r.put("seconds", (System.nanoTime() - t0) * 1e-9);
+            r.put("backend", backend.name());
+            r.put("device", backend.device());
+            w.printf(Locale.ROOT, "images %s %s n=%d: test error %.4f (train %.4f)%s, %.1f s%n", dataset, method, n,
+                    testError, trainError, stability ? String.format(Locale.ROOT, ", R_f = %s",
+                            ((Map<?, ?>) r.get("stability")).get("R_f")) : "", (System.nanoTime() - t0) * 1e-9);
+        }
+        if (out != null) {
+            OutputFiles.writeJson(out, r);
+            w.println("wrote " + out);
+        }
+        return 0;
+    }
+    }
+
+    @Command(name = "deformations", mixinStandardHelpOptions = true,
+            description = "A PNG of a few images beside their deformed and noisy versions (the pixels as read, in [0, 1]).")
+    static final class Deformations implements Callable<Integer> {
+        @Option(names = "--dataset", required = true, paramLabel = "mnist|fashion|cifar10", description = "The data set.")
+        String dataset;
+
+        @Option(names = "--count", defaultValue = "6", paramLabel = "K", description = "Images (default ${DEFAULT-VALUE}).")
+        int count;
+
+        @Option(names = "--delta", defaultValue = "1", paramLabel = "PX", description = "Typical displacement (default ${DEFAULT-VALUE}).")
+        double delta;
+
+        @Option(names = "--cutoff", defaultValue = "3", paramLabel = "C", description = "Highest mode (default ${DEFAULT-VALUE}).")
+        double cutoff;
+
+        @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--out", required = true, paramLabel = "grid.png", description = "The PNG file.")
+        Path out;
+
+        @Mixin
+        DatasetsCommand.Root data;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            OutputFiles.requireWritable(out, "--out");
+            if (count < 1) {
+                throw new IllegalArgumentException("--count must be >= 1, got " + count);
+            }
+            ImageGrid.write(out, data.store().load(dataset), count, delta, cutoff, seed);
+            spec.commandLine().getOut().println("wrote " + out);
+            return 0;
+        }
+    }
+}

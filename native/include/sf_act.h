@@ -1,0 +1,16 @@
+/* The image nets' activation and loss (spec 5.2, 5.3), shared by native/ and cuda/:
+ *   act(z) = c softplus(beta z) / beta,  act'(z) = c sigmoid(beta z),
+ *   the soft hinge l(u) = softplus(beta_l u) / beta_l and its derivative sigmoid(beta_l u).
+ * softplus(u) = log(1 + e^u) computed without overflow. */
+#ifndef SF_ACT_H
+#define SF_ACT_H
+
+#include "sf_common.h"
+
+SF_HD double sf_softplus(double u) { return u > 0.0 ? u + log1p(exp(-u)) : log1p(exp(u)); }
+
+SF_HD double sf_sigmoid(double u) {
+  return u >= 0.0 ? 1.0 / (1.0 + exp(-u)) : exp(u) / (1.0 + exp(u));
+}
+
+#endif
