@@ -1,0 +1,122 @@
+package org.sparsefeat.classify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sparsefeat.backend.cpu.CpuBackend;
+import org.sparsefeat.backend.cpu.NativeKernels;
+import org.sparsefeat.data.Philox;
+import org.sparsefeat.data.PointDistribution;
+import org.sparsefeat.data.Points;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.kernel.KernelType;
+import org.sparsefeat.linalg.Matrix;
+
+class ImageMethodsTest {
+    private static CpuBackend backend;
+
+    @BeforeAll
+    static void open() { backend = new CpuBackend(2); }
+
+    @AfterAll
+    static void close() { backend.close(); }
+
+    @Test
+    void softplusNormalisationOfTheSpec() {
+        assertEquals(1.404383, SoftplusNet.normalisation(5), 2e-6);
+        // relu's would be sqrt 2: a very sharp softplus approaches it
+        assertEquals(Math.sqrt(2), SoftplusNet.normalisation(200), 2e-3);
+        double[] z = {-1e3, -30, 0, 30, 1e3}, a = new double[5], da = new double[5];
+        NativeKernels.softplusAct(z, 5, 1, a, da);
+        assertEquals(0, a[0], 0.0);
+        assertEquals(Math.log(2) / 5, a[2], 1e-15);
+        assertEquals(1e3, a[4], 1e-12);
+        assertEquals(0.5, da[2], 1e-15);
+        assertEquals(1, da[4], 0.0);
+        assertEquals(0, da[0], 1e-300);
+    }
+
+    /** Points of two classes, one on each side of the hyperplane x_0 = 0 with a margin. */
+    private static Object[] separable(int n, int d, long seed) {
+        Matrix x = Points.sample(PointDistribution.GAUSSIAN, n, d, seed, Philox.STREAM_TRAIN_POINTS);
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2 == 0 ? 1 : -1;
+            x.set(i, 0, y[i] * (0.3 + Math.abs(x.get(i, 0))));
+        }
+        return new Object[] {x, y};
+    }
+
+    @Test
+    void aHardMarginSvmSeparatesASeparableProblem() {
+        Object[] p = separable(120, 10, 1);
+        Matrix x = (Matrix) p[0];
+        double[] y = (double[]) p[1];
+        for (KernelType k : List.of(KernelType.NTK, KernelType.RFK1)) {
+            KernelClassifiers.Svm svm = KernelClassifiers.svm(backend, Kernel.of(k), x, y, 1e20);
+            assertEquals(0.0, GradientFlow.errorOf(svm.scores(backend, x), y), k.toString());
+        }
+        Object[] q = separable(300, 10, 2);
+        double[] yTest = (double[]) q[1];
+        double err = GradientFlow.errorOf(KernelClassifiers.svm(backend, Kernel.of(KernelType.NTK), x, y, 1e20)
+                .scores(backend, (Matrix) q[0]), yTest);
+        assertTrue(err < 0.2, "test error " + err);
+    }
+
+    /** dF/dparams of F = sum_i g_i f(x_i), against central finite differences. */
+    @Test
+    void theNetsGradientMatchesFiniteDifferences() {
+        Matrix x = Points.sample(PointDistribution.SPHERE, 7, 12, 3, Philox.STREAM_TRAIN_POINTS);
+        SoftplusNet net = new SoftplusNet(5, 12, 5, 1);
+        double[] g = {0.3, -1, 0.5, 2, -0.7, 0.1, 1.1};
+        double[] p = net.params().clone();
+        double[] grad = net.gradient(p, x, net.forward(p, x), g);
+        double worst = 0;
+        for (int q = 0; q < p.length; q += 3) {
+            double keep = p[q];
+            p[q] = keep + 1e-6;
+            double up = dot(g, net.forward(p, x).f());
+            p[q] = keep - 1e-6;
+            double down = dot(g, net.forward(p, x).f());
+            p[q] = keep;
+            worst = Math.max(worst, Math.abs((up - down) / 2e-6 - grad[q]));
+        }
+        assertTrue(worst < 1e-8, "largest error " + worst);
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    @Test
+    void theFlowFitsASeparableProblemAndItsStepRulesRejectAndAccept() {
+        Object[] p = separable(40, 8, 4);
+        Matrix x = (Matrix) p[0];
+        double[] y = (double[]) p[1];
+        GradientFlow.Result r = GradientFlow.train(new SoftplusNet(50, 8, 5, 2), x, y, x, y,
+                GradientFlow.Options.reference(1, 60, 100_000));
+        assertTrue(r.stop() == GradientFlow.Stop.STOP_FRACTION || r.stop() == GradientFlow.Stop.ALL_MARGINS, r.stop().name());
+        assertTrue(r.trainError() <= 0.01, "train error " + r.trainError());
+        assertTrue(r.time() > r.accepted(), "dt grew beyond 1: time " + r.time() + " after " + r.accepted() + " steps");
+        assertTrue(r.dynamics().getFirst().trainLoss() > r.trainLoss());
+        // a very strict output bound forces rejections: each one divides dt by 10, and dt then grows by at
+        // most 1.1 per accepted step, so 30 steps after a rejection cover less than 0.1 * sum 1.1^k < 17
+        GradientFlow.Result strict = GradientFlow.train(new SoftplusNet(50, 8, 5, 2), x, y, x, y,
+                new GradientFlow.Options(1, 20, 1e-4, 1e-6, 0.99, 60, 30));
+        assertTrue(strict.rejected() >= 1, "rejected " + strict.rejected());
+        assertEquals(30, strict.accepted());
+        assertEquals(GradientFlow.Stop.MAX_STEPS, strict.stop());
+        assertTrue(strict.time() < 17, "steps were shortened: flow time " + strict.time());
+        GradientFlow.Result loose = GradientFlow.train(new SoftplusNet(50, 8, 5, 2), x, y, x, y,
+                new GradientFlow.Options(1, 20, 1e-4, 1e3, 0.99, 60, 30));
+        assertTrue(loose.time() > strict.time(), "looser bounds, longer steps");
+    }
+}

@@ -1,0 +1,67 @@
+package org.sparsefeat.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsefeat.images.FakeImages;
+
+class ImagesCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void classifiesAFakeMnistWithEveryMethodAndMeasuresStability() throws Exception {
+        Path root = FakeImages.mnistRoot(dir.resolve("data"), 150, 50);
+        CliRunner.Run list = CliRunner.run("datasets", "list", "--data-root", root.toString());
+        assertEquals(0, list.code(), list.err() + list.out());
+        assertTrue(list.out().contains("mnist") && list.out().contains(root.resolve("mnist").toString()), list.out());
+        assertTrue(list.out().contains("cifar10  not installed"), list.out());
+        for (String method : new String[] {"krr", "svm", "feature", "lazy"}) {
+            Path out = dir.resolve(method + ".json");
+            CliRunner.Run r = CliRunner.run("images", "classify", "--dataset", "mnist", "--data-root", root.toString(),
+                    "--method", method, "--n", "60", "--n-test", "40", "--h", "30", "--max-steps", "300", "--stability",
+                    "--stability-images", "20", "--out", out.toString());
+            assertEquals(0, r.code(), method + ": " + r.err());
+            JsonNode j = new ObjectMapper().readTree(out.toFile());
+            double err = j.get("test_error").asDouble();
+            assertTrue(err >= 0 && err <= 0.5, method + " test error " + err);
+            assertTrue(j.get("stability").get("D_f").asDouble() >= 0, method);
+            assertTrue(j.get("stability").get("R_f").isNumber(), method + ": " + j.get("stability"));
+        }
+        Path grid = dir.resolve("grid.png");
+        assertEquals(0, CliRunner.run("images", "deformations", "--dataset", "mnist", "--data-root", root.toString(),
+                "--count", "3", "--out", grid.toString()).code());
+        var img = ImageIO.read(grid.toFile());
+        assertTrue(img.getWidth() > 100 && img.getHeight() > 100);
+    }
+
+    @Test
+    void badRequestsAreUsageErrors() throws Exception {
+        Path root = FakeImages.mnistRoot(dir.resolve("data"), 30, 10);
+        String[][] cases = {
+                {"not installed", "images", "classify", "--dataset", "fashion", "--data-root", root.toString()},
+                {"unknown data set 'svhn'", "images", "classify", "--dataset", "svhn", "--data-root", root.toString()},
+                {"the data set has 40", "images", "classify", "--dataset", "mnist", "--data-root", root.toString(), "--n",
+                        "35", "--n-test", "10"},
+                {"--method 'cnn' is unknown", "images", "classify", "--dataset", "mnist", "--method", "cnn"},
+                {"cifar-10-batches-bin", "datasets", "install", "cifar10", "--data-root", root.toString()},
+                {"missing command", "images"},
+        };
+        for (String[] c : cases) {
+            String[] args = java.util.Arrays.copyOfRange(c, 1, c.length);
+            CliRunner.Run r = CliRunner.run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().contains(c[0]), "'" + r.err() + "' should mention '" + c[0] + "'");
+            assertFalse(r.err().contains("\tat "), r.err());
+        }
+        assertFalse(Files.exists(root.resolve("cifar10.path")));
+    }
+}
