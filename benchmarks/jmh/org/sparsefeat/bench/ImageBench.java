@@ -1,0 +1,91 @@
+package org.sparsefeat.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.sparsefeat.backend.cpu.CpuBackend;
+import org.sparsefeat.classify.GradientFlow;
+import org.sparsefeat.classify.SoftplusNet;
+import org.sparsefeat.data.Philox;
+import org.sparsefeat.data.PointDistribution;
+import org.sparsefeat.data.Points;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.kernel.KernelType;
+import org.sparsefeat.linalg.Matrix;
+
+/**
+ * The image experiments' hot paths at MNIST's D = 784: the NTK Gram of 5000 images (GEMM + kernel function),
+ * and one gradient-flow step of the h = 1000 softplus net (a forward pass and a gradient on n images).
+ * Inputs are Gaussian points scaled to norm sqrt(D), as center-normalised images are; the cost does not
+ * depend on the pixel values.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx6g"})
+public class ImageBench {
+    @Param({"5000"})
+    public int n;
+
+    @Param({"784"})
+    public int dim;
+
+    @Param({"2"})
+    public int threads;
+
+    private CpuBackend backend;
+    private Matrix x;
+    private double[] y;
+    private Matrix xSmall;
+    private double[] ySmall;
+    private SoftplusNet net;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        backend = new CpuBackend(threads);
+        x = Points.sample(PointDistribution.SPHERE, n, dim, 0, Philox.STREAM_TRAIN_POINTS);
+        double[] a = x.data();
+        double r = Math.sqrt(dim);
+        for (int k = 0; k < a.length; k++) {
+            a[k] *= r;
+        }
+        y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = a[i * dim] > 0 ? 1 : -1;
+        }
+        xSmall = x.rowRange(0, 1024);
+        ySmall = java.util.Arrays.copyOf(y, 1024);
+        net = new SoftplusNet(1000, dim, 5, 0);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        backend.close();
+    }
+
+    /** K(X, X) lower triangle, n = 5000 images of D = 784. */
+    @Benchmark
+    public Matrix imageGram() {
+        return backend.gramLower(Kernel.of(KernelType.NTK), x);
+    }
+
+    /** One accepted gradient-flow step on 1024 images (the flow evaluates a forward pass and a gradient). */
+    @Benchmark
+    public GradientFlow.Result flowStep() {
+        return GradientFlow.train(net.copy(), xSmall, ySmall, xSmall.rowRange(0, 8), java.util.Arrays.copyOf(ySmall, 8),
+                new GradientFlow.Options(1e-6, 20, 1e-4, 0.1, 0.99, 1e9, 1));
+    }
+}
