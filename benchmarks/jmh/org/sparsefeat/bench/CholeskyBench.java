@@ -32,7 +32,8 @@ import org.sparsefeat.linalg.Matrix;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xmx6g"})
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xms4g", "-Xmx4g",
+        "-XX:+AlwaysPreTouch"})
 public class CholeskyBench {
     static final long SEED = 0;
 

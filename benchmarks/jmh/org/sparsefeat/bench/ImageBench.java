@@ -82,7 +82,11 @@ public class ImageBench {
         return backend.gramLower(Kernel.of(KernelType.NTK), x);
     }
 
-    /** One accepted gradient-flow step on 1024 images (the flow evaluates a forward pass and a gradient). */
+    /**
+     * A gradient flow of one accepted step on 1024 images: f0, then a forward pass and a gradient at the start
+     * and at the trial point, then the test outputs: about 4 forward passes and 2 gradients in all, so a
+     * step of a long flow costs about a third of this.
+     */
     @Benchmark
     public GradientFlow.Result flowStep() {
         return GradientFlow.train(net.copy(), xSmall, ySmall, xSmall.rowRange(0, 8), java.util.Arrays.copyOf(ySmall, 8),
