@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer> {
         List<Path> reports = new ArrayList<>();
         try (Backend backend = backendOptions.open()) {
             for (SweepCommand.Job j : jobs) {
-                SweepCommand.run(j, backend, Shard.ALL, err);
+                SweepCommand.run(j, backend, Shard.ALL, err, org.sparsefeat.images.DatasetStore.standard());
                 SweepReport report = new SweepReport(List.of(j.dir()));
                 Path html = j.dir().resolve("report.html");
                 report.write(html, j.dir().resolve("curve.csv"), null);

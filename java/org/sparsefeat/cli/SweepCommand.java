@@ -29,7 +29,8 @@ final class SweepCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SPEC.yaml", description = "The sweep spec (or use --preset).")
     Path specFile;
 
-    @Option(names = "--preset", paramLabel = "NAME", description = "fig4, figG1, figG3 or demo instead of a spec file.")
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "fig4, figG1, figG3, fig1, fig6 or demo instead of a spec file.")
     String preset;
 
     @Option(names = "--scale", defaultValue = "paper", paramLabel = "paper|small",
@@ -46,6 +47,9 @@ final class SweepCommand implements Callable<Integer> {
 
     @Mixin
     BackendOptions backendOptions;
+
+    @Mixin
+    DatasetsCommand.Root data;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -68,7 +72,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         try (Backend backend = backendOptions.open()) {
             for (Job j : jobs) {
-                run(j, backend, part, spec.commandLine().getErr());
+                run(j, backend, part, spec.commandLine().getErr(), data.store());
                 spec.commandLine().getOut().println("sweep " + j.spec().name() + " done: results in "
                         + j.dir().resolve(ResultStore.RESULTS) + "; report with: sparsefeat report " + j.dir());
             }
@@ -90,12 +94,13 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /** Runs a prepared job's pending points of the shard, progress lines to {@code err}. */
-    static void run(Job j, Backend backend, Shard part, PrintWriter err) throws IOException {
+    static void run(Job j, Backend backend, Shard part, PrintWriter err, org.sparsefeat.images.DatasetStore data)
+            throws IOException {
         writeEnvironment(j.dir(), backend, part);
         new SweepRunner(j.spec(), new ResultStore(j.dir()), backend, line -> {
             err.println(line);
             err.flush();
-        }).run(part);
+        }).withData(data).run(part);
     }
 
     /** Creates the directory with its spec, or checks that an existing one holds the same sweep. */

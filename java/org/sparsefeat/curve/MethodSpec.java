@@ -28,8 +28,9 @@ public sealed interface MethodSpec {
             n = java.util.List.copyOf(n);
         }
 
+        /** dd < 0: an image sweep, where d does not apply. */
         public boolean allows(int dd, int nn) {
-            return (d.isEmpty() || d.contains(dd)) && (n.isEmpty() || n.contains(nn));
+            return (d.isEmpty() || dd < 0 || d.contains(dd)) && (n.isEmpty() || n.contains(nn));
         }
     }
 
@@ -39,6 +40,22 @@ public sealed interface MethodSpec {
     record Krr(String label, Kernel kernel, double ridge, Restriction only) implements MethodSpec {
         @Override
         public String kind() { return "krr"; }
+    }
+
+    /** A C-SVM on a precomputed Gram (image sweeps); C = 1e20 is the hard margin. */
+    record Svm(String label, Kernel kernel, double c, Restriction only) implements MethodSpec {
+        @Override
+        public String kind() { return "svm"; }
+    }
+
+    /**
+     * The image experiments' softplus net trained by gradient flow (spec 5.2 - 5.5): feature = alpha 1e-6,
+     * lazy = alpha 1e4, f0 subtracted in both.
+     */
+    record ImageNet(String label, String regime, int h, double alpha, double actBeta, double lossBeta, double stopFrac,
+                    double maxWall, long maxSteps, Restriction only) implements MethodSpec {
+        @Override
+        public String kind() { return "net"; }
     }
 
     /**

@@ -55,7 +55,33 @@ public final class SpecParser {
             throw new IllegalArgumentException(source + ": not valid YAML: " + e.getOriginalMessage());
         }
         Node top = new Node(source, "", root);
-        top.requireObject("name", "methods", "d", "n", "seeds", "n_test", "target", "points", "fit");
+        top.requireObject("name", "methods", "d", "n", "seeds", "n_test", "target", "points", "fit", "datasets",
+                "stability");
+        boolean images = top.has("datasets");
+        List<String> datasets = new ArrayList<>();
+        if (images) {
+            for (Node item : top.child("datasets").list()) {
+                String ds = item.parse(v -> v);
+                if (!org.sparsefeat.images.DatasetStore.NAMES.contains(ds)) {
+                    throw item.error("unknown data set '" + ds + "'; expected one of "
+                            + String.join(", ", org.sparsefeat.images.DatasetStore.NAMES));
+                }
+                if (datasets.contains(ds)) {
+                    throw item.error("data set '" + ds + "' appears twice");
+                }
+                datasets.add(ds);
+            }
+            if (datasets.isEmpty()) {
+                throw top.child("datasets").error("the grid is empty; expected at least one data set");
+            }
+            for (String key : new String[] {"d", "target", "points"}) {
+                if (top.has(key)) {
+                    throw top.child(key).error("not used by an image sweep (it has datasets); remove it");
+                }
+            }
+        } else if (top.has("stability")) {
+            throw top.child("stability").error("stability to deformations is measured in image sweeps (give datasets)");
+        }
         String name = top.string("name", null);
         if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
             throw top.child("name").error("expected a name of letters, digits, '.', '_' or '-'");
@@ -68,13 +94,13 @@ public final class SpecParser {
         List<MethodSpec> methods = new ArrayList<>();
         Set<String> labels = new HashSet<>();
         for (Node m : ms) {
-            MethodSpec spec = method(m);
+            MethodSpec spec = images ? imageMethod(m) : method(m);
             if (!labels.add(spec.label())) {
                 throw m.error("label '" + spec.label() + "' is used by another method; give one of them a 'label'");
             }
             methods.add(spec);
         }
-        List<Integer> d = top.child("d").intList(2, "d >= 2");
+        List<Integer> d = images ? List.of() : top.child("d").intList(2, "d >= 2");
         List<Integer> n = top.child("n").intList(1, "n >= 1");
         List<Long> seeds = new ArrayList<>();
         for (int s : top.child("seeds").intList(0, "seeds >= 0")) {
@@ -86,7 +112,17 @@ public final class SpecParser {
         }
         PointDistribution points = top.has("points") ? top.child("points").parse(PointDistribution::parse)
                 : PointDistribution.SPHERE;
-        Target target = target(top.child("target"));
+        Target target = images ? null : target(top.child("target"));
+        SweepSpec.StabilitySpec stability = null;
+        if (top.has("stability")) {
+            Node st = top.child("stability");
+            st.requireObject("images", "delta", "cutoff");
+            stability = new SweepSpec.StabilitySpec(st.integer("images", 500), st.number("delta", 1),
+                    st.number("cutoff", 3));
+            if (stability.images() < 2 || !(stability.delta() >= 0) || !(stability.cutoff() > 1)) {
+                throw st.error("expected images >= 2, delta >= 0 and cutoff > 1");
+            }
+        }
         for (int i = 0; i < methods.size(); i++) {
             MethodSpec.Restriction only = methods.get(i).only();
             for (int v : only.d()) {
@@ -110,7 +146,48 @@ public final class SpecParser {
                 throw fit.error("n_min " + fitMin + " > n_max " + fitMax);
             }
         }
-        return new SweepSpec(name, methods, points, d, n, seeds, nTest, target, fitMin, fitMax);
+        return new SweepSpec(name, methods, points, d, n, seeds, nTest, target, datasets, stability, fitMin, fitMax);
+    }
+
+    /** The methods of an image sweep: krr (classification by sign), svm, and the softplus net. */
+    private static MethodSpec imageMethod(Node m) {
+        String kind = m.string("kind", null);
+        if (kind == null) {
+            throw m.error("missing 'kind' (krr, svm or net)");
+        }
+        return switch (kind) {
+            case "krr" -> method(m);
+            case "svm" -> {
+                m.requireObject("kind", "label", "kernel", "kernel_param", "c", "n");
+                Kernel kernel = m.has("kernel_param")
+                        ? m.parse(o -> Kernel.parse(m.string("kernel", "ntk"), m.number("kernel_param", 0)))
+                        : m.child("kernel").parseOr("ntk", s -> Kernel.parse(s, null));
+                double c = m.number("c", 1e20);
+                if (!(c > 0)) {
+                    throw m.child("c").error("expected C > 0, got " + c);
+                }
+                yield new MethodSpec.Svm(m.string("label", "svm-" + kernel.type().cliName()), kernel, c, restriction(m));
+            }
+            case "net" -> {
+                m.requireObject("kind", "label", "regime", "h", "alpha", "act_beta", "loss_beta", "stop_frac", "max_wall",
+                        "max_steps", "n");
+                String regime = m.string("regime", "feature");
+                if (!regime.equals("feature") && !regime.equals("lazy")) {
+                    throw m.child("regime").error("expected feature or lazy, got '" + regime + "'");
+                }
+                int h = m.integer("h", 1000);
+                if (h < 1) {
+                    throw m.child("h").error("expected h >= 1, got " + h);
+                }
+                double alpha = m.number("alpha", regime.equals("feature") ? 1e-6 : 1e4);
+                MethodSpec.ImageNet net = new MethodSpec.ImageNet(m.string("label", MethodSpec.Net.defaultLabel(regime, h)),
+                        regime, h, alpha, m.number("act_beta", 5), m.number("loss_beta", 20), m.number("stop_frac", 0.99),
+                        m.number("max_wall", 20000), m.count("max_steps", 100_000), restriction(m));
+                m.parse(o -> org.sparsefeat.classify.GradientFlow.Options.reference(alpha, net.maxWall(), net.maxSteps()));
+                yield net;
+            }
+            default -> throw m.child("kind").error("expected krr, svm or net, got '" + kind + "'");
+        };
     }
 
     private static MethodSpec method(Node m) {
@@ -163,6 +240,7 @@ public final class SpecParser {
                 yield new MethodSpec.Net(m.string("label", MethodSpec.Net.defaultLabel(regime, h)), regime, h, scale, w1,
                         w2, rule, maxSteps, saveFreq, restriction(m));
             }
+            case "svm" -> throw m.child("kind").error("svm is a method of image sweeps (give datasets)");
             default -> throw m.child("kind").error("expected krr or net, got '" + kind + "'");
         };
     }

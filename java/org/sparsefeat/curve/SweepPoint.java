@@ -1,9 +1,15 @@
 package org.sparsefeat.curve;
 
-/** One point of a sweep's grid; {@link #key} identifies it in the results file (resuming skips done keys). */
-public record SweepPoint(int method, String label, int d, int n, long seed) {
-    public String key() { return label + "/d" + d + "/n" + n + "/s" + seed; }
+/**
+ * One point of a sweep's grid; {@link #key} identifies it in the results file (resuming skips done keys).
+ * Sphere sweeps have a dimension d and no dataset; image sweeps a dataset and d = 0.
+ */
+public record SweepPoint(int method, String label, int d, String dataset, int n, long seed) {
+    public String key() { return label + "/" + where() + "/n" + n + "/s" + seed; }
+
+    /** "d3" or the dataset's name. */
+    public String where() { return dataset == null ? "d" + d : dataset; }
 
     @Override
-    public String toString() { return label + " d=" + d + " n=" + n + " seed=" + seed; }
+    public String toString() { return label + " " + (dataset == null ? "d=" + d : dataset) + " n=" + n + " seed=" + seed; }
 }

@@ -9,6 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.sparsefeat.backend.Backend;
+import org.sparsefeat.classify.GradientFlow;
+import org.sparsefeat.classify.KernelClassifiers;
+import org.sparsefeat.classify.SoftplusNet;
+import org.sparsefeat.images.DatasetStore;
+import org.sparsefeat.images.ImageSet;
+import org.sparsefeat.images.ImageStability;
+import org.sparsefeat.images.Preprocess;
+import org.sparsefeat.images.Splits;
 import org.sparsefeat.data.DataSpec;
 import org.sparsefeat.data.Dataset;
 import org.sparsefeat.data.Datasets;
@@ -35,6 +43,8 @@ public final class SweepRunner {
     private final Backend backend;
     private final Consumer<String> log;
     private final Map<String, Dataset> datasets = new HashMap<>();
+    private final Map<String, ImageSet> imageSets = new HashMap<>();
+    private DatasetStore data = DatasetStore.standard();
     private double doneWork;
     private double totalWork;
     private int donePoints;
@@ -46,6 +56,12 @@ public final class SweepRunner {
         this.store = store;
         this.backend = backend;
         this.log = log;
+    }
+
+    /** Where an image sweep finds its data sets (default: DatasetStore.standard()). */
+    public SweepRunner withData(DatasetStore store) {
+        this.data = store;
+        return this;
     }
 
     /** The grid points this shard owns that are not finished yet. */
@@ -72,11 +88,15 @@ public final class SweepRunner {
                 shard, owned - todo.size(), todo.size()));
         Map<String, List<SweepPoint>> groups = new LinkedHashMap<>();
         for (SweepPoint p : todo) {
-            groups.computeIfAbsent(p.method() + "/" + p.d(), k -> new ArrayList<>()).add(p);
+            groups.computeIfAbsent(p.method() + "/" + p.where(), k -> new ArrayList<>()).add(p);
         }
         for (List<SweepPoint> group : groups.values()) {
             MethodSpec method = spec.methods().get(group.getFirst().method());
-            if (method instanceof MethodSpec.Net net) {
+            if (spec.images()) {
+                for (SweepPoint p : group) {
+                    runImage(method, p);
+                }
+            } else if (method instanceof MethodSpec.Net net) {
                 for (int i = 0; i < group.size(); i += NET_BATCH) {
                     runNets(net, group.subList(i, Math.min(group.size(), i + NET_BATCH)));
                 }
@@ -145,16 +165,84 @@ public final class SweepRunner {
         finish(points, records);
     }
 
+    /**
+     * One point of an image sweep (spec 5): the pooled, center-normalised set, the test set of seed 0, the
+     * training set of the point's seed (which also initialises a net), parity labels.
+     */
+    private void runImage(MethodSpec m, SweepPoint p) {
+        ImageSet all = imageSets.computeIfAbsent(p.dataset(), ds -> Preprocess.centerNormalize(data.load(ds)));
+        Splits.Split split = Splits.split(all.labels(), p.n(), spec.nTest(), p.seed(), 0);
+        ImageSet train = all.select(split.train()), test = all.select(split.test());
+        double[] y = Preprocess.parityLabels(train.labels()), yTest = Preprocess.parityLabels(test.labels());
+        long start = System.nanoTime();
+        Map<String, Object> r = base(p, m);
+        java.util.function.Function<Matrix, double[]> predictor;
+        double[] testScores;
+        try {
+            switch (m) {
+                case MethodSpec.Krr k -> {
+                    var model = org.sparsefeat.krr.KernelRidge.fit(backend, k.kernel(), k.ridge(), train.pixels(), y);
+                    predictor = x -> model.predict(backend, x);
+                    testScores = predictor.apply(test.pixels());
+                    r.put("status", "ok");
+                }
+                case MethodSpec.Svm sv -> {
+                    var svm = KernelClassifiers.svm(backend, sv.kernel(), train.pixels(), y, sv.c());
+                    predictor = x -> svm.scores(backend, x);
+                    testScores = predictor.apply(test.pixels());
+                    r.put("status", "ok");
+                }
+                case MethodSpec.ImageNet net -> {
+                    SoftplusNet model = new SoftplusNet(net.h(), all.dimension(), net.actBeta(), p.seed());
+                    SoftplusNet initial = model.copy();
+                    GradientFlow.Result res = GradientFlow.train(model, train.pixels(), y, test.pixels(), yTest,
+                            new GradientFlow.Options(net.alpha(), net.lossBeta(), 1e-4, 0.1, net.stopFrac(), net.maxWall(),
+                                    net.maxSteps()));
+                    predictor = x -> {
+                        double[] f = model.outputs(x), f0 = initial.outputs(x);
+                        for (int i = 0; i < f.length; i++) {
+                            f[i] = net.alpha() * (f[i] - f0[i]);
+                        }
+                        return f;
+                    };
+                    testScores = res.testF();
+                    r.put("status", res.stop().name().toLowerCase(java.util.Locale.ROOT));
+                    r.put("steps", res.accepted());
+                    r.put("best_test_error", res.bestTestError());
+                }
+                default -> throw new IllegalStateException("not an image method: " + m.label());
+            }
+            r.put("test_error", GradientFlow.errorOf(testScores, yTest));
+            r.put("train_error", GradientFlow.errorOf(predictor.apply(train.pixels()), y));
+            if (spec.stability() != null) {
+                int count = Math.min(spec.stability().images(), test.size());
+                ImageStability.Result st = ImageStability.relative(predictor,
+                        test.select(java.util.stream.IntStream.range(0, count).toArray()), spec.stability().delta(),
+                        spec.stability().cutoff(), 0);
+                r.put("D_f", finite(st.deformation()));
+                r.put("G_f", finite(st.noise()));
+                r.put("R_f", finite(st.relative()));
+            }
+        } catch (NotPositiveDefiniteException e) {
+            r.put("status", "singular");
+            r.put("test_error", null);
+            r.put("error", e.getMessage());
+        }
+        r.put("seconds", (System.nanoTime() - start) * 1e-9);
+        finish(List.of(p), List.of(r));
+    }
+
     private void finish(List<SweepPoint> points, List<Map<String, Object>> records) {
         store.append(records);
         for (int i = 0; i < points.size(); i++) {
             SweepPoint p = points.get(i);
             doneWork += work(p);
             donePoints++;
-            Object mse = records.get(i).get("test_mse");
+            Object mse = records.get(i).get(spec.images() ? "test_error" : "test_mse");
             double elapsed = (System.nanoTime() - t0) * 1e-9;
             double eta = doneWork > 0 ? elapsed * (totalWork - doneWork) / doneWork : Double.NaN;
-            log.accept(String.format("  [%d/%d] %s: test_mse %s (%s elapsed, ETA %s)", donePoints, totalPoints, p,
+            log.accept(String.format("  [%d/%d] %s: %s %s (%s elapsed, ETA %s)", donePoints, totalPoints, p,
+                    spec.images() ? "test_error" : "test_mse",
                     mse == null ? records.get(i).get("status") : String.format("%.4e", (Double) mse), duration(elapsed),
                     duration(eta)));
         }
@@ -165,7 +253,11 @@ public final class SweepRunner {
         r.put("key", p.key());
         r.put("method", m.label());
         r.put("kind", m.kind());
-        r.put("d", p.d());
+        if (p.dataset() != null) {
+            r.put("dataset", p.dataset());
+        } else {
+            r.put("d", p.d());
+        }
         r.put("n", p.n());
         r.put("seed", p.seed());
         r.put("n_test", spec.nTest());
@@ -186,6 +278,9 @@ public final class SweepRunner {
      */
     private double work(SweepPoint p) {
         MethodSpec m = spec.methods().get(p.method());
+        if (m instanceof MethodSpec.ImageNet net) {  // a few thousand flow steps of 3 GEMMs
+            return 2000 * 3 * 2.0 * p.n() * net.h() * 800 / 50e9;
+        }
         if (m instanceof MethodSpec.Net net) {
             return 1.3e-9 * net.maxSteps() * net.h() * Math.max(p.n(), 8) * (p.d() + 3) / 6.0;
         }

@@ -43,10 +43,15 @@ public final class Theory {
 
     /** The predicted beta of a method at dimension d for a target, or NaN where no prediction is made. */
     public static double beta(MethodSpec method, Target target, int d) {
+        if (target == null) {
+            return Double.NaN;  // images: no theory of their exponents here
+        }
         double nuT = targetSmoothness(target);
         return switch (method) {
             case MethodSpec.Krr k -> kernelBeta(kernelSmoothness(k.kernel().type()), nuT, d);
             case MethodSpec.Net n -> n.feature() ? Math.min(2 * nuT, d + 2.0) / (d - 1) : kernelBeta(0.5, nuT, d);
+            case MethodSpec.Svm s -> Double.NaN;
+            case MethodSpec.ImageNet n -> Double.NaN;
         };
     }
 

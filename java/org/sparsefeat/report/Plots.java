@@ -30,6 +30,19 @@ public final class Plots {
 
     private Plots() {}
 
+    /** The points of a series that a log-log plot can show: x > 0 and y > 0, finite. */
+    static Series positive(Series s) {
+        int[] keep = java.util.stream.IntStream.range(0, s.x().length)
+                .filter(i -> s.x()[i] > 0 && s.y()[i] > 0 && Double.isFinite(s.x()[i]) && Double.isFinite(s.y()[i])).toArray();
+        if (keep.length == s.x().length) {
+            return s;
+        }
+        double[] x = java.util.Arrays.stream(keep).mapToDouble(i -> s.x()[i]).toArray();
+        double[] y = java.util.Arrays.stream(keep).mapToDouble(i -> s.y()[i]).toArray();
+        double[] e = s.errors() == null ? null : java.util.Arrays.stream(keep).mapToDouble(i -> s.errors()[i]).toArray();
+        return new Series(s.name(), x, y, e, s.line(), s.color());
+    }
+
     /** Writes base.png and base.svg; returns the PNG's bytes. */
     public static byte[] logLog(Path base, String title, String xLabel, String yLabel, List<Series> series)
             throws IOException {
@@ -46,7 +59,11 @@ public final class Plots {
         st.setMarkerSize(7);
         st.setErrorBarsColorSeriesColor(true);
         s.setChartTitleFont(s.getChartTitleFont().deriveFont(15f));
-        for (Series d : series) {
+        for (Series d0 : series) {
+            Series d = positive(d0);
+            if (d.x().length == 0) {
+                continue;  // nothing a log-log plot can show (an error rate of 0, say)
+            }
             double[] y = d.y().clone();
             double[] err = d.errors() == null ? null : d.errors().clone();
             if (err != null) {  // a log axis cannot show a bar reaching zero: clip it at 1% of the value

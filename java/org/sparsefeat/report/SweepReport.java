@@ -32,8 +32,9 @@ public final class SweepReport {
      * @param trainAtLargest mean training MSE at the largest n: a net far from zero training error is
      *                       under-trained, and its slope says more about the optimiser than about the method
      */
-    public record Curve(MethodSpec method, int d, int[] n, double[][] errors, double[][] atoms, List<Fits.Point> points,
-                        Fits.Exponent fit, double predicted, double atomSlope, double trainAtLargest) {}
+    public record Curve(MethodSpec method, String where, int d, int[] n, double[][] errors, double[][] atoms,
+                        List<Fits.Point> points, Fits.Exponent fit, double predicted, double atomSlope,
+                        double trainAtLargest, List<Fits.Point> relativeStability) {}
 
     private final SweepSpec spec;
     private final String specText;
@@ -85,16 +86,20 @@ public final class SweepReport {
 
     private void build() {
         int[] ns = spec.n().stream().mapToInt(Integer::intValue).sorted().toArray();
+        String metric = spec.images() ? "test_error" : "test_mse";
         for (MethodSpec m : spec.methods()) {
-            for (int d : spec.d()) {
+            for (String where : spec.places()) {
+                int d = spec.images() ? 0 : Integer.parseInt(where.substring(1));
                 double[][] err = new double[ns.length][spec.seeds().size()];
                 double[][] atoms = new double[ns.length][spec.seeds().size()];
+                double[][] rf = new double[ns.length][spec.seeds().size()];
                 boolean any = false;
                 for (int i = 0; i < ns.length; i++) {
                     for (int s = 0; s < spec.seeds().size(); s++) {
-                        JsonNode r = results.get(m.label() + "/d" + d + "/n" + ns[i] + "/s" + spec.seeds().get(s));
-                        err[i][s] = number(r, "test_mse");
+                        JsonNode r = results.get(key(m, where, ns[i], spec.seeds().get(s)));
+                        err[i][s] = number(r, metric);
                         atoms[i][s] = number(r, "atoms_thresholded");
+                        rf[i][s] = number(r, "R_f");
                         any |= r != null;
                     }
                 }
@@ -107,6 +112,7 @@ public final class SweepReport {
                 int[] nUsed = java.util.Arrays.stream(rows).map(i -> ns[i]).toArray();
                 double[][] errUsed = java.util.Arrays.stream(rows).mapToObj(i -> err[i]).toArray(double[][]::new);
                 double[][] atomsUsed = java.util.Arrays.stream(rows).mapToObj(i -> atoms[i]).toArray(double[][]::new);
+                double[][] rfUsed = java.util.Arrays.stream(rows).mapToObj(i -> rf[i]).toArray(double[][]::new);
                 List<Fits.Point> points = Fits.points(nUsed, errUsed);
                 Fits.Exponent fit = Fits.exponent(nUsed, errUsed, spec.fitMin(), spec.fitMax(), 1);
                 double atomSlope = Double.NaN;
@@ -120,24 +126,31 @@ public final class SweepReport {
                 double train = Double.NaN;
                 if (nUsed.length > 0) {
                     int largest = nUsed[nUsed.length - 1];
-                    train = spec.seeds().stream().mapToDouble(s -> number(results.get(m.label() + "/d" + d + "/n" + largest
-                            + "/s" + s), "train_mse")).filter(Double::isFinite).average().orElse(Double.NaN);
+                    train = spec.seeds().stream().mapToDouble(s -> number(results.get(key(m, where, largest, s)),
+                            spec.images() ? "train_error" : "train_mse")).filter(Double::isFinite).average()
+                            .orElse(Double.NaN);
                 }
-                curves.add(new Curve(m, d, nUsed, errUsed, atomsUsed, points, fit, Theory.beta(m, spec.target(), d),
-                        atomSlope, train));
+                curves.add(new Curve(m, where, d, nUsed, errUsed, atomsUsed, points, fit, Theory.beta(m, spec.target(), d),
+                        atomSlope, train, Fits.points(nUsed, rfUsed)));
             }
         }
     }
 
+    private static String key(MethodSpec m, String where, int n, long seed) {
+        return m.label() + "/" + where + "/n" + n + "/s" + seed;
+    }
+
+    private String placeName(String where) { return spec.images() ? where : "d = " + where.substring(1); }
+
     /** The exponent table as text, for the terminal. */
     public String table() {
-        StringBuilder b = new StringBuilder(String.format("%-24s %3s %22s %10s %8s %10s %s%n", "method", "d",
-                "beta measured [95% CI]", "predicted", "diff/hw", "train@max", "N_A slope"));
+        StringBuilder b = new StringBuilder(String.format("%-24s %7s %22s %10s %8s %10s %9s %s%n", "method", "where",
+                "beta measured [95% CI]", "predicted", "diff/hw", "train@max", "N_A slope", "R_f@max"));
         for (Curve c : curves) {
-            b.append(String.format("%-24s %3d %22s %10s %8s %10s %s%n", c.method().label(), c.d(), betaText(c.fit()),
+            b.append(String.format("%-24s %7s %22s %10s %8s %10s %9s %s%n", c.method().label(), c.where(), betaText(c.fit()),
                     predictedText(c.predicted()), diffText(c), Double.isNaN(c.trainAtLargest()) ? ""
                             : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()), Double.isNaN(c.atomSlope()) ? ""
-                            : String.format(Locale.ROOT, "%.2f", c.atomSlope())));
+                            : String.format(Locale.ROOT, "%.2f", c.atomSlope()), rfText(c)));
         }
         return b.toString();
     }
@@ -157,12 +170,15 @@ public final class SweepReport {
     }
 
     String csv() {
-        StringBuilder b = new StringBuilder("method,kind,d,n,test_mse_mean,test_mse_sem,seeds,atoms_mean\n");
+        String metric = spec.images() ? "test_error" : "test_mse";
+        StringBuilder b = new StringBuilder("method,kind," + (spec.images() ? "dataset" : "d") + ",n," + metric + "_mean,"
+                + metric + "_sem,seeds," + (spec.images() ? "R_f_mean" : "atoms_mean") + "\n");
         for (Curve c : curves) {
-            List<Fits.Point> atoms = Fits.points(c.n(), c.atoms());
+            List<Fits.Point> atoms = spec.images() ? c.relativeStability() : Fits.points(c.n(), c.atoms());
             for (Fits.Point p : c.points()) {
                 String atomMean = atoms.stream().filter(a -> a.n() == p.n()).map(a -> fmt(a.mean())).findFirst().orElse("");
-                b.append(String.join(",", c.method().label(), c.method().kind(), "" + c.d(), "" + p.n(), fmt(p.mean()),
+                b.append(String.join(",", c.method().label(), c.method().kind(), spec.images() ? c.where() : "" + c.d(),
+                        "" + p.n(), fmt(p.mean()),
                         Double.isFinite(p.sem()) ? fmt(p.sem()) : "", "" + p.seeds(), atomMean)).append('\n');
             }
         }
@@ -171,14 +187,21 @@ public final class SweepReport {
 
     private Map<String, byte[]> plots(Path dir) throws IOException {
         Map<String, byte[]> images = new LinkedHashMap<>();
-        for (int d : spec.d()) {
+        for (String where : spec.places()) {
             List<Plots.Series> series = new ArrayList<>();
             List<Plots.Series> atomSeries = new ArrayList<>();
+            List<Plots.Series> stabilitySeries = new ArrayList<>();
             List<Plots.Series> dynamics = new ArrayList<>();
             int color = 0;
             for (Curve c : curves) {
-                if (c.d() != d) {
+                if (!c.where().equals(where)) {
                     continue;
+                }
+                if (!c.relativeStability().isEmpty()) {
+                    stabilitySeries.add(new Plots.Series(c.method().label(),
+                            c.relativeStability().stream().mapToDouble(Fits.Point::n).toArray(),
+                            c.relativeStability().stream().mapToDouble(p -> Math.max(p.mean(), 1e-12)).toArray(),
+                            c.relativeStability().stream().mapToDouble(Fits.Point::sem).toArray(), false, color));
                 }
                 double[] x = c.points().stream().mapToDouble(Fits.Point::n).toArray();
                 double[] y = c.points().stream().mapToDouble(Fits.Point::mean).toArray();
@@ -193,7 +216,7 @@ public final class SweepReport {
                     series.add(new Plots.Series(String.format(Locale.ROOT, "fit %s: beta = %.2f", c.method().label(),
                             c.fit().beta()), fx, fy, null, true, color));
                 }
-                if (c.method() instanceof MethodSpec.Net) {
+                if (c.method() instanceof MethodSpec.Net && !spec.images()) {
                     List<Fits.Point> a = Fits.points(c.n(), c.atoms());
                     if (!a.isEmpty()) {
                         atomSeries.add(new Plots.Series(c.method().label() + " (N_A, eps 1e-3)",
@@ -206,17 +229,24 @@ public final class SweepReport {
                 }
                 color++;
             }
+            String place = placeName(where);
             if (!series.isEmpty()) {
-                images.put("Learning curves, d = " + d, Plots.logLog(dir.resolve("curve-d" + d), "Test error against n, d = "
-                        + d + " (" + spec.target().kind() + " target)", "n (training points)", "test MSE", series));
+                images.put("Learning curves, " + place, Plots.logLog(dir.resolve("curve-" + where), "Test error against n, "
+                        + place + (spec.images() ? " (parity labels)" : " (" + spec.target().kind() + " target)"),
+                        "n (training points)", spec.images() ? "test error (fraction misclassified)" : "test MSE", series));
             }
             if (!atomSeries.isEmpty()) {
-                images.put("Atoms, d = " + d, Plots.logLog(dir.resolve("atoms-d" + d), "Number of atoms N_A against n, d = "
-                        + d, "n", "N_A", atomSeries));
+                images.put("Atoms, " + place, Plots.logLog(dir.resolve("atoms-" + where), "Number of atoms N_A against n, "
+                        + place, "n", "N_A", atomSeries));
+            }
+            if (!stabilitySeries.isEmpty()) {
+                images.put("Relative stability R_f, " + place, Plots.logLog(dir.resolve("stability-" + where),
+                        "R_f = D_f / G_f against n, " + place + " (lower: more stable to deformations)", "n", "R_f",
+                        stabilitySeries));
             }
             if (!dynamics.isEmpty()) {
-                images.put("Dynamics, d = " + d, Plots.logLog(dir.resolve("dynamics-d" + d), "Training dynamics at the"
-                        + " largest n, first seed, d = " + d, "step + 1", "half MSE", dynamics));
+                images.put("Dynamics, " + place, Plots.logLog(dir.resolve("dynamics-" + where), "Training dynamics at the"
+                        + " largest n, first seed, " + place, "step + 1", "half MSE", dynamics));
             }
         }
         return images;
@@ -225,7 +255,7 @@ public final class SweepReport {
     /** Train and test half MSE against steps of the run at the largest n with the first seed. */
     private List<Plots.Series> dynamicsOf(Curve c, int color) {
         int n = c.n()[c.n().length - 1];
-        JsonNode r = results.get(c.method().label() + "/d" + c.d() + "/n" + n + "/s" + spec.seeds().getFirst());
+        JsonNode r = results.get(key(c.method(), c.where(), n, spec.seeds().getFirst()));
         if (r == null || !r.has("dynamics")) {
             return List.of();
         }
@@ -258,20 +288,24 @@ public final class SweepReport {
                 .append(".note{color:#555;font-size:.92em}.pred{color:#555;font-style:italic}\n</style>\n</head>\n<body>\n");
         b.append("<h1>Learning curves: ").append(esc(spec.name())).append("</h1>\n");
         b.append("<p>").append(results.size()).append(" of ").append(spec.grid().size()).append(" grid points finished; ")
-                .append(esc(spec.target().kind())).append(" target on ").append(esc(spec.points().cliName()))
-                .append(" points, n_test = ").append(spec.nTest()).append(", seeds ").append(esc(spec.seeds().toString()))
-                .append(". Errors are full MSEs, mean (f(x) - y)<sup>2</sup>, averaged over seeds (bars: one standard")
-                .append(" error).</p>\n");
+                .append(spec.images() ? "images " + esc(String.join(", ", spec.datasets())) + " with parity labels"
+                        : esc(spec.target().kind()) + " target on " + esc(spec.points().cliName()) + " points")
+                .append(", n_test = ").append(spec.nTest()).append(", seeds ").append(esc(spec.seeds().toString()))
+                .append(spec.images() ? ". Errors are test error rates (the fraction misclassified)"
+                        : ". Errors are full MSEs, mean (f(x) - y)<sup>2</sup>")
+                .append(", averaged over seeds (bars: one standard error).</p>\n");
         b.append("<h2>Exponents</h2>\n<p class=\"note\">beta from a least-squares fit of log(mean error) on log n over the")
                 .append(" n range shown; the interval is a 95% bootstrap over seeds. <span class=\"pred\">Predicted")
                 .append(" values are predictions</span> of the spec's section 4, derived (not quoted from the paper);")
                 .append(" diff/hw is (measured - predicted) in units of the interval's half-width. A net whose training error at")
                 .append(" the largest n is far from zero is under-trained: its slope then reflects the step budget.</p>\n");
-        b.append("<table>\n<tr><th>method</th><th>d</th><th>n range</th><th>beta measured</th><th>95% interval</th>")
-                .append("<th>beta predicted</th><th>diff/hw</th><th>train MSE at largest n</th><th>N_A slope</th></tr>\n");
+        b.append("<table>\n<tr><th>method</th><th>").append(spec.images() ? "data set" : "d").append("</th><th>n range</th><th>beta measured</th><th>95% interval</th>")
+                .append("<th>beta predicted</th><th>diff/hw</th><th>train ").append(spec.images() ? "error" : "MSE")
+                .append(" at largest n</th><th>N_A slope</th><th>R_f at largest n</th></tr>\n");
         for (Curve c : curves) {
             Fits.Exponent f = c.fit();
-            b.append("<tr><td>").append(esc(c.method().label())).append("</td><td>").append(c.d()).append("</td><td>")
+            b.append("<tr><td>").append(esc(c.method().label())).append("</td><td>")
+                    .append(esc(spec.images() ? c.where() : "" + c.d())).append("</td><td>")
                     .append(f == null ? "" : f.nMin() + "&ndash;" + f.nMax()).append("</td><td>")
                     .append(f == null ? "n/a" : String.format(Locale.ROOT, "%.2f", f.beta())).append("</td><td>")
                     .append(f == null || !Double.isFinite(f.low()) ? "" : String.format(Locale.ROOT, "[%.2f, %.2f]",
@@ -280,7 +314,7 @@ public final class SweepReport {
                     .append(Double.isNaN(c.trainAtLargest()) ? "" : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()))
                     .append("</td><td>")
                     .append(Double.isNaN(c.atomSlope()) ? "" : String.format(Locale.ROOT, "%.2f", c.atomSlope()))
-                    .append("</td></tr>\n");
+                    .append("</td><td>").append(rfText(c)).append("</td></tr>\n");
         }
         b.append("</table>\n");
         for (Map.Entry<String, byte[]> e : images.entrySet()) {
@@ -301,6 +335,10 @@ public final class SweepReport {
         }
         b.append("<h2>Sweep spec</h2>\n<pre>").append(esc(specText)).append("</pre>\n</body>\n</html>\n");
         return b.toString();
+    }
+
+    private static String rfText(Curve c) {
+        return c.relativeStability().isEmpty() ? "" : String.format(Locale.ROOT, "%.2f", c.relativeStability().getLast().mean());
     }
 
     private static String betaText(Fits.Exponent f) {
