@@ -30,6 +30,10 @@ final class KrrCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
+    @Option(names = "--rotation-angle", paramLabel = "DEG",
+            description = "Also measure the predictor's stability to rotations by this angle (spec 5.8) on the test points.")
+    Double rotationAngle;
+
     @Option(names = "--out", paramLabel = "result.json", description = "Write the result as JSON.")
     Path out;
 
@@ -67,6 +71,11 @@ final class KrrCommand implements Callable<Integer> {
             result.put("test_mse", r.testMse());
             result.put("train_mse", r.trainMse());
             result.put("mse", "full: mean over points of (f(x) - y)^2");
+            if (rotationAngle != null) {
+                double s = timer.time("stability", () -> org.sparsefeat.analysis.Stability.rotation(
+                        x -> r.model().predict(backend, x), ds.xTest(), rotationAngle, 0));
+                result.put("rotation_stability", Map.of("angle_degrees", rotationAngle, "value", s));
+            }
             result.put("data", data.describe());
             Map<String, Double> seconds = new LinkedHashMap<>(r.seconds());
             seconds.put("total", timer.total());

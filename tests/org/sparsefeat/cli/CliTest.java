@@ -33,7 +33,7 @@ class CliTest {
     @Test
     void krrWithGeneratedDataWritesItsResult() throws IOException {
         CliRunner.Run r = run("krr", "--d", "3", "--n", "256", "--n-test", "300", "--target", "teacher", "--teacher-width", "1e4",
-                "--kernel", "ntk", "--threads", "2", "--out", p("r.json"));
+                "--kernel", "ntk", "--threads", "2", "--rotation-angle", "10", "--out", p("r.json"));
         assertEquals(0, r.code(), r.err());
         JsonNode j = json(dir.resolve("r.json"));
         assertEquals("ntk", j.get("kernel").asText());
@@ -49,6 +49,8 @@ class CliTest {
         assertEquals("cpu", j.get("backend").asText());
         assertEquals(2, j.get("threads").asInt());
         assertEquals("teacher", j.get("data").get("target").get("kind").asText());
+        double stability = j.get("rotation_stability").get("value").asDouble();
+        assertTrue(stability > 0 && stability < 2, "rotation stability " + stability);
         assertTrue(r.out().contains("test_mse="), r.out());
     }
 
