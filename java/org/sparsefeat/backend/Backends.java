@@ -2,17 +2,18 @@ package org.sparsefeat.backend;
 
 import java.util.Locale;
 import org.sparsefeat.backend.cpu.CpuBackend;
+import org.sparsefeat.backend.cuda.CudaBackend;
 
-/** Chooses a backend by name: cpu, or auto (a usable GPU, else the CPU). */
+/** Chooses a backend by name: cpu, cuda, or auto (a usable GPU, else the CPU). */
 public final class Backends {
     private Backends() {}
 
     public static Backend open(String name, int threads) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         return switch (n) {
-            case "cpu", "auto" -> new CpuBackend(threads);  // auto: no CUDA backend in this build yet
-            case "cuda" -> throw new IllegalArgumentException("--backend cuda: the CUDA backend is not part of this"
-                    + " build yet; use --backend cpu or auto");
+            case "cpu" -> new CpuBackend(threads);
+            case "cuda" -> new CudaBackend(threads);  // says why not when no GPU is usable
+            case "auto" -> CudaBackend.available() ? new CudaBackend(threads) : new CpuBackend(threads);
             default -> throw new IllegalArgumentException("unknown backend '" + name + "'; expected cpu, cuda or auto");
         };
     }

@@ -1,0 +1,32 @@
+// Fused Gram tiles on the GPU: each 16 x 16 thread block computes a 16 x 16 tile of K(X, Y), staging 16-wide
+// slices of X and Y rows in shared memory for the dot products, then applies the kernel function of
+// native/include/sf_kernels.h (the same source the CPU builds and its tests check) in registers. Blocks
+// entirely above the diagonal of a lower-triangle Gram return at once (their entries stay zero).
+// Napkin math: float64 throughput, not bandwidth, bounds it for small d: one acos per entry.
+#include "sf_kernels.h"
+
+#define SF_TILE 16
+
+extern "C" __global__ void sf_gram(int id, double param, int d, const double* __restrict__ X,
+                                   const double* __restrict__ xn, long long n, const double* __restrict__ Y,
+                                   const double* __restrict__ yn, long long m, int lower, int same,
+                                   double* __restrict__ K) {
+  const long long i0 = (long long)blockIdx.y * SF_TILE, j0 = (long long)blockIdx.x * SF_TILE;
+  if (lower && j0 > i0 + SF_TILE - 1) return;
+  __shared__ double xs[SF_TILE][SF_TILE + 1];
+  __shared__ double ys[SF_TILE][SF_TILE + 1];
+  const int ty = threadIdx.y, tx = threadIdx.x;
+  const long long i = i0 + ty, j = j0 + tx;
+  double t = 0.0;
+  for (int k0 = 0; k0 < d; k0 += SF_TILE) {
+    xs[ty][tx] = (i0 + ty < n && k0 + tx < d) ? X[(i0 + ty) * d + k0 + tx] : 0.0;
+    ys[ty][tx] = (j0 + ty < m && k0 + tx < d) ? Y[(j0 + ty) * d + k0 + tx] : 0.0;
+    __syncthreads();
+#pragma unroll
+    for (int k = 0; k < SF_TILE; k++) t += xs[ty][k] * ys[tx][k];
+    __syncthreads();
+  }
+  if (i >= n || j >= m || (lower && j > i)) return;
+  if (same && i == j) t = xn[i] * xn[i];  // a point and itself: angle exactly 0, as on the CPU
+  K[i * m + j] = sf_kernel(id, t, xn[i], yn[j], param, d);
+}

@@ -1,0 +1,46 @@
+// The teacher field on the GPU (native/include/sf_teacher.h): a block of 256 threads draws 256 neurons'
+// weights from Philox into shared memory (one neuron per thread, never an H x d matrix in memory), then each
+// thread takes one point and sums the block's neurons in order. Block (p, c) writes partial[c][point]; the
+// host adds the chunks in order, so the result does not depend on scheduling. d <= SF_TEACHER_MAX_D.
+#include "sf_teacher.h"
+
+#define SF_TEACHER_THREADS 256
+#define SF_TEACHER_MAX_D 16
+
+// Neurons first .. first + width - 1 (a slab of the field; the host launches slabs one after the other).
+extern "C" __global__ void sf_teacher(unsigned long long seed, int d, int act, double power, long long width,
+                                      long long first, const double* __restrict__ X, long long m,
+                                      double* __restrict__ partial) {
+  __shared__ double theta[SF_TEACHER_THREADS][SF_TEACHER_MAX_D];
+  __shared__ double sign[SF_TEACHER_THREADS];
+  const long long j = (long long)blockIdx.y * SF_TEACHER_THREADS + threadIdx.x;
+  if (j < width) {
+    sign[threadIdx.x] = sf_teacher_neuron(seed, d, (uint64_t)(first + j), theta[threadIdx.x]);
+  } else {
+    sign[threadIdx.x] = 0.0;
+    for (int k = 0; k < d; k++) theta[threadIdx.x][k] = 0.0;
+  }
+  __syncthreads();
+  const long long i = (long long)blockIdx.x * SF_TEACHER_THREADS + threadIdx.x;
+  if (i >= m) return;
+  double x[SF_TEACHER_MAX_D];
+  for (int k = 0; k < d; k++) x[k] = X[i * d + k];
+  double sum = 0.0;
+  for (int q = 0; q < SF_TEACHER_THREADS; q++) {
+    double z = 0.0;
+    for (int k = 0; k < d; k++) z += theta[q][k] * x[k];
+    sum += sign[q] * sf_teacher_act(act, power, z);
+  }
+  partial[(long long)blockIdx.y * m + i] = sum;
+}
+
+// out[i] += sum over c < chunks of partial[c][i], in order: the host-independent, fixed-order reduction of a
+// slab of neuron chunks.
+extern "C" __global__ void sf_teacher_reduce(const double* __restrict__ partial, long long chunks, long long m,
+                                             double* __restrict__ out) {
+  const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (i >= m) return;
+  double s = 0.0;
+  for (long long c = 0; c < chunks; c++) s += partial[c * m + i];
+  out[i] += s;
+}
