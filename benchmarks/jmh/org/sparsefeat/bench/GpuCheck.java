@@ -1,0 +1,85 @@
+package org.sparsefeat.bench;
+
+import java.util.Locale;
+import org.sparsefeat.backend.cpu.CpuBackend;
+import org.sparsefeat.backend.cuda.CudaBackend;
+import org.sparsefeat.data.Philox;
+import org.sparsefeat.data.PointDistribution;
+import org.sparsefeat.data.Points;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.kernel.KernelType;
+import org.sparsefeat.kernel.TeacherActivation;
+import org.sparsefeat.kernel.TeacherField;
+import org.sparsefeat.krr.KernelRidge;
+import org.sparsefeat.linalg.Matrix;
+
+/**
+ * The device check's Java part (benchmarks/gpu/check.sh): parity of the CUDA backend with the CPU backend and
+ * the first timings, printed as a table. Usage: GpuCheck [n for KRR, default 16384].
+ */
+public final class GpuCheck {
+    private GpuCheck() {}
+
+    public static void main(String[] args) {
+        int nKrr = args.length > 0 ? Integer.parseInt(args[0]) : 16384;
+        System.out.println("java " + Runtime.version() + "; CUDA usable: " + CudaBackend.available()
+                + (CudaBackend.available() ? "" : " (" + CudaBackend.whyNot() + ")"));
+        if (!CudaBackend.available()) {
+            System.exit(1);
+        }
+        try (CpuBackend cpu = new CpuBackend(Runtime.getRuntime().availableProcessors()); CudaBackend gpu = new CudaBackend(
+                Runtime.getRuntime().availableProcessors())) {
+            System.out.println("device: " + gpu.device());
+            System.out.println("| check | value | verdict |");
+            System.out.println("|---|---|---|");
+            Matrix x = Points.sample(PointDistribution.SPHERE, 1500, 5, 1, Philox.STREAM_TRAIN_POINTS);
+            Matrix y = Points.sample(PointDistribution.GAUSSIAN, 900, 5, 2, Philox.STREAM_TEST_POINTS);
+            for (KernelType k : KernelType.values()) {
+                double diff = rel(gpu.gram(Kernel.of(k), x, y).data(), cpu.gram(Kernel.of(k), x, y).data());
+                double diffL = rel(gpu.gramLower(Kernel.of(k), x).data(), cpu.gramLower(Kernel.of(k), x).data());
+                row("Gram parity " + k + " (rect / lower)", String.format(Locale.ROOT, "%.1e / %.1e", diff, diffL),
+                        diff < 1e-10 && diffL < 1e-10);
+            }
+            TeacherField f = new TeacherField(3, TeacherActivation.ABS, 1, 1_000_000);
+            double dt = rel(gpu.teacher(x, f), cpu.teacher(x, f));
+            row("teacher parity (H = 1e6)", String.format(Locale.ROOT, "%.1e", dt), dt < 1e-10);
+            Matrix big = Points.sample(PointDistribution.SPHERE, nKrr, 5, 3, Philox.STREAM_TRAIN_POINTS);
+            long t0 = System.nanoTime();
+            gpu.gramLower(Kernel.of(KernelType.NTK), big);
+            double gs = (System.nanoTime() - t0) * 1e-9;
+            t0 = System.nanoTime();
+            cpu.gramLower(Kernel.of(KernelType.NTK), big);
+            double cs = (System.nanoTime() - t0) * 1e-9;
+            row("NTK Gram n = " + nKrr + ", GPU / CPU seconds (incl. transfer)", String.format(Locale.ROOT, "%.3f / %.3f",
+                    gs, cs), true);
+            double[] yb = new double[nKrr];
+            for (int i = 0; i < nKrr; i++) {
+                yb[i] = Math.abs(big.get(i, 0));
+            }
+            Matrix test = Points.sample(PointDistribution.SPHERE, 2000, 5, 3, Philox.STREAM_TEST_POINTS);
+            t0 = System.nanoTime();
+            double[] pg = KernelRidge.fit(gpu, Kernel.of(KernelType.NTK), 0, big, yb).predict(gpu, test);
+            double kg = (System.nanoTime() - t0) * 1e-9;
+            t0 = System.nanoTime();
+            double[] pc = KernelRidge.fit(cpu, Kernel.of(KernelType.NTK), 0, big, yb).predict(cpu, test);
+            double kc = (System.nanoTime() - t0) * 1e-9;
+            double dp = rel(pg, pc);
+            row("KRR n = " + nKrr + " predictions GPU vs CPU", String.format(Locale.ROOT, "%.1e", dp), dp < 1e-8);
+            row("KRR n = " + nKrr + " end to end, GPU-backend / CPU seconds", String.format(Locale.ROOT, "%.2f / %.2f", kg, kc),
+                    true);
+        }
+    }
+
+    private static void row(String what, String value, boolean ok) {
+        System.out.println("| " + what + " | " + value + " | " + (ok ? "ok" : "FAIL") + " |");
+    }
+
+    private static double rel(double[] a, double[] b) {
+        double num = 0, den = 0;
+        for (int i = 0; i < a.length; i++) {
+            num += (a[i] - b[i]) * (a[i] - b[i]);
+            den += b[i] * b[i];
+        }
+        return Math.sqrt(num / Math.max(den, 1e-300));
+    }
+}
