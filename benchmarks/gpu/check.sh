@@ -5,7 +5,9 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 g=target/gpu
-java="$g/runtime/bin/java"
+rt=$(mktemp -d)
+tar xzf "$g/runtime.tgz" -C "$rt"
+java="$rt/runtime/bin/java"
 cp="$g/classes:$g/test-classes:$(ls "$g"/lib/*.jar | grep -v console-standalone | tr '\n' ':')"
 echo "== machine"; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
 "$java" -version 2>&1 | head -n 1
