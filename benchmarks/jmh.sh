@@ -56,5 +56,5 @@ b1=$(busy)
 children c1
 awk -v b0="$b0" -v b1="$b1" -v c0="$c0" -v c1="$c1" 'BEGIN { o = (b1 - b0) - (c1 - c0); if (o < 0) o = 0;
   printf "benchmarks/jmh.sh: other processes used %.1f CPU-seconds during this run%s\n", o,
-    o > 1 ? " (timings disturbed)" : "" }' >&2
+    (o > 1 ? " (timings disturbed)" : "") }' >&2
 exit "$rc"
