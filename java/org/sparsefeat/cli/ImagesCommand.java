@@ -7,18 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.classify.GradientFlow;
-import org.sparsefeat.classify.KernelClassifiers;
-import org.sparsefeat.classify.SoftplusNet;
+import org.sparsefeat.classify.ImageExperiment;
 import org.sparsefeat.images.ImageGrid;
 import org.sparsefeat.images.ImageSet;
-import org.sparsefeat.images.ImageStability;
 import org.sparsefeat.images.Preprocess;
-import org.sparsefeat.images.Splits;
 import org.sparsefeat.kernel.Kernel;
-import org.sparsefeat.linalg.Matrix;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -136,9 +131,11 @@ final class ImagesCommand implements Runnable {
                 maxSteps);
         long t0 = System.nanoTime();
         ImageSet all = Preprocess.centerNormalize(data.store().load(dataset));
-        Splits.Split split = Splits.split(all.labels(), n, nTest, seedTrain, seedTest);
-        ImageSet train = all.select(split.train()), test = all.select(split.test());
-        double[] y = Preprocess.parityLabels(train.labels()), yTest = Preprocess.parityLabels(test.labels());
+        ImageExperiment.Method m = switch (method) {
+            case "svm" -> new ImageExperiment.Method.SupportVectors(k, svmC);
+            case "krr" -> new ImageExperiment.Method.KernelRegression(k, ridge);
+            default -> new ImageExperiment.Method.Net(h, actBeta, flow);
+        };
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("command", "images");
         r.put("version", Version.VERSION);
@@ -150,25 +147,12 @@ final class ImagesCommand implements Runnable {
         r.put("seed_test", seedTest);
         var w = spec.commandLine().getOut();
         try (Backend backend = backendOptions.open()) {
-            Function<Matrix, double[]> predictor;
-            double[] testScores;
-            double trainError;
-            if (method.equals("feature") || method.equals("lazy")) {
-                SoftplusNet net = new SoftplusNet(h, all.dimension(), actBeta, seedInit);
-                SoftplusNet initial = net.copy();
-                GradientFlow.Result res = GradientFlow.train(net, train.pixels(), y, test.pixels(), yTest, flow);
-                double a = flow.alpha();
-                predictor = x -> {
-                    double[] f = net.outputs(x), f0 = initial.outputs(x);
-                    for (int i = 0; i < f.length; i++) {
-                        f[i] = a * (f[i] - f0[i]);
-                    }
-                    return f;
-                };
-                testScores = res.testF();
-                trainError = res.trainError();
+            ImageExperiment.Outcome o = ImageExperiment.run(backend, all, m, n, nTest, seedTrain, seedTest, seedInit,
+                    stability ? new ImageExperiment.Stability(stabilityImages, delta, cutoff) : null);
+            if (o.flow() != null) {
+                GradientFlow.Result res = o.flow();
                 r.put("h", h);
-                r.put("alpha", a);
+                r.put("alpha", flow.alpha());
                 r.put("seed_init", seedInit);
                 r.put("stop", res.stop().name().toLowerCase(Locale.ROOT));
                 r.put("accepted_steps", res.accepted());
@@ -178,48 +162,38 @@ final class ImagesCommand implements Runnable {
                 r.put("best_test_error", res.bestTestError());
                 List<Map<String, Object>> dyn = new ArrayList<>();
                 for (GradientFlow.Checkpoint c : res.dynamics()) {
-                    dyn.add(Map.of("time", c.time(), "accepted", c.accepted(), "train_loss", finite(c.trainLoss()) == null
-                            ? "NaN" : c.trainLoss(), "train_error", c.trainError(), "test_error", c.testError()));
+                    Map<String, Object> e = new LinkedHashMap<>();
+                    e.put("time", c.time());
+                    e.put("accepted", c.accepted());
+                    e.put("train_loss", finite(c.trainLoss()));
+                    e.put("train_error", c.trainError());
+                    e.put("test_error", c.testError());
+                    dyn.add(e);
                 }
                 r.put("dynamics", dyn);
-            } else if (method.equals("svm")) {
-                KernelClassifiers.Svm svm = KernelClassifiers.svm(backend, k, train.pixels(), y, svmC);
-                predictor = x -> svm.scores(backend, x);
-                testScores = predictor.apply(test.pixels());
-                trainError = GradientFlow.errorOf(predictor.apply(train.pixels()), y);
-                r.put("kernel", k.type().cliName());
-                r.put("svm_c", svmC);
             } else {
-                var model = org.sparsefeat.krr.KernelRidge.fit(backend, k, ridge, train.pixels(), y);
-                predictor = x -> model.predict(backend, x);
-                testScores = predictor.apply(test.pixels());
-                trainError = GradientFlow.errorOf(predictor.apply(train.pixels()), y);
                 r.put("kernel", k.type().cliName());
-                r.put("ridge", ridge);
+                r.put(method.equals("svm") ? "svm_c" : "ridge", method.equals("svm") ? svmC : ridge);
             }
-            double testError = GradientFlow.errorOf(testScores, yTest);
-            r.put("test_error", testError);
-            r.put("train_error", trainError);
-            if (stability) {
-                int m = Math.min(stabilityImages, test.size());
-                ImageSet few = test.select(java.util.stream.IntStream.range(0, m).toArray());
-                ImageStability.Result s = ImageStability.relative(predictor, few, delta, cutoff, seedTest);
+            r.put("test_error", o.testError());
+            r.put("train_error", o.trainError());
+            if (o.stability() != null) {
                 Map<String, Object> st = new LinkedHashMap<>();
-                st.put("D_f", finite(s.deformation()));
-                st.put("G_f", finite(s.noise()));
-                st.put("R_f", finite(s.relative()));
+                st.put("D_f", finite(o.stability().deformation()));
+                st.put("G_f", finite(o.stability().noise()));
+                st.put("R_f", finite(o.stability().relative()));
                 st.put("delta", delta);
                 st.put("cutoff", cutoff);
-                st.put("temperature", s.temperature());
-                st.put("images", m);
+                st.put("temperature", o.stability().temperature());
+                st.put("images", Math.min(stabilityImages, nTest));
                 r.put("stability", st);
             }
             r.put("seconds", (System.nanoTime() - t0) * 1e-9);
             r.put("backend", backend.name());
             r.put("device", backend.device());
             w.printf(Locale.ROOT, "images %s %s n=%d: test error %.4f (train %.4f)%s, %.1f s%n", dataset, method, n,
-                    testError, trainError, stability ? String.format(Locale.ROOT, ", R_f = %s",
-                            ((Map<?, ?>) r.get("stability")).get("R_f")) : "", (System.nanoTime() - t0) * 1e-9);
+                    o.testError(), o.trainError(), o.stability() == null ? "" : String.format(Locale.ROOT, ", R_f = %.3f",
+                            o.stability().relative()), (System.nanoTime() - t0) * 1e-9);
         }
         if (out != null) {
             OutputFiles.writeJson(out, r);

@@ -10,13 +10,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.classify.GradientFlow;
-import org.sparsefeat.classify.KernelClassifiers;
-import org.sparsefeat.classify.SoftplusNet;
+import org.sparsefeat.classify.ImageExperiment;
 import org.sparsefeat.images.DatasetStore;
 import org.sparsefeat.images.ImageSet;
-import org.sparsefeat.images.ImageStability;
 import org.sparsefeat.images.Preprocess;
-import org.sparsefeat.images.Splits;
 import org.sparsefeat.data.DataSpec;
 import org.sparsefeat.data.Dataset;
 import org.sparsefeat.data.Datasets;
@@ -171,57 +168,33 @@ public final class SweepRunner {
      */
     private void runImage(MethodSpec m, SweepPoint p) {
         ImageSet all = imageSets.computeIfAbsent(p.dataset(), ds -> Preprocess.centerNormalize(data.load(ds)));
-        Splits.Split split = Splits.split(all.labels(), p.n(), spec.nTest(), p.seed(), 0);
-        ImageSet train = all.select(split.train()), test = all.select(split.test());
-        double[] y = Preprocess.parityLabels(train.labels()), yTest = Preprocess.parityLabels(test.labels());
+        ImageExperiment.Method method = switch (m) {
+            case MethodSpec.Krr k -> new ImageExperiment.Method.KernelRegression(k.kernel(), k.ridge());
+            case MethodSpec.Svm sv -> new ImageExperiment.Method.SupportVectors(sv.kernel(), sv.c());
+            case MethodSpec.ImageNet net -> new ImageExperiment.Method.Net(net.h(), net.actBeta(),
+                    new GradientFlow.Options(net.alpha(), net.lossBeta(), 1e-4, 0.1, net.stopFrac(), net.maxWall(),
+                            net.maxSteps()));
+            case MethodSpec.Net net -> throw new IllegalStateException("not an image method: " + m.label());
+        };
+        SweepSpec.StabilitySpec st = spec.stability();
         long start = System.nanoTime();
         Map<String, Object> r = base(p, m);
-        java.util.function.Function<Matrix, double[]> predictor;
-        double[] testScores;
         try {
-            switch (m) {
-                case MethodSpec.Krr k -> {
-                    var model = org.sparsefeat.krr.KernelRidge.fit(backend, k.kernel(), k.ridge(), train.pixels(), y);
-                    predictor = x -> model.predict(backend, x);
-                    testScores = predictor.apply(test.pixels());
-                    r.put("status", "ok");
-                }
-                case MethodSpec.Svm sv -> {
-                    var svm = KernelClassifiers.svm(backend, sv.kernel(), train.pixels(), y, sv.c());
-                    predictor = x -> svm.scores(backend, x);
-                    testScores = predictor.apply(test.pixels());
-                    r.put("status", "ok");
-                }
-                case MethodSpec.ImageNet net -> {
-                    SoftplusNet model = new SoftplusNet(net.h(), all.dimension(), net.actBeta(), p.seed());
-                    SoftplusNet initial = model.copy();
-                    GradientFlow.Result res = GradientFlow.train(model, train.pixels(), y, test.pixels(), yTest,
-                            new GradientFlow.Options(net.alpha(), net.lossBeta(), 1e-4, 0.1, net.stopFrac(), net.maxWall(),
-                                    net.maxSteps()));
-                    predictor = x -> {
-                        double[] f = model.outputs(x), f0 = initial.outputs(x);
-                        for (int i = 0; i < f.length; i++) {
-                            f[i] = net.alpha() * (f[i] - f0[i]);
-                        }
-                        return f;
-                    };
-                    testScores = res.testF();
-                    r.put("status", res.stop().name().toLowerCase(java.util.Locale.ROOT));
-                    r.put("steps", res.accepted());
-                    r.put("best_test_error", res.bestTestError());
-                }
-                default -> throw new IllegalStateException("not an image method: " + m.label());
+            ImageExperiment.Outcome o = ImageExperiment.run(backend, all, method, p.n(), spec.nTest(), p.seed(), 0,
+                    p.seed(), st == null ? null : new ImageExperiment.Stability(st.images(), st.delta(), st.cutoff()));
+            if (o.flow() != null) {
+                r.put("status", o.flow().stop().name().toLowerCase(java.util.Locale.ROOT));
+                r.put("steps", o.flow().accepted());
+                r.put("best_test_error", o.flow().bestTestError());
+            } else {
+                r.put("status", "ok");
             }
-            r.put("test_error", GradientFlow.errorOf(testScores, yTest));
-            r.put("train_error", GradientFlow.errorOf(predictor.apply(train.pixels()), y));
-            if (spec.stability() != null) {
-                int count = Math.min(spec.stability().images(), test.size());
-                ImageStability.Result st = ImageStability.relative(predictor,
-                        test.select(java.util.stream.IntStream.range(0, count).toArray()), spec.stability().delta(),
-                        spec.stability().cutoff(), 0);
-                r.put("D_f", finite(st.deformation()));
-                r.put("G_f", finite(st.noise()));
-                r.put("R_f", finite(st.relative()));
+            r.put("test_error", o.testError());
+            r.put("train_error", o.trainError());
+            if (o.stability() != null) {
+                r.put("D_f", finite(o.stability().deformation()));
+                r.put("G_f", finite(o.stability().noise()));
+                r.put("R_f", finite(o.stability().relative()));
             }
         } catch (NotPositiveDefiniteException e) {
             r.put("status", "singular");
