@@ -44,6 +44,9 @@ public interface Backend extends AutoCloseable {
     /** L x for lower-triangular L. */
     double[] lowerMultiply(Matrix l, double[] x);
 
+    /** L (L^T x): the factored matrix times x, with L from {@link #cholesky}. */
+    double[] factorMultiply(Matrix l, double[] x);
+
     /** The teacher field y(x) at every row of x, its H^{-1/2} included. */
     double[] teacher(Matrix x, TeacherField field);
 

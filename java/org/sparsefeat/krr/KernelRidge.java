@@ -15,6 +15,14 @@ public final class KernelRidge {
      * @throws org.sparsefeat.linalg.NotPositiveDefiniteException when K + ridge I is numerically singular
      */
     public static KrrModel fit(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y, PhaseTimer timer) {
+        return fitWithFactor(backend, kernel, ridge, x, y, timer).model();
+    }
+
+    /** A fitted model with the Cholesky factor L of K + ridge I it was solved with. */
+    public record Fit(KrrModel model, Matrix factor) {}
+
+    /** As {@link #fit}, keeping the factor (n x n) for later use, such as the training predictions. */
+    public static Fit fitWithFactor(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y, PhaseTimer timer) {
         if (x.rows() != y.length) {
             throw new IllegalArgumentException("X has " + x.rows() + " rows but y has " + y.length + " values");
         }
@@ -28,7 +36,7 @@ public final class KernelRidge {
         timer.time("cholesky", () -> backend.cholesky(k, ridge));
         double[] c = y.clone();
         timer.time("solve", () -> backend.choleskySolve(k, c));
-        return new KrrModel(kernel, ridge, x, c);
+        return new Fit(new KrrModel(kernel, ridge, x, c), k);
     }
 
     public static KrrModel fit(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y) {

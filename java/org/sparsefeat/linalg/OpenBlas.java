@@ -157,11 +157,14 @@ public final class OpenBlas {
     }
 
     /** x = L x in place for a row-major lower-triangular L. */
-    public static void trmvLower(Matrix l, double[] x) {
+    public static void trmvLower(Matrix l, double[] x) { trmvLower(l, x, false); }
+
+    /** x = L x, or L^T x when {@code transpose}, in place for a row-major lower-triangular L. */
+    public static void trmvLower(Matrix l, double[] x, boolean transpose) {
         int n = l.rows();
         try (Arena arena = Arena.ofConfined()) {
-            // row-major lower L is column-major upper U = L^T: L x = U^T x
-            DTRMV.invokeExact(chr(arena, 'U'), chr(arena, 'T'), chr(arena, 'N'), integer(arena, n),
+            // row-major lower L is column-major upper U = L^T: L x = U^T x and L^T x = U x
+            DTRMV.invokeExact(chr(arena, 'U'), chr(arena, transpose ? 'N' : 'T'), chr(arena, 'N'), integer(arena, n),
                     MemorySegment.ofArray(l.data()), integer(arena, Math.max(1, n)), MemorySegment.ofArray(x),
                     integer(arena, 1), 1L, 1L, 1L);
         } catch (Throwable t) {

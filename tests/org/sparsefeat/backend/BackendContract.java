@@ -182,6 +182,24 @@ public abstract class BackendContract {
     }
 
     @Test
+    void theFactorTimesAVectorIsTheFactoredMatrixTimesIt() {
+        Matrix x = sphere(90, 3, 6);
+        Matrix a = backend.gramLower(Kernel.of(KernelType.NTK), x);
+        a.mirrorLowerToUpper();
+        Matrix l = a.copy();
+        backend.cholesky(l, 0.5);
+        double[] v = new double[90];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.cos(3 * i);
+        }
+        double[] expected = backend.multiply(a, v);
+        for (int i = 0; i < v.length; i++) {
+            expected[i] += 0.5 * v[i];
+        }
+        assertTrue(relativeDifference(backend.factorMultiply(l, v), expected) < 1e-14);
+    }
+
+    @Test
     void teacherMatchesADirectSumOverItsNeurons() {
         Matrix x = sphere(40, 5, 9);
         for (TeacherActivation act : TeacherActivation.values()) {

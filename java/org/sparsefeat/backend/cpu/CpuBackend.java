@@ -160,6 +160,14 @@ public final class CpuBackend implements Backend {
         return y;
     }
 
+    @Override
+    public double[] factorMultiply(Matrix l, double[] x) {
+        double[] y = x.clone();
+        OpenBlas.trmvLower(l, y, true);
+        OpenBlas.trmvLower(l, y, false);
+        return y;
+    }
+
     /**
      * Neuron blocks go to the threads in waves; each block's partial sums are added in block order, so the
      * result has the same bits whatever the thread count. Memory: waves x m doubles, independent of H.

@@ -231,6 +231,9 @@ public final class CudaBackend implements Backend {
     public double[] lowerMultiply(Matrix l, double[] x) { return cpu.lowerMultiply(l, x); }
 
     @Override
+    public double[] factorMultiply(Matrix l, double[] x) { return cpu.factorMultiply(l, x); }
+
+    @Override
     public NetBatch openNets(List<NetProblem> problems) { return cpu.openNets(problems); }
 
     @Override
