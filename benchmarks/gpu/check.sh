@@ -17,6 +17,9 @@ timeout 300 "$java" --enable-native-access=ALL-UNNAMED -jar "$g"/lib/junit-platf
   execute -cp "$cp" --include-engine=junit-jupiter --select-class org.sparsefeat.backend.cuda.CudaBackendTest \
   --select-class org.sparsefeat.backend.cuda.CudaProbeTest --details=summary --disable-banner 2>&1 | tail -n 25
 echo "== parity and timings (GpuCheck)"
-timeout 300 "$java" --enable-native-access=ALL-UNNAMED -Xmx24g -cp "$cp" org.sparsefeat.bench.GpuCheck "${1:-16384}"
+SPARSEFEAT_CUDA_GD=1 timeout 300 "$java" --enable-native-access=ALL-UNNAMED -Xmx24g -cp "$cp" \
+  org.sparsefeat.bench.GpuCheck "${1:-16384}"
 echo "== PyTorch float64 reference path (Gram, then torch.linalg.solve)"
 timeout 200 python3 benchmarks/gpu/krr_torch.py "${1:-16384}" || echo "PyTorch reference failed"
+echo "== PyTorch autograd GD, h = 1e4, n = 1024, d = 5 (the peer of the GD row above)"
+timeout 100 python3 benchmarks/gpu/gd_torch.py || echo "PyTorch GD failed"

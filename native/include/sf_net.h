@@ -36,6 +36,24 @@ typedef struct {
   double eta;       /* the step lr * H */
 } sf_neuron_rule;
 
+/* The rule of step `step` (0-based): lambda after the schedule, or 0.5 at step 0 under the reference's quirks
+ * (its step-0 loss carries the regulariser at lambda = 0.5, spec 1.4); conic rescaling after step 5, or from
+ * the start when w2 does not start at zero; the quirks' signed conic division. */
+SF_HD sf_neuron_rule sf_rule_at(int d, int h, int bias, int reg, double lambda, int schedule, double power, int n,
+                                long long step, int sphere, int conic, int conic_from_start, int quirks, double eta) {
+  sf_neuron_rule r;
+  r.d = d;
+  r.h = h;
+  r.bias = bias;
+  r.reg = reg;
+  r.lambda = quirks && step == 0 ? 0.5 : sf_lambda_at(schedule, lambda, power, (double)step, n);
+  r.sphere = sphere;
+  r.conic = conic && (step > 5 || conic_from_start);
+  r.conic_signed = quirks;
+  r.eta = eta;
+  return r;
+}
+
 /* Adds the regulariser's gradient, rescales (conic), projects (sphere), steps and renormalises one
  * neuron. g1 (d values), gb and g2 hold dL_data/dparam on entry; w1 (d values), b and w2 are updated. */
 SF_HD void sf_neuron_update(const sf_neuron_rule* r, double* w1, double* b, double* w2, double* g1, double* gb,

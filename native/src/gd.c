@@ -46,19 +46,9 @@ static inline sf_v4 splat(double x) { return (sf_v4){0} + x; }
 static int64_t padded(int64_t n) { return (n + SF_GD_PAD - 1) / SF_GD_PAD * SF_GD_PAD; }
 
 static sf_neuron_rule rule_at(const sf_gd_net* net) {
-  sf_neuron_rule r;
-  r.d = (int)net->d;
-  r.h = (int)net->h;
-  r.bias = net->b != NULL;
-  r.reg = (int)net->reg;
-  /* the reference differentiates its step-0 loss with the regulariser at lambda = 0.5 (spec 1.4) */
-  r.lambda = net->quirks && net->step == 0
-      ? 0.5 : sf_lambda_at((int)net->schedule, net->lambda, net->lambda_power, (double)net->step, (int)net->n);
-  r.sphere = (int)net->sphere;
-  r.conic = net->conic && (net->step > 5 || net->conic_from_start);
-  r.conic_signed = (int)net->quirks;
-  r.eta = net->lr * (double)net->h;
-  return r;
+  return sf_rule_at((int)net->d, (int)net->h, net->b != NULL, (int)net->reg, net->lambda, (int)net->schedule,
+                    net->lambda_power, (int)net->n, net->step, (int)net->sphere, (int)net->conic,
+                    (int)net->conic_from_start, (int)net->quirks, net->lr * (double)net->h);
 }
 
 void SF_FN(sf_gd_begin)(sf_gd_net* net) {

@@ -67,6 +67,35 @@ public final class GpuCheck {
             row("KRR n = " + nKrr + " predictions GPU vs CPU", String.format(Locale.ROOT, "%.1e", dp), dp < 1e-8);
             row("KRR n = " + nKrr + " end to end, GPU-backend / CPU seconds", String.format(Locale.ROOT, "%.2f / %.2f", kg, kc),
                     true);
+            gradientDescent(cpu, gpu);
+        }
+    }
+
+    /** 100 GD steps of the feature rule on both backends (the GPU's only with SPARSEFEAT_CUDA_GD=1), then speed. */
+    private static void gradientDescent(CpuBackend cpu, CudaBackend gpu) {
+        int n = 1024, d = 5, h = 10_000;
+        Matrix x = Points.sample(PointDistribution.SPHERE, n, d, 4, Philox.STREAM_TRAIN_POINTS);
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.abs(x.get(i, 0));
+        }
+        var init = new org.sparsefeat.net.TwoLayerNet(org.sparsefeat.net.NetInit.w1(org.sparsefeat.net.NetInit.W1.UNITARY,
+                h, d, 4), null, org.sparsefeat.net.NetInit.w2(org.sparsefeat.net.NetInit.W2.parse("1e-3"), h, 4),
+                org.sparsefeat.net.Scale.MEAN_FIELD);
+        var problem = java.util.List.of(new org.sparsefeat.net.NetProblem(x, y, init,
+                org.sparsefeat.net.GdRule.featureL1(1, 1e-4)));
+        try (var a = cpu.openNets(problem); var b = gpu.openNets(problem)) {
+            long[] steps = {100};
+            double[] never = {Double.NEGATIVE_INFINITY};
+            long t0 = System.nanoTime();
+            a.advance(steps, never);
+            double cs = (System.nanoTime() - t0) * 1e-9;
+            t0 = System.nanoTime();
+            b.advance(steps, never);
+            double gs = (System.nanoTime() - t0) * 1e-9;
+            double dw = rel(b.weights(0).w2(), a.weights(0).w2());
+            row("GD 100 steps h=1e4 n=1024 d=5, w2 GPU vs CPU", String.format(Locale.ROOT, "%.1e", dw), dw < 1e-9);
+            row("GD steps per second, GPU-backend / CPU", String.format(Locale.ROOT, "%.0f / %.0f", 100 / gs, 100 / cs), true);
         }
     }
 

@@ -42,7 +42,8 @@ import org.sparsefeat.net.TwoLayerNet;
 /**
  * The CUDA backend, first stage: Gram matrices and the teacher field run in our kernels (cuda/gram.cu,
  * cuda/teacher.cu, the formulas of native/include shared with the CPU), through JCuda's driver API on the
- * device's primary context. Cholesky, solves, products and the nets still run on the CPU backend it holds.
+ * device's primary context; nets on the GPU (cuda/gd.cu) only when SPARSEFEAT_CUDA_GD=1. Cholesky, solves and
+ * products still run on the CPU backend it holds.
  * NOT YET RUN ON A GPU: the first device check must prove that JCuda loads under the CUDA 13 driver.
  */
 public final class CudaBackend implements Backend {
@@ -61,6 +62,8 @@ public final class CudaBackend implements Backend {
     private final CUfunction gram = new CUfunction();
     private final CUfunction teacher = new CUfunction();
     private final CUfunction teacherReduce = new CUfunction();
+    private final CUfunction gdNeurons = new CUfunction(), gdPartial = new CUfunction(), gdOutputs = new CUfunction(),
+            gdReg = new CUfunction(), gdSum = new CUfunction();
     private final String name;
 
     /**
@@ -118,6 +121,12 @@ public final class CudaBackend implements Backend {
         cuModuleGetFunction(gram, gramModule, "sf_gram");
         cuModuleGetFunction(teacher, teacherModule, "sf_teacher");
         cuModuleGetFunction(teacherReduce, teacherModule, "sf_teacher_reduce");
+        CUmodule gdModule = load("gd");
+        cuModuleGetFunction(gdNeurons, gdModule, "sf_gd_neurons");
+        cuModuleGetFunction(gdPartial, gdModule, "sf_gd_partial");
+        cuModuleGetFunction(gdOutputs, gdModule, "sf_gd_outputs");
+        cuModuleGetFunction(gdReg, gdModule, "sf_gd_reg");
+        cuModuleGetFunction(gdSum, gdModule, "sf_gd_sum");
     }
 
     private static CUmodule load(String kernels) {
@@ -233,8 +242,17 @@ public final class CudaBackend implements Backend {
     @Override
     public double[] factorMultiply(Matrix l, double[] x) { return cpu.factorMultiply(l, x); }
 
+    /**
+     * Nets train on the GPU (cuda/gd.cu) only when SPARSEFEAT_CUDA_GD=1 and every net has d <= 16: the kernels
+     * have not run on a GPU yet, so the CPU stays the default until the device check has compared them.
+     */
     @Override
-    public NetBatch openNets(List<NetProblem> problems) { return cpu.openNets(problems); }
+    public NetBatch openNets(List<NetProblem> problems) {
+        boolean onGpu = "1".equals(System.getenv("SPARSEFEAT_CUDA_GD"))
+                && problems.stream().allMatch(p -> p.x().cols() <= CudaNetBatch.MAX_D);
+        return onGpu ? new CudaNetBatch(context, gdNeurons, gdPartial, gdOutputs, gdReg, gdSum, problems)
+                : cpu.openNets(problems);
+    }
 
     @Override
     public double[] netOutputs(TwoLayerNet net, Matrix x) { return cpu.netOutputs(net, x); }
