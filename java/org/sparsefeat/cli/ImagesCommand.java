@@ -192,8 +192,9 @@ final class ImagesCommand implements Runnable {
             r.put("backend", backend.name());
             r.put("device", backend.device());
             w.printf(Locale.ROOT, "images %s %s n=%d: test error %.4f (train %.4f)%s, %.1f s%n", dataset, method, n,
-                    o.testError(), o.trainError(), o.stability() == null ? "" : String.format(Locale.ROOT, ", R_f = %.3f",
-                            o.stability().relative()), (System.nanoTime() - t0) * 1e-9);
+                    o.testError(), o.trainError(), o.stability() == null ? "" : ", R_f = " + (Double.isFinite(o.stability()
+                            .relative()) ? String.format(Locale.ROOT, "%.3f", o.stability().relative()) : "n/a (a constant"
+                            + " predictor)"), (System.nanoTime() - t0) * 1e-9);
         }
         if (out != null) {
             OutputFiles.writeJson(out, r);
