@@ -115,7 +115,8 @@ public final class Trainer {
                         r.afterAdvance(schedule, options, t0);
                     }
                     stepsDone += r.status == null ? batch.step(b) : options.maxSteps();
-                    worstTrain = Math.max(worstTrain, r.lastTrain);
+                    double train = batch.trainHalfMse(b);  // current; the test error is the last checkpoint's
+                    worstTrain = Math.max(worstTrain, Double.isFinite(train) ? train : r.lastTrain);
                     worstTest = Math.max(worstTest, r.lastTest);
                 }
                 if (listener != null) {
