@@ -34,6 +34,8 @@ import org.sparsefeat.util.PhaseTimer;
 public final class SweepRunner {
     /** Nets per backend batch. */
     static final int NET_BATCH = 16;
+    /** How often a long batch of nets reports its progress. */
+    static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
 
     private final SweepSpec spec;
     private final ResultStore store;
@@ -136,8 +138,22 @@ public final class SweepRunner {
         log.accept(String.format("  training %d nets of %s at d=%d together (n = %s)", jobs.size(), m.label(),
                 points.getFirst().d(), points.stream().map(p -> p.n() + "").distinct().toList()));
         long start = System.nanoTime();
+        long[] lastReport = {start};
+        double batchWork = points.stream().mapToDouble(this::work).sum();
         List<Trainer.Result> results = Trainer.train(backend, jobs,
-                new Trainer.Options(m.maxSteps(), m.saveFreq(), false, 1e-3), null);
+                new Trainer.Options(m.maxSteps(), m.saveFreq(), false, 1e-3), (done, total, train, test) -> {
+                    long now = System.nanoTime();
+                    if (now - lastReport[0] < PROGRESS_EVERY_NANOS || done >= total) {
+                        return;
+                    }
+                    lastReport[0] = now;
+                    double fraction = done / (double) total;
+                    double elapsed = (now - t0) * 1e-9;
+                    double sweepDone = doneWork + fraction * batchWork;
+                    log.accept(String.format("    step %d of %d per net (%.0f%%), worst train half MSE %.3e, ETA %s",
+                            done / jobs.size(), total / jobs.size(), 100 * fraction, train,
+                            duration(sweepDone > 0 ? elapsed * (totalWork - sweepDone) / sweepDone : Double.NaN)));
+                });
         double seconds = (System.nanoTime() - start) * 1e-9;
         List<Map<String, Object>> records = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
