@@ -27,10 +27,14 @@ import org.sparsefeat.curve.Theory;
 public final class SweepReport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One learning curve: the test errors of a method at one d, errors[i][s] at n[i] for seed s. */
     /**
-     * @param trainAtLargest mean training MSE at the largest n: a net far from zero training error is
+     * One learning curve: the test errors of a method at one d (or on one data set), errors[i][s] at n[i] for
+     * seed s.
+     *
+     * @param where          "d3" or the data set's name
+     * @param trainAtLargest mean training error at the largest n: a net far from zero training error is
      *                       under-trained, and its slope says more about the optimiser than about the method
+     * @param relativeStability R_f against n (image sweeps with stability; empty otherwise)
      */
     public record Curve(MethodSpec method, String where, int d, int[] n, double[][] errors, double[][] atoms,
                         List<Fits.Point> points, Fits.Exponent fit, double predicted, double atomSlope,
@@ -328,7 +332,7 @@ public final class SweepReport {
         }
         for (JsonNode env : environments) {
             b.append("<table>\n");
-            env.fields().forEachRemaining(f -> b.append("<tr><td>").append(esc(f.getKey())).append("</td><td>")
+            env.properties().forEach(f -> b.append("<tr><td>").append(esc(f.getKey())).append("</td><td>")
                     .append(esc(f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()))
                     .append("</td></tr>\n"));
             b.append("</table>\n");
