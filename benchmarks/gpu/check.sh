@@ -12,12 +12,13 @@ cp="$g/classes:$g/test-classes:$(ls "$g"/lib/*.jar | grep -v console-standalone 
 echo "== machine"; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
 "$java" -version 2>&1 | head -n 1
 ls /usr/lib/x86_64-linux-gnu/libcuda.so.* /usr/local/cuda*/lib64/libcublas.so.* 2>/dev/null | head -n 5
-echo "== contract tests of the CUDA backend"
+echo "== contract tests of the CUDA backend (GPU Cholesky and GD switched on)"
+export SPARSEFEAT_CUDA_GD=1 SPARSEFEAT_CUDA_CHOLESKY=1
 timeout 300 "$java" --enable-native-access=ALL-UNNAMED -jar "$g"/lib/junit-platform-console-standalone-*.jar \
   execute -cp "$cp" --include-engine=junit-jupiter --select-class org.sparsefeat.backend.cuda.CudaBackendTest \
   --select-class org.sparsefeat.backend.cuda.CudaProbeTest --details=summary --disable-banner 2>&1 | tail -n 25
 echo "== parity and timings (GpuCheck)"
-SPARSEFEAT_CUDA_GD=1 timeout 300 "$java" --enable-native-access=ALL-UNNAMED -Xmx24g -cp "$cp" \
+timeout 300 "$java" --enable-native-access=ALL-UNNAMED -Xmx24g -cp "$cp" \
   org.sparsefeat.bench.GpuCheck "${1:-16384}"
 echo "== PyTorch float64 reference path (Gram, then torch.linalg.solve)"
 timeout 200 python3 benchmarks/gpu/krr_torch.py "${1:-16384}" || echo "PyTorch reference failed"

@@ -39,6 +39,21 @@ def main():
     t3 = time.perf_counter()
     print(f"torch n={n}: gram {t1 - t0:.3f} s, solve {t2 - t1:.3f} s, predict {t3 - t2:.3f} s, total {t3 - t0:.3f} s"
           f" on {torch.cuda.get_device_name()}; |f| {f.norm().item():.3e}")
+    # cuSOLVER's dpotrf through torch.linalg.cholesky: the peer of our Cholesky kernels
+    for m in (8192, 16384, 32768):
+        try:
+            a = torch.randn(m, 64, dtype=torch.float64, device=dev)
+            a = a @ a.T + m * torch.eye(m, dtype=torch.float64, device=dev)
+            torch.linalg.cholesky(a[:256, :256])
+            torch.cuda.synchronize()
+            t0 = time.perf_counter()
+            torch.linalg.cholesky(a)
+            torch.cuda.synchronize()
+            s = time.perf_counter() - t0
+            print(f"cuSOLVER dpotrf (torch.linalg.cholesky) n={m}: {s:.3f} s, {m ** 3 / 3 / s / 1e12:.2f} TFLOP/s")
+            del a
+        except RuntimeError as e:
+            print(f"cuSOLVER dpotrf n={m}: {e}")
 
 
 if __name__ == "__main__":

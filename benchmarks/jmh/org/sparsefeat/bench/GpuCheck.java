@@ -68,6 +68,7 @@ public final class GpuCheck {
             row("KRR n = " + nKrr + " end to end, GPU-backend / CPU seconds", String.format(Locale.ROOT, "%.2f / %.2f", kg, kc),
                     true);
             gradientDescent(cpu, gpu);
+            cholesky(cpu, gpu);
         }
     }
 
@@ -96,6 +97,25 @@ public final class GpuCheck {
             double dw = rel(b.weights(0).w2(), a.weights(0).w2());
             row("GD 100 steps h=1e4 n=1024 d=5, w2 GPU vs CPU", String.format(Locale.ROOT, "%.1e", dw), dw < 1e-9);
             row("GD steps per second, GPU-backend / CPU", String.format(Locale.ROOT, "%.0f / %.0f", 100 / gs, 100 / cs), true);
+        }
+    }
+
+    /** The GPU's blocked Cholesky (with SPARSEFEAT_CUDA_CHOLESKY=1) against OpenBLAS, and its rate. */
+    private static void cholesky(CpuBackend cpu, CudaBackend gpu) {
+        for (int n : new int[] {2048, 8192, 16384}) {
+            Matrix x = Points.sample(PointDistribution.SPHERE, n, 5, 5, Philox.STREAM_TRAIN_POINTS);
+            Matrix k = cpu.gramLower(Kernel.of(KernelType.NTK), x);
+            Matrix a = k.copy(), b = k.copy();
+            long t0 = System.nanoTime();
+            gpu.cholesky(a, 1e-8);
+            double gs = (System.nanoTime() - t0) * 1e-9;
+            t0 = System.nanoTime();
+            cpu.cholesky(b, 1e-8);
+            double cs = (System.nanoTime() - t0) * 1e-9;
+            double diff = rel(a.data(), b.data());
+            double tflops = Math.pow(n, 3) / 3 / gs / 1e12;
+            row("Cholesky n = " + n + ": factor GPU vs CPU; GPU s (TFLOP/s, transfers included) / CPU s",
+                    String.format(Locale.ROOT, "%.1e; %.3f (%.2f) / %.3f", diff, gs, tflops, cs), diff < 1e-10);
         }
     }
 

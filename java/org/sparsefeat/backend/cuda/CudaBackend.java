@@ -35,6 +35,8 @@ import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.linalg.Pivots;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
@@ -42,12 +44,14 @@ import org.sparsefeat.net.TwoLayerNet;
 /**
  * The CUDA backend, first stage: Gram matrices and the teacher field run in our kernels (cuda/gram.cu,
  * cuda/teacher.cu, the formulas of native/include shared with the CPU), through JCuda's driver API on the
- * device's primary context; nets on the GPU (cuda/gd.cu) only when SPARSEFEAT_CUDA_GD=1. Cholesky, solves and
- * products still run on the CPU backend it holds.
+ * device's primary context; nets (cuda/gd.cu) and Cholesky (cuda/cholesky.cu) on the GPU only when
+ * SPARSEFEAT_CUDA_GD=1 and SPARSEFEAT_CUDA_CHOLESKY=1, until a device check has compared them with the CPU. Solves
+ * and products still run on the CPU backend it holds.
  * NOT YET RUN ON A GPU: the first device check must prove that JCuda loads under the CUDA 13 driver.
  */
 public final class CudaBackend implements Backend {
     private static final int TILE = 16;
+    private static final int CHOLESKY_BLOCK = 32;  // SF_CB
     private static final int TEACHER_THREADS = 256;
     private static final int TEACHER_MAX_D = 16;
     /** Neuron chunks of 256 per teacher launch: bounds the partial sums to 1024 x m doubles. */
@@ -62,6 +66,7 @@ public final class CudaBackend implements Backend {
     private final CUfunction gram = new CUfunction();
     private final CUfunction teacher = new CUfunction();
     private final CUfunction teacherReduce = new CUfunction();
+    private final CUfunction potrfDiag = new CUfunction(), trsmPanel = new CUfunction(), syrkUpdate = new CUfunction();
     private final CUfunction gdNeurons = new CUfunction(), gdPartial = new CUfunction(), gdOutputs = new CUfunction(),
             gdReg = new CUfunction(), gdSum = new CUfunction();
     private final String name;
@@ -121,6 +126,10 @@ public final class CudaBackend implements Backend {
         cuModuleGetFunction(gram, gramModule, "sf_gram");
         cuModuleGetFunction(teacher, teacherModule, "sf_teacher");
         cuModuleGetFunction(teacherReduce, teacherModule, "sf_teacher_reduce");
+        CUmodule cholModule = load("cholesky");
+        cuModuleGetFunction(potrfDiag, cholModule, "sf_potrf_diag");
+        cuModuleGetFunction(trsmPanel, cholModule, "sf_trsm_panel");
+        cuModuleGetFunction(syrkUpdate, cholModule, "sf_syrk_update");
         CUmodule gdModule = load("gd");
         cuModuleGetFunction(gdNeurons, gdModule, "sf_gd_neurons");
         cuModuleGetFunction(gdPartial, gdModule, "sf_gd_partial");
@@ -227,8 +236,56 @@ public final class CudaBackend implements Backend {
         return out;
     }
 
+    /**
+     * On the GPU (cuda/cholesky.cu) only when SPARSEFEAT_CUDA_CHOLESKY=1, until the device check has compared it
+     * with the CPU; the same verdicts as the CPU backend: LAPACK's first non-positive pivot, then the rule of
+     * {@link Pivots}.
+     */
     @Override
-    public void cholesky(Matrix a, double ridge) { cpu.cholesky(a, ridge); }
+    public void cholesky(Matrix a, double ridge) {
+        if (!"1".equals(System.getenv("SPARSEFEAT_CUDA_CHOLESKY"))) {
+            cpu.cholesky(a, ridge);
+            return;
+        }
+        if (!a.isSquare()) {
+            throw new IllegalArgumentException("Cholesky needs a square matrix, got " + a);
+        }
+        if (!(ridge >= 0) || Double.isInfinite(ridge)) {
+            throw new IllegalArgumentException("ridge must be a finite number >= 0, got " + ridge);
+        }
+        cuCtxSetCurrent(context);
+        int n = a.rows();
+        double maxDiag = Pivots.maxDiagonal(a, ridge);
+        for (int i = 0; i < n; i++) {
+            a.data()[i * n + i] += ridge;
+        }
+        int[] info = {0};
+        try (DeviceArray da = upload("the matrix to factor (" + n + " x " + n + ")", a.data());
+             DeviceArray di = DeviceArray.allocate("the factorisation's status", 1)) {
+            cuMemsetD8(di.ptr(), (byte) 0, Sizeof.DOUBLE);
+            for (long k0 = 0; k0 < n; k0 += CHOLESKY_BLOCK) {
+                int kb = (int) Math.min(CHOLESKY_BLOCK, n - k0);
+                cuLaunchKernel(potrfDiag, 1, 1, 1, CHOLESKY_BLOCK, CHOLESKY_BLOCK, 1, 0, null, Pointer.to(Pointer.to(da.ptr()),
+                        Pointer.to(new long[] {n}), Pointer.to(new long[] {k0}), Pointer.to(new int[] {kb}),
+                        Pointer.to(di.ptr())), null);
+                long rest = n - k0 - kb;
+                if (rest > 0) {
+                    Pointer args = Pointer.to(Pointer.to(da.ptr()), Pointer.to(new long[] {n}), Pointer.to(new long[] {k0}),
+                            Pointer.to(new int[] {kb}));
+                    cuLaunchKernel(trsmPanel, (int) ((rest + 127) / 128), 1, 1, 128, 1, 1, 0, null, args, null);
+                    int tiles = (int) ((rest + TILE - 1) / TILE);
+                    cuLaunchKernel(syrkUpdate, tiles, tiles, 1, TILE, TILE, 1, 0, null, args, null);
+                }
+            }
+            cuCtxSynchronize();
+            cuMemcpyDtoH(Pointer.to(info), di.ptr(), Sizeof.INT);
+            cuMemcpyDtoH(Pointer.to(a.data()), da.ptr(), (long) n * n * Sizeof.DOUBLE);
+        }
+        if (info[0] > 0) {
+            throw new NotPositiveDefiniteException(info[0], n, "the leading minor of order " + info[0] + " is not positive");
+        }
+        Pivots.requireNumericallyPositive(a, maxDiag);
+    }
 
     @Override
     public void choleskySolve(Matrix l, double[] b) { cpu.choleskySolve(l, b); }
