@@ -16,12 +16,14 @@ obj=$(mktemp -d)
 trap 'rm -rf "$obj"' EXIT
 common=(-O3 -march=x86-64-v3 -mtune=generic -fPIC -fopenmp-simd -fno-math-errno -std=gnu11 -Wall -Wextra -Werror
         -I "$here/include" -I "$here/src")
-"$cc" "${common[@]}" -ffast-math -c "$here/src/gram.c" -o "$obj/gram.o"
+v4=("${common[@]/x86-64-v3/x86-64-v4}" -mprefer-vector-width=512)
+for isa in v3 v4; do
+  if [ "$isa" = v3 ]; then flags=("${common[@]}" -DSF_VW=4 -DSF_ISA=v3); else flags=("${v4[@]}" -DSF_VW=8 -DSF_ISA=v4); fi
+  "$cc" "${flags[@]}" -ffast-math -c "$here/src/gram.c" -o "$obj/gram_$isa.o"
+  "$cc" "${flags[@]}" -ffp-contract=off -c "$here/src/teacher.c" -o "$obj/teacher_$isa.o"
+  "$cc" "${flags[@]}" -c "$here/src/gd.c" -o "$obj/gd_$isa.o"
+done
 "$cc" "${common[@]}" -ffast-math -c "$here/src/act.c" -o "$obj/act.o"
-"$cc" "${common[@]}" -ffp-contract=off -c "$here/src/teacher.c" -o "$obj/teacher.o"
-"$cc" "${common[@]}" -DSF_VW=4 -DSF_ISA=v3 -c "$here/src/gd.c" -o "$obj/gd_v3.o"
-"$cc" "${common[@]/x86-64-v3/x86-64-v4}" -mprefer-vector-width=512 -DSF_VW=8 -DSF_ISA=v4 -c "$here/src/gd.c" \
-  -o "$obj/gd_v4.o"
-"$cc" "${common[@]}" -c "$here/src/gd_dispatch.c" -o "$obj/gd_dispatch.o"
+"$cc" "${common[@]}" -c "$here/src/dispatch.c" -o "$obj/dispatch.o"
 "$cc" -shared -o "$out.tmp" "$obj"/*.o -lm
 mv "$out.tmp" "$out"

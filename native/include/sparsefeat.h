@@ -63,10 +63,10 @@ typedef struct {
 } sf_gd_net;
 
 int64_t sf_gd_blocks_of(int64_t h);
-/* Chooses the instruction set of the GD loops: 4 (AVX-512, where the CPU has it), 3 (AVX2), or 0 (AVX-512
- * where available unless SPARSEFEAT_ISA=v3); a negative value only asks. Returns the one in use. Results
- * agree to ~1e-16 relative. */
-int sf_gd_select_isa(int want);
+/* Chooses the instruction set of the vector loops (Gram, teacher, GD): 4 (AVX-512, where the CPU has it), 3
+ * (AVX2), or 0 (AVX-512 where available unless SPARSEFEAT_ISA=v3); a negative value only asks. Returns the one in
+ * use. Results agree to ~1e-16 relative. */
+int sf_select_isa(int want);
 /* A step in three phases, so that a caller can spread the blocks over threads: residuals; blocks
  * [b0, b1) (gradient, update, partial outputs); outputs, step count and loss (returns 1 on NaN). */
 void sf_gd_begin(sf_gd_net* net);

@@ -9,24 +9,14 @@
  *
  * Points are padded to a multiple of SF_GD_PAD (zero inputs, zero residuals: they add nothing to any
  * gradient); the loops run over SF_VW points at a time in vector registers (GCC vector extensions), with
- * partial sums in a fixed order. This file is compiled twice, for AVX2 (SF_VW = 4, names ending in _v3) and
- * for AVX-512 (SF_VW = 8, _v4); gd_dispatch.c picks one at run time. The two give the same results up to
- * the order of the final lane sums (~1e-16 relative). */
+ * partial sums in a fixed order. Compiled twice, for AVX2 and AVX-512 (isa.h). */
 #include <stdlib.h>
 #include <string.h>
 #include "sf_net.h"
 #include "sparsefeat.h"
-#include "gd_isa.h"
+#include "isa.h"
+#include "dispatch.h"
 
-#ifndef SF_VW
-#define SF_VW 4
-#endif
-#ifndef SF_ISA
-#define SF_ISA v3
-#endif
-#define SF_CAT2(a, b) a##_##b
-#define SF_CAT(a, b) SF_CAT2(a, b)
-#define SF_FN(name) SF_CAT(name, SF_ISA)
 
 typedef double sf_v4 __attribute__((vector_size(SF_VW * 8)));
 typedef long long sf_m4 __attribute__((vector_size(SF_VW * 8)));

@@ -3,9 +3,11 @@
  * through glibc's libmvec (4 ulp at worst); inputs are checked for finiteness in Java beforehand. */
 #include "sf_kernels.h"
 #include "sparsefeat.h"
+#include "isa.h"
+#include "dispatch.h"
 
 #define SF_TILE 256
-#define SF_LANES 8
+#define SF_LANES 8  /* tiles padded to a multiple of the widest vector */
 
 /* Every entry goes through the vector path of the loops below (the tile is padded to a multiple of
  * SF_LANES and copied out), so an entry's bits do not depend on where it sits in a tile: K(X, X) comes
@@ -46,7 +48,7 @@ static inline __attribute__((always_inline)) void gram_rows(
 #define SF_GRAM_CASE(ID) \
   case ID: gram_rows(ID, param, d, X, xn, i0, i1, Yt, yn, m, j0, j1, lower, same, K, ldk); return 0;
 
-int sf_gram_block(int id, double param, int d,
+int SF_FN(sf_gram_block)(int id, double param, int d,
                   const double* X, const double* xn, int64_t i0, int64_t i1,
                   const double* Yt, const double* yn, int64_t m, int64_t j0, int64_t j1,
                   int lower, int same, double* K, int64_t ldk) {
@@ -62,13 +64,15 @@ int sf_gram_block(int id, double param, int d,
   }
 }
 
+#if SF_VW == 4  /* the scalar helper: once, in the AVX2 build */
 double sf_kernel_value(int id, double t, double nx, double ny, double param, int d) {
   return sf_kernel(id, t, nx, ny, param, d);
 }
+#endif
 
 /* The kernel function applied in place to rows [i0, i1) of a matrix of dot products (m columns), for
  * image-sized d, where the dot products come from a GEMM. Same vector path as the tiles above. */
-int sf_kernel_apply(int id, double param, int d, double* G, int64_t i0, int64_t i1, int64_t m, const double* xn,
+int SF_FN(sf_kernel_apply)(int id, double param, int d, double* G, int64_t i0, int64_t i1, int64_t m, const double* xn,
                     const double* yn, int lower, int same) {
   if (id < SF_NTK || id > SF_GAUSSIAN) return -1;
   double kv[SF_TILE] __attribute__((aligned(64)));

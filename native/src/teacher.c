@@ -3,12 +3,23 @@
 #include <stdlib.h>
 #include "sf_teacher.h"
 #include "sparsefeat.h"
+#include "isa.h"
+#include "dispatch.h"
 
 #define SF_TEACHER_POINTS 4  /* points per pass: each weight, loaded once, serves four points */
-#define SF_TEACHER_LANES 4   /* neurons per step: one AVX2 vector; also the partial sums per point */
+#define SF_TEACHER_LANES SF_VW  /* neurons per step: one vector register; also the partial sums per point */
 
 /* GCC vector extension: four doubles, one AVX2 register; loads through memcpy need no alignment. */
-typedef double sf_v4 __attribute__((vector_size(32)));
+typedef double sf_v4 __attribute__((vector_size(SF_VW * 8)));
+
+/* A vector's lanes added in a fixed tree. */
+static inline __attribute__((always_inline)) double sf_hsum(sf_v4 v) {
+#if SF_VW == 8
+  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
+#else
+  return (v[0] + v[1]) + (v[2] + v[3]);
+#endif
+}
 
 static inline __attribute__((always_inline)) sf_v4 sf_load4(const double* p) {
   sf_v4 v;
@@ -45,10 +56,10 @@ static inline __attribute__((always_inline)) void teacher_points(
     a2 += s * sf_act4(act, power, z2);
     a3 += s * sf_act4(act, power, z3);
   }
-  out[0] = (a0[0] + a0[1]) + (a0[2] + a0[3]);
-  out[1] = (a1[0] + a1[1]) + (a1[2] + a1[3]);
-  out[2] = (a2[0] + a2[1]) + (a2[2] + a2[3]);
-  out[3] = (a3[0] + a3[1]) + (a3[2] + a3[3]);
+  out[0] = sf_hsum(a0);
+  out[1] = sf_hsum(a1);
+  out[2] = sf_hsum(a2);
+  out[3] = sf_hsum(a3);
 }
 
 #define SF_TEACHER_CASE(ACT, POWER) \
@@ -69,7 +80,7 @@ static void teacher_dispatch(int act, double power, int d, const double* theta, 
   teacher_points(act, power, d, theta, sign, bp, x0, x1, x2, x3, out);
 }
 
-int sf_teacher_block(uint64_t seed, int d, int act, double power, uint64_t j0, uint64_t j1,
+int SF_FN(sf_teacher_block)(uint64_t seed, int d, int act, double power, uint64_t j0, uint64_t j1,
                      const double* X, int64_t m, double* out) {
   int64_t b = (int64_t)(j1 - j0);
   int64_t bp = (b + SF_TEACHER_LANES - 1) / SF_TEACHER_LANES * SF_TEACHER_LANES;
@@ -98,6 +109,7 @@ int sf_teacher_block(uint64_t seed, int d, int act, double power, uint64_t j0, u
   return 0;
 }
 
+#if SF_VW == 4  /* scalar helpers: once, in the AVX2 build */
 void sf_teacher_neuron_weights(uint64_t seed, int d, uint64_t j, double* theta_and_sign) {
   theta_and_sign[d] = sf_teacher_neuron(seed, d, j, theta_and_sign);
 }
@@ -108,3 +120,4 @@ void sf_philox_words(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uint32_
   sf_philox_ctr r = sf_philox4x32_10(c, k0, k1);
   for (int i = 0; i < 4; i++) out[i] = r.v[i];
 }
+#endif

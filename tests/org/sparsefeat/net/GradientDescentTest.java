@@ -208,15 +208,15 @@ class GradientDescentTest {
         TwoLayerNet init = normalisedRows(net(700, 5, false, Scale.MEAN_FIELD, 8));
         GdRule rule = GdRule.featureL1(1, 1e-4);
         try {
-            assertEquals(3, CpuBackend.selectGdInstructionSet(3));
+            assertEquals(3, CpuBackend.selectInstructionSet(3));
             TwoLayerNet avx2 = step(init, x, y, rule, 100);
-            int wide = CpuBackend.selectGdInstructionSet(4);
+            int wide = CpuBackend.selectInstructionSet(4);
             TwoLayerNet other = step(init, x, y, rule, 100);
             assertArrayEquals(avx2.w2(), other.w2(), 1e-12 * java.util.Arrays.stream(avx2.w2()).map(Math::abs).max()
                     .orElseThrow(), "ISA " + wide);
             assertArrayEquals(avx2.w1().data(), other.w1().data(), 1e-12);
         } finally {
-            CpuBackend.selectGdInstructionSet(0);
+            CpuBackend.selectInstructionSet(0);
         }
     }
 

@@ -206,11 +206,11 @@ public final class CpuBackend implements Backend {
     public NetBatch openNets(List<NetProblem> problems) { return new CpuNetBatch(problems, pool, threads); }
 
     /**
-     * Chooses the vector instructions of the gradient-descent loops for the whole process: 4 = AVX-512 where
-     * the CPU has it, 3 = AVX2, 0 = the default (AVX-512 unless the environment says SPARSEFEAT_ISA=v3).
-     * Returns the one in use. The two agree to about 1e-16 relative (only the order of lane sums differs).
+     * Chooses the vector instructions of the native loops (Gram tiles, teacher, gradient descent) for the whole
+     * process: 4 = AVX-512 where the CPU has it, 3 = AVX2, 0 = the default (AVX-512 unless the environment says
+     * SPARSEFEAT_ISA=v3). Returns the one in use. The two agree to about 1e-16 relative (the lane sums differ).
      */
-    public static int selectGdInstructionSet(int want) { return NativeNet.selectIsa(want); }
+    public static int selectInstructionSet(int want) { return NativeNet.selectIsa(want); }
 
     /** Points are independent, so chunks of rows go to the threads; each point's sum has one fixed order. */
     @Override

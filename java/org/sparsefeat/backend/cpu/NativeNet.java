@@ -41,7 +41,7 @@ final class NativeNet implements AutoCloseable {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, a));
         STEPS = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_steps"), FunctionDescriptor.of(J, a, J));
         REGULARIZER = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_regularizer"), FunctionDescriptor.of(D, a));
-        SELECT_ISA = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_select_isa"),
+        SELECT_ISA = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_select_isa"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         FORWARD = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_net_forward"),
                 FunctionDescriptor.ofVoid(a, a, a, J, J, D, a, J, a, a));
