@@ -9,7 +9,43 @@
 #include "sf_net.h"
 
 #define SF_GD_CHUNK 256
-#define SF_GD_MAX_D 16  // the sphere experiments use d <= 10; larger d stays on the CPU
+
+// Per-thread arrays are indexed with the compile-time dimension D, so they live in registers (a run-time index
+// would put them in local memory); the extern "C" kernels below pick D among the sphere experiments' d.
+template <int D>
+__device__ __forceinline__ void neuron_step(long long n, long long np, int h, int j, const double* __restrict__ xt,
+                                            const double* __restrict__ r, double* __restrict__ w1,
+                                            double* __restrict__ b, double* __restrict__ w2, double scale,
+                                            const sf_neuron_rule& rule) {
+  double wr[D], ga[D];  // registers in the loop over points: their addresses are never taken
+#pragma unroll
+  for (int k = 0; k < D; k++) { wr[k] = w1[(long long)j * D + k]; ga[k] = 0.0; }
+  double bj = b ? b[j] : 0.0, g2 = 0.0, gb = 0.0;
+  for (long long i = 0; i < n; i++) {
+    double z = bj;
+#pragma unroll
+    for (int k = 0; k < D; k++) z += wr[k] * xt[k * np + i];
+    if (z > 0.0) {
+      const double ri = r[i];
+      g2 += ri * z;
+      gb += ri;
+#pragma unroll
+      for (int k = 0; k < D; k++) ga[k] += ri * xt[k * np + i];
+    }
+  }
+  const double v2 = w2[j];
+  g2 *= scale;
+  gb *= scale * v2;
+  double w[D], g1[D];  // the shared rule takes arrays: copied once per neuron, after the loop
+#pragma unroll
+  for (int k = 0; k < D; k++) { w[k] = wr[k]; g1[k] = ga[k] * scale * v2; }
+  sf_neuron_update(&rule, w, &bj, &w2[j], g1, &gb, &g2);
+#pragma unroll
+  for (int k = 0; k < D; k++) w1[(long long)j * D + k] = w[k];
+  if (b) b[j] = bj;
+}
+
+#define SF_GD_DIMENSIONS(CASE) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(8) CASE(10) CASE(16)
 
 extern "C" __global__ void sf_gd_neurons(long long n, long long np, int d, int h, const double* __restrict__ xt,
                                          const double* __restrict__ r, double* __restrict__ w1, double* __restrict__ b,
@@ -18,52 +54,57 @@ extern "C" __global__ void sf_gd_neurons(long long n, long long np, int d, int h
                                          int quirks, double eta) {
   const int j = blockIdx.x * blockDim.x + threadIdx.x;
   if (j >= h) return;
-  double w[SF_GD_MAX_D], g1[SF_GD_MAX_D];
-  for (int k = 0; k < d; k++) { w[k] = w1[(long long)j * d + k]; g1[k] = 0.0; }
-  double bj = b ? b[j] : 0.0, g2 = 0.0, gb = 0.0;
-  for (long long i = 0; i < n; i++) {
-    double z = bj;
-    for (int k = 0; k < d; k++) z += w[k] * xt[k * np + i];
-    if (z > 0.0) {
-      const double ri = r[i];
-      g2 += ri * z;
-      gb += ri;
-      for (int k = 0; k < d; k++) g1[k] += ri * xt[k * np + i];
-    }
-  }
-  const double v2 = w2[j];
-  g2 *= scale;
-  gb *= scale * v2;
-  for (int k = 0; k < d; k++) g1[k] *= scale * v2;
   const sf_neuron_rule rule = sf_rule_at(d, h, b != 0, reg, lambda, schedule, power, (int)n, step, sphere, conic,
                                          conicFromStart, quirks, eta);
-  sf_neuron_update(&rule, w, &bj, &w2[j], g1, &gb, &g2);
-  for (int k = 0; k < d; k++) w1[(long long)j * d + k] = w[k];
-  if (b) b[j] = bj;
+  switch (d) {
+#define SF_GD_CASE(D) case D: neuron_step<D>(n, np, h, j, xt, r, w1, b, w2, scale, rule); return;
+    SF_GD_DIMENSIONS(SF_GD_CASE)
+#undef SF_GD_CASE
+    default: return;  // the host sends only d in SF_GD_DIMENSIONS (CudaNetBatch.DIMENSIONS)
+  }
 }
 
-extern "C" __global__ void sf_gd_partial(long long n, long long np, int d, int h, const double* __restrict__ xt,
-                                         const double* __restrict__ w1, const double* __restrict__ b,
-                                         const double* __restrict__ w2, double scale, double* __restrict__ partial) {
-  __shared__ double ws[SF_GD_CHUNK][SF_GD_MAX_D + 1];
-  __shared__ double bs[SF_GD_CHUNK], vs[SF_GD_CHUNK];
+#define SF_GD_MAX_D 16  // the largest d of SF_GD_DIMENSIONS; larger d stays on the CPU
+
+template <int D>
+__device__ __forceinline__ void partial_sums(long long n, long long np, int h, const double* __restrict__ xt,
+                                             const double* __restrict__ w1, const double* __restrict__ b,
+                                             const double* __restrict__ w2, double scale, double* __restrict__ partial,
+                                             double* ws, double* bs, double* vs) {
+  // ws: the chunk's weights, row t at t * (D + 1) (one pad against bank conflicts)
   const int c = blockIdx.y, t = threadIdx.x;
   const int j = c * SF_GD_CHUNK + t;
-  for (int k = 0; k < d; k++) ws[t][k] = j < h ? w1[(long long)j * d + k] : 0.0;
+#pragma unroll
+  for (int k = 0; k < D; k++) ws[t * (D + 1) + k] = j < h ? w1[(long long)j * D + k] : 0.0;
   bs[t] = j < h && b ? b[j] : 0.0;
   vs[t] = j < h ? scale * w2[j] : 0.0;
   __syncthreads();
   const long long i = (long long)blockIdx.x * blockDim.x + t;
   if (i >= np) return;
-  double x[SF_GD_MAX_D];
-  for (int k = 0; k < d; k++) x[k] = xt[k * np + i];
+  double x[D];
+#pragma unroll
+  for (int k = 0; k < D; k++) x[k] = xt[k * np + i];
   double s = 0.0;
   for (int q = 0; q < SF_GD_CHUNK; q++) {
     double z = bs[q];
-    for (int k = 0; k < d; k++) z += ws[q][k] * x[k];
+#pragma unroll
+    for (int k = 0; k < D; k++) z += ws[q * (D + 1) + k] * x[k];
     s += vs[q] * fmax(z, 0.0);
   }
   partial[(long long)c * np + i] = i < n ? s : 0.0;
+}
+
+extern "C" __global__ void sf_gd_partial(long long n, long long np, int d, int h, const double* __restrict__ xt,
+                                         const double* __restrict__ w1, const double* __restrict__ b,
+                                         const double* __restrict__ w2, double scale, double* __restrict__ partial) {
+  __shared__ double ws[SF_GD_CHUNK * (SF_GD_MAX_D + 1)];
+  __shared__ double bs[SF_GD_CHUNK], vs[SF_GD_CHUNK];
+  switch (d) {
+#define SF_GD_CASE(D) case D: partial_sums<D>(n, np, h, xt, w1, b, w2, scale, partial, ws, bs, vs); return;
+    SF_GD_DIMENSIONS(SF_GD_CASE)
+#undef SF_GD_CASE
+    default: return;
+  }
 }
 
 extern "C" __global__ void sf_gd_outputs(long long n, long long np, int chunks, const double* __restrict__ partial,

@@ -7,6 +7,33 @@
 #define SF_TEACHER_THREADS 256
 #define SF_TEACHER_MAX_D 16
 
+template <int D>
+__device__ __forceinline__ double teacher_sum(const double* __restrict__ xi, double (*theta)[SF_TEACHER_MAX_D],
+                                              const double* sign, int act, double power) {
+  double x[D];
+#pragma unroll
+  for (int k = 0; k < D; k++) x[k] = xi[k];
+  double sum = 0.0;
+  for (int q = 0; q < SF_TEACHER_THREADS; q++) {
+    double z = 0.0;
+#pragma unroll
+    for (int k = 0; k < D; k++) z += theta[q][k] * x[k];
+    sum += sign[q] * sf_teacher_act(act, power, z);
+  }
+  return sum;
+}
+
+__device__ double teacher_sum_any(const double* __restrict__ xi, int d, double (*theta)[SF_TEACHER_MAX_D],
+                                  const double* sign, int act, double power) {
+  double sum = 0.0;
+  for (int q = 0; q < SF_TEACHER_THREADS; q++) {
+    double z = 0.0;
+    for (int k = 0; k < d; k++) z += theta[q][k] * xi[k];
+    sum += sign[q] * sf_teacher_act(act, power, z);
+  }
+  return sum;
+}
+
 // Neurons first .. first + width - 1 (a slab of the field; the host launches slabs one after the other).
 extern "C" __global__ void sf_teacher(unsigned long long seed, int d, int act, double power, long long width,
                                       long long first, const double* __restrict__ X, long long m,
@@ -23,13 +50,13 @@ extern "C" __global__ void sf_teacher(unsigned long long seed, int d, int act, d
   __syncthreads();
   const long long i = (long long)blockIdx.x * SF_TEACHER_THREADS + threadIdx.x;
   if (i >= m) return;
-  double x[SF_TEACHER_MAX_D];
-  for (int k = 0; k < d; k++) x[k] = X[i * d + k];
-  double sum = 0.0;
-  for (int q = 0; q < SF_TEACHER_THREADS; q++) {
-    double z = 0.0;
-    for (int k = 0; k < d; k++) z += theta[q][k] * x[k];
-    sum += sign[q] * sf_teacher_act(act, power, z);
+  double sum;
+  switch (d) {  // a compile-time d keeps the point in registers
+#define SF_TEACHER_CASE(D) case D: sum = teacher_sum<D>(X + i * D, theta, sign, act, power); break;
+    SF_TEACHER_CASE(2) SF_TEACHER_CASE(3) SF_TEACHER_CASE(4) SF_TEACHER_CASE(5) SF_TEACHER_CASE(6)
+    SF_TEACHER_CASE(8) SF_TEACHER_CASE(10)
+#undef SF_TEACHER_CASE
+    default: sum = teacher_sum_any(X + i * d, d, theta, sign, act, power); break;
   }
   partial[(long long)blockIdx.y * m + i] = sum;
 }

@@ -300,13 +300,14 @@ public final class CudaBackend implements Backend {
     public double[] factorMultiply(Matrix l, double[] x) { return cpu.factorMultiply(l, x); }
 
     /**
-     * Nets train on the GPU (cuda/gd.cu) only when SPARSEFEAT_CUDA_GD=1 and every net has d <= 16: the kernels
+     * Nets train on the GPU (cuda/gd.cu) only when SPARSEFEAT_CUDA_GD=1 and every net's d is one the kernels are
+     * compiled for (2, 3, 4, 5, 6, 8, 10, 16): the kernels
      * have not run on a GPU yet, so the CPU stays the default until the device check has compared them.
      */
     @Override
     public NetBatch openNets(List<NetProblem> problems) {
         boolean onGpu = "1".equals(System.getenv("SPARSEFEAT_CUDA_GD"))
-                && problems.stream().allMatch(p -> p.x().cols() <= CudaNetBatch.MAX_D);
+                && problems.stream().allMatch(p -> CudaNetBatch.DIMENSIONS.contains(p.x().cols()));
         return onGpu ? new CudaNetBatch(context, gdNeurons, gdPartial, gdOutputs, gdReg, gdSum, problems)
                 : cpu.openNets(problems);
     }

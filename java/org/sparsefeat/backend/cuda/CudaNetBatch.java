@@ -27,7 +27,8 @@ import org.sparsefeat.net.TwoLayerNet;
  */
 final class CudaNetBatch implements NetBatch {
     static final int CHUNK = 256;   // SF_GD_CHUNK
-    static final int MAX_D = 16;    // SF_GD_MAX_D
+    /** The input dimensions the kernels are compiled for (SF_GD_DIMENSIONS in cuda/gd.cu). */
+    static final java.util.Set<Integer> DIMENSIONS = java.util.Set.of(2, 3, 4, 5, 6, 8, 10, 16);
     static final int PAD = 8;
 
     private final CUcontext context;
@@ -98,8 +99,9 @@ final class CudaNetBatch implements NetBatch {
         cuCtxSetCurrent(context);
         try {
             for (NetProblem p : problems) {
-                if (p.x().cols() > MAX_D) {
-                    throw new IllegalArgumentException("the GPU trains nets with d <= " + MAX_D + ", got d = " + p.x().cols());
+                if (!DIMENSIONS.contains(p.x().cols())) {
+                    throw new IllegalArgumentException("the GPU trains nets with d in " + DIMENSIONS + ", got d = "
+                            + p.x().cols());
                 }
                 Net net = new Net(p);
                 nets.add(net);
