@@ -14,6 +14,7 @@ import org.sparsefeat.images.ImageGrid;
 import org.sparsefeat.images.ImageSet;
 import org.sparsefeat.images.Preprocess;
 import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.util.Numbers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,7 +31,6 @@ final class ImagesCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: classify or deformations");
     }
 
-    private static Double finite(double v) { return Double.isFinite(v) ? v : null; }
 
     @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Parity classification of images (MNIST, Fashion-MNIST, CIFAR-10) by a feature-regime or a lazy",
@@ -158,14 +158,14 @@ final class ImagesCommand implements Runnable {
                 r.put("accepted_steps", res.accepted());
                 r.put("rejected_steps", res.rejected());
                 r.put("flow_time", res.time());
-                r.put("train_loss", finite(res.trainLoss()));
+                r.put("train_loss", Numbers.finiteOrNull(res.trainLoss()));
                 r.put("best_test_error", res.bestTestError());
                 List<Map<String, Object>> dyn = new ArrayList<>();
                 for (GradientFlow.Checkpoint c : res.dynamics()) {
                     Map<String, Object> e = new LinkedHashMap<>();
                     e.put("time", c.time());
                     e.put("accepted", c.accepted());
-                    e.put("train_loss", finite(c.trainLoss()));
+                    e.put("train_loss", Numbers.finiteOrNull(c.trainLoss()));
                     e.put("train_error", c.trainError());
                     e.put("test_error", c.testError());
                     dyn.add(e);
@@ -179,9 +179,9 @@ final class ImagesCommand implements Runnable {
             r.put("train_error", o.trainError());
             if (o.stability() != null) {
                 Map<String, Object> st = new LinkedHashMap<>();
-                st.put("D_f", finite(o.stability().deformation()));
-                st.put("G_f", finite(o.stability().noise()));
-                st.put("R_f", finite(o.stability().relative()));
+                st.put("D_f", Numbers.finiteOrNull(o.stability().deformation()));
+                st.put("G_f", Numbers.finiteOrNull(o.stability().noise()));
+                st.put("R_f", Numbers.finiteOrNull(o.stability().relative()));
                 st.put("delta", delta);
                 st.put("cutoff", cutoff);
                 st.put("temperature", o.stability().temperature());

@@ -23,6 +23,7 @@ import org.sparsefeat.net.Regularizer;
 import org.sparsefeat.net.Scale;
 import org.sparsefeat.net.TwoLayerNet;
 import org.sparsefeat.train.Trainer;
+import org.sparsefeat.util.Numbers;
 import org.sparsefeat.util.PhaseTimer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -279,26 +280,26 @@ final class TrainCommand implements Callable<Integer> {
         m.put("reference_quirks", rule.referenceQuirks());
         m.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
         m.put("steps", r.steps());
-        m.put("train_mse", finite(r.trainMse()));
-        m.put("test_mse", finite(r.testMse()));
-        m.put("train_half_mse", finite(r.trainHalfMse()));
-        m.put("test_half_mse", finite(r.testHalfMse()));
+        m.put("train_mse", Numbers.finiteOrNull(r.trainMse()));
+        m.put("test_mse", Numbers.finiteOrNull(r.testMse()));
+        m.put("train_half_mse", Numbers.finiteOrNull(r.trainHalfMse()));
+        m.put("test_half_mse", Numbers.finiteOrNull(r.testHalfMse()));
         m.put("mse", "train_mse/test_mse: full, mean (F - y)^2; *_half_mse: (1/2n) sum (F - y)^2 as the reference logs");
-        m.put("regularizer", finite(r.regularizer()));
+        m.put("regularizer", Numbers.finiteOrNull(r.regularizer()));
         Map<String, Object> atoms = new LinkedHashMap<>();
         atoms.put("exact", r.atoms().exact());
         atoms.put("thresholded", r.atoms().thresholded());
         atoms.put("epsilon", r.atoms().epsilon());
         m.put("atoms", atoms);
-        m.put("rotation_stability", Map.of("angle_degrees", rotationAngle, "value", finite(rotation)));
+        m.put("rotation_stability", Map.of("angle_degrees", rotationAngle, "value", Numbers.finiteOrNull(rotation)));
         List<Map<String, Object>> dyn = new ArrayList<>();
         for (Trainer.Checkpoint c : r.dynamics()) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("step", c.step());
             e.put("seconds", c.seconds());
-            e.put("train_half_mse", finite(c.trainHalfMse()));
-            e.put("test_half_mse", finite(c.testHalfMse()));
-            e.put("regularizer", finite(c.regularizer()));
+            e.put("train_half_mse", Numbers.finiteOrNull(c.trainHalfMse()));
+            e.put("test_half_mse", Numbers.finiteOrNull(c.testHalfMse()));
+            e.put("regularizer", Numbers.finiteOrNull(c.regularizer()));
             if (c.atoms() != null) {
                 e.put("atoms", c.atoms());
                 e.put("atoms_thresholded", c.atomsThresholded());
@@ -316,5 +317,4 @@ final class TrainCommand implements Callable<Integer> {
         return m;
     }
 
-    private static Double finite(double v) { return Double.isFinite(v) ? v : null; }
 }

@@ -23,6 +23,7 @@ import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.net.NetInit;
 import org.sparsefeat.net.TwoLayerNet;
 import org.sparsefeat.train.Trainer;
+import org.sparsefeat.util.Numbers;
 import org.sparsefeat.util.PhaseTimer;
 
 /**
@@ -115,8 +116,8 @@ public final class SweepRunner {
         try {
             KrrRun.Outcome o = KrrRun.run(backend, m.kernel(), m.ridge(), ds, new PhaseTimer());
             r.put("status", Double.isFinite(o.testMse()) ? "ok" : "not_finite");
-            r.put("test_mse", finite(o.testMse()));
-            r.put("train_mse", finite(o.trainMse()));
+            r.put("test_mse", Numbers.finiteOrNull(o.testMse()));
+            r.put("train_mse", Numbers.finiteOrNull(o.trainMse()));
         } catch (NotPositiveDefiniteException e) {
             r.put("status", "singular");
             r.put("test_mse", null);
@@ -161,10 +162,10 @@ public final class SweepRunner {
             Map<String, Object> r = base(points.get(i), m);
             r.put("status", res.status().name().toLowerCase(java.util.Locale.ROOT));
             r.put("steps", res.steps());
-            r.put("test_mse", finite(res.testMse()));
-            r.put("train_mse", finite(res.trainMse()));
-            r.put("test_half_mse", finite(res.testHalfMse()));
-            r.put("train_half_mse", finite(res.trainHalfMse()));
+            r.put("test_mse", Numbers.finiteOrNull(res.testMse()));
+            r.put("train_mse", Numbers.finiteOrNull(res.trainMse()));
+            r.put("test_half_mse", Numbers.finiteOrNull(res.testHalfMse()));
+            r.put("train_half_mse", Numbers.finiteOrNull(res.trainHalfMse()));
             r.put("atoms_exact", res.atoms().exact());
             r.put("atoms_thresholded", res.atoms().thresholded());
             r.put("seconds", seconds / points.size());
@@ -172,7 +173,7 @@ public final class SweepRunner {
             for (Trainer.Checkpoint c : res.dynamics()) {
                 dyn.add(new double[] {c.step(), c.trainHalfMse(), c.testHalfMse()});
             }
-            r.put("dynamics", dyn.stream().map(a -> Arrays.stream(a).mapToObj(v -> finite(v)).toList()).toList());
+            r.put("dynamics", dyn.stream().map(a -> Arrays.stream(a).mapToObj(v -> Numbers.finiteOrNull(v)).toList()).toList());
             records.add(r);
         }
         finish(points, records);
@@ -208,9 +209,9 @@ public final class SweepRunner {
             r.put("test_error", o.testError());
             r.put("train_error", o.trainError());
             if (o.stability() != null) {
-                r.put("D_f", finite(o.stability().deformation()));
-                r.put("G_f", finite(o.stability().noise()));
-                r.put("R_f", finite(o.stability().relative()));
+                r.put("D_f", Numbers.finiteOrNull(o.stability().deformation()));
+                r.put("G_f", Numbers.finiteOrNull(o.stability().noise()));
+                r.put("R_f", Numbers.finiteOrNull(o.stability().relative()));
             }
         } catch (NotPositiveDefiniteException e) {
             r.put("status", "singular");
@@ -276,7 +277,6 @@ public final class SweepRunner {
         return (Math.pow(p.n(), 3) / 3 + 30.0 * p.n() * (p.n() + spec.nTest())) / 50e9 + 0.03;
     }
 
-    private static Double finite(double v) { return Double.isFinite(v) ? v : null; }
 
     static String duration(double seconds) {
         if (!Double.isFinite(seconds)) {

@@ -64,11 +64,20 @@ public final class Matrix {
         return new Matrix(to - from, cols, Arrays.copyOfRange(data, from * cols, to * cols));
     }
 
-    public Matrix transpose() {
-        Matrix t = zeros(cols, rows);
+    public Matrix transpose() { return transposePadded(rows); }
+
+    /**
+     * The transpose with its rows zero-padded to {@code width} >= rows() columns: the points-as-columns layout
+     * the vector loops of native/ and cuda/ read several points at a time.
+     */
+    public Matrix transposePadded(int width) {
+        if (width < rows) {
+            throw new IllegalArgumentException("padded width " + width + " < " + rows + " rows");
+        }
+        Matrix t = zeros(cols, width);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
-                t.data[j * rows + i] = data[i * cols + j];
+                t.data[j * width + i] = data[i * cols + j];
             }
         }
         return t;

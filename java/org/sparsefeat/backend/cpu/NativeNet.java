@@ -196,16 +196,9 @@ final class NativeNet implements AutoCloseable {
         }
     }
 
-    /** d x np, zero-padded: the layout the native loops read four points at a time. */
+    /** d x np, zero-padded: the layout the native loops read a vector of points at a time. */
     private static MemorySegment pointsTransposed(Arena a, Matrix x) {
-        int n = x.rows(), np = padded(n), d = x.cols();
-        MemorySegment xt = a.allocate(8L * d * np, 64);
-        for (int i = 0; i < n; i++) {
-            for (int k = 0; k < d; k++) {
-                xt.setAtIndex(D, (long) k * np + i, x.data()[i * d + k]);
-            }
-        }
-        return xt;
+        return copy(a, x.transposePadded(padded(x.rows())).data());
     }
 
     private static MemorySegment copy(Arena a, double[] v) {

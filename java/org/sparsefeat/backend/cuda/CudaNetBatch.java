@@ -51,13 +51,7 @@ final class CudaNetBatch implements NetBatch {
             d = p.x().cols();
             h = init.h();
             chunks = (h + CHUNK - 1) / CHUNK;
-            double[] t = new double[d * np];
-            for (int i = 0; i < n; i++) {
-                for (int k = 0; k < d; k++) {
-                    t[k * np + i] = p.x().get(i, k);
-                }
-            }
-            xt = upload("training points", t);
+            xt = upload("training points", p.x().transposePadded(np).data());
             y = upload("targets", p.y());
             f = CudaBackend.DeviceArray.allocate("outputs", np);
             f0 = p.rule().minusF0() ? CudaBackend.DeviceArray.allocate("initial outputs", np) : null;
