@@ -6,6 +6,7 @@ import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
+import org.sparsefeat.util.PhaseTimer;
 
 /**
  * Where the hot paths run. Algorithms (KRR, training, sweeps) talk only to this interface, so the CPU and
@@ -46,6 +47,39 @@ public interface Backend extends AutoCloseable {
 
     /** L (L^T x): the factored matrix times x, with L from {@link #cholesky}. */
     double[] factorMultiply(Matrix l, double[] x);
+
+    /**
+     * The Cholesky factor of K(X, X) + ridge I, kept by this backend (the GPU keeps it in device memory); phases
+     * "gram" and "cholesky" are timed into {@code timer}.
+     *
+     * @throws org.sparsefeat.linalg.NotPositiveDefiniteException as {@link #cholesky}
+     */
+    default GramFactor factorGram(Kernel kernel, Matrix x, double ridge, PhaseTimer timer) {
+        Matrix k = timer.time("gram", () -> gramLower(kernel, x));
+        timer.time("cholesky", () -> cholesky(k, ridge));
+        return new HostGramFactor(this, k);
+    }
+
+    /**
+     * K(X, C) c without keeping K: the kernel expansion with centres C and coefficients c at every row of X,
+     * computed in blocks of {@link #GRAM_TIMES_ROWS} rows.
+     */
+    default double[] gramTimes(Kernel kernel, Matrix x, Matrix centres, double[] c) {
+        if (x.cols() != centres.cols()) {
+            throw new IllegalArgumentException("points have d = " + x.cols() + " but the centres d = " + centres.cols());
+        }
+        double[] f = new double[x.rows()];
+        for (int r0 = 0; r0 < x.rows(); r0 += GRAM_TIMES_ROWS) {
+            int r1 = Math.min(x.rows(), r0 + GRAM_TIMES_ROWS);
+            Matrix block = r0 == 0 && r1 == x.rows() ? x : x.rowRange(r0, r1);
+            double[] part = multiply(gram(kernel, block, centres), c);
+            System.arraycopy(part, 0, f, r0, part.length);
+        }
+        return f;
+    }
+
+    /** Rows of K per block in {@link #gramTimes}: bounds its memory to this many rows. */
+    int GRAM_TIMES_ROWS = 2048;
 
     /** The teacher field y(x) at every row of x, its H^{-1/2} included. */
     double[] teacher(Matrix x, TeacherField field);

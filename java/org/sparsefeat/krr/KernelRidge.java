@@ -1,6 +1,7 @@
 package org.sparsefeat.krr;
 
 import org.sparsefeat.backend.Backend;
+import org.sparsefeat.backend.GramFactor;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.util.PhaseTimer;
@@ -15,11 +16,16 @@ public final class KernelRidge {
      * @throws org.sparsefeat.linalg.NotPositiveDefiniteException when K + ridge I is numerically singular
      */
     public static KrrModel fit(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y, PhaseTimer timer) {
-        return fitWithFactor(backend, kernel, ridge, x, y, timer).model();
+        try (Fit fit = fitWithFactor(backend, kernel, ridge, x, y, timer)) {
+            return fit.model();
+        }
     }
 
-    /** A fitted model with the Cholesky factor L of K + ridge I it was solved with. */
-    public record Fit(KrrModel model, Matrix factor) {}
+    /** A fitted model with the Cholesky factor L of K + ridge I it was solved with; closing frees the factor. */
+    public record Fit(KrrModel model, GramFactor factor) implements AutoCloseable {
+        @Override
+        public void close() { factor.close(); }
+    }
 
     /** As {@link #fit}, keeping the factor (n x n) for later use, such as the training predictions. */
     public static Fit fitWithFactor(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y, PhaseTimer timer) {
@@ -32,11 +38,14 @@ public final class KernelRidge {
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
             throw new IllegalArgumentException("--ridge must be a finite number >= 0, got " + ridge);
         }
-        Matrix k = timer.time("gram", () -> backend.gramLower(kernel, x));
-        timer.time("cholesky", () -> backend.cholesky(k, ridge));
-        double[] c = y.clone();
-        timer.time("solve", () -> backend.choleskySolve(k, c));
-        return new Fit(new KrrModel(kernel, ridge, x, c), k);
+        GramFactor factor = backend.factorGram(kernel, x, ridge, timer);
+        try {
+            double[] c = timer.time("solve", () -> factor.solve(y));
+            return new Fit(new KrrModel(kernel, ridge, x, c), factor);
+        } catch (RuntimeException e) {
+            factor.close();
+            throw e;
+        }
     }
 
     public static KrrModel fit(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y) {

@@ -18,13 +18,18 @@ public final class KrrRun {
     private KrrRun() {}
 
     public static Outcome run(Backend backend, Kernel kernel, double ridge, Dataset data, PhaseTimer timer) {
-        KernelRidge.Fit fit = KernelRidge.fitWithFactor(backend, kernel, ridge, data.xTrain(), data.yTrain(), timer);
+        try (KernelRidge.Fit fit = KernelRidge.fitWithFactor(backend, kernel, ridge, data.xTrain(), data.yTrain(), timer)) {
+            return outcome(backend, ridge, data, timer, fit);
+        }
+    }
+
+    private static Outcome outcome(Backend backend, double ridge, Dataset data, PhaseTimer timer, KernelRidge.Fit fit) {
         KrrModel model = fit.model();
         double[] testPrediction = timer.time("predict", () -> model.predict(backend, data.xTest()));
         // K c = L L^T c - ridge c: the training predictions from the factor, two triangular products instead of
         // rebuilding K(X, X); what they miss is the factor's rounding, ~eps |K|
         double[] trainPrediction = timer.time("predict_train", () -> {
-            double[] kc = backend.factorMultiply(fit.factor(), model.coefficients());
+            double[] kc = fit.factor().factorMultiply(model.coefficients());
             for (int i = 0; i < kc.length; i++) {
                 kc[i] -= ridge * model.coefficients()[i];
             }

@@ -85,6 +85,18 @@ public final class Matrix {
 
     public Matrix copy() { return new Matrix(rows, cols, data.clone()); }
 
+    /** The entries (i, i) of a square matrix. */
+    public double[] diagonal() {
+        if (!isSquare()) {
+            throw new IllegalArgumentException("the diagonal of a non-square matrix " + this);
+        }
+        double[] d = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            d[i] = data[i * cols + i];
+        }
+        return d;
+    }
+
     /** Euclidean norm of each row. */
     public double[] rowNorms() {
         double[] n = new double[rows];

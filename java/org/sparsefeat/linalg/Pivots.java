@@ -18,11 +18,15 @@ public final class Pivots {
      * @throws NotPositiveDefiniteException at the first pivot below the threshold
      */
     public static void requireNumericallyPositive(Matrix lower, double maxDiag) {
-        int n = lower.rows();
+        requireNumericallyPositive(lower.diagonal(), maxDiag);
+    }
+
+    /** As above, from the factor's diagonal alone (what a GPU backend brings back). */
+    public static void requireNumericallyPositive(double[] pivots, double maxDiag) {
+        int n = pivots.length;
         double threshold = n * EPS * maxDiag;
-        double[] l = lower.data();
         for (int i = 0; i < n; i++) {
-            double p = l[i * n + i];
+            double p = pivots[i];
             double sq = p * p;
             if (!(sq > threshold)) {
                 String detail = Double.isNaN(p) ? "NaN"
@@ -33,11 +37,13 @@ public final class Pivots {
     }
 
     /** The largest diagonal entry of a square matrix, plus the ridge that will be added to it. */
-    public static double maxDiagonal(Matrix a, double ridge) {
-        int n = a.rows();
+    public static double maxDiagonal(Matrix a, double ridge) { return maxDiagonal(a.diagonal(), ridge); }
+
+    /** The largest of {@code diagonal}, plus the ridge. */
+    public static double maxDiagonal(double[] diagonal, double ridge) {
         double max = 0;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, a.data()[i * n + i] + ridge);
+        for (double v : diagonal) {
+            max = Math.max(max, v + ridge);
         }
         return max;
     }

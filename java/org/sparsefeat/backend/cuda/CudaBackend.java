@@ -1,36 +1,8 @@
 package org.sparsefeat.backend.cuda;
 
-import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
-import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
-import static jcuda.driver.JCudaDriver.cuDeviceGet;
-import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
-import static jcuda.driver.JCudaDriver.cuDeviceGetName;
-import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
-import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
-import static jcuda.driver.JCudaDriver.cuInit;
-import static jcuda.driver.JCudaDriver.cuLaunchKernel;
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
-import static jcuda.driver.JCudaDriver.cuMemFree;
-import static jcuda.driver.JCudaDriver.cuMemGetInfo;
-import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
-import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
-import static jcuda.driver.JCudaDriver.cuMemsetD8;
-import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
-import static jcuda.driver.JCudaDriver.cuModuleLoadData;
-
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
-import jcuda.CudaException;
-import jcuda.Pointer;
-import jcuda.Sizeof;
-import jcuda.driver.CUcontext;
-import jcuda.driver.CUdevice;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUfunction;
-import jcuda.driver.CUmodule;
-import jcuda.driver.JCudaDriver;
 import org.sparsefeat.backend.Backend;
+import org.sparsefeat.backend.GramFactor;
 import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
@@ -40,161 +12,181 @@ import org.sparsefeat.linalg.Pivots;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
+import org.sparsefeat.util.PhaseTimer;
 
 /**
- * The CUDA backend, first stage: Gram matrices and the teacher field run in our kernels (cuda/gram.cu,
- * cuda/teacher.cu, the formulas of native/include shared with the CPU), through JCuda's driver API on the
- * device's primary context; nets (cuda/gd.cu) and Cholesky (cuda/cholesky.cu) on the GPU only when
- * SPARSEFEAT_CUDA_GD=1 and SPARSEFEAT_CUDA_CHOLESKY=1, until a device check has compared them with the CPU. Solves
- * and products still run on the CPU backend it holds.
- * NOT YET RUN ON A GPU: the first device check must prove that JCuda loads under the CUDA 13 driver.
+ * The CUDA backend: Gram matrices, the teacher field, KRR's Cholesky, triangular solves and predictions, and the
+ * nets' gradient descent run in our kernels (cuda/*.cu, formulas shared with the CPU through native/include).
+ * A KRR fit keeps its n x n matrix on the device ({@link #factorGram}); operations on host matrices upload them.
+ * The {@link Device} is a GPU through JCuda or, in tests, the CPU emulator of cuda/emu.
+ * NOT YET RUN ON A GPU: the first device check must prove it (benchmarks/gpu/check.sh).
  */
 public final class CudaBackend implements Backend {
-    private static final int TILE = 16;
-    private static final int CHOLESKY_BLOCK = 32;  // SF_CB
+    private static final int TILE = 16;             // SF_TILE of gram.cu and cholesky.cu
+    private static final int CHOLESKY_BLOCK = 32;   // SF_CB
+    private static final int SOLVE_BLOCK = 32;      // SF_TB
+    private static final int SOLVE_ROWS = 8;        // SF_ROWS
+    private static final int GEMV_THREADS = 256;    // SF_GEMV
     private static final int TEACHER_THREADS = 256;
     private static final int TEACHER_MAX_D = 16;
     /** Neuron chunks of 256 per teacher launch: bounds the partial sums to 1024 x m doubles. */
     private static final int TEACHER_CHUNKS_PER_LAUNCH = 1024;
+    /** Doubles of K per block of {@link #gramTimes}: 256 MiB. */
+    private static final long GRAM_TIMES_BLOCK = 1L << 25;
 
-    private static Boolean usable;
-    private static String reason = "";
-
+    private final Device dev;
     private final CpuBackend cpu;
-    private final CUdevice device = new CUdevice();
-    private final CUcontext context = new CUcontext();
-    private final CUfunction gram = new CUfunction();
-    private final CUfunction teacher = new CUfunction();
-    private final CUfunction teacherReduce = new CUfunction();
-    private final CUfunction potrfDiag = new CUfunction(), trsmPanel = new CUfunction(), syrkUpdate = new CUfunction();
-    private final CUfunction gdNeurons = new CUfunction(), gdPartial = new CUfunction(), gdOutputs = new CUfunction(),
-            gdReg = new CUfunction(), gdSum = new CUfunction();
-    private final String name;
+    private final Device.Kernel gram, teacher, teacherReduce, potrfDiag, trsmPanel, syrkUpdate, addDiagonal, getDiagonal,
+            trsvDiag, trsvUpdate, trsvDiagT, trsvUpdateT, gemvRows, trmvLowerT;
+    final GdKernels gd;
 
-    /**
-     * Whether a GPU can be used: JCuda's driver library loads, the driver initialises, a device exists and our
-     * kernels are on the class path. Probed once; {@link #whyNot} says what failed.
-     */
-    public static synchronized boolean available() {
-        if (usable == null) {
-            try {
-                JCudaDriver.setExceptionsEnabled(true);
-                cuInit(0);
-                int[] count = {0};
-                cuDeviceGetCount(count);
-                if (count[0] < 1) {
-                    reason = "the CUDA driver reports no device";
-                } else if (CudaBackend.class.getResource("/cuda/gram.fatbin") == null) {
-                    reason = "the CUDA kernels were not built (no nvcc at build time)";
-                }
-                usable = reason.isEmpty();
-            } catch (LinkageError | CudaException e) {
-                // no libcuda.so.1 (no driver), or JCuda's native library cannot load: an Error, not an Exception
-                usable = false;
-                reason = summarise(e);
-            }
-        }
-        return usable;
-    }
+    /** The kernels of cuda/gd.cu, for {@link CudaNetBatch}. */
+    record GdKernels(Device.Kernel neurons, Device.Kernel partial, Device.Kernel outputs, Device.Kernel reg,
+                     Device.Kernel sum) {}
 
-    /** One line for a probe failure (JCuda's message carries whole nested stack traces). */
-    private static String summarise(Throwable e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.contains("libcuda.so.1")) {
-            return "no NVIDIA driver here (libcuda.so.1 not found)";
-        }
-        return e.getClass().getSimpleName() + ": " + m.lines().findFirst().orElse("").strip();
-    }
+    /** Whether a GPU can be used: JCuda loads, the driver initialises, a device exists, the kernels were built. */
+    public static boolean available() { return DriverDevice.available(); }
 
-    public static synchronized String whyNot() {
-        available();
-        return reason;
-    }
+    /** Why {@link #available} is false, in one line. */
+    public static String whyNot() { return DriverDevice.whyNot(); }
 
+    /** On GPU 0. */
     public CudaBackend(int threads) {
-        if (!available()) {
-            throw new IllegalArgumentException("--backend cuda: no usable GPU (" + reason + "); use --backend cpu");
-        }
-        cpu = new CpuBackend(threads);
-        cuDeviceGet(device, 0);
-        cuDevicePrimaryCtxRetain(context, device);
-        cuCtxSetCurrent(context);
-        byte[] nameBytes = new byte[256];
-        cuDeviceGetName(nameBytes, nameBytes.length, device);
-        name = new String(nameBytes).trim().replace("\0", "");
-        CUmodule gramModule = load("gram"), teacherModule = load("teacher");
-        cuModuleGetFunction(gram, gramModule, "sf_gram");
-        cuModuleGetFunction(teacher, teacherModule, "sf_teacher");
-        cuModuleGetFunction(teacherReduce, teacherModule, "sf_teacher_reduce");
-        CUmodule cholModule = load("cholesky");
-        cuModuleGetFunction(potrfDiag, cholModule, "sf_potrf_diag");
-        cuModuleGetFunction(trsmPanel, cholModule, "sf_trsm_panel");
-        cuModuleGetFunction(syrkUpdate, cholModule, "sf_syrk_update");
-        CUmodule gdModule = load("gd");
-        cuModuleGetFunction(gdNeurons, gdModule, "sf_gd_neurons");
-        cuModuleGetFunction(gdPartial, gdModule, "sf_gd_partial");
-        cuModuleGetFunction(gdOutputs, gdModule, "sf_gd_outputs");
-        cuModuleGetFunction(gdReg, gdModule, "sf_gd_reg");
-        cuModuleGetFunction(gdSum, gdModule, "sf_gd_sum");
+        this(openDriver(), threads);
     }
 
-    private static CUmodule load(String kernels) {
-        try (InputStream in = CudaBackend.class.getResourceAsStream("/cuda/" + kernels + ".fatbin")) {
-            if (in == null) {
-                throw new IllegalStateException("cuda/" + kernels + ".fatbin is not on the class path");
-            }
-            CUmodule m = new CUmodule();
-            cuModuleLoadData(m, in.readAllBytes());
-            return m;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read cuda/" + kernels + ".fatbin: " + e.getMessage(), e);
+    private static Device openDriver() {
+        if (!available()) {
+            throw new IllegalArgumentException("--backend cuda: no usable GPU (" + whyNot() + "); use --backend cpu");
         }
+        return new DriverDevice();
     }
+
+    CudaBackend(Device device, int threads) {
+        dev = device;
+        cpu = new CpuBackend(threads);
+        gram = dev.kernel("gram", "sf_gram");
+        teacher = dev.kernel("teacher", "sf_teacher");
+        teacherReduce = dev.kernel("teacher", "sf_teacher_reduce");
+        potrfDiag = dev.kernel("cholesky", "sf_potrf_diag");
+        trsmPanel = dev.kernel("cholesky", "sf_trsm_panel");
+        syrkUpdate = dev.kernel("cholesky", "sf_syrk_update");
+        addDiagonal = dev.kernel("linalg", "sf_add_diagonal");
+        getDiagonal = dev.kernel("linalg", "sf_get_diagonal");
+        trsvDiag = dev.kernel("linalg", "sf_trsv_diag");
+        trsvUpdate = dev.kernel("linalg", "sf_trsv_update");
+        trsvDiagT = dev.kernel("linalg", "sf_trsv_diag_t");
+        trsvUpdateT = dev.kernel("linalg", "sf_trsv_update_t");
+        gemvRows = dev.kernel("linalg", "sf_gemv_rows");
+        trmvLowerT = dev.kernel("linalg", "sf_trmv_lower_t");
+        gd = new GdKernels(dev.kernel("gd", "sf_gd_neurons"), dev.kernel("gd", "sf_gd_partial"),
+                dev.kernel("gd", "sf_gd_outputs"), dev.kernel("gd", "sf_gd_reg"), dev.kernel("gd", "sf_gd_sum"));
+    }
+
+    /** The CPU emulator of the kernels (cuda/emu), for tests. */
+    static CudaBackend emulated(int threads) { return new CudaBackend(new EmulatedDevice(), threads); }
 
     @Override
     public String name() { return "cuda"; }
 
     @Override
-    public String device() { return name + " (Gram and teacher on the GPU; Cholesky, solves and nets on " + cpu.device() + ")"; }
+    public String device() { return dev.name() + " (host: " + cpu.device() + ")"; }
 
     @Override
     public int threads() { return cpu.threads(); }
+
+    private void launch(Device.Kernel k, long blocksX, long blocksY, int threadsX, int threadsY, KernelArgs args) {
+        dev.launch(k, Device.Dim.of(blocksX, blocksY), new Device.Dim(threadsX, threadsY, 1), args);
+    }
+
+    // ---- Gram matrices
+
+    /** Points and their norms on the device. */
+    private record DevicePoints(DeviceArray x, DeviceArray norms, int n, int d) implements AutoCloseable {
+        static DevicePoints upload(Device dev, String what, Matrix x) {
+            DeviceArray p = DeviceArray.upload(dev, what, x.data());
+            try {
+                return new DevicePoints(p, DeviceArray.upload(dev, "the norms of " + what, x.rowNorms()), x.rows(), x.cols());
+            } catch (RuntimeException e) {
+                p.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            x.close();
+            norms.close();
+        }
+    }
+
+    /** K(X, Y) into k (n x m, row-major); lower: only j <= i is written. Y == null: Y is X. */
+    private void gramInto(Kernel kernel, DevicePoints x, DevicePoints y, boolean lower, DeviceArray k) {
+        DevicePoints other = y == null ? x : y;
+        int n = x.n(), m = other.n();
+        launch(gram, Device.Dim.cover(m, TILE), Device.Dim.cover(n, TILE), TILE, TILE, KernelArgs.of()
+                .i32(kernel.type().id()).f64(kernel.param()).i32(x.d()).ptr(x.x()).ptr(x.norms()).i64(n)
+                .ptr(other.x()).ptr(other.norms()).i64(m).i32(lower).i32(y == null).ptr(k));
+    }
 
     @Override
     public Matrix gram(Kernel kernel, Matrix x, Matrix y) {
         if (x.cols() != y.cols()) {
             throw new IllegalArgumentException("points of different dimension: d = " + x.cols() + " and d = " + y.cols());
         }
-        return gramOnDevice(kernel, x, y, false);
+        return gramToHost(kernel, x, y, false);
     }
 
     @Override
-    public Matrix gramLower(Kernel kernel, Matrix x) { return gramOnDevice(kernel, x, x, true); }
+    public Matrix gramLower(Kernel kernel, Matrix x) { return gramToHost(kernel, x, x, true); }
 
-    private Matrix gramOnDevice(Kernel kernel, Matrix x, Matrix y, boolean lower) {
-        cuCtxSetCurrent(context);
-        int n = x.rows(), m = y.rows(), d = x.cols();
+    private Matrix gramToHost(Kernel kernel, Matrix x, Matrix y, boolean lower) {
+        int n = x.rows(), m = y.rows();
         Matrix k = Matrix.zeros(n, m);
         if (n == 0 || m == 0) {
             return k;
         }
         boolean same = x == y;
-        try (DeviceArray dx = upload("the points X", x.data()); DeviceArray dxn = upload("the norms of X", x.rowNorms());
-             DeviceArray dy = same ? null : upload("the points Y", y.data());
-             DeviceArray dyn = same ? null : upload("the norms of Y", y.rowNorms());
-             DeviceArray dk = DeviceArray.allocate("the Gram matrix (" + n + " x " + m + " float64)", (long) n * m)) {
-            cuMemsetD8(dk.ptr(), (byte) 0, (long) n * m * Sizeof.DOUBLE);
-            Pointer params = Pointer.to(Pointer.to(new int[] {kernel.type().id()}),
-                    Pointer.to(new double[] {kernel.param()}), Pointer.to(new int[] {d}), Pointer.to(dx.ptr()),
-                    Pointer.to(dxn.ptr()), Pointer.to(new long[] {n}), Pointer.to(same ? dx.ptr() : dy.ptr()),
-                    Pointer.to(same ? dxn.ptr() : dyn.ptr()), Pointer.to(new long[] {m}),
-                    Pointer.to(new int[] {lower ? 1 : 0}), Pointer.to(new int[] {same ? 1 : 0}), Pointer.to(dk.ptr()));
-            cuLaunchKernel(gram, (m + TILE - 1) / TILE, (n + TILE - 1) / TILE, 1, TILE, TILE, 1, 0, null, params, null);
-            cuCtxSynchronize();
-            cuMemcpyDtoH(Pointer.to(k.data()), dk.ptr(), (long) n * m * Sizeof.DOUBLE);
+        try (DevicePoints dx = DevicePoints.upload(dev, "the points X", x);
+             DevicePoints dy = same ? null : DevicePoints.upload(dev, "the points Y", y);
+             DeviceArray dk = DeviceArray.allocate(dev, "the Gram matrix (" + n + " x " + m + ")", (long) n * m)) {
+            dk.zero();
+            gramInto(kernel, dx, dy, lower, dk);
+            dev.copyToHost(k.data(), 0, n * m, dk.address());
         }
         return k;
     }
+
+    /** K(X, C) c: blocks of rows of K built and multiplied on the device; only f comes back. */
+    @Override
+    public double[] gramTimes(Kernel kernel, Matrix x, Matrix centres, double[] c) {
+        if (x.cols() != centres.cols()) {
+            throw new IllegalArgumentException("points have d = " + x.cols() + " but the centres d = " + centres.cols());
+        }
+        int n = x.rows(), m = centres.rows();
+        double[] f = new double[n];
+        if (n == 0 || m == 0) {
+            return f;
+        }
+        int rows = (int) Math.max(1, Math.min(n, GRAM_TIMES_BLOCK / m));
+        try (DevicePoints dc = DevicePoints.upload(dev, "the centres", centres);
+             DeviceArray dcoef = DeviceArray.upload(dev, "the coefficients", c);
+             DeviceArray dk = DeviceArray.allocate(dev, "a block of K (" + rows + " x " + m + ")", (long) rows * m);
+             DeviceArray df = DeviceArray.allocate(dev, "predictions", rows)) {
+            for (int r0 = 0; r0 < n; r0 += rows) {
+                int r1 = Math.min(n, r0 + rows);
+                try (DevicePoints dx = DevicePoints.upload(dev, "points to predict", x.rowRange(r0, r1))) {
+                    gramInto(kernel, dx, dc, false, dk);
+                    launch(gemvRows, r1 - r0, 1, GEMV_THREADS, 1,
+                            KernelArgs.of().ptr(dk).i64(r1 - r0).i64(m).ptr(dcoef).i32(false).ptr(df));
+                    dev.copyToHost(f, r0, r1 - r0, df.address());
+                }
+            }
+        }
+        return f;
+    }
+
+    // ---- the teacher
 
     /** Chunks of 256 neurons per block row, slabs of chunks per launch, reduced on the device in order. */
     @Override
@@ -203,31 +195,24 @@ public final class CudaBackend implements Backend {
         if (d > TEACHER_MAX_D || m == 0) {
             return cpu.teacher(x, field);
         }
-        cuCtxSetCurrent(context);
         long chunks = (field.width() + TEACHER_THREADS - 1) / TEACHER_THREADS;
         double[] out = new double[m];
-        try (DeviceArray dx = upload("the teacher's points", x.data());
-             DeviceArray dsum = DeviceArray.allocate("the teacher's sums (" + m + " float64)", m);
-             DeviceArray partial = DeviceArray.allocate("the teacher's partial sums (" + TEACHER_CHUNKS_PER_LAUNCH + " x "
-                     + m + " float64)", (long) TEACHER_CHUNKS_PER_LAUNCH * m)) {
-            cuMemsetD8(dsum.ptr(), (byte) 0, (long) m * Sizeof.DOUBLE);
+        try (DeviceArray dx = DeviceArray.upload(dev, "the teacher's points", x.data());
+             DeviceArray dsum = DeviceArray.allocate(dev, "the teacher's sums", m);
+             DeviceArray partial = DeviceArray.allocate(dev, "the teacher's partial sums (" + TEACHER_CHUNKS_PER_LAUNCH
+                     + " x " + m + ")", (long) TEACHER_CHUNKS_PER_LAUNCH * m)) {
+            dsum.zero();
             for (long c0 = 0; c0 < chunks; c0 += TEACHER_CHUNKS_PER_LAUNCH) {
                 long slab = Math.min(TEACHER_CHUNKS_PER_LAUNCH, chunks - c0);
                 long first = c0 * TEACHER_THREADS;
                 long width = Math.min(field.width() - first, slab * TEACHER_THREADS);
-                // neurons first .. first + width - 1: the kernel numbers them from 0, so shift the seed's counter
-                Pointer params = Pointer.to(Pointer.to(new long[] {field.seed()}), Pointer.to(new int[] {d}),
-                        Pointer.to(new int[] {field.activation().id()}), Pointer.to(new double[] {field.power()}),
-                        Pointer.to(new long[] {width}), Pointer.to(new long[] {first}), Pointer.to(dx.ptr()),
-                        Pointer.to(new long[] {m}), Pointer.to(partial.ptr()));
-                cuLaunchKernel(teacher, (m + TEACHER_THREADS - 1) / TEACHER_THREADS, (int) slab, 1, TEACHER_THREADS, 1, 1,
-                        0, null, params, null);
-                Pointer reduce = Pointer.to(Pointer.to(partial.ptr()), Pointer.to(new long[] {slab}),
-                        Pointer.to(new long[] {m}), Pointer.to(dsum.ptr()));
-                cuLaunchKernel(teacherReduce, (m + 255) / 256, 1, 1, 256, 1, 1, 0, null, reduce, null);
+                launch(teacher, Device.Dim.cover(m, TEACHER_THREADS), slab, TEACHER_THREADS, 1, KernelArgs.of()
+                        .i64(field.seed()).i32(d).i32(field.activation().id()).f64(field.power()).i64(width).i64(first)
+                        .ptr(dx).i64(m).ptr(partial));
+                launch(teacherReduce, Device.Dim.cover(m, 256), 1, 256, 1,
+                        KernelArgs.of().ptr(partial).i64(slab).i64(m).ptr(dsum));
             }
-            cuCtxSynchronize();
-            cuMemcpyDtoH(Pointer.to(out), dsum.ptr(), (long) m * Sizeof.DOUBLE);
+            dev.copyToHost(out, 0, m, dsum.address());
         }
         double scale = 1.0 / Math.sqrt((double) field.width());
         for (int i = 0; i < m; i++) {
@@ -236,57 +221,149 @@ public final class CudaBackend implements Backend {
         return out;
     }
 
-    /**
-     * On the GPU (cuda/cholesky.cu) only when SPARSEFEAT_CUDA_CHOLESKY=1, until the device check has compared it
-     * with the CPU; the same verdicts as the CPU backend: LAPACK's first non-positive pivot, then the rule of
-     * {@link Pivots}.
-     */
-    @Override
-    public void cholesky(Matrix a, double ridge) {
-        if (!"1".equals(System.getenv("SPARSEFEAT_CUDA_CHOLESKY"))) {
-            cpu.cholesky(a, ridge);
-            return;
-        }
-        if (!a.isSquare()) {
-            throw new IllegalArgumentException("Cholesky needs a square matrix, got " + a);
-        }
+    // ---- Cholesky and solves
+
+    private static void requireRidge(double ridge) {
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
             throw new IllegalArgumentException("ridge must be a finite number >= 0, got " + ridge);
         }
-        cuCtxSetCurrent(context);
-        int n = a.rows();
-        double maxDiag = Pivots.maxDiagonal(a, ridge);
-        for (int i = 0; i < n; i++) {
-            a.data()[i * n + i] += ridge;
+    }
+
+    /** The diagonal of a device matrix (n x n). */
+    private double[] diagonal(DeviceArray a, int n) {
+        try (DeviceArray diag = DeviceArray.allocate(dev, "a diagonal", n)) {
+            launch(getDiagonal, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(a).i64(n).ptr(diag));
+            return diag.download();
+        }
+    }
+
+    /**
+     * Replaces the lower triangle of the device matrix a (n x n) by L with L L^T = A + ridge I: the ridge added
+     * on the device, then blocks of 32 columns (cuda/cholesky.cu). The same verdicts as the CPU backend: LAPACK's
+     * first non-positive (or NaN) pivot, found on the device, then the rule of {@link Pivots}.
+     */
+    private void factorOnDevice(DeviceArray a, int n, double ridge) {
+        double maxDiag = Pivots.maxDiagonal(diagonal(a, n), ridge);
+        if (ridge != 0) {
+            launch(addDiagonal, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(a).i64(n).f64(ridge));
         }
         int[] info = {0};
-        try (DeviceArray da = upload("the matrix to factor (" + n + " x " + n + ")", a.data());
-             DeviceArray di = DeviceArray.allocate("the factorisation's status", 1)) {
-            cuMemsetD8(di.ptr(), (byte) 0, Sizeof.DOUBLE);
+        try (DeviceArray di = DeviceArray.allocate(dev, "the factorisation's status", 1)) {
+            di.zero();
             for (long k0 = 0; k0 < n; k0 += CHOLESKY_BLOCK) {
                 int kb = (int) Math.min(CHOLESKY_BLOCK, n - k0);
-                cuLaunchKernel(potrfDiag, 1, 1, 1, CHOLESKY_BLOCK, CHOLESKY_BLOCK, 1, 0, null, Pointer.to(Pointer.to(da.ptr()),
-                        Pointer.to(new long[] {n}), Pointer.to(new long[] {k0}), Pointer.to(new int[] {kb}),
-                        Pointer.to(di.ptr())), null);
+                launch(potrfDiag, 1, 1, CHOLESKY_BLOCK, CHOLESKY_BLOCK, KernelArgs.of().ptr(a).i64(n).i64(k0).i32(kb).ptr(di));
                 long rest = n - k0 - kb;
                 if (rest > 0) {
-                    Pointer args = Pointer.to(Pointer.to(da.ptr()), Pointer.to(new long[] {n}), Pointer.to(new long[] {k0}),
-                            Pointer.to(new int[] {kb}));
-                    cuLaunchKernel(trsmPanel, (int) ((rest + 127) / 128), 1, 1, 128, 1, 1, 0, null, args, null);
-                    int tiles = (int) ((rest + TILE - 1) / TILE);
-                    cuLaunchKernel(syrkUpdate, tiles, tiles, 1, TILE, TILE, 1, 0, null, args, null);
+                    KernelArgs args = KernelArgs.of().ptr(a).i64(n).i64(k0).i32(kb);
+                    launch(trsmPanel, Device.Dim.cover(rest, 128), 1, 128, 1, args);
+                    long tiles = Device.Dim.cover(rest, TILE);
+                    launch(syrkUpdate, tiles, tiles, TILE, TILE, args);
                 }
             }
-            cuCtxSynchronize();
-            cuMemcpyDtoH(Pointer.to(info), di.ptr(), Sizeof.INT);
-            cuMemcpyDtoH(Pointer.to(a.data()), da.ptr(), (long) n * n * Sizeof.DOUBLE);
+            dev.copyToHost(info, di.address());
         }
         if (info[0] > 0) {
             throw new NotPositiveDefiniteException(info[0], n, "the leading minor of order " + info[0] + " is not positive");
         }
-        Pivots.requireNumericallyPositive(a, maxDiag);
+        Pivots.requireNumericallyPositive(diagonal(a, n), maxDiag);
     }
 
+    @Override
+    public void cholesky(Matrix a, double ridge) {
+        if (!a.isSquare()) {
+            throw new IllegalArgumentException("Cholesky needs a square matrix, got " + a);
+        }
+        requireRidge(ridge);
+        int n = a.rows();
+        try (DeviceArray da = DeviceArray.upload(dev, "the matrix to factor (" + n + " x " + n + ")", a.data())) {
+            factorOnDevice(da, n, ridge);
+            dev.copyToHost(a.data(), 0, n * n, da.address());
+        }
+    }
+
+    /** K(X, X) + ridge I built and factored in device memory; it stays there for the solves. */
+    @Override
+    public GramFactor factorGram(Kernel kernel, Matrix x, double ridge, PhaseTimer timer) {
+        requireRidge(ridge);
+        int n = x.rows();
+        DeviceArray k = DeviceArray.allocate(dev, "the kernel matrix (" + n + " x " + n + ")", (long) n * n);
+        try {
+            timer.time("gram", () -> {
+                try (DevicePoints dx = DevicePoints.upload(dev, "the training points", x)) {
+                    k.zero();
+                    gramInto(kernel, dx, null, true, k);
+                    dev.synchronize();
+                }
+            });
+            timer.time("cholesky", () -> factorOnDevice(k, n, ridge));
+            return new DeviceFactor(k, n);
+        } catch (RuntimeException e) {
+            k.close();
+            throw e;
+        }
+    }
+
+    /** L in device memory: solves and products run there; vectors travel. */
+    private final class DeviceFactor implements GramFactor {
+        private final DeviceArray l;
+        private final int n;
+
+        DeviceFactor(DeviceArray l, int n) {
+            this.l = l;
+            this.n = n;
+        }
+
+        @Override
+        public int size() { return n; }
+
+        @Override
+        public double[] solve(double[] b) {
+            if (b.length != n) {
+                throw new IllegalArgumentException("right-hand side has " + b.length + " values, the factor is " + n + " x " + n);
+            }
+            try (DeviceArray x = DeviceArray.upload(dev, "a right-hand side", b)) {
+                solveOnDevice(l, n, x);
+                return x.download();
+            }
+        }
+
+        @Override
+        public double[] factorMultiply(double[] v) {
+            try (DeviceArray x = DeviceArray.upload(dev, "a vector", v);
+                 DeviceArray t = DeviceArray.allocate(dev, "L^T x", n)) {
+                launch(trmvLowerT, Device.Dim.cover(n, 128), 1, 128, 1, KernelArgs.of().ptr(l).i64(n).ptr(x).ptr(t));
+                launch(gemvRows, n, 1, GEMV_THREADS, 1, KernelArgs.of().ptr(l).i64(n).i64(n).ptr(t).i32(true).ptr(x));
+                return x.download();
+            }
+        }
+
+        @Override
+        public void close() { l.close(); }
+    }
+
+    /** x := (L L^T)^{-1} x: forward then backward substitution in blocks of 32. */
+    private void solveOnDevice(DeviceArray l, int n, DeviceArray x) {
+        for (long k0 = 0; k0 < n; k0 += SOLVE_BLOCK) {
+            int kb = (int) Math.min(SOLVE_BLOCK, n - k0);
+            KernelArgs args = KernelArgs.of().ptr(l).i64(n).i64(k0).i32(kb).ptr(x);
+            launch(trsvDiag, 1, 1, SOLVE_BLOCK, 1, args);
+            long below = n - k0 - kb;
+            if (below > 0) {
+                launch(trsvUpdate, Device.Dim.cover(below, SOLVE_ROWS), 1, SOLVE_BLOCK, SOLVE_ROWS, args);
+            }
+        }
+        for (long k0 = (n - 1) / SOLVE_BLOCK * (long) SOLVE_BLOCK; k0 >= 0; k0 -= SOLVE_BLOCK) {
+            int kb = (int) Math.min(SOLVE_BLOCK, n - k0);
+            KernelArgs args = KernelArgs.of().ptr(l).i64(n).i64(k0).i32(kb).ptr(x);
+            launch(trsvDiagT, 1, 1, SOLVE_BLOCK, 1, args);
+            if (k0 > 0) {
+                launch(trsvUpdateT, Device.Dim.cover(k0, 128), 1, 128, 1, args);
+            }
+        }
+    }
+
+    /** Host factors stay on the host: uploading n^2 doubles for one solve would cost more than the solve. */
     @Override
     public void choleskySolve(Matrix l, double[] b) { cpu.choleskySolve(l, b); }
 
@@ -299,52 +376,21 @@ public final class CudaBackend implements Backend {
     @Override
     public double[] factorMultiply(Matrix l, double[] x) { return cpu.factorMultiply(l, x); }
 
-    /**
-     * Nets train on the GPU (cuda/gd.cu) only when SPARSEFEAT_CUDA_GD=1 and every net's d is one the kernels are
-     * compiled for (2, 3, 4, 5, 6, 8, 10, 16): the kernels
-     * have not run on a GPU yet, so the CPU stays the default until the device check has compared them.
-     */
+    // ---- nets
+
+    /** On the GPU when every net's d is one the kernels are compiled for (2, 3, 4, 5, 6, 8, 10, 16). */
     @Override
     public NetBatch openNets(List<NetProblem> problems) {
-        boolean onGpu = "1".equals(System.getenv("SPARSEFEAT_CUDA_GD"))
-                && problems.stream().allMatch(p -> CudaNetBatch.DIMENSIONS.contains(p.x().cols()));
-        return onGpu ? new CudaNetBatch(context, gdNeurons, gdPartial, gdOutputs, gdReg, gdSum, problems)
-                : cpu.openNets(problems);
+        boolean onGpu = problems.stream().allMatch(p -> CudaNetBatch.DIMENSIONS.contains(p.x().cols()));
+        return onGpu ? new CudaNetBatch(dev, gd, problems) : cpu.openNets(problems);
     }
 
     @Override
     public double[] netOutputs(TwoLayerNet net, Matrix x) { return cpu.netOutputs(net, x); }
 
-    private static DeviceArray upload(String what, double[] values) {
-        DeviceArray a = DeviceArray.allocate(what + " (" + values.length + " float64)", values.length);
-        cuMemcpyHtoD(a.ptr(), Pointer.to(values), (long) values.length * Sizeof.DOUBLE);
-        return a;
-    }
-
     @Override
     public void close() {
         cpu.close();
-        cuDevicePrimaryCtxRelease(device);
-    }
-
-    /** Device memory that frees itself; an allocation failure says what, how much, and how much was free. */
-    record DeviceArray(CUdeviceptr ptr) implements AutoCloseable {
-        static DeviceArray allocate(String what, long doubles) {
-            CUdeviceptr p = new CUdeviceptr();
-            long bytes = Math.max(1, doubles) * Sizeof.DOUBLE;
-            try {
-                cuMemAlloc(p, bytes);
-            } catch (CudaException e) {
-                long[] free = {0}, total = {0};
-                cuMemGetInfo(free, total);
-                throw new IllegalStateException(String.format("GPU out of memory allocating %s: %.2f GiB asked, %.2f GiB free"
-                        + " of %.2f GiB (%s); use a smaller n or --backend cpu", what, bytes / 1073741824.0,
-                        free[0] / 1073741824.0, total[0] / 1073741824.0, e.getMessage()), e);
-            }
-            return new DeviceArray(p);
-        }
-
-        @Override
-        public void close() { cuMemFree(ptr); }
+        dev.close();
     }
 }

@@ -1,0 +1,216 @@
+// A CPU emulator for the kernels of cuda/*.cu, for tests on machines without a GPU (see cuda_emu.h).
+// A launch runs its blocks one after the other; within a block every CUDA thread is a fiber (ucontext) with its
+// own stack, and __syncthreads() is a yield back to the scheduler. Between two barriers the scheduler resumes
+// the block's threads in an order that changes from phase to phase (a fixed pseudo-random permutation), so a
+// kernel that reads another thread's shared-memory writes without a barrier between them gives wrong results
+// here too. It also checks what a real launch would refuse (block and grid sizes), barriers reached at
+// different lines by threads of one block, and memory: allocations end at a guard page (an access past the end
+// faults at once) and start filled with NaN bytes (a read of never-written memory shows up as NaN).
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "../cholesky.cu"
+#include "../gd.cu"
+#include "../gram.cu"
+#include "../linalg.cu"
+#include "../teacher.cu"
+
+sf_emu_dim3 threadIdx, blockIdx, blockDim, gridDim;
+
+namespace {
+
+// Calls a kernel with its parameters unpacked from cuLaunchKernel's layout: args[i] points at parameter i.
+template <class... A, std::size_t... I>
+void invoke(void (*kernel)(A...), void** args, std::index_sequence<I...>) {
+  kernel(*static_cast<A*>(args[I])...);
+}
+template <class... A>
+void invoke(void (*kernel)(A...), void** args) {
+  invoke(kernel, args, std::index_sequence_for<A...>{});
+}
+
+struct Entry {
+  const char* name;
+  void (*run)(void**);
+};
+
+#define SF_EMU_KERNEL(k) {#k, [](void** a) { invoke(k, a); }}
+const Entry kKernels[] = {
+    SF_EMU_KERNEL(sf_gram),          SF_EMU_KERNEL(sf_teacher),     SF_EMU_KERNEL(sf_teacher_reduce),
+    SF_EMU_KERNEL(sf_potrf_diag),    SF_EMU_KERNEL(sf_trsm_panel),  SF_EMU_KERNEL(sf_syrk_update),
+    SF_EMU_KERNEL(sf_gd_neurons),    SF_EMU_KERNEL(sf_gd_partial),  SF_EMU_KERNEL(sf_gd_outputs),
+    SF_EMU_KERNEL(sf_gd_reg),        SF_EMU_KERNEL(sf_gd_sum),      SF_EMU_KERNEL(sf_add_diagonal),
+    SF_EMU_KERNEL(sf_get_diagonal),  SF_EMU_KERNEL(sf_trsv_diag),   SF_EMU_KERNEL(sf_trsv_update),
+    SF_EMU_KERNEL(sf_trsv_diag_t),   SF_EMU_KERNEL(sf_trsv_update_t), SF_EMU_KERNEL(sf_gemv_rows),
+    SF_EMU_KERNEL(sf_trmv_lower_t),
+};
+#undef SF_EMU_KERNEL
+
+constexpr std::size_t kStack = 256 * 1024;
+constexpr unsigned kMaxThreads = 1024;
+
+struct Fiber {
+  ucontext_t context;
+  sf_emu_dim3 index;
+  bool done;
+  int line;  // the line of the barrier it waits at
+};
+
+std::mutex launchLock;  // one launch at a time: the fibers share the globals above
+ucontext_t scheduler;
+std::vector<Fiber> fibers;
+std::vector<char*> stacks;
+Fiber* current;
+void (*body)(void**);
+void** bodyArgs;
+char error[512];
+
+void fail(const char* format, ...) {
+  if (error[0]) return;  // keep the first
+  va_list ap;
+  va_start(ap, format);
+  vsnprintf(error, sizeof error, format, ap);
+  va_end(ap);
+}
+
+void fiberMain() {
+  body(bodyArgs);
+  current->done = true;  // returns to uc_link, the scheduler
+}
+
+char* stackAt(std::size_t i) {
+  while (stacks.size() <= i) {
+    const long page = sysconf(_SC_PAGESIZE);
+    void* p = mmap(nullptr, kStack + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return nullptr;
+    mprotect(p, page, PROT_NONE);  // the stack grows down into this page on overflow
+    stacks.push_back(static_cast<char*>(p) + page);
+  }
+  return stacks[i];
+}
+
+// One block: every thread a fiber, run phase by phase, each phase in another order.
+bool runBlock(unsigned threads, uint64_t* seed) {
+  fibers.resize(threads);
+  for (unsigned t = 0; t < threads; t++) {
+    Fiber& f = fibers[t];
+    f.index = {t % blockDim.x, t / blockDim.x % blockDim.y, t / (blockDim.x * blockDim.y)};
+    f.done = false;
+    f.line = 0;
+    char* stack = stackAt(t);
+    if (!stack) {
+      fail("cannot map a fiber stack");
+      return false;
+    }
+    getcontext(&f.context);
+    f.context.uc_stack.ss_sp = stack;
+    f.context.uc_stack.ss_size = kStack;
+    f.context.uc_link = &scheduler;
+    makecontext(&f.context, fiberMain, 0);
+  }
+  std::vector<unsigned> order(threads);
+  for (;;) {
+    unsigned live = 0;
+    for (unsigned t = 0; t < threads; t++)
+      if (!fibers[t].done) order[live++] = t;
+    if (live == 0) return true;
+    for (unsigned i = live; i > 1; i--) {  // Fisher-Yates with a 64-bit LCG
+      *seed = *seed * 6364136223846793005ull + 1442695040888963407ull;
+      std::swap(order[i - 1], order[(*seed >> 33) % i]);
+    }
+    int line = -1;
+    for (unsigned i = 0; i < live; i++) {
+      current = &fibers[order[i]];
+      threadIdx = current->index;
+      swapcontext(&scheduler, &current->context);
+      if (!current->done) {
+        if (line < 0) {
+          line = current->line;
+        } else if (current->line != line) {
+          fail("threads of block (%u,%u,%u) wait at barriers on different lines (%d and %d)", blockIdx.x, blockIdx.y,
+               blockIdx.z, line, current->line);
+        }
+      }
+    }
+    if (error[0]) {  // abandon the other fibers: their stacks are reused by the next launch
+      return false;
+    }
+  }
+}
+
+}  // namespace
+
+void sf_emu_syncthreads(int line) {
+  current->line = line;
+  swapcontext(&current->context, &scheduler);
+}
+
+extern "C" {
+
+// cuLaunchKernel for the emulator: 0 on success, else 1 with a message in err.
+int sf_emu_launch(const char* name, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                  unsigned sharedBytes, void** args, char* err, int errLength) {
+  std::lock_guard<std::mutex> guard(launchLock);
+  error[0] = 0;
+  body = nullptr;
+  for (const Entry& e : kKernels)
+    if (std::strcmp(e.name, name) == 0) body = e.run;
+  const unsigned long long threads = (unsigned long long)bx * by * bz;
+  if (!body) {
+    fail("no kernel named %s in the emulator (add it to kKernels in cuda/emu/emu.cpp)", name);
+  } else if (threads == 0 || threads > kMaxThreads || bz > 64) {
+    fail("%s: block %u x %u x %u is not a valid CUDA block (at most 1024 threads, z <= 64)", name, bx, by, bz);
+  } else if (gx == 0 || gy == 0 || gz == 0 || gy > 65535 || gz > 65535 || gx > 2147483647u) {
+    fail("%s: grid %u x %u x %u is not a valid CUDA grid (y, z <= 65535)", name, gx, gy, gz);
+  } else if (sharedBytes > 48 * 1024) {
+    fail("%s: %u bytes of dynamic shared memory, more than 48 KiB without an opt-in", name, sharedBytes);
+  } else {
+    bodyArgs = args;
+    blockDim = {bx, by, bz};
+    gridDim = {gx, gy, gz};
+    uint64_t seed = 0x5eedf00d;
+    for (unsigned z = 0; z < gz && !error[0]; z++)
+      for (unsigned y = 0; y < gy && !error[0]; y++)
+        for (unsigned x = 0; x < gx && !error[0]; x++) {
+          blockIdx = {x, y, z};
+          runBlock((unsigned)threads, &seed);
+        }
+  }
+  if (error[0]) {
+    snprintf(err, errLength, "%s", error);
+    return 1;
+  }
+  return 0;
+}
+
+// Device memory: the buffer ends at a guard page and starts filled with 0xff bytes (a NaN as a double).
+void* sf_emu_alloc(std::size_t bytes) {
+  const std::size_t page = (std::size_t)sysconf(_SC_PAGESIZE);
+  const std::size_t rounded = (bytes + 7) / 8 * 8;
+  const std::size_t span = (rounded + page - 1) / page * page + page;
+  void* p = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return nullptr;
+  char* guard = static_cast<char*>(p) + span - page;
+  mprotect(guard, page, PROT_NONE);
+  char* start = guard - rounded;
+  std::memset(start, 0xff, rounded);
+  return start;
+}
+
+void sf_emu_free(void* ptr, std::size_t bytes) {
+  if (!ptr) return;
+  const std::size_t page = (std::size_t)sysconf(_SC_PAGESIZE);
+  const std::size_t rounded = (bytes + 7) / 8 * 8;
+  const std::size_t span = (rounded + page - 1) / page * page + page;
+  char* guard = static_cast<char*>(ptr) + rounded;
+  munmap(guard + page - span, span);
+}
+}

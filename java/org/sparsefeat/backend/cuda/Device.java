@@ -1,0 +1,58 @@
+package org.sparsefeat.backend.cuda;
+
+/**
+ * The few driver operations the CUDA backend needs, over raw device addresses: memory, copies, kernel launches
+ * on one stream. {@link DriverDevice} is a real GPU through JCuda's driver API; {@link EmulatedDevice} runs
+ * the same kernels on the CPU (cuda/emu) so that the tests check the kernels and the code that drives them on
+ * machines without a GPU. All operations are ordered (the legacy default stream); copies to the host wait.
+ */
+interface Device extends AutoCloseable {
+    /** The GPU's name, for result files. */
+    String name();
+
+    /** Bytes of device memory; fails with a message naming what, how many bytes and how many were free. */
+    long allocate(String what, long bytes);
+
+    void free(long address, long bytes);
+
+    void copyToDevice(long dst, double[] src, int from, int count);
+
+    void copyToHost(double[] dst, int from, int count, long src);
+
+    void copyToHost(int[] dst, long src);
+
+    void copyOnDevice(long dst, long src, long bytes);
+
+    void zero(long address, long bytes);
+
+    /** Kernel {@code name} of cuda/{@code module}.cu. */
+    Kernel kernel(String module, String name);
+
+    void launch(Kernel kernel, Dim grid, Dim block, KernelArgs args);
+
+    /** Waits for everything launched so far. */
+    void synchronize();
+
+    /** A loaded kernel. */
+    interface Kernel {
+        String name();
+    }
+
+    /** A grid or block shape. */
+    record Dim(int x, int y, int z) {
+        static Dim of(long x) { return of(x, 1); }
+
+        static Dim of(long x, long y) {
+            if (x < 1 || y < 1 || x > Integer.MAX_VALUE || y > 65535) {
+                throw new IllegalArgumentException("a launch of " + x + " x " + y + " blocks is beyond CUDA's grid limits");
+            }
+            return new Dim((int) x, (int) y, 1);
+        }
+
+        /** Blocks of {@code per} covering {@code count}. */
+        static long cover(long count, int per) { return Math.max(1, (count + per - 1) / per); }
+    }
+
+    @Override
+    void close();
+}

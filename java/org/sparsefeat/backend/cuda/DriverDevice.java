@@ -1,0 +1,209 @@
+package org.sparsefeat.backend.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSetCurrent;
+import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
+import static jcuda.driver.JCudaDriver.cuDeviceGet;
+import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
+import static jcuda.driver.JCudaDriver.cuDeviceGetName;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
+import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuInit;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemGetInfo;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+import static jcuda.driver.JCudaDriver.cuMemsetD8;
+import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
+import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUmodule;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * GPU 0 through JCuda's driver API (it needs only libcuda.so.1, so it loads under CUDA 12 and 13 drivers), on
+ * the device's primary context, which cuBLAS shares. Kernels are the fat binaries cuda/build.sh put on the
+ * class path. NOT YET RUN ON A GPU: the first device check must prove that JCuda works under the CUDA 13 driver.
+ */
+final class DriverDevice implements Device {
+    private static Boolean usable;
+    private static String reason = "";
+
+    private final CUdevice device = new CUdevice();
+    private final CUcontext context = new CUcontext();
+    private final Map<String, CUmodule> modules = new HashMap<>();
+    private final String name;
+
+    /** A device address as JCuda's pointer type: JCuda adds the byte offset to a null base pointer. */
+    private static final class Address extends CUdeviceptr {
+        Address() { super(); }
+
+        Address(long address) { super(new CUdeviceptr(), address); }
+
+        long value() { return getNativePointer() + getByteOffset(); }
+    }
+
+    private record DriverKernel(String name, CUfunction function) implements Kernel {}
+
+    /**
+     * Whether a GPU can be used: JCuda's driver library loads, the driver initialises, a device exists and our
+     * kernels are on the class path. Probed once; {@link #whyNot} says what failed.
+     */
+    static synchronized boolean available() {
+        if (usable == null) {
+            try {
+                JCudaDriver.setExceptionsEnabled(true);
+                cuInit(0);
+                int[] count = {0};
+                cuDeviceGetCount(count);
+                if (count[0] < 1) {
+                    reason = "the CUDA driver reports no device";
+                } else if (DriverDevice.class.getResource("/cuda/gram.fatbin") == null) {
+                    reason = "the CUDA kernels were not built (no nvcc at build time)";
+                }
+                usable = reason.isEmpty();
+            } catch (LinkageError | CudaException e) {
+                // no libcuda.so.1 (no driver), or JCuda's native library cannot load: an Error, not an Exception
+                usable = false;
+                reason = summarise(e);
+            }
+        }
+        return usable;
+    }
+
+    static synchronized String whyNot() {
+        available();
+        return reason;
+    }
+
+    /** One line for a probe failure (JCuda's message carries whole nested stack traces). */
+    private static String summarise(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("libcuda.so.1")) {
+            return "no NVIDIA driver here (libcuda.so.1 not found)";
+        }
+        return e.getClass().getSimpleName() + ": " + m.lines().findFirst().orElse("").strip();
+    }
+
+    DriverDevice() {
+        cuDeviceGet(device, 0);
+        cuDevicePrimaryCtxRetain(context, device);
+        cuCtxSetCurrent(context);
+        byte[] nameBytes = new byte[256];
+        cuDeviceGetName(nameBytes, nameBytes.length, device);
+        name = new String(nameBytes).replace("\0", "").trim();
+    }
+
+    /** Every call may come from another Java thread: make the primary context current on it. */
+    private void current() { cuCtxSetCurrent(context); }
+
+    @Override
+    public String name() { return name; }
+
+    @Override
+    public long allocate(String what, long bytes) {
+        current();
+        Address p = new Address();
+        try {
+            cuMemAlloc(p, bytes);
+        } catch (CudaException e) {
+            long[] free = {0}, total = {0};
+            cuMemGetInfo(free, total);
+            throw new IllegalStateException(String.format("GPU out of memory allocating %s: %.2f GiB asked, %.2f GiB free"
+                    + " of %.2f GiB (%s); use a smaller n or --backend cpu", what, bytes / 1073741824.0,
+                    free[0] / 1073741824.0, total[0] / 1073741824.0, e.getMessage()), e);
+        }
+        return p.value();
+    }
+
+    @Override
+    public void free(long address, long bytes) {
+        current();
+        cuMemFree(new Address(address));
+    }
+
+    @Override
+    public void copyToDevice(long dst, double[] src, int from, int count) {
+        current();
+        cuMemcpyHtoD(new Address(dst), Pointer.to(src).withByteOffset((long) from * Double.BYTES), (long) count * Double.BYTES);
+    }
+
+    @Override
+    public void copyToHost(double[] dst, int from, int count, long src) {
+        current();
+        cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) from * Double.BYTES), new Address(src), (long) count * Double.BYTES);
+    }
+
+    @Override
+    public void copyToHost(int[] dst, long src) {
+        current();
+        cuMemcpyDtoH(Pointer.to(dst), new Address(src), (long) dst.length * Integer.BYTES);
+    }
+
+    @Override
+    public void copyOnDevice(long dst, long src, long bytes) {
+        current();
+        cuMemcpyDtoD(new Address(dst), new Address(src), bytes);
+    }
+
+    @Override
+    public void zero(long address, long bytes) {
+        current();
+        cuMemsetD8(new Address(address), (byte) 0, bytes);
+    }
+
+    @Override
+    public Kernel kernel(String module, String kernel) {
+        current();
+        CUmodule m = modules.computeIfAbsent(module, DriverDevice::load);
+        CUfunction f = new CUfunction();
+        cuModuleGetFunction(f, m, kernel);
+        return new DriverKernel(kernel, f);
+    }
+
+    private static CUmodule load(String module) {
+        try (InputStream in = DriverDevice.class.getResourceAsStream("/cuda/" + module + ".fatbin")) {
+            if (in == null) {
+                throw new IllegalStateException("cuda/" + module + ".fatbin is not on the class path");
+            }
+            CUmodule m = new CUmodule();
+            cuModuleLoadData(m, in.readAllBytes());
+            return m;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read cuda/" + module + ".fatbin: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void launch(Kernel kernel, Dim grid, Dim block, KernelArgs args) {
+        current();
+        Pointer[] params = args.list().stream().map(a -> switch (a.type()) {
+            case I32 -> Pointer.to(new int[] {(int) a.bits()});
+            case I64, PTR -> Pointer.to(new long[] {a.bits()});
+            case F64 -> Pointer.to(new double[] {Double.longBitsToDouble(a.bits())});
+        }).toArray(Pointer[]::new);
+        cuLaunchKernel(((DriverKernel) kernel).function(), grid.x(), grid.y(), grid.z(), block.x(), block.y(), block.z(),
+                0, null, Pointer.to(params), null);
+    }
+
+    @Override
+    public void synchronize() {
+        current();
+        cuCtxSynchronize();
+    }
+
+    @Override
+    public void close() { cuDevicePrimaryCtxRelease(device); }
+}

@@ -1,0 +1,14 @@
+package org.sparsefeat.backend.cuda;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.sparsefeat.backend.Backend;
+
+/** The parity suite on the CPU emulator of the kernels. */
+class EmulatedCudaParityTest extends CudaParity {
+    @Override
+    protected Backend open() {
+        assumeTrue(EmulatedDevice.library() != null, EmulatedDevice::whyNot);
+        return CudaBackend.emulated(2);
+    }
+}
