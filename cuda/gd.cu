@@ -1,26 +1,47 @@
-// Full-batch gradient descent of a two-layer ReLU net on the GPU, the per-neuron rule of native/include/sf_net.h
-// (the same source the CPU step uses). A step is four launches, all deterministic (fixed summation orders):
-//   sf_gd_neurons  one thread per neuron: its gradient over the points at the current residuals, then its update;
-//   sf_gd_partial  block (points, neuron chunk): each thread one point, the chunk's neurons summed in order;
-//   sf_gd_outputs  one thread per point: f_i = sum of the chunks in order, residual r_i, squared error e_i^2;
-//   sf_gd_sum      one block: the half MSE, (1/2n) sum_i e_i^2, in a fixed tree.
-// Points are stored transposed (d x np) as on the CPU. At the paper's sizes (n <= 1024, h = 1e4) a step is a few
-// tens of microseconds of launches: CUDA graphs or a persistent kernel are the next stage.
+// Full-batch gradient descent of a batch of two-layer ReLU nets on the GPU, the per-neuron rule of
+// native/include/sf_net.h (the same source the CPU step uses). Each net of the batch is described by an
+// sf_gd_net in device memory; a step of the whole batch is three launches, whatever its size:
+//   sf_gd_neurons  grid (neuron blocks, nets): one thread per neuron, its gradient over the points at the current
+//                  residuals, then its update;
+//   sf_gd_partial  grid (point blocks, neuron chunks, nets): each thread one point, the chunk's neurons in order;
+//   sf_gd_finish   one block per net: f_i = sum of the chunks in order, residual, squared error, the half MSE in
+//                  a fixed tree; then the step counter and the stopping rules, on the device.
+// A net that has stopped (loss NaN, below its floor or at most its stopBelow) or used its step budget makes every
+// later kernel return at once, so the host can launch many steps and read the batch back once: at the paper's
+// sizes (n <= 1024, h = 1e4) a step is launch-bound. All sums are in fixed orders (results do not depend on
+// scheduling); they differ from the CPU's orders, so results agree to rounding, not bit for bit.
 #include "sf_net.h"
 
 #define SF_GD_CHUNK 256
+#define SF_GD_FINISH 256
+
+// One net of a batch. Every field is 8 bytes: the host (CudaNetBatch.Field) writes it as an array of longs in
+// this order. step, stopped and loss are written by the device.
+struct sf_gd_net {
+  long long n, np, d, h, chunks;
+  const double* xt;  // points, transposed and padded: d x np
+  const double* y;
+  double* f0;        // the outputs at initialisation (alpha-trick), or null
+  double *f, *r, *e2, *partial, *w1, *b, *w2;
+  double scale, alpha, lambda, power, eta, loss_stop, stop_below;
+  long long reg, schedule, sphere, conic, conic_from_start, quirks;
+  long long step, limit, stopped;
+  double loss;
+};
+
+__device__ __forceinline__ bool sf_gd_active(const sf_gd_net& q) { return !q.stopped && q.step < q.limit; }
 
 // Per-thread arrays are indexed with the compile-time dimension D, so they live in registers (a run-time index
-// would put them in local memory); the extern "C" kernels below pick D among the sphere experiments' d.
+// would put them in local memory); the kernels below pick D among the sphere experiments' d.
 template <int D>
-__device__ __forceinline__ void neuron_step(long long n, long long np, int h, int j, const double* __restrict__ xt,
-                                            const double* __restrict__ r, double* __restrict__ w1,
-                                            double* __restrict__ b, double* __restrict__ w2, double scale,
-                                            const sf_neuron_rule& rule) {
+__device__ __forceinline__ void neuron_step(const sf_gd_net& q, int j, const sf_neuron_rule& rule) {
+  const long long n = q.n, np = q.np;
+  const double* __restrict__ xt = q.xt;
+  const double* __restrict__ r = q.r;
   double wr[D], ga[D];  // registers in the loop over points: their addresses are never taken
 #pragma unroll
-  for (int k = 0; k < D; k++) { wr[k] = w1[(long long)j * D + k]; ga[k] = 0.0; }
-  double bj = b ? b[j] : 0.0, g2 = 0.0, gb = 0.0;
+  for (int k = 0; k < D; k++) { wr[k] = q.w1[(long long)j * D + k]; ga[k] = 0.0; }
+  double bj = q.b ? q.b[j] : 0.0, g2 = 0.0, gb = 0.0;
   for (long long i = 0; i < n; i++) {
     double z = bj;
 #pragma unroll
@@ -33,97 +54,118 @@ __device__ __forceinline__ void neuron_step(long long n, long long np, int h, in
       for (int k = 0; k < D; k++) ga[k] += ri * xt[k * np + i];
     }
   }
-  const double v2 = w2[j];
-  g2 *= scale;
-  gb *= scale * v2;
+  const double v2 = q.w2[j];
+  g2 *= q.scale;
+  gb *= q.scale * v2;
   double w[D], g1[D];  // the shared rule takes arrays: copied once per neuron, after the loop
 #pragma unroll
-  for (int k = 0; k < D; k++) { w[k] = wr[k]; g1[k] = ga[k] * scale * v2; }
-  sf_neuron_update(&rule, w, &bj, &w2[j], g1, &gb, &g2);
+  for (int k = 0; k < D; k++) { w[k] = wr[k]; g1[k] = ga[k] * q.scale * v2; }
+  sf_neuron_update(&rule, w, &bj, &q.w2[j], g1, &gb, &g2);
 #pragma unroll
-  for (int k = 0; k < D; k++) w1[(long long)j * D + k] = w[k];
-  if (b) b[j] = bj;
+  for (int k = 0; k < D; k++) q.w1[(long long)j * D + k] = w[k];
+  if (q.b) q.b[j] = bj;
 }
 
 #define SF_GD_DIMENSIONS(CASE) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(8) CASE(10) CASE(16)
+#define SF_GD_MAX_D 16  // the largest d of SF_GD_DIMENSIONS; larger d stays on the CPU
 
-extern "C" __global__ void sf_gd_neurons(long long n, long long np, int d, int h, const double* __restrict__ xt,
-                                         const double* __restrict__ r, double* __restrict__ w1, double* __restrict__ b,
-                                         double* __restrict__ w2, double scale, int reg, double lambda, int schedule,
-                                         double power, long long step, int sphere, int conic, int conicFromStart,
-                                         int quirks, double eta) {
+extern "C" __global__ void sf_gd_neurons(sf_gd_net* __restrict__ nets) {
+  const sf_gd_net& q = nets[blockIdx.y];
   const int j = blockIdx.x * blockDim.x + threadIdx.x;
-  if (j >= h) return;
-  const sf_neuron_rule rule = sf_rule_at(d, h, b != 0, reg, lambda, schedule, power, (int)n, step, sphere, conic,
-                                         conicFromStart, quirks, eta);
-  switch (d) {
-#define SF_GD_CASE(D) case D: neuron_step<D>(n, np, h, j, xt, r, w1, b, w2, scale, rule); return;
+  if (!sf_gd_active(q) || j >= q.h) return;
+  const sf_neuron_rule rule = sf_rule_at((int)q.d, (int)q.h, q.b != 0, (int)q.reg, q.lambda, (int)q.schedule, q.power,
+                                         (int)q.n, q.step, (int)q.sphere, (int)q.conic, (int)q.conic_from_start,
+                                         (int)q.quirks, q.eta);
+  switch (q.d) {
+#define SF_GD_CASE(D) case D: neuron_step<D>(q, j, rule); return;
     SF_GD_DIMENSIONS(SF_GD_CASE)
 #undef SF_GD_CASE
     default: return;  // the host sends only d in SF_GD_DIMENSIONS (CudaNetBatch.DIMENSIONS)
   }
 }
 
-#define SF_GD_MAX_D 16  // the largest d of SF_GD_DIMENSIONS; larger d stays on the CPU
-
 template <int D>
-__device__ __forceinline__ void partial_sums(long long n, long long np, int h, const double* __restrict__ xt,
-                                             const double* __restrict__ w1, const double* __restrict__ b,
-                                             const double* __restrict__ w2, double scale, double* __restrict__ partial,
-                                             double* ws, double* bs, double* vs) {
+__device__ __forceinline__ void partial_sums(const sf_gd_net& q, double* ws, double* bs, double* vs) {
   // ws: the chunk's weights, row t at t * (D + 1) (one pad against bank conflicts)
   const int c = blockIdx.y, t = threadIdx.x;
-  const int j = c * SF_GD_CHUNK + t;
+  const long long h = q.h, np = q.np;
+  const long long j = (long long)c * SF_GD_CHUNK + t;
 #pragma unroll
-  for (int k = 0; k < D; k++) ws[t * (D + 1) + k] = j < h ? w1[(long long)j * D + k] : 0.0;
-  bs[t] = j < h && b ? b[j] : 0.0;
-  vs[t] = j < h ? scale * w2[j] : 0.0;
+  for (int k = 0; k < D; k++) ws[t * (D + 1) + k] = j < h ? q.w1[j * D + k] : 0.0;
+  bs[t] = j < h && q.b ? q.b[j] : 0.0;
+  vs[t] = j < h ? q.scale * q.w2[j] : 0.0;
   __syncthreads();
   const long long i = (long long)blockIdx.x * blockDim.x + t;
   if (i >= np) return;
   double x[D];
 #pragma unroll
-  for (int k = 0; k < D; k++) x[k] = xt[k * np + i];
+  for (int k = 0; k < D; k++) x[k] = q.xt[k * np + i];
   double s = 0.0;
-  for (int q = 0; q < SF_GD_CHUNK; q++) {
-    double z = bs[q];
+  for (int p = 0; p < SF_GD_CHUNK; p++) {
+    double z = bs[p];
 #pragma unroll
-    for (int k = 0; k < D; k++) z += ws[q * (D + 1) + k] * x[k];
-    s += vs[q] * fmax(z, 0.0);
+    for (int k = 0; k < D; k++) z += ws[p * (D + 1) + k] * x[k];
+    s += vs[p] * fmax(z, 0.0);
   }
-  partial[(long long)c * np + i] = i < n ? s : 0.0;
+  q.partial[(long long)c * np + i] = i < q.n ? s : 0.0;
 }
 
-extern "C" __global__ void sf_gd_partial(long long n, long long np, int d, int h, const double* __restrict__ xt,
-                                         const double* __restrict__ w1, const double* __restrict__ b,
-                                         const double* __restrict__ w2, double scale, double* __restrict__ partial) {
+// all != 0: every net, active or not (the forward pass at initialisation).
+extern "C" __global__ void sf_gd_partial(const sf_gd_net* __restrict__ nets, int all) {
   __shared__ double ws[SF_GD_CHUNK * (SF_GD_MAX_D + 1)];
   __shared__ double bs[SF_GD_CHUNK], vs[SF_GD_CHUNK];
-  switch (d) {
-#define SF_GD_CASE(D) case D: partial_sums<D>(n, np, h, xt, w1, b, w2, scale, partial, ws, bs, vs); return;
+  const sf_gd_net& q = nets[blockIdx.z];
+  // whole blocks leave together, before the barrier
+  if ((!all && !sf_gd_active(q)) || blockIdx.y >= q.chunks || (long long)blockIdx.x * blockDim.x >= q.np) return;
+  switch (q.d) {
+#define SF_GD_CASE(D) case D: partial_sums<D>(q, ws, bs, vs); return;
     SF_GD_DIMENSIONS(SF_GD_CASE)
 #undef SF_GD_CASE
     default: return;
   }
 }
 
-extern "C" __global__ void sf_gd_outputs(long long n, long long np, int chunks, const double* __restrict__ partial,
-                                         const double* __restrict__ y, const double* __restrict__ f0, double alpha,
-                                         double* __restrict__ f, double* __restrict__ r, double* __restrict__ e2) {
-  const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-  if (i >= np) return;
-  if (i >= n) { f[i] = 0.0; r[i] = 0.0; e2[i] = 0.0; return; }
-  double s = 0.0;
-  for (int c = 0; c < chunks; c++) s += partial[(long long)c * np + i];
-  f[i] = s;
-  const double F = alpha * (f0 ? s - f0[i] : s);
-  const double e = F - y[i];
-  r[i] = e / (double)n;
-  e2[i] = e * e;
+// all != 0: every net (initialisation); useF0: subtract f0 (alpha-trick); advance: count the step and apply the
+// stopping rules.
+extern "C" __global__ void sf_gd_finish(sf_gd_net* __restrict__ nets, int all, int useF0, int advance) {
+  __shared__ double acc[SF_GD_FINISH];
+  sf_gd_net& q = nets[blockIdx.x];
+  if (!all && !sf_gd_active(q)) return;
+  const int t = threadIdx.x;
+  const long long n = q.n, np = q.np;
+  const double* f0 = useF0 ? q.f0 : nullptr;
+  double s2 = 0.0;
+  for (long long i = t; i < np; i += SF_GD_FINISH) {
+    if (i >= n) {
+      q.f[i] = 0.0;
+      q.r[i] = 0.0;
+      continue;
+    }
+    double s = 0.0;
+    for (long long c = 0; c < q.chunks; c++) s += q.partial[c * np + i];
+    q.f[i] = s;
+    const double F = q.alpha * (f0 ? s - f0[i] : s);
+    const double e = F - q.y[i];
+    q.r[i] = e / (double)n;
+    s2 += e * e;
+  }
+  acc[t] = s2;
+  __syncthreads();
+  for (int w = SF_GD_FINISH / 2; w > 0; w >>= 1) {
+    if (t < w) acc[t] += acc[t + w];
+    __syncthreads();
+  }
+  if (t == 0) {
+    const double loss = acc[0] / (2.0 * (double)n);
+    q.loss = loss;
+    if (advance) {
+      q.step++;
+      if (isnan(loss) || loss < q.loss_stop || loss <= q.stop_below) q.stopped = 1;
+    }
+  }
 }
 
-
-// R(w) per neuron at step `step` (sf_neuron_reg_value), summed afterwards by sf_gd_sum.
+// R(w) per neuron of one net at step `step` (sf_neuron_reg_value), summed afterwards by sf_gd_sum.
 extern "C" __global__ void sf_gd_reg(int d, int h, long long n, const double* __restrict__ w1,
                                      const double* __restrict__ b, const double* __restrict__ w2, int reg, double lambda,
                                      int schedule, double power, long long step, int sphere, int quirks,

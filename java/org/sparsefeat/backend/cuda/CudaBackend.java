@@ -41,7 +41,7 @@ public final class CudaBackend implements Backend {
     final GdKernels gd;
 
     /** The kernels of cuda/gd.cu, for {@link CudaNetBatch}. */
-    record GdKernels(Device.Kernel neurons, Device.Kernel partial, Device.Kernel outputs, Device.Kernel reg,
+    record GdKernels(Device.Kernel neurons, Device.Kernel partial, Device.Kernel finish, Device.Kernel reg,
                      Device.Kernel sum) {}
 
     /** Whether a GPU can be used: JCuda loads, the driver initialises, a device exists, the kernels were built. */
@@ -80,7 +80,7 @@ public final class CudaBackend implements Backend {
         gemvRows = dev.kernel("linalg", "sf_gemv_rows");
         trmvLowerT = dev.kernel("linalg", "sf_trmv_lower_t");
         gd = new GdKernels(dev.kernel("gd", "sf_gd_neurons"), dev.kernel("gd", "sf_gd_partial"),
-                dev.kernel("gd", "sf_gd_outputs"), dev.kernel("gd", "sf_gd_reg"), dev.kernel("gd", "sf_gd_sum"));
+                dev.kernel("gd", "sf_gd_finish"), dev.kernel("gd", "sf_gd_reg"), dev.kernel("gd", "sf_gd_sum"));
     }
 
     /** The CPU emulator of the kernels (cuda/emu), for tests. */

@@ -2,6 +2,7 @@ package org.sparsefeat.backend.cuda;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.NetBatch;
@@ -9,27 +10,44 @@ import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
 
 /**
- * Nets trained on the GPU (cuda/gd.cu): data and weights stay on the device; a step is four launches per net and
- * the loss (one double) comes back after each, for the stopping rules. Results agree with the CPU backend's to
- * rounding, not bit for bit (other summation orders). NOT YET RUN ON A GPU (the tests run it on the emulator).
+ * Nets trained on the GPU (cuda/gd.cu): data and weights stay on the device; a step of the whole batch is three
+ * launches, and the device itself counts steps and applies the stopping rules, so the host launches up to
+ * {@link #SYNC_EVERY} steps and then reads the batch's state (a few hundred bytes per net) once. Results agree
+ * with the CPU backend's to rounding, not bit for bit (other summation orders). NOT YET RUN ON A GPU (the tests
+ * run it on the emulator of cuda/emu).
  */
 final class CudaNetBatch implements NetBatch {
-    static final int CHUNK = 256;   // SF_GD_CHUNK
-    /** The input dimensions the kernels are compiled for (SF_GD_DIMENSIONS in cuda/gd.cu). */
-    static final java.util.Set<Integer> DIMENSIONS = java.util.Set.of(2, 3, 4, 5, 6, 8, 10, 16);
+    static final int CHUNK = 256;            // SF_GD_CHUNK
+    static final int FINISH_THREADS = 256;   // SF_GD_FINISH
+    static final int NEURON_THREADS = 128;
     static final int PAD = 8;
+    /** The input dimensions the kernels are compiled for (SF_GD_DIMENSIONS in cuda/gd.cu). */
+    static final Set<Integer> DIMENSIONS = Set.of(2, 3, 4, 5, 6, 8, 10, 16);
+    /** Steps launched between two reads of the batch's state. */
+    static final int SYNC_EVERY = 128;
+
+    /** The fields of struct sf_gd_net (cuda/gd.cu), in its order, 8 bytes each. */
+    private enum Field {
+        N, NP, D, H, CHUNKS, XT, Y, F0, F, R, E2, PARTIAL, W1, B, W2, SCALE, ALPHA, LAMBDA, POWER, ETA, LOSS_STOP,
+        STOP_BELOW, REG, SCHEDULE, SPHERE, CONIC, CONIC_FROM_START, QUIRKS, STEP, LIMIT, STOPPED, LOSS
+    }
+
+    private static final int FIELDS = Field.values().length;
 
     private final Device dev;
     private final CudaBackend.GdKernels k;
     private final List<Net> nets = new ArrayList<>();
+    /** The host's copy of every net's sf_gd_net, net b at b * FIELDS. */
+    private long[] state;
+    private DeviceArray deviceState;
+    private int maxH, maxNp, maxChunks;
 
-    /** One net's device buffers and host-side state. */
+    /** One net's device buffers. */
     private static final class Net implements AutoCloseable {
         final NetProblem problem;
         final int n, np, d, h, chunks;
-        final DeviceArray xt, y, f0, f, w1, b, w2, r, partial, e2, scratch, scalar;
-        long step;
-        double loss;
+        final List<DeviceArray> owned = new ArrayList<>();
+        DeviceArray xt, y, f0, f, w1, b, w2, r, partial, e2, scratch, scalar;
 
         Net(Device dev, NetProblem p) {
             problem = p;
@@ -39,30 +57,76 @@ final class CudaNetBatch implements NetBatch {
             d = p.x().cols();
             h = init.h();
             chunks = (h + CHUNK - 1) / CHUNK;
-            xt = DeviceArray.upload(dev, "training points", p.x().transposePadded(np).data());
-            y = DeviceArray.upload(dev, "targets", p.y());
-            f = DeviceArray.allocate(dev, "outputs", np);
-            f0 = p.rule().minusF0() ? DeviceArray.allocate(dev, "initial outputs", np) : null;
-            w1 = DeviceArray.upload(dev, "first-layer weights", init.w1().data());
-            b = init.hasBias() ? DeviceArray.upload(dev, "biases", init.b()) : null;
-            w2 = DeviceArray.upload(dev, "second-layer weights", init.w2());
-            r = DeviceArray.allocate(dev, "residuals", np);
-            partial = DeviceArray.allocate(dev, "partial outputs (" + chunks + " x " + np + ")", (long) chunks * np);
-            e2 = DeviceArray.allocate(dev, "squared errors", np);
-            scratch = DeviceArray.allocate(dev, "regulariser terms", h);
-            scalar = DeviceArray.allocate(dev, "loss", 1);
+            try {
+                xt = keep(DeviceArray.upload(dev, "training points", p.x().transposePadded(np).data()));
+                y = keep(DeviceArray.upload(dev, "targets", p.y()));
+                f = keep(DeviceArray.allocate(dev, "outputs", np));
+                f0 = p.rule().minusF0() ? keep(DeviceArray.allocate(dev, "initial outputs", np)) : null;
+                w1 = keep(DeviceArray.upload(dev, "first-layer weights", init.w1().data()));
+                b = init.hasBias() ? keep(DeviceArray.upload(dev, "biases", init.b())) : null;
+                w2 = keep(DeviceArray.upload(dev, "second-layer weights", init.w2()));
+                r = keep(DeviceArray.allocate(dev, "residuals", np));
+                partial = keep(DeviceArray.allocate(dev, "partial outputs (" + chunks + " x " + np + ")", (long) chunks * np));
+                e2 = keep(DeviceArray.allocate(dev, "squared errors", np));
+                scratch = keep(DeviceArray.allocate(dev, "regulariser terms", h));
+                scalar = keep(DeviceArray.allocate(dev, "a scalar", 1));
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private DeviceArray keep(DeviceArray a) {
+            owned.add(a);
+            return a;
+        }
+
+        /** This net's sf_gd_net into state at offset o. */
+        void describe(long[] state, int o) {
+            GdRule rule = problem.rule();
+            long[] v = new long[FIELDS];
+            v[Field.N.ordinal()] = n;
+            v[Field.NP.ordinal()] = np;
+            v[Field.D.ordinal()] = d;
+            v[Field.H.ordinal()] = h;
+            v[Field.CHUNKS.ordinal()] = chunks;
+            v[Field.XT.ordinal()] = xt.address();
+            v[Field.Y.ordinal()] = y.address();
+            v[Field.F0.ordinal()] = f0 == null ? 0 : f0.address();
+            v[Field.F.ordinal()] = f.address();
+            v[Field.R.ordinal()] = r.address();
+            v[Field.E2.ordinal()] = e2.address();
+            v[Field.PARTIAL.ordinal()] = partial.address();
+            v[Field.W1.ordinal()] = w1.address();
+            v[Field.B.ordinal()] = b == null ? 0 : b.address();
+            v[Field.W2.ordinal()] = w2.address();
+            v[Field.SCALE.ordinal()] = bits(problem.init().scale().factor(h));
+            v[Field.ALPHA.ordinal()] = bits(rule.alpha());
+            v[Field.LAMBDA.ordinal()] = bits(rule.lambda());
+            v[Field.POWER.ordinal()] = bits(rule.schedulePower());
+            v[Field.ETA.ordinal()] = bits(rule.lr() * h);
+            v[Field.LOSS_STOP.ordinal()] = bits(rule.lossStop());
+            v[Field.STOP_BELOW.ordinal()] = bits(Double.NEGATIVE_INFINITY);
+            v[Field.REG.ordinal()] = rule.reg().id();
+            v[Field.SCHEDULE.ordinal()] = rule.schedule().id();
+            v[Field.SPHERE.ordinal()] = rule.sphereW1() ? 1 : 0;
+            v[Field.CONIC.ordinal()] = rule.conic() ? 1 : 0;
+            v[Field.CONIC_FROM_START.ordinal()] = rule.conicFromStart() ? 1 : 0;
+            v[Field.QUIRKS.ordinal()] = rule.referenceQuirks() ? 1 : 0;
+            v[Field.LOSS.ordinal()] = bits(Double.NaN);
+            System.arraycopy(v, 0, state, o, FIELDS);
         }
 
         @Override
         public void close() {
-            for (DeviceArray a : new DeviceArray[] {xt, y, f0, f, w1, b, w2, r, partial, e2, scratch,
-                    scalar}) {
-                if (a != null) {
-                    a.close();
-                }
+            for (DeviceArray a : owned) {
+                a.close();
             }
+            owned.clear();
         }
     }
+
+    private static long bits(double v) { return Double.doubleToRawLongBits(v); }
 
     CudaNetBatch(Device dev, CudaBackend.GdKernels kernels, List<NetProblem> problems) {
         this.dev = dev;
@@ -73,14 +137,20 @@ final class CudaNetBatch implements NetBatch {
                     throw new IllegalArgumentException("the GPU trains nets with d in " + DIMENSIONS + ", got d = "
                             + p.x().cols());
                 }
-                Net net = new Net(dev, p);
-                nets.add(net);
-                forward(net, null);  // f at the initial weights
-                if (net.f0 != null) {
-                    dev.copyOnDevice(net.f0.address(), net.f.address(), (long) net.np * DeviceArray.BYTES);
-                }
-                forward(net, net.f0);
-                net.loss = readScalar(net);
+                nets.add(new Net(dev, p));
+            }
+            state = new long[Math.max(1, nets.size()) * FIELDS];
+            for (int b = 0; b < nets.size(); b++) {
+                Net net = nets.get(b);
+                net.describe(state, b * FIELDS);
+                maxH = Math.max(maxH, net.h);
+                maxNp = Math.max(maxNp, net.np);
+                maxChunks = Math.max(maxChunks, net.chunks);
+            }
+            deviceState = DeviceArray.allocate(dev, "the batch's state (" + nets.size() + " nets)", state.length);
+            dev.copyToDevice(deviceState.address(), state);
+            if (!nets.isEmpty()) {
+                initialForward();
             }
         } catch (RuntimeException e) {
             close();
@@ -88,73 +158,94 @@ final class CudaNetBatch implements NetBatch {
         }
     }
 
-    /** f, residuals and squared errors at the current weights. */
-    private void forward(Net net, DeviceArray f0) {
-        double scale = net.problem.init().scale().factor(net.h);
-        dev.launch(k.partial(), Device.Dim.of(Device.Dim.cover(net.np, CHUNK), net.chunks), new Device.Dim(CHUNK, 1, 1),
-                KernelArgs.of().i64(net.n).i64(net.np).i32(net.d).i32(net.h).ptr(net.xt).ptr(net.w1).ptr(net.b)
-                        .ptr(net.w2).f64(scale).ptr(net.partial));
-        dev.launch(k.outputs(), Device.Dim.of(Device.Dim.cover(net.np, 256)), new Device.Dim(256, 1, 1),
-                KernelArgs.of().i64(net.n).i64(net.np).i32(net.chunks).ptr(net.partial).ptr(net.y).ptr(f0)
-                        .f64(net.problem.rule().alpha()).ptr(net.f).ptr(net.r).ptr(net.e2));
-        sum(net.np, net.e2, 1.0 / (2.0 * net.n), net.scalar);
+    /** f at the initial weights, kept as f0 where the rule subtracts it, then the initial loss. */
+    private void initialForward() {
+        partial(true);
+        finish(true, false, false);
+        for (Net net : nets) {
+            if (net.f0 != null) {
+                dev.copyOnDevice(net.f0.address(), net.f.address(), (long) net.np * DeviceArray.BYTES);
+            }
+        }
+        finish(true, true, false);
+        dev.copyToHost(state, deviceState.address());
     }
 
-    /** result := factor * sum of v[0..count), in a fixed order. */
-    private void sum(long count, DeviceArray v, double factor, DeviceArray result) {
-        dev.launch(k.sum(), Device.Dim.of(1), new Device.Dim(256, 1, 1),
-                KernelArgs.of().i64(count).ptr(v).f64(factor).ptr(result));
+    private void partial(boolean all) {
+        dev.launch(k.partial(), Device.Dim.of(Device.Dim.cover(maxNp, CHUNK), maxChunks, nets.size()),
+                new Device.Dim(CHUNK, 1, 1), KernelArgs.of().ptr(deviceState).i32(all));
     }
 
-    private double readScalar(Net net) {
-        double[] v = new double[1];
-        dev.copyToHost(v, 0, 1, net.scalar.address());
-        return v[0];
+    private void finish(boolean all, boolean useF0, boolean advance) {
+        dev.launch(k.finish(), Device.Dim.of(nets.size()), new Device.Dim(FINISH_THREADS, 1, 1),
+                KernelArgs.of().ptr(deviceState).i32(all).i32(useF0).i32(advance));
     }
+
+    private long get(int b, Field f) { return state[b * FIELDS + f.ordinal()]; }
+
+    private void set(int b, Field f, long v) { state[b * FIELDS + f.ordinal()] = v; }
 
     @Override
     public int size() { return nets.size(); }
 
     @Override
     public long[] advance(long[] steps, double[] stopBelow) {
+        if (steps.length != nets.size() || stopBelow.length != nets.size()) {
+            throw new IllegalArgumentException("advance: " + steps.length + " step counts and " + stopBelow.length
+                    + " floors for " + nets.size() + " nets");
+        }
+        long[] before = new long[nets.size()];
+        for (int b = 0; b < nets.size(); b++) {
+            before[b] = get(b, Field.STEP);
+            set(b, Field.LIMIT, before[b] + Math.max(0, steps[b]));
+            set(b, Field.STOP_BELOW, bits(stopBelow[b]));
+            set(b, Field.STOPPED, 0);
+        }
+        dev.copyToDevice(deviceState.address(), state);
+        for (long left = remaining(); left > 0; left = remaining()) {
+            for (long t = Math.min(left, SYNC_EVERY); t > 0; t--) {
+                dev.launch(k.neurons(), Device.Dim.of(Device.Dim.cover(maxH, NEURON_THREADS), nets.size()),
+                        new Device.Dim(NEURON_THREADS, 1, 1), KernelArgs.of().ptr(deviceState));
+                partial(false);
+                finish(false, true, true);
+            }
+            dev.copyToHost(state, deviceState.address());
+        }
         long[] done = new long[nets.size()];
         for (int b = 0; b < nets.size(); b++) {
-            Net net = nets.get(b);
-            GdRule rule = net.problem.rule();
-            for (long t = 0; t < steps[b]; t++) {
-                dev.launch(k.neurons(), Device.Dim.of(Device.Dim.cover(net.h, 128)), new Device.Dim(128, 1, 1), KernelArgs.of()
-                        .i64(net.n).i64(net.np).i32(net.d).i32(net.h).ptr(net.xt).ptr(net.r).ptr(net.w1).ptr(net.b)
-                        .ptr(net.w2).f64(net.problem.init().scale().factor(net.h)).i32(rule.reg().id()).f64(rule.lambda())
-                        .i32(rule.schedule().id()).f64(rule.schedulePower()).i64(net.step).i32(rule.sphereW1())
-                        .i32(rule.conic()).i32(rule.conicFromStart()).i32(rule.referenceQuirks()).f64(rule.lr() * net.h));
-                forward(net, net.f0);
-                net.step++;
-                done[b]++;
-                net.loss = readScalar(net);
-                if (Double.isNaN(net.loss) || net.loss < rule.lossStop() || net.loss <= stopBelow[b]) {
-                    break;
-                }
-            }
+            done[b] = get(b, Field.STEP) - before[b];
         }
         return done;
     }
 
-    @Override
-    public long step(int b) { return nets.get(b).step; }
+    /** The most steps a net of the batch still has to make. */
+    private long remaining() {
+        long most = 0;
+        for (int b = 0; b < nets.size(); b++) {
+            if (get(b, Field.STOPPED) == 0) {
+                most = Math.max(most, get(b, Field.LIMIT) - get(b, Field.STEP));
+            }
+        }
+        return most;
+    }
 
     @Override
-    public double trainHalfMse(int b) { return nets.get(b).loss; }
+    public long step(int b) { return get(b, Field.STEP); }
+
+    @Override
+    public double trainHalfMse(int b) { return Double.longBitsToDouble(get(b, Field.LOSS)); }
 
     @Override
     public double regularizer(int b) {
         Net net = nets.get(b);
         GdRule rule = net.problem.rule();
-        dev.launch(k.reg(), Device.Dim.of(Device.Dim.cover(net.h, 128)), new Device.Dim(128, 1, 1), KernelArgs.of()
-                .i32(net.d).i32(net.h).i64(net.n).ptr(net.w1).ptr(net.b).ptr(net.w2).i32(rule.reg().id()).f64(rule.lambda())
-                .i32(rule.schedule().id()).f64(rule.schedulePower()).i64(net.step).i32(rule.sphereW1())
-                .i32(rule.referenceQuirks()).ptr(net.scratch));
-        sum(net.h, net.scratch, 1.0, net.scalar);
-        return readScalar(net);  // the scalar buffer now holds R(w); the loss itself is kept on the host
+        dev.launch(k.reg(), Device.Dim.of(Device.Dim.cover(net.h, NEURON_THREADS)), new Device.Dim(NEURON_THREADS, 1, 1),
+                KernelArgs.of().i32(net.d).i32(net.h).i64(net.n).ptr(net.w1).ptr(net.b).ptr(net.w2).i32(rule.reg().id())
+                        .f64(rule.lambda()).i32(rule.schedule().id()).f64(rule.schedulePower()).i64(step(b))
+                        .i32(rule.sphereW1()).i32(rule.referenceQuirks()).ptr(net.scratch));
+        dev.launch(k.sum(), Device.Dim.of(1), new Device.Dim(256, 1, 1),
+                KernelArgs.of().i64(net.h).ptr(net.scratch).f64(1.0).ptr(net.scalar));
+        return net.scalar.download()[0];
     }
 
     @Override
@@ -171,5 +262,9 @@ final class CudaNetBatch implements NetBatch {
             n.close();
         }
         nets.clear();
+        if (deviceState != null) {
+            deviceState.close();
+            deviceState = null;
+        }
     }
 }

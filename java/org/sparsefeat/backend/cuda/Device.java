@@ -21,6 +21,10 @@ interface Device extends AutoCloseable {
 
     void copyToHost(int[] dst, long src);
 
+    void copyToDevice(long dst, long[] src);
+
+    void copyToHost(long[] dst, long src);
+
     void copyOnDevice(long dst, long src, long bytes);
 
     void zero(long address, long bytes);
@@ -47,6 +51,14 @@ interface Device extends AutoCloseable {
                 throw new IllegalArgumentException("a launch of " + x + " x " + y + " blocks is beyond CUDA's grid limits");
             }
             return new Dim((int) x, (int) y, 1);
+        }
+
+        static Dim of(long x, long y, long z) {
+            Dim xy = of(x, y);
+            if (z < 1 || z > 65535) {
+                throw new IllegalArgumentException("a launch of " + z + " blocks in z is beyond CUDA's grid limits");
+            }
+            return new Dim(xy.x(), xy.y(), (int) z);
         }
 
         /** Blocks of {@code per} covering {@code count}. */

@@ -153,6 +153,18 @@ final class DriverDevice implements Device {
     }
 
     @Override
+    public void copyToDevice(long dst, long[] src) {
+        current();
+        cuMemcpyHtoD(new Address(dst), Pointer.to(src), (long) src.length * Long.BYTES);
+    }
+
+    @Override
+    public void copyToHost(long[] dst, long src) {
+        current();
+        cuMemcpyDtoH(Pointer.to(dst), new Address(src), (long) dst.length * Long.BYTES);
+    }
+
+    @Override
     public void copyOnDevice(long dst, long src, long bytes) {
         current();
         cuMemcpyDtoD(new Address(dst), new Address(src), bytes);

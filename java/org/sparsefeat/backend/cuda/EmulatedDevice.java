@@ -97,6 +97,16 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
+    public void copyToDevice(long dst, long[] src) {
+        MemorySegment.copy(src, 0, at(dst, (long) src.length * Long.BYTES), ValueLayout.JAVA_LONG, 0, src.length);
+    }
+
+    @Override
+    public void copyToHost(long[] dst, long src) {
+        MemorySegment.copy(at(src, (long) dst.length * Long.BYTES), ValueLayout.JAVA_LONG, 0, dst, 0, dst.length);
+    }
+
+    @Override
     public void copyOnDevice(long dst, long src, long bytes) {
         MemorySegment.copy(at(src, bytes), 0, at(dst, bytes), 0, bytes);
     }

@@ -157,6 +157,32 @@ abstract class CudaParity {
         }
     }
 
+    /** Budgets that differ per net, a net left alone, and a loss floor: the device stops each net where the CPU does. */
+    @Test
+    void netsStopAtTheCpusStepsWhenTheDeviceKeepsCount() {
+        NetProblem a = problem(30, 3, 200, false, Scale.MEAN_FIELD, GdRule.featureL1(0.5, 1e-4), 6);
+        NetProblem b = problem(20, 2, 300, true, Scale.MEAN_FIELD, GdRule.featureL1(0.5, 1e-4), 7);
+        double floor;
+        try (NetBatch c = cpu.openNets(List.of(a))) {
+            c.advance(new long[] {60}, new double[] {Double.NEGATIVE_INFINITY});
+            floor = c.trainHalfMse(0) * (1 + 1e-9);
+        }
+        long[] steps = {200, 37, 0};
+        double[] below = {floor, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        try (NetBatch g = cuda.openNets(List.of(a, b, b)); NetBatch c = cpu.openNets(List.of(a, b, b))) {
+            long[] dg = g.advance(steps, below), dc = c.advance(steps, below);
+            assertEquals(60, dc[0], "the CPU reference stops at the floor");
+            assertEquals(java.util.Arrays.toString(dc), java.util.Arrays.toString(dg));
+            for (int k = 0; k < 3; k++) {
+                assertEquals(c.step(k), g.step(k));
+                assertTrue(relative(g.weights(k).w2(), c.weights(k).w2()) < 1e-10, "w2 of net " + k);
+            }
+            dg = g.advance(new long[] {5, 5, 5}, new double[] {Double.NEGATIVE_INFINITY, 0, 0});  // resumes
+            assertEquals("[5, 5, 5]", java.util.Arrays.toString(dg));
+            assertEquals(65, g.step(0));
+        }
+    }
+
     private static NetProblem problem(int n, int d, int h, boolean bias, Scale scale, GdRule rule, long seed) {
         Matrix x = sphere(n, d, seed);
         double[] y = new double[n];
