@@ -1,17 +1,18 @@
-// Blocked right-looking Cholesky A = L L^T of a row-major matrix whose lower triangle is set, in place, float64.
-// Per block column of width 32: sf_potrf_diag factors the diagonal block in shared memory (one block of
-// 32 x 32 threads) and records the first pivot that is not positive (or NaN) in *info, as LAPACK's info;
-// sf_trsm_panel solves the rows below against it (one thread per row); sf_syrk_update subtracts the panel's
-// outer product from the trailing lower triangle in 16 x 16 tiles. Level-3 work is in the last kernel: the
-// next stage is to hand it to cuBLAS's DGEMM/DSYRK, or to tensor-core DGEMM tiles.
+// Blocked right-looking Cholesky A = L L^T of a row-major matrix (leading dimension ld) whose lower triangle is
+// set, in place, float64, on rows and columns [k0, end) of one diagonal block at a time. Per block column of
+// width 32: sf_potrf_diag factors the diagonal block in shared memory (one block of 32 x 32 threads) and records
+// the first pivot that is not positive (or NaN) in *info, as LAPACK's info; sf_trsm_panel solves the rows below
+// it up to `end` (one thread per row); sf_syrk_update subtracts the panel's outer product from the trailing lower
+// triangle up to `end` in 16 x 16 tiles. With cuBLAS, the host runs these on diagonal blocks of 256 and hands
+// the big panel solves and trailing updates to DTRSM and DSYRK (CudaBackend); without it, on the whole matrix.
 #define SF_CB 32
 #define SF_TILE 16
 
-extern "C" __global__ void sf_potrf_diag(double* __restrict__ a, long long n, long long k0, int kb,
+extern "C" __global__ void sf_potrf_diag(double* __restrict__ a, long long ld, long long k0, int kb,
                                          int* __restrict__ info) {
   __shared__ double s[SF_CB][SF_CB + 1];
   const int ty = threadIdx.y, tx = threadIdx.x;
-  if (ty < kb && tx < kb && tx <= ty) s[ty][tx] = a[(k0 + ty) * n + k0 + tx];
+  if (ty < kb && tx < kb && tx <= ty) s[ty][tx] = a[(k0 + ty) * ld + k0 + tx];
   __syncthreads();
   for (int j = 0; j < kb; j++) {
     if (ty == 0 && tx == 0) {
@@ -29,22 +30,22 @@ extern "C" __global__ void sf_potrf_diag(double* __restrict__ a, long long n, lo
     if (ty > j && ty < kb && tx > j && tx <= ty) s[ty][tx] -= s[ty][j] * s[tx][j];
     __syncthreads();
   }
-  if (ty < kb && tx < kb && tx <= ty) a[(k0 + ty) * n + k0 + tx] = s[ty][tx];
+  if (ty < kb && tx < kb && tx <= ty) a[(k0 + ty) * ld + k0 + tx] = s[ty][tx];
 }
 
-extern "C" __global__ void sf_trsm_panel(double* __restrict__ a, long long n, long long k0, int kb) {
+extern "C" __global__ void sf_trsm_panel(double* __restrict__ a, long long ld, long long end, long long k0, int kb) {
   const long long i = k0 + kb + (long long)blockIdx.x * blockDim.x + threadIdx.x;
-  if (i >= n) return;
+  if (i >= end) return;
   double x[SF_CB];
   for (int j = 0; j < kb; j++) {
-    double v = a[i * n + k0 + j];
-    for (int l = 0; l < j; l++) v -= x[l] * a[(k0 + j) * n + k0 + l];
-    x[j] = v / a[(k0 + j) * n + k0 + j];
+    double v = a[i * ld + k0 + j];
+    for (int l = 0; l < j; l++) v -= x[l] * a[(k0 + j) * ld + k0 + l];
+    x[j] = v / a[(k0 + j) * ld + k0 + j];
   }
-  for (int j = 0; j < kb; j++) a[i * n + k0 + j] = x[j];
+  for (int j = 0; j < kb; j++) a[i * ld + k0 + j] = x[j];
 }
 
-extern "C" __global__ void sf_syrk_update(double* __restrict__ a, long long n, long long k0, int kb) {
+extern "C" __global__ void sf_syrk_update(double* __restrict__ a, long long ld, long long end, long long k0, int kb) {
   const long long start = k0 + kb;
   const long long i0 = start + (long long)blockIdx.y * SF_TILE, j0 = start + (long long)blockIdx.x * SF_TILE;
   if (j0 > i0 + SF_TILE - 1) return;  // a tile above the diagonal
@@ -52,13 +53,13 @@ extern "C" __global__ void sf_syrk_update(double* __restrict__ a, long long n, l
   __shared__ double lj[SF_TILE][SF_CB + 1];
   const int ty = threadIdx.y, tx = threadIdx.x;
   for (int l = tx; l < kb; l += SF_TILE) {
-    li[ty][l] = i0 + ty < n ? a[(i0 + ty) * n + k0 + l] : 0.0;
-    lj[ty][l] = j0 + ty < n ? a[(j0 + ty) * n + k0 + l] : 0.0;
+    li[ty][l] = i0 + ty < end ? a[(i0 + ty) * ld + k0 + l] : 0.0;
+    lj[ty][l] = j0 + ty < end ? a[(j0 + ty) * ld + k0 + l] : 0.0;
   }
   __syncthreads();
   const long long i = i0 + ty, j = j0 + tx;
-  if (i >= n || j > i) return;
+  if (i >= end || j > i) return;
   double s = 0.0;
   for (int l = 0; l < kb; l++) s += li[ty][l] * lj[tx][l];
-  a[i * n + j] -= s;
+  a[i * ld + j] -= s;
 }

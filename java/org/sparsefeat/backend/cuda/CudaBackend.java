@@ -24,6 +24,8 @@ import org.sparsefeat.util.PhaseTimer;
 public final class CudaBackend implements Backend {
     private static final int TILE = 16;             // SF_TILE of gram.cu and cholesky.cu
     private static final int CHOLESKY_BLOCK = 32;   // SF_CB
+    /** Diagonal blocks factored by our kernels when cuBLAS takes the panel solves and trailing updates. */
+    private static final int BLAS_BLOCK = Integer.getInteger("sparsefeat.cuda.choleskyBlock", 256);
     private static final int SOLVE_BLOCK = 32;      // SF_TB
     private static final int SOLVE_ROWS = 8;        // SF_ROWS
     private static final int GEMV_THREADS = 256;    // SF_GEMV
@@ -83,14 +85,22 @@ public final class CudaBackend implements Backend {
                 dev.kernel("gd", "sf_gd_finish"), dev.kernel("gd", "sf_gd_reg"), dev.kernel("gd", "sf_gd_sum"));
     }
 
-    /** The CPU emulator of the kernels (cuda/emu), for tests. */
-    static CudaBackend emulated(int threads) { return new CudaBackend(new EmulatedDevice(), threads); }
+    /**
+     * The CPU emulator of the kernels (cuda/emu), for tests and dry runs of the device check; withBlas: the
+     * Cholesky hands its big updates to the emulator's cuBLAS entry points, as to cuBLAS on a GPU.
+     */
+    public static CudaBackend emulated(int threads, boolean withBlas) {
+        return new CudaBackend(new EmulatedDevice(withBlas), threads);
+    }
+
+    /** Whether {@link #emulated} can run: the build made the emulator (g++) and told this JVM where. */
+    public static boolean emulatorAvailable() { return EmulatedDevice.library() != null; }
 
     @Override
     public String name() { return "cuda"; }
 
     @Override
-    public String device() { return dev.name() + " (host: " + cpu.device() + ")"; }
+    public String device() { return dev.name() + " (" + dev.blasStatus() + "; host: " + cpu.device() + ")"; }
 
     @Override
     public int threads() { return cpu.threads(); }
@@ -239,7 +249,9 @@ public final class CudaBackend implements Backend {
 
     /**
      * Replaces the lower triangle of the device matrix a (n x n) by L with L L^T = A + ridge I: the ridge added
-     * on the device, then blocks of 32 columns (cuda/cholesky.cu). The same verdicts as the CPU backend: LAPACK's
+     * on the device, then diagonal blocks of {@link #BLAS_BLOCK} in our kernels (cuda/cholesky.cu) with cuBLAS's
+     * DTRSM and DSYRK for the panels below them and the trailing matrix, or, without cuBLAS, our kernels
+     * throughout (blocks of 32 columns; expect them well below cuBLAS at large n). The same verdicts as the CPU backend: LAPACK's
      * first non-positive (or NaN) pivot, found on the device, then the rule of {@link Pivots}.
      */
     private void factorOnDevice(DeviceArray a, int n, double ridge) {
@@ -250,15 +262,17 @@ public final class CudaBackend implements Backend {
         int[] info = {0};
         try (DeviceArray di = DeviceArray.allocate(dev, "the factorisation's status", 1)) {
             di.zero();
-            for (long k0 = 0; k0 < n; k0 += CHOLESKY_BLOCK) {
-                int kb = (int) Math.min(CHOLESKY_BLOCK, n - k0);
-                launch(potrfDiag, 1, 1, CHOLESKY_BLOCK, CHOLESKY_BLOCK, KernelArgs.of().ptr(a).i64(n).i64(k0).i32(kb).ptr(di));
-                long rest = n - k0 - kb;
+            int nb = Math.max(1, dev.blas().isPresent() ? BLAS_BLOCK : n);
+            for (long p0 = 0; p0 < n; p0 += nb) {
+                long p1 = Math.min(n, p0 + nb);
+                factorDiagonalBlock(a, n, p0, p1, di);
+                int rest = (int) (n - p1), w = (int) (p1 - p0);
                 if (rest > 0) {
-                    KernelArgs args = KernelArgs.of().ptr(a).i64(n).i64(k0).i32(kb);
-                    launch(trsmPanel, Device.Dim.cover(rest, 128), 1, 128, 1, args);
-                    long tiles = Device.Dim.cover(rest, TILE);
-                    launch(syrkUpdate, tiles, tiles, TILE, TILE, args);
+                    // row-major lower = column-major upper: L21 := A21 L11^-T is U12 := U11^-T A12, and
+                    // A22 -= L21 L21^T is U22 -= U12^T U12
+                    CudaBlas blas = dev.blas().orElseThrow();
+                    blas.trsmLeftUpperTransposed(w, rest, a.at(p0 * n + p0), n, a.at(p1 * n + p0), n);
+                    blas.syrkUpperTransposed(rest, w, -1.0, a.at(p1 * n + p0), n, 1.0, a.at(p1 * n + p1), n);
                 }
             }
             dev.copyToHost(info, di.address());
@@ -267,6 +281,21 @@ public final class CudaBackend implements Backend {
             throw new NotPositiveDefiniteException(info[0], n, "the leading minor of order " + info[0] + " is not positive");
         }
         Pivots.requireNumericallyPositive(diagonal(a, n), maxDiag);
+    }
+
+    /** Rows and columns [p0, p1) of a (leading dimension n) factored in blocks of 32 by our kernels. */
+    private void factorDiagonalBlock(DeviceArray a, int n, long p0, long p1, DeviceArray info) {
+        for (long k0 = p0; k0 < p1; k0 += CHOLESKY_BLOCK) {
+            int kb = (int) Math.min(CHOLESKY_BLOCK, p1 - k0);
+            launch(potrfDiag, 1, 1, CHOLESKY_BLOCK, CHOLESKY_BLOCK, KernelArgs.of().ptr(a).i64(n).i64(k0).i32(kb).ptr(info));
+            long rest = p1 - k0 - kb;
+            if (rest > 0) {
+                KernelArgs args = KernelArgs.of().ptr(a).i64(n).i64(p1).i64(k0).i32(kb);
+                launch(trsmPanel, Device.Dim.cover(rest, 128), 1, 128, 1, args);
+                long tiles = Device.Dim.cover(rest, TILE);
+                launch(syrkUpdate, tiles, tiles, TILE, TILE, args);
+            }
+        }
     }
 
     @Override

@@ -34,6 +34,15 @@ interface Device extends AutoCloseable {
 
     void launch(Kernel kernel, Dim grid, Dim block, KernelArgs args);
 
+    /**
+     * cuBLAS on this device's context and stream, when the machine has it (the caller then calls it at once, on
+     * this thread); empty otherwise, and {@link #blasStatus} says why.
+     */
+    java.util.Optional<CudaBlas> blas();
+
+    /** Which cuBLAS {@link #blas} uses, or why there is none. */
+    String blasStatus();
+
     /** Waits for everything launched so far. */
     void synchronize();
 

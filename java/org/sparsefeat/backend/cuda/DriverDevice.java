@@ -45,6 +45,8 @@ final class DriverDevice implements Device {
     private final CUcontext context = new CUcontext();
     private final Map<String, CUmodule> modules = new HashMap<>();
     private final String name;
+    private CudaBlas blas;
+    private String blasStatus;
 
     /** A device address as JCuda's pointer type: JCuda adds the byte offset to a null base pointer. */
     private static final class Address extends CUdeviceptr {
@@ -104,7 +106,22 @@ final class DriverDevice implements Device {
         byte[] nameBytes = new byte[256];
         cuDeviceGetName(nameBytes, nameBytes.length, device);
         name = new String(nameBytes).replace("\0", "").trim();
+        try {
+            blas = CudaBlas.load();
+            blasStatus = "cuBLAS from " + blas.library();
+        } catch (IllegalStateException e) {
+            blasStatus = e.getMessage();
+        }
     }
+
+    @Override
+    public java.util.Optional<CudaBlas> blas() {
+        current();
+        return java.util.Optional.ofNullable(blas);
+    }
+
+    @Override
+    public String blasStatus() { return blasStatus; }
 
     /** Every call may come from another Java thread: make the primary context current on it. */
     private void current() { cuCtxSetCurrent(context); }
@@ -217,5 +234,11 @@ final class DriverDevice implements Device {
     }
 
     @Override
-    public void close() { cuDevicePrimaryCtxRelease(device); }
+    public void close() {
+        if (blas != null) {
+            current();
+            blas.close();
+        }
+        cuDevicePrimaryCtxRelease(device);
+    }
 }

@@ -23,6 +23,7 @@ final class EmulatedDevice implements Device {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private final MethodHandle launch, alloc, free;
+    private final CudaBlas blas;
 
     private record EmulatedKernel(String name) implements Kernel {}
 
@@ -36,7 +37,8 @@ final class EmulatedDevice implements Device {
         return "the CUDA emulator was not built (no g++ at build time, or -D" + LIBRARY_PROPERTY + " unset)";
     }
 
-    EmulatedDevice() {
+    /** @param withBlas whether to offer the emulator's cuBLAS entry points (both paths of the Cholesky are tested) */
+    EmulatedDevice(boolean withBlas) {
         Path lib = library();
         if (lib == null) {
             throw new IllegalStateException(whyNot());
@@ -50,7 +52,14 @@ final class EmulatedDevice implements Device {
                 FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
         free = LINKER.downcallHandle(NativeLibraries.symbol(emu, "sf_emu_free"),
                 FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        blas = withBlas ? new CudaBlas(emu, "the emulator's cuBLAS subset") : null;
     }
+
+    @Override
+    public java.util.Optional<CudaBlas> blas() { return java.util.Optional.ofNullable(blas); }
+
+    @Override
+    public String blasStatus() { return blas == null ? "no cuBLAS (emulated without it)" : "cuBLAS: " + blas.library(); }
 
     private static MemorySegment at(long address, long bytes) {
         return MemorySegment.ofAddress(address).reinterpret(bytes);

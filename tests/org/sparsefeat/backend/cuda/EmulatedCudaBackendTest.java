@@ -12,7 +12,7 @@ import org.sparsefeat.backend.BackendContract;
 class EmulatedCudaBackendTest extends BackendContract {
     @Override
     protected Backend open() {
-        assumeTrue(EmulatedDevice.library() != null, EmulatedDevice::whyNot);
-        return CudaBackend.emulated(2);
+        assumeTrue(CudaBackend.emulatorAvailable(), EmulatedDevice::whyNot);
+        return CudaBackend.emulated(2, true);
     }
 }

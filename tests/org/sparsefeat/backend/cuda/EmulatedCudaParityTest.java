@@ -8,7 +8,7 @@ import org.sparsefeat.backend.Backend;
 class EmulatedCudaParityTest extends CudaParity {
     @Override
     protected Backend open() {
-        assumeTrue(EmulatedDevice.library() != null, EmulatedDevice::whyNot);
-        return CudaBackend.emulated(2);
+        assumeTrue(CudaBackend.emulatorAvailable(), EmulatedDevice::whyNot);
+        return CudaBackend.emulated(2, true);
     }
 }

@@ -1,0 +1,131 @@
+package org.sparsefeat.backend.cuda;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.sparsefeat.linalg.NativeLibraries;
+
+/**
+ * The level-3 cuBLAS routines the GPU Cholesky hands its big updates to (DTRSM, DSYRK), bound with Panama FFM by
+ * their exported C names. Why not JCublas: its 12.6 build links {@code libcublas.so.12} by versioned symbols and
+ * cannot load on CUDA 13 machines (../shared/research/stack.md); FFM binds whichever of {@code libcublas.so.13}
+ * and {@code .12} the machine has. The handle works on the current context, the device's primary context that our
+ * kernels use, and on the legacy default stream, so its calls are ordered with our launches. The emulator of
+ * cuda/emu exports the same entry points, so the tests run this binding too. Matrices are column-major here: the
+ * backend passes its row-major lower triangles as column-major upper ones.
+ */
+final class CudaBlas implements AutoCloseable {
+    static final int UPPER = 1, OP_T = 1, SIDE_LEFT = 0, NON_UNIT = 0;
+    private static final Linker LINKER = Linker.nativeLinker();
+
+    private final String library;
+    private final MethodHandle destroy, trsm, syrk;
+    private final MemorySegment handle;
+
+    CudaBlas(SymbolLookup lib, String library) {
+        this.library = library;
+        MethodHandle create = LINKER.downcallHandle(NativeLibraries.symbol(lib, "cublasCreate_v2"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        destroy = LINKER.downcallHandle(NativeLibraries.symbol(lib, "cublasDestroy_v2"),
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        ValueLayout i = ValueLayout.JAVA_INT, p = ValueLayout.ADDRESS;
+        trsm = LINKER.downcallHandle(NativeLibraries.symbol(lib, "cublasDtrsm_v2"),
+                FunctionDescriptor.of(i, p, i, i, i, i, i, i, p, p, i, p, i));
+        syrk = LINKER.downcallHandle(NativeLibraries.symbol(lib, "cublasDsyrk_v2"),
+                FunctionDescriptor.of(i, p, i, i, i, i, p, p, i, p, p, i));
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            check("cublasCreate_v2", (int) create.invokeExact(out));
+            handle = out.get(ValueLayout.ADDRESS, 0);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    /** Where the library came from, for result files. */
+    String library() { return library; }
+
+    /**
+     * cuBLAS from {@code $SPARSEFEAT_CUBLAS} (a path to libcublas.so.N), else by soname (13, then 12) from the
+     * loader's path, else from /usr/local/cuda/lib64. Its companion libcublasLt is loaded first from the same
+     * folder, since a pip-installed cuBLAS (PyTorch's) is not on the loader's path.
+     *
+     * @throws IllegalStateException listing what was tried
+     */
+    static CudaBlas load() {
+        List<String> tried = new ArrayList<>();
+        List<String> candidates = new ArrayList<>();
+        String env = System.getenv("SPARSEFEAT_CUBLAS");
+        if (env != null && !env.isBlank()) {
+            candidates.add(env);
+        }
+        candidates.addAll(List.of("libcublas.so.13", "libcublas.so.12", "/usr/local/cuda/lib64/libcublas.so.13",
+                "/usr/local/cuda/lib64/libcublas.so.12"));
+        for (String c : candidates) {
+            try {
+                return new CudaBlas(open(c), c);
+            } catch (RuntimeException | LinkageError e) {
+                tried.add(c + " (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")");
+            }
+        }
+        throw new IllegalStateException("no cuBLAS: tried " + String.join(", ", tried));
+    }
+
+    private static SymbolLookup open(String name) {
+        Path path = Path.of(name);
+        if (path.isAbsolute() || name.contains("/")) {
+            String file = path.getFileName().toString();
+            Path lt = path.resolveSibling(file.replace("libcublas.", "libcublasLt."));
+            if (Files.isRegularFile(lt)) {
+                SymbolLookup.libraryLookup(lt, Arena.global());
+            }
+            return SymbolLookup.libraryLookup(path, Arena.global());
+        }
+        return SymbolLookup.libraryLookup(name, Arena.global());
+    }
+
+    /** B := op(A)^{-1} B with A upper triangular m x m, op = transpose, side left (column-major addresses). */
+    void trsmLeftUpperTransposed(int m, int n, long a, int lda, long b, int ldb) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1.0);
+            check("cublasDtrsm_v2", (int) trsm.invokeExact(handle, SIDE_LEFT, UPPER, OP_T, NON_UNIT, m, n, one,
+                    MemorySegment.ofAddress(a), lda, MemorySegment.ofAddress(b), ldb));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    /** C := alpha A^T A + beta C on the upper triangle of C (n x n), A k x n (column-major addresses). */
+    void syrkUpperTransposed(int n, int k, double alpha, long a, int lda, double beta, long c, int ldc) {
+        try (Arena arena = Arena.ofConfined()) {
+            check("cublasDsyrk_v2", (int) syrk.invokeExact(handle, UPPER, OP_T, n, k,
+                    arena.allocateFrom(ValueLayout.JAVA_DOUBLE, alpha), MemorySegment.ofAddress(a), lda,
+                    arena.allocateFrom(ValueLayout.JAVA_DOUBLE, beta), MemorySegment.ofAddress(c), ldc));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    private static void check(String call, int status) {
+        if (status != 0) {
+            throw new IllegalStateException(call + " failed with cuBLAS status " + status);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            int ignored = (int) destroy.invokeExact(handle);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+}
