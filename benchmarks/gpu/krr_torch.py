@@ -1,5 +1,6 @@
 """The reference path on the GPU in PyTorch float64: NTK Gram (as the reference's gram_ntk), then
-torch.linalg.solve (LU, as the authors' code), prediction. Prints seconds per phase, for BENCHMARKS.md."""
+torch.linalg.solve (LU, as the authors' code), prediction; and cuSOLVER's dpotrf through torch.linalg.cholesky.
+Prints seconds per phase, and "key seconds" lines that GpuCheck (--peers) sets beside its own timings."""
 import math
 import sys
 import time
@@ -26,6 +27,8 @@ def main():
     xt = torch.randn(2000, 5, generator=g, dtype=torch.float64)
     xt = (xt / xt.norm(dim=1, keepdim=True)).to(dev)
     y = x[:, 0].abs()
+    ntk(x[:256], x[:256]) @ y[:256]  # warm-up: kernels, allocator
+    torch.linalg.solve(ntk(x[:256], x[:256]) + torch.eye(256, dtype=torch.float64, device=dev), y[:256])
     torch.cuda.synchronize()
     t0 = time.perf_counter()
     k = ntk(x, x)
@@ -39,6 +42,7 @@ def main():
     t3 = time.perf_counter()
     print(f"torch n={n}: gram {t1 - t0:.3f} s, solve {t2 - t1:.3f} s, predict {t3 - t2:.3f} s, total {t3 - t0:.3f} s"
           f" on {torch.cuda.get_device_name()}; |f| {f.norm().item():.3e}")
+    print(f"torch_krr_{n} {t3 - t0:.6f}")
     # cuSOLVER's dpotrf through torch.linalg.cholesky: the peer of our Cholesky kernels
     for m in (8192, 16384, 32768):
         try:
@@ -51,6 +55,7 @@ def main():
             torch.cuda.synchronize()
             s = time.perf_counter() - t0
             print(f"cuSOLVER dpotrf (torch.linalg.cholesky) n={m}: {s:.3f} s, {m ** 3 / 3 / s / 1e12:.2f} TFLOP/s")
+            print(f"cusolver_potrf_{m} {s:.6f}")
             del a
         except RuntimeError as e:
             print(f"cuSOLVER dpotrf n={m}: {e}")

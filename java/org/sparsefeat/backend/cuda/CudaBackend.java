@@ -405,6 +405,52 @@ public final class CudaBackend implements Backend {
     @Override
     public double[] factorMultiply(Matrix l, double[] x) { return cpu.factorMultiply(l, x); }
 
+    // ---- device-only timings, for the device check (benchmarks/jmh/.../GpuCheck)
+
+    /** Seconds of one lower-triangle Gram of x on the device (points already there), after a warm-up. */
+    public double secondsGramLower(Kernel kernel, Matrix x) {
+        int n = x.rows();
+        try (DevicePoints dx = DevicePoints.upload(dev, "the points", x);
+             DeviceArray k = DeviceArray.allocate(dev, "the Gram matrix (" + n + " x " + n + ")", (long) n * n)) {
+            gramInto(kernel, dx, null, true, k);
+            dev.synchronize();
+            long t0 = System.nanoTime();
+            gramInto(kernel, dx, null, true, k);
+            dev.synchronize();
+            return (System.nanoTime() - t0) * 1e-9;
+        }
+    }
+
+    /** Seconds of the factorisation of K(x, x) + ridge I, the matrix built on the device beforehand. */
+    public double secondsCholesky(Kernel kernel, Matrix x, double ridge) {
+        int n = x.rows();
+        try (DevicePoints dx = DevicePoints.upload(dev, "the points", x);
+             DeviceArray k = DeviceArray.allocate(dev, "the kernel matrix (" + n + " x " + n + ")", (long) n * n)) {
+            k.zero();
+            gramInto(kernel, dx, null, true, k);
+            dev.synchronize();
+            long t0 = System.nanoTime();
+            factorOnDevice(k, n, ridge);
+            dev.synchronize();
+            return (System.nanoTime() - t0) * 1e-9;
+        }
+    }
+
+    /** Bytes per second moved by a device-to-device copy of {@code bytes} (read and write both counted). */
+    public double copyBandwidth(long bytes) {
+        long doubles = bytes / DeviceArray.BYTES;
+        try (DeviceArray a = DeviceArray.allocate(dev, "a copy benchmark's source", doubles);
+             DeviceArray b = DeviceArray.allocate(dev, "a copy benchmark's target", doubles)) {
+            a.zero();
+            dev.copyOnDevice(b.address(), a.address(), doubles * DeviceArray.BYTES);
+            dev.synchronize();
+            long t0 = System.nanoTime();
+            dev.copyOnDevice(b.address(), a.address(), doubles * DeviceArray.BYTES);
+            dev.synchronize();
+            return 2.0 * doubles * DeviceArray.BYTES / ((System.nanoTime() - t0) * 1e-9);
+        }
+    }
+
     // ---- nets
 
     /** On the GPU when every net's d is one the kernels are compiled for (2, 3, 4, 5, 6, 8, 10, 16). */
