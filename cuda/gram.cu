@@ -7,14 +7,14 @@
 
 #define SF_TILE 16
 
-extern "C" __global__ void sf_gram(int id, double param, int d, const double* __restrict__ X,
-                                   const double* __restrict__ xn, long long n, const double* __restrict__ Y,
-                                   const double* __restrict__ yn, long long m, int lower, int same,
-                                   double* __restrict__ K) {
+// The float32 option rounds each entry once, after the float64 dot product and kernel function: it halves the
+// memory and the bytes written, not the arithmetic.
+template <typename T>
+__device__ __forceinline__ void gram_tile(int id, double param, int d, const double* __restrict__ X,
+                                          const double* __restrict__ xn, long long n, const double* __restrict__ Y,
+                                          const double* __restrict__ yn, long long m, int lower, int same,
+                                          T* __restrict__ K, double (*xs)[SF_TILE + 1], double (*ys)[SF_TILE + 1]) {
   const long long i0 = (long long)blockIdx.y * SF_TILE, j0 = (long long)blockIdx.x * SF_TILE;
-  if (lower && j0 > i0 + SF_TILE - 1) return;
-  __shared__ double xs[SF_TILE][SF_TILE + 1];
-  __shared__ double ys[SF_TILE][SF_TILE + 1];
   const int ty = threadIdx.y, tx = threadIdx.x;
   const long long i = i0 + ty, j = j0 + tx;
   double t = 0.0;
@@ -28,5 +28,25 @@ extern "C" __global__ void sf_gram(int id, double param, int d, const double* __
   }
   if (i >= n || j >= m || (lower && j > i)) return;
   if (same && i == j) t = xn[i] * xn[i];  // a point and itself: angle exactly 0, as on the CPU
-  K[i * m + j] = sf_kernel(id, t, xn[i], yn[j], param, d);
+  K[i * m + j] = (T)sf_kernel(id, t, xn[i], yn[j], param, d);
+}
+
+extern "C" __global__ void sf_gram(int id, double param, int d, const double* __restrict__ X,
+                                   const double* __restrict__ xn, long long n, const double* __restrict__ Y,
+                                   const double* __restrict__ yn, long long m, int lower, int same,
+                                   double* __restrict__ K) {
+  if (lower && (long long)blockIdx.x * SF_TILE > (long long)blockIdx.y * SF_TILE + SF_TILE - 1) return;
+  __shared__ double xs[SF_TILE][SF_TILE + 1];
+  __shared__ double ys[SF_TILE][SF_TILE + 1];
+  gram_tile<double>(id, param, d, X, xn, n, Y, yn, m, lower, same, K, xs, ys);
+}
+
+extern "C" __global__ void sf_gram_f32(int id, double param, int d, const double* __restrict__ X,
+                                       const double* __restrict__ xn, long long n, const double* __restrict__ Y,
+                                       const double* __restrict__ yn, long long m, int lower, int same,
+                                       float* __restrict__ K) {
+  if (lower && (long long)blockIdx.x * SF_TILE > (long long)blockIdx.y * SF_TILE + SF_TILE - 1) return;
+  __shared__ double xs[SF_TILE][SF_TILE + 1];
+  __shared__ double ys[SF_TILE][SF_TILE + 1];
+  gram_tile<float>(id, param, d, X, xn, n, Y, yn, m, lower, same, K, xs, ys);
 }

@@ -44,7 +44,7 @@ struct Entry {
 
 #define SF_EMU_KERNEL(k) {#k, [](void** a) { invoke(k, a); }}
 const Entry kKernels[] = {
-    SF_EMU_KERNEL(sf_gram),          SF_EMU_KERNEL(sf_teacher),     SF_EMU_KERNEL(sf_teacher_reduce),
+    SF_EMU_KERNEL(sf_gram),          SF_EMU_KERNEL(sf_gram_f32),SF_EMU_KERNEL(sf_teacher),     SF_EMU_KERNEL(sf_teacher_reduce),
     SF_EMU_KERNEL(sf_potrf_diag),    SF_EMU_KERNEL(sf_trsm_panel),  SF_EMU_KERNEL(sf_syrk_update),
     SF_EMU_KERNEL(sf_gd_neurons),    SF_EMU_KERNEL(sf_gd_partial),  SF_EMU_KERNEL(sf_gd_finish),
     SF_EMU_KERNEL(sf_gd_reg),        SF_EMU_KERNEL(sf_gd_sum),      SF_EMU_KERNEL(sf_add_diagonal),

@@ -25,6 +25,19 @@ public interface Backend extends AutoCloseable {
     /** K(X, Y), every entry. */
     Matrix gram(Kernel kernel, Matrix x, Matrix y);
 
+    /**
+     * K(X, Y) as float32, row-major: each entry computed in float64 and rounded once. Half the memory of
+     * {@link #gram}; the GPU also writes half the bytes.
+     */
+    default float[] gramFloat32(Kernel kernel, Matrix x, Matrix y) {
+        double[] k = gram(kernel, x, y).data();
+        float[] f = new float[k.length];
+        for (int i = 0; i < k.length; i++) {
+            f[i] = (float) k[i];
+        }
+        return f;
+    }
+
     /** K(X, X), lower triangle only (the strict upper triangle is zero): what a Cholesky factorisation reads. */
     Matrix gramLower(Kernel kernel, Matrix x);
 

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "gram", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Gram matrix K(X, Y) (or K(X, X)) of NPY inputs, written as a float64 NPY file.")
+        description = "Gram matrix K(X, Y) (or K(X, X)) of NPY inputs, written as a float64 (or float32) NPY file.")
 final class GramCommand implements Callable<Integer> {
     @Mixin
     KernelOptions kernelOptions;
@@ -24,6 +24,14 @@ final class GramCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "G.npy", description = "Output, shape (n, m).")
     Path out;
+
+    /** The output's precision: entries are computed in float64 either way. */
+    enum Dtype { float64, float32 }
+
+    @Option(names = "--dtype", defaultValue = "float64", paramLabel = "TYPE",
+            description = "Output precision: float64 (default) or float32 (each entry computed in float64, then rounded"
+                    + " once; half the file and memory).")
+    Dtype dtype;
 
     @Mixin
     BackendOptions backendOptions;
@@ -41,6 +49,20 @@ final class GramCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--y " + y + " has d = " + b.cols() + " but --x has d = " + a.cols());
         }
         try (Backend backend = backendOptions.open()) {
+            if (dtype == Dtype.float32) {
+                Matrix other = b == null ? a : b;
+                float[] g = backend.gramFloat32(kernel, a, other);
+                for (float v : g) {
+                    if (!Float.isFinite(v)) {
+                        throw new IllegalArgumentException("the Gram matrix has a non-finite float32 entry (" + v
+                                + "); use --dtype float64");
+                    }
+                }
+                Npy.write(out, new int[] {a.rows(), other.rows()}, g);
+                spec.commandLine().getOut().printf("wrote %s: %s Gram matrix of shape (%d, %d), float32%n", out, kernel,
+                        a.rows(), other.rows());
+                return 0;
+            }
             Matrix g;
             if (b == null) {
                 g = backend.gramLower(kernel, a);

@@ -18,7 +18,8 @@ import org.sparsefeat.linalg.Matrix;
 
 /**
  * NumPy's .npy format (versions 1.0, 2.0, 3.0) for float64 arrays: what np.save writes and np.load reads.
- * Reads C- and Fortran-ordered, little- and big-endian float64; writes version 1.0, C order, '&lt;f8'.
+ * Reads C- and Fortran-ordered, little- and big-endian float64; writes version 1.0, C order, '&lt;f8' (or
+ * '&lt;f4' for float32 Gram matrices).
  * Every problem is an {@link IllegalArgumentException} that names the file and what was expected.
  */
 public final class Npy {
@@ -142,23 +143,37 @@ public final class Npy {
 
     /** Writes version 1.0, C order, little-endian float64, through a temporary file and a rename. */
     public static void write(Path file, int[] shape, double[] data) throws IOException {
-        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
+        write(file, shape, "<f8", 8L * data.length, (out, at) -> MemorySegment.copy(data, 0, out,
+                ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, data.length));
+    }
+
+    /** As above, little-endian float32 ('&lt;f4'), for Gram matrices asked for in single precision. */
+    public static void write(Path file, int[] shape, float[] data) throws IOException {
+        write(file, shape, "<f4", 4L * data.length, (out, at) -> MemorySegment.copy(data, 0, out,
+                ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, data.length));
+    }
+
+    /** Puts the data into the file's image at a byte offset. */
+    private interface DataWriter {
+        void copy(MemorySegment out, long at);
+    }
+
+    private static void write(Path file, int[] shape, String descr, long dataBytes, DataWriter data) throws IOException {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
         int unpadded = 10 + dict.length() + 1;
         int total = (unpadded + 63) / 64 * 64;  // numpy aligns the data to 64 bytes
         String header = dict + " ".repeat(total - unpadded) + "\n";
         Path tmp = tempSibling(file);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
-            long bytes = total + 8L * data.length;
-            MemorySegment out = arena.allocate(bytes);
+            MemorySegment out = arena.allocate(total + dataBytes);
             MemorySegment.copy(MAGIC, 0, out, ValueLayout.JAVA_BYTE, 0, MAGIC.length);
             out.set(ValueLayout.JAVA_BYTE, 6, (byte) 1);
             out.set(ValueLayout.JAVA_BYTE, 7, (byte) 0);
             out.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8, (short) (total - 10));
             byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
             MemorySegment.copy(h, 0, out, ValueLayout.JAVA_BYTE, 10, h.length);
-            MemorySegment.copy(data, 0, out, ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), total,
-                    data.length);
+            data.copy(out, total);
             java.nio.ByteBuffer buf = out.asByteBuffer();
             while (buf.hasRemaining()) {
                 ch.write(buf);

@@ -70,6 +70,22 @@ public abstract class BackendContract {
     }
 
     @ParameterizedTest
+    @EnumSource(value = KernelType.class, names = {"NTK", "RFK0", "LAPLACE"})
+    void theFloat32GramIsTheFloat64GramRoundedOnce(KernelType type) {
+        // the float64 Gram of this backend, rounded once
+        Matrix x = sphere(37, 4, 21), y = sphere(19, 4, 22);
+        for (Matrix other : new Matrix[] {y, x}) {
+            double[] k = backend.gram(Kernel.of(type), x, other).data();
+            float[] f = backend.gramFloat32(Kernel.of(type), x, other);
+            assertEquals(k.length, f.length);
+            for (int i = 0; i < k.length; i++) {
+                // one float ulp: a GPU's float64 entry may differ from the CPU's in its last bit, then round the other way
+                assertEquals((float) k[i], f[i], Math.ulp((float) k[i]), type + " entry " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @EnumSource(KernelType.class)
     void gramLowerIsTheLowerTriangleOfTheFullGram(KernelType type) {
         Kernel k = Kernel.of(type);

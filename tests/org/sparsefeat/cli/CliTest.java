@@ -87,6 +87,19 @@ class CliTest {
                     Npy.readMatrix(dir.resolve("G.npy"), "G").data(), 1e-15);
             assertArrayEquals(backend.gram(new Kernel(KernelType.LAPLACE, 0.5), a, b).data(),
                     Npy.readMatrix(dir.resolve("H.npy"), "H").data(), 0.0);
+            CliRunner.Run f32 = run("gram", "--kernel", "laplace", "--kernel-param", "0.5", "--x", p("A.npy"), "--y",
+                    p("B.npy"), "--dtype", "float32", "--out", p("H32.npy"));
+            assertEquals(0, f32.code(), f32.err());
+            assertTrue(f32.out().contains("float32"), f32.out());
+            byte[] bytes = Files.readAllBytes(dir.resolve("H32.npy"));
+            assertTrue(new String(bytes, 0, 128, java.nio.charset.StandardCharsets.ISO_8859_1).contains("'<f4'"));
+            java.nio.ByteBuffer data = java.nio.ByteBuffer.wrap(bytes, 128, bytes.length - 128)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            double[] g = backend.gram(new Kernel(KernelType.LAPLACE, 0.5), a, b).data();
+            assertEquals(4L * g.length, bytes.length - 128);
+            for (double v : g) {
+                assertEquals((float) v, data.getFloat());
+            }
         }
     }
 

@@ -67,6 +67,18 @@ class NpyTest {
     }
 
     @Test
+    void ourFloat32FileMatchesNumpysBytes() throws Exception {
+        double[] e = expected();
+        float[] f32 = new float[e.length];
+        for (int i = 0; i < e.length; i++) {
+            f32[i] = (float) e[i];
+        }
+        Path f = dir.resolve("f.npy");
+        Npy.write(f, new int[] {3, 4}, f32);
+        assertArrayEquals(Files.readAllBytes(fixture("float32_3x4.npy")), Files.readAllBytes(f));
+    }
+
+    @Test
     void numpyLoadsOurFiles() throws Exception {
         Path f = dir.resolve("m.npy");
         Npy.write(f, new Matrix(3, 4, expected()));

@@ -38,7 +38,7 @@ public final class CudaBackend implements Backend {
 
     private final Device dev;
     private final CpuBackend cpu;
-    private final Device.Kernel gram, teacher, teacherReduce, potrfDiag, trsmPanel, syrkUpdate, addDiagonal, getDiagonal,
+    private final Device.Kernel gram, gramF32, teacher, teacherReduce, potrfDiag, trsmPanel, syrkUpdate, addDiagonal, getDiagonal,
             trsvDiag, trsvUpdate, trsvDiagT, trsvUpdateT, gemvRows, trmvLowerT;
     final GdKernels gd;
 
@@ -68,6 +68,7 @@ public final class CudaBackend implements Backend {
         dev = device;
         cpu = new CpuBackend(threads);
         gram = dev.kernel("gram", "sf_gram");
+        gramF32 = dev.kernel("gram", "sf_gram_f32");
         teacher = dev.kernel("teacher", "sf_teacher");
         teacherReduce = dev.kernel("teacher", "sf_teacher_reduce");
         potrfDiag = dev.kernel("cholesky", "sf_potrf_diag");
@@ -132,6 +133,12 @@ public final class CudaBackend implements Backend {
 
     /** K(X, Y) into k (n x m, row-major); lower: only j <= i is written. Y == null: Y is X. */
     private void gramInto(Kernel kernel, DevicePoints x, DevicePoints y, boolean lower, DeviceArray k) {
+        gramInto(gram, kernel, x, y, lower, k);
+    }
+
+    /** As above with the kernel of the output's precision (sf_gram or sf_gram_f32). */
+    private void gramInto(Device.Kernel gram, Kernel kernel, DevicePoints x, DevicePoints y, boolean lower,
+                          DeviceArray k) {
         DevicePoints other = y == null ? x : y;
         int n = x.n(), m = other.n();
         launch(gram, Device.Dim.cover(m, TILE), Device.Dim.cover(n, TILE), TILE, TILE, KernelArgs.of()
@@ -163,6 +170,27 @@ public final class CudaBackend implements Backend {
             dk.zero();
             gramInto(kernel, dx, dy, lower, dk);
             dev.copyToHost(k.data(), 0, n * m, dk.address());
+        }
+        return k;
+    }
+
+    @Override
+    public float[] gramFloat32(Kernel kernel, Matrix x, Matrix y) {
+        if (x.cols() != y.cols()) {
+            throw new IllegalArgumentException("points of different dimension: d = " + x.cols() + " and d = " + y.cols());
+        }
+        int n = x.rows(), m = y.rows();
+        float[] k = new float[Math.multiplyExact(n, m)];
+        if (k.length == 0) {
+            return k;
+        }
+        boolean same = x == y;
+        try (DevicePoints dx = DevicePoints.upload(dev, "the points X", x);
+             DevicePoints dy = same ? null : DevicePoints.upload(dev, "the points Y", y);
+             DeviceArray dk = DeviceArray.allocate(dev, "the float32 Gram matrix (" + n + " x " + m + ")",
+                     ((long) n * m + 1) / 2)) {
+            gramInto(gramF32, kernel, dx, dy, false, dk);
+            dev.copyToHost(k, dk.address());
         }
         return k;
     }

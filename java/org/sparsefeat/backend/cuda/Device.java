@@ -21,6 +21,8 @@ interface Device extends AutoCloseable {
 
     void copyToHost(int[] dst, long src);
 
+    void copyToHost(float[] dst, long src);
+
     void copyToDevice(long dst, long[] src);
 
     void copyToHost(long[] dst, long src);

@@ -170,6 +170,12 @@ final class DriverDevice implements Device {
     }
 
     @Override
+    public void copyToHost(float[] dst, long src) {
+        current();
+        cuMemcpyDtoH(Pointer.to(dst), new Address(src), (long) dst.length * Float.BYTES);
+    }
+
+    @Override
     public void copyToDevice(long dst, long[] src) {
         current();
         cuMemcpyHtoD(new Address(dst), Pointer.to(src), (long) src.length * Long.BYTES);

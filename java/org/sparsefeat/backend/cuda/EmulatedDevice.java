@@ -106,6 +106,11 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
+    public void copyToHost(float[] dst, long src) {
+        MemorySegment.copy(at(src, (long) dst.length * Float.BYTES), ValueLayout.JAVA_FLOAT, 0, dst, 0, dst.length);
+    }
+
+    @Override
     public void copyToDevice(long dst, long[] src) {
         MemorySegment.copy(src, 0, at(dst, (long) src.length * Long.BYTES), ValueLayout.JAVA_LONG, 0, src.length);
     }
