@@ -1,8 +1,8 @@
 // Full-batch gradient descent of a batch of two-layer ReLU nets on the GPU, the per-neuron rule of
 // native/include/sf_net.h (the same source the CPU step uses). Each net of the batch is described by an
 // sf_gd_net in device memory; a step of the whole batch is three launches, whatever its size:
-//   sf_gd_neurons  grid (neuron blocks, nets): one thread per neuron, its gradient over the points at the current
-//                  residuals, then its update;
+//   sf_gd_neurons  grid (neuron blocks, nets): 8 threads per neuron share its gradient over the points at the
+//                  current residuals, then one updates it;
 //   sf_gd_partial  grid (point blocks, neuron chunks, nets): each thread one point, the chunk's neurons in order;
 //   sf_gd_finish   one block per net: f_i = sum of the chunks in order, residual, squared error, the half MSE in
 //                  a fixed tree; then the step counter and the stopping rules, on the device.
@@ -13,7 +13,7 @@
 #include "sf_net.h"
 
 #define SF_GD_CHUNK 256
-#define SF_GD_FINISH 256
+#define SF_GD_FINISH 1024  // one point per thread up to n = 1024
 
 // One net of a batch. Every field is 8 bytes: the host (CudaNetBatch.Field) writes it as an array of longs in
 // this order. step, stopped and loss are written by the device.
@@ -31,18 +31,25 @@ struct sf_gd_net {
 
 __device__ __forceinline__ bool sf_gd_active(const sf_gd_net& q) { return !q.stopped && q.step < q.limit; }
 
+#define SF_GD_DIMENSIONS(CASE) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(8) CASE(10) CASE(16)
+#define SF_GD_NEURONS 32   // neurons per block of sf_gd_neurons (threadIdx.x)
+#define SF_GD_SLICES 8     // threads per neuron (threadIdx.y), each over every 8th point: h = 1e4 alone fills the GPU
+
 // Per-thread arrays are indexed with the compile-time dimension D, so they live in registers (a run-time index
-// would put them in local memory); the kernels below pick D among the sphere experiments' d.
+// would put them in local memory); the kernels below pick D among the sphere experiments' d. Each slice of a
+// neuron sums its points in order, then the first slice adds the slices' sums in order and updates the neuron.
 template <int D>
-__device__ __forceinline__ void neuron_step(const sf_gd_net& q, int j, const sf_neuron_rule& rule) {
+__device__ __forceinline__ void neuron_step(const sf_gd_net& q, long long j, bool live, const sf_neuron_rule& rule,
+                                            double (*acc)[SF_GD_NEURONS][D + 2]) {
+  const int slice = threadIdx.y, t = threadIdx.x;
   const long long n = q.n, np = q.np;
   const double* __restrict__ xt = q.xt;
   const double* __restrict__ r = q.r;
   double wr[D], ga[D];  // registers in the loop over points: their addresses are never taken
 #pragma unroll
-  for (int k = 0; k < D; k++) { wr[k] = q.w1[(long long)j * D + k]; ga[k] = 0.0; }
-  double bj = q.b ? q.b[j] : 0.0, g2 = 0.0, gb = 0.0;
-  for (long long i = 0; i < n; i++) {
+  for (int k = 0; k < D; k++) { wr[k] = live ? q.w1[j * D + k] : 0.0; ga[k] = 0.0; }
+  double bj = live && q.b ? q.b[j] : 0.0, g2 = 0.0, gb = 0.0;
+  for (long long i = live ? slice : n; i < n; i += SF_GD_SLICES) {
     double z = bj;
 #pragma unroll
     for (int k = 0; k < D; k++) z += wr[k] * xt[k * np + i];
@@ -54,6 +61,18 @@ __device__ __forceinline__ void neuron_step(const sf_gd_net& q, int j, const sf_
       for (int k = 0; k < D; k++) ga[k] += ri * xt[k * np + i];
     }
   }
+#pragma unroll
+  for (int k = 0; k < D; k++) acc[slice][t][k] = ga[k];
+  acc[slice][t][D] = g2;
+  acc[slice][t][D + 1] = gb;
+  __syncthreads();
+  if (slice != 0 || !live) return;
+  for (int s = 1; s < SF_GD_SLICES; s++) {
+#pragma unroll
+    for (int k = 0; k < D; k++) ga[k] += acc[s][t][k];
+    g2 += acc[s][t][D];
+    gb += acc[s][t][D + 1];
+  }
   const double v2 = q.w2[j];
   g2 *= q.scale;
   gb *= q.scale * v2;
@@ -62,26 +81,23 @@ __device__ __forceinline__ void neuron_step(const sf_gd_net& q, int j, const sf_
   for (int k = 0; k < D; k++) { w[k] = wr[k]; g1[k] = ga[k] * q.scale * v2; }
   sf_neuron_update(&rule, w, &bj, &q.w2[j], g1, &gb, &g2);
 #pragma unroll
-  for (int k = 0; k < D; k++) q.w1[(long long)j * D + k] = w[k];
+  for (int k = 0; k < D; k++) q.w1[j * D + k] = w[k];
   if (q.b) q.b[j] = bj;
 }
 
-#define SF_GD_DIMENSIONS(CASE) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(8) CASE(10) CASE(16)
-#define SF_GD_MAX_D 16  // the largest d of SF_GD_DIMENSIONS; larger d stays on the CPU
-
-extern "C" __global__ void sf_gd_neurons(sf_gd_net* __restrict__ nets) {
+// One kernel per d (sf_gd_neurons_d5, ...), so that each gets the registers its own d needs; it skips the nets of
+// the batch with another d (the host launches one per d present).
+template <int D>
+__device__ __forceinline__ void neurons(sf_gd_net* __restrict__ nets) {
+  __shared__ double acc[SF_GD_SLICES][SF_GD_NEURONS][D + 2];
   const sf_gd_net& q = nets[blockIdx.y];
-  const int j = blockIdx.x * blockDim.x + threadIdx.x;
-  if (!sf_gd_active(q) || j >= q.h) return;
-  const sf_neuron_rule rule = sf_rule_at((int)q.d, (int)q.h, q.b != 0, (int)q.reg, q.lambda, (int)q.schedule, q.power,
+  const long long j = (long long)blockIdx.x * SF_GD_NEURONS + threadIdx.x;
+  // whole blocks leave together, before the barrier
+  if (q.d != D || !sf_gd_active(q) || (long long)blockIdx.x * SF_GD_NEURONS >= q.h) return;
+  const sf_neuron_rule rule = sf_rule_at(D, (int)q.h, q.b != 0, (int)q.reg, q.lambda, (int)q.schedule, q.power,
                                          (int)q.n, q.step, (int)q.sphere, (int)q.conic, (int)q.conic_from_start,
                                          (int)q.quirks, q.eta);
-  switch (q.d) {
-#define SF_GD_CASE(D) case D: neuron_step<D>(q, j, rule); return;
-    SF_GD_DIMENSIONS(SF_GD_CASE)
-#undef SF_GD_CASE
-    default: return;  // the host sends only d in SF_GD_DIMENSIONS (CudaNetBatch.DIMENSIONS)
-  }
+  neuron_step<D>(q, j, j < q.h, rule, acc);
 }
 
 template <int D>
@@ -111,19 +127,22 @@ __device__ __forceinline__ void partial_sums(const sf_gd_net& q, double* ws, dou
 }
 
 // all != 0: every net, active or not (the forward pass at initialisation).
-extern "C" __global__ void sf_gd_partial(const sf_gd_net* __restrict__ nets, int all) {
-  __shared__ double ws[SF_GD_CHUNK * (SF_GD_MAX_D + 1)];
+template <int D>
+__device__ __forceinline__ void partial(const sf_gd_net* __restrict__ nets, int all) {
+  __shared__ double ws[SF_GD_CHUNK * (D + 1)];
   __shared__ double bs[SF_GD_CHUNK], vs[SF_GD_CHUNK];
   const sf_gd_net& q = nets[blockIdx.z];
   // whole blocks leave together, before the barrier
-  if ((!all && !sf_gd_active(q)) || blockIdx.y >= q.chunks || (long long)blockIdx.x * blockDim.x >= q.np) return;
-  switch (q.d) {
-#define SF_GD_CASE(D) case D: partial_sums<D>(q, ws, bs, vs); return;
-    SF_GD_DIMENSIONS(SF_GD_CASE)
-#undef SF_GD_CASE
-    default: return;
-  }
+  if (q.d != D || (!all && !sf_gd_active(q)) || blockIdx.y >= q.chunks || (long long)blockIdx.x * blockDim.x >= q.np)
+    return;
+  partial_sums<D>(q, ws, bs, vs);
 }
+
+#define SF_GD_KERNELS(D)                                                                                  \
+  extern "C" __global__ void sf_gd_neurons_d##D(sf_gd_net* __restrict__ nets) { neurons<D>(nets); }      \
+  extern "C" __global__ void sf_gd_partial_d##D(const sf_gd_net* __restrict__ nets, int all) { partial<D>(nets, all); }
+SF_GD_DIMENSIONS(SF_GD_KERNELS)
+#undef SF_GD_KERNELS
 
 // all != 0: every net (initialisation); useF0: subtract f0 (alpha-trick); advance: count the step and apply the
 // stopping rules.

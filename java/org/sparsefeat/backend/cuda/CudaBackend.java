@@ -42,9 +42,9 @@ public final class CudaBackend implements Backend {
             trsvDiag, trsvUpdate, trsvDiagT, trsvUpdateT, gemvRows, trmvLowerT;
     final GdKernels gd;
 
-    /** The kernels of cuda/gd.cu, for {@link CudaNetBatch}. */
-    record GdKernels(Device.Kernel neurons, Device.Kernel partial, Device.Kernel finish, Device.Kernel reg,
-                     Device.Kernel sum) {}
+    /** The kernels of cuda/gd.cu, for {@link CudaNetBatch}: the per-neuron and forward kernels per input dimension. */
+    record GdKernels(java.util.Map<Integer, Device.Kernel> neurons, java.util.Map<Integer, Device.Kernel> partial,
+                     Device.Kernel finish, Device.Kernel reg, Device.Kernel sum) {}
 
     /** Whether a GPU can be used: JCuda loads, the driver initialises, a device exists, the kernels were built. */
     public static boolean available() { return DriverDevice.available(); }
@@ -82,8 +82,13 @@ public final class CudaBackend implements Backend {
         trsvUpdateT = dev.kernel("linalg", "sf_trsv_update_t");
         gemvRows = dev.kernel("linalg", "sf_gemv_rows");
         trmvLowerT = dev.kernel("linalg", "sf_trmv_lower_t");
-        gd = new GdKernels(dev.kernel("gd", "sf_gd_neurons"), dev.kernel("gd", "sf_gd_partial"),
-                dev.kernel("gd", "sf_gd_finish"), dev.kernel("gd", "sf_gd_reg"), dev.kernel("gd", "sf_gd_sum"));
+        java.util.Map<Integer, Device.Kernel> neurons = new java.util.TreeMap<>(), partial = new java.util.TreeMap<>();
+        for (int d : CudaNetBatch.DIMENSIONS) {
+            neurons.put(d, dev.kernel("gd", "sf_gd_neurons_d" + d));
+            partial.put(d, dev.kernel("gd", "sf_gd_partial_d" + d));
+        }
+        gd = new GdKernels(neurons, partial, dev.kernel("gd", "sf_gd_finish"), dev.kernel("gd", "sf_gd_reg"),
+                dev.kernel("gd", "sf_gd_sum"));
     }
 
     /**

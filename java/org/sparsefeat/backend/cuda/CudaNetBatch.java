@@ -11,15 +11,16 @@ import org.sparsefeat.net.TwoLayerNet;
 
 /**
  * Nets trained on the GPU (cuda/gd.cu): data and weights stay on the device; a step of the whole batch is three
- * launches, and the device itself counts steps and applies the stopping rules, so the host launches up to
+ * launches (per input dimension present), prepared once, and the device itself counts steps and applies the stopping rules, so the host launches up to
  * {@link #SYNC_EVERY} steps and then reads the batch's state (a few hundred bytes per net) once. Results agree
  * with the CPU backend's to rounding, not bit for bit (other summation orders). NOT YET RUN ON A GPU (the tests
  * run it on the emulator of cuda/emu).
  */
 final class CudaNetBatch implements NetBatch {
     static final int CHUNK = 256;            // SF_GD_CHUNK
-    static final int FINISH_THREADS = 256;   // SF_GD_FINISH
-    static final int NEURON_THREADS = 128;
+    static final int FINISH_THREADS = 1024;  // SF_GD_FINISH
+    static final int NEURONS = 32, SLICES = 8;    // SF_GD_NEURONS x SF_GD_SLICES threads per block of sf_gd_neurons_d*
+    static final int NEURON_THREADS = 128;        // sf_gd_reg
     static final int PAD = 8;
     /** The input dimensions the kernels are compiled for (SF_GD_DIMENSIONS in cuda/gd.cu). */
     static final Set<Integer> DIMENSIONS = Set.of(2, 3, 4, 5, 6, 8, 10, 16);
@@ -41,6 +42,8 @@ final class CudaNetBatch implements NetBatch {
     private long[] state;
     private DeviceArray deviceState;
     private int maxH, maxNp, maxChunks;
+    /** One step of the whole batch: the neuron and forward kernels of each d present, then sf_gd_finish. */
+    private final List<Device.Launch> step = new ArrayList<>();
 
     /** One net's device buffers. */
     private static final class Net implements AutoCloseable {
@@ -151,6 +154,16 @@ final class CudaNetBatch implements NetBatch {
             dev.copyToDevice(deviceState.address(), state);
             if (!nets.isEmpty()) {
                 initialForward();
+                java.util.SortedSet<Integer> ds = new java.util.TreeSet<>();
+                nets.forEach(net -> ds.add(net.d));
+                for (int d : ds) {
+                    step.add(dev.prepare(k.neurons().get(d), Device.Dim.of(Device.Dim.cover(maxH, NEURONS), nets.size()),
+                            new Device.Dim(NEURONS, SLICES, 1), KernelArgs.of().ptr(deviceState)));
+                }
+                for (int d : ds) {
+                    step.add(partialLaunch(d, false));
+                }
+                step.add(finishLaunch(false, true, true));
             }
         } catch (RuntimeException e) {
             close();
@@ -160,24 +173,24 @@ final class CudaNetBatch implements NetBatch {
 
     /** f at the initial weights, kept as f0 where the rule subtracts it, then the initial loss. */
     private void initialForward() {
-        partial(true);
-        finish(true, false, false);
+        nets.stream().map(net -> net.d).distinct().forEach(d -> partialLaunch(d, true).run());
+        finishLaunch(true, false, false).run();
         for (Net net : nets) {
             if (net.f0 != null) {
                 dev.copyOnDevice(net.f0.address(), net.f.address(), (long) net.np * DeviceArray.BYTES);
             }
         }
-        finish(true, true, false);
+        finishLaunch(true, true, false).run();
         dev.copyToHost(state, deviceState.address());
     }
 
-    private void partial(boolean all) {
-        dev.launch(k.partial(), Device.Dim.of(Device.Dim.cover(maxNp, CHUNK), maxChunks, nets.size()),
+    private Device.Launch partialLaunch(int d, boolean all) {
+        return dev.prepare(k.partial().get(d), Device.Dim.of(Device.Dim.cover(maxNp, CHUNK), maxChunks, nets.size()),
                 new Device.Dim(CHUNK, 1, 1), KernelArgs.of().ptr(deviceState).i32(all));
     }
 
-    private void finish(boolean all, boolean useF0, boolean advance) {
-        dev.launch(k.finish(), Device.Dim.of(nets.size()), new Device.Dim(FINISH_THREADS, 1, 1),
+    private Device.Launch finishLaunch(boolean all, boolean useF0, boolean advance) {
+        return dev.prepare(k.finish(), Device.Dim.of(nets.size()), new Device.Dim(FINISH_THREADS, 1, 1),
                 KernelArgs.of().ptr(deviceState).i32(all).i32(useF0).i32(advance));
     }
 
@@ -204,10 +217,7 @@ final class CudaNetBatch implements NetBatch {
         dev.copyToDevice(deviceState.address(), state);
         for (long left = remaining(); left > 0; left = remaining()) {
             for (long t = Math.min(left, SYNC_EVERY); t > 0; t--) {
-                dev.launch(k.neurons(), Device.Dim.of(Device.Dim.cover(maxH, NEURON_THREADS), nets.size()),
-                        new Device.Dim(NEURON_THREADS, 1, 1), KernelArgs.of().ptr(deviceState));
-                partial(false);
-                finish(false, true, true);
+                step.forEach(Device.Launch::run);
             }
             dev.copyToHost(state, deviceState.address());
         }

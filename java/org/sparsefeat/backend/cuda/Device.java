@@ -34,7 +34,15 @@ interface Device extends AutoCloseable {
     /** Kernel {@code name} of cuda/{@code module}.cu. */
     Kernel kernel(String module, String name);
 
-    void launch(Kernel kernel, Dim grid, Dim block, KernelArgs args);
+    /** A launch with its parameters laid out once, for launches repeated every step. */
+    Launch prepare(Kernel kernel, Dim grid, Dim block, KernelArgs args);
+
+    default void launch(Kernel kernel, Dim grid, Dim block, KernelArgs args) { prepare(kernel, grid, block, args).run(); }
+
+    /** A prepared launch; each {@link #run} enqueues it once more. */
+    interface Launch {
+        void run();
+    }
 
     /**
      * cuBLAS on this device's context and stream, when the machine has it (the caller then calls it at once, on

@@ -222,15 +222,18 @@ final class DriverDevice implements Device {
     }
 
     @Override
-    public void launch(Kernel kernel, Dim grid, Dim block, KernelArgs args) {
-        current();
+    public Launch prepare(Kernel kernel, Dim grid, Dim block, KernelArgs args) {
         Pointer[] params = args.list().stream().map(a -> switch (a.type()) {
             case I32 -> Pointer.to(new int[] {(int) a.bits()});
             case I64, PTR -> Pointer.to(new long[] {a.bits()});
             case F64 -> Pointer.to(new double[] {Double.longBitsToDouble(a.bits())});
         }).toArray(Pointer[]::new);
-        cuLaunchKernel(((DriverKernel) kernel).function(), grid.x(), grid.y(), grid.z(), block.x(), block.y(), block.z(),
-                0, null, Pointer.to(params), null);
+        Pointer kernelParams = Pointer.to(params);
+        CUfunction f = ((DriverKernel) kernel).function();
+        return () -> {
+            current();
+            cuLaunchKernel(f, grid.x(), grid.y(), grid.z(), block.x(), block.y(), block.z(), 0, null, kernelParams, null);
+        };
     }
 
     @Override

@@ -132,6 +132,11 @@ final class EmulatedDevice implements Device {
     public Kernel kernel(String module, String name) { return new EmulatedKernel(name); }
 
     @Override
+    public Launch prepare(Kernel kernel, Dim grid, Dim block, KernelArgs args) {
+        return () -> launch(kernel, grid, block, args);
+    }
+
+    @Override
     public void launch(Kernel kernel, Dim grid, Dim block, KernelArgs args) {
         try (Arena arena = Arena.ofConfined()) {
             var list = args.list();
