@@ -96,12 +96,25 @@ extern "C" __global__ void sf_gemv_rows(const double* __restrict__ a, long long 
   if (threadIdx.x == 0 && i < m) y[i] = p[0];
 }
 
-// y[j] = sum_{i >= j} L[i][j] x[i]: L^T x, one thread per column j (coalesced along rows of L).
+// partial[s][j] = sum over the rows i >= j of slab s (rows [s * rows, (s + 1) * rows)) of L[i][j] x[i]: L^T x in
+// slabs of rows, one thread per (column, slab), coalesced along rows of L; sf_sum_slabs then adds the slabs in
+// order. One thread per column alone would leave most of a large GPU idle.
 extern "C" __global__ void sf_trmv_lower_t(const double* __restrict__ a, long long n, const double* __restrict__ x,
-                                           double* __restrict__ y) {
+                                           long long rows, double* __restrict__ partial) {
+  const long long j = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (j >= n) return;
+  const long long first = (long long)blockIdx.y * rows, end = first + rows < n ? first + rows : n;
+  double s = 0.0;
+  for (long long i = first > j ? first : j; i < end; i++) s += a[i * n + j] * x[i];
+  partial[(long long)blockIdx.y * n + j] = s;
+}
+
+// y[j] = sum over s < slabs of partial[s][j], in order.
+extern "C" __global__ void sf_sum_slabs(const double* __restrict__ partial, long long slabs, long long n,
+                                        double* __restrict__ y) {
   const long long j = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   if (j >= n) return;
   double s = 0.0;
-  for (long long i = j; i < n; i++) s += a[i * n + j] * x[i];
+  for (long long c = 0; c < slabs; c++) s += partial[c * n + j];
   y[j] = s;
 }

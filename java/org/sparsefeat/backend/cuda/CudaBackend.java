@@ -29,6 +29,8 @@ public final class CudaBackend implements Backend {
     private static final int SOLVE_BLOCK = 32;      // SF_TB
     private static final int SOLVE_ROWS = 8;        // SF_ROWS
     private static final int GEMV_THREADS = 256;    // SF_GEMV
+    /** At most this many slabs of rows in L^T x (sf_trmv_lower_t), of at least 64 rows. */
+    private static final int TRMV_SLABS = 32;
     private static final int TEACHER_THREADS = 256;
     private static final int TEACHER_MAX_D = 16;
     /** Neuron chunks of 256 per teacher launch: bounds the partial sums to 1024 x m doubles. */
@@ -39,7 +41,7 @@ public final class CudaBackend implements Backend {
     private final Device dev;
     private final CpuBackend cpu;
     private final Device.Kernel gram, gramF32, teacher, teacherReduce, potrfDiag, trsmPanel, syrkUpdate, addDiagonal, getDiagonal,
-            trsvDiag, trsvUpdate, trsvDiagT, trsvUpdateT, gemvRows, trmvLowerT;
+            trsvDiag, trsvUpdate, trsvDiagT, trsvUpdateT, gemvRows, trmvLowerT, sumSlabs;
     final GdKernels gd;
 
     /** The kernels of cuda/gd.cu, for {@link CudaNetBatch}: the per-neuron and forward kernels per input dimension. */
@@ -82,6 +84,7 @@ public final class CudaBackend implements Backend {
         trsvUpdateT = dev.kernel("linalg", "sf_trsv_update_t");
         gemvRows = dev.kernel("linalg", "sf_gemv_rows");
         trmvLowerT = dev.kernel("linalg", "sf_trmv_lower_t");
+        sumSlabs = dev.kernel("linalg", "sf_sum_slabs");
         java.util.Map<Integer, Device.Kernel> neurons = new java.util.TreeMap<>(), partial = new java.util.TreeMap<>();
         for (int d : CudaNetBatch.DIMENSIONS) {
             neurons.put(d, dev.kernel("gd", "sf_gd_neurons_d" + d));
@@ -392,9 +395,13 @@ public final class CudaBackend implements Backend {
 
         @Override
         public double[] factorMultiply(double[] v) {
+            long rows = Math.max(64, Device.Dim.cover(n, TRMV_SLABS)), slabs = Device.Dim.cover(n, rows);
             try (DeviceArray x = DeviceArray.upload(dev, "a vector", v);
-                 DeviceArray t = DeviceArray.allocate(dev, "L^T x", n)) {
-                launch(trmvLowerT, Device.Dim.cover(n, 128), 1, 128, 1, KernelArgs.of().ptr(l).i64(n).ptr(x).ptr(t));
+                 DeviceArray t = DeviceArray.allocate(dev, "L^T x", n);
+                 DeviceArray partial = DeviceArray.allocate(dev, "L^T x by slabs of rows", slabs * n)) {
+                launch(trmvLowerT, Device.Dim.cover(n, 128), slabs, 128, 1,
+                        KernelArgs.of().ptr(l).i64(n).ptr(x).i64(rows).ptr(partial));
+                launch(sumSlabs, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(partial).i64(slabs).i64(n).ptr(t));
                 launch(gemvRows, n, 1, GEMV_THREADS, 1, KernelArgs.of().ptr(l).i64(n).i64(n).ptr(t).i32(true).ptr(x));
                 return x.download();
             }

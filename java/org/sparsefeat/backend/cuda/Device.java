@@ -81,7 +81,7 @@ interface Device extends AutoCloseable {
         }
 
         /** Blocks of {@code per} covering {@code count}. */
-        static long cover(long count, int per) { return Math.max(1, (count + per - 1) / per); }
+        static long cover(long count, long per) { return Math.max(1, (count + per - 1) / per); }
     }
 
     @Override

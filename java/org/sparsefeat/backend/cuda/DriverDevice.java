@@ -151,16 +151,25 @@ final class DriverDevice implements Device {
         cuMemFree(new Address(address));
     }
 
+    // Slices of host arrays go through a copy rather than a Java-array pointer with a byte offset: whole arrays
+    // are JCuda's common path, the one most likely to be right on a first run.
     @Override
     public void copyToDevice(long dst, double[] src, int from, int count) {
         current();
-        cuMemcpyHtoD(new Address(dst), Pointer.to(src).withByteOffset((long) from * Double.BYTES), (long) count * Double.BYTES);
+        double[] whole = from == 0 && count == src.length ? src : java.util.Arrays.copyOfRange(src, from, from + count);
+        cuMemcpyHtoD(new Address(dst), Pointer.to(whole), (long) count * Double.BYTES);
     }
 
     @Override
     public void copyToHost(double[] dst, int from, int count, long src) {
         current();
-        cuMemcpyDtoH(Pointer.to(dst).withByteOffset((long) from * Double.BYTES), new Address(src), (long) count * Double.BYTES);
+        if (from == 0 && count == dst.length) {
+            cuMemcpyDtoH(Pointer.to(dst), new Address(src), (long) count * Double.BYTES);
+        } else {
+            double[] part = new double[count];
+            cuMemcpyDtoH(Pointer.to(part), new Address(src), (long) count * Double.BYTES);
+            System.arraycopy(part, 0, dst, from, count);
+        }
     }
 
     @Override
