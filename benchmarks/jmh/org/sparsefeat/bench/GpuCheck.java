@@ -186,6 +186,9 @@ public final class GpuCheck {
     }
 
     private void gradientDescent(CudaBackend gpu, Sizes s) {
+        try (NetBatch probe = gpu.openNets(List.of(featureNet(s.gdN(), s.gdH(), 9)))) {
+            System.out.println("GD batches: " + probe);
+        }
         double single = stepsPerSecond(gpu, 1, s);
         Double peer = peers.get("torch_gd_step");
         row("GD steps/s, one net, h = " + s.gdH() + ", n = " + s.gdN() + ", d = 5", fmt("%.0f", single),

@@ -44,6 +44,8 @@ final class CudaNetBatch implements NetBatch {
     private int maxH, maxNp, maxChunks;
     /** One step of the whole batch: the neuron and forward kernels of each d present, then sf_gd_finish. */
     private final List<Device.Launch> step = new ArrayList<>();
+    /** SYNC_EVERY steps as one unit (a CUDA graph on a GPU). */
+    private Device.Repeat repeated;
 
     /** One net's device buffers. */
     private static final class Net implements AutoCloseable {
@@ -164,6 +166,7 @@ final class CudaNetBatch implements NetBatch {
                     step.add(partialLaunch(d, false));
                 }
                 step.add(finishLaunch(false, true, true));
+                repeated = dev.repeat(step, SYNC_EVERY);
             }
         } catch (RuntimeException e) {
             close();
@@ -216,8 +219,12 @@ final class CudaNetBatch implements NetBatch {
         }
         dev.copyToDevice(deviceState.address(), state);
         for (long left = remaining(); left > 0; left = remaining()) {
-            for (long t = Math.min(left, SYNC_EVERY); t > 0; t--) {
-                step.forEach(Device.Launch::run);
+            if (left >= SYNC_EVERY) {
+                repeated.run();
+            } else {
+                for (long t = left; t > 0; t--) {
+                    step.forEach(Device.Launch::run);
+                }
             }
             dev.copyToHost(state, deviceState.address());
         }
@@ -266,8 +273,19 @@ final class CudaNetBatch implements NetBatch {
                 net.problem.init().scale());
     }
 
+    /** The batch and how its steps are enqueued (a CUDA graph or launches), for the device check. */
+    @Override
+    public String toString() {
+        return "CudaNetBatch[" + nets.size() + " nets, steps " + SYNC_EVERY + " at a time by "
+                + (repeated == null ? "launches" : repeated.how()) + "]";
+    }
+
     @Override
     public void close() {
+        if (repeated != null) {
+            repeated.close();
+            repeated = null;
+        }
         for (Net n : nets) {
             n.close();
         }

@@ -45,6 +45,38 @@ interface Device extends AutoCloseable {
     }
 
     /**
+     * The launches, in order, {@code times} times over, as one unit that {@link Repeat#run} enqueues at once: a
+     * CUDA graph on a GPU (one host call instead of launches x times), a plain loop where graphs are unavailable.
+     */
+    default Repeat repeat(java.util.List<Launch> launches, int times) {
+        return new Repeat() {
+            @Override
+            public void run() {
+                for (int t = 0; t < times; t++) {
+                    launches.forEach(Launch::run);
+                }
+            }
+
+            @Override
+            public String how() { return "launches"; }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /** See {@link #repeat}. */
+    interface Repeat extends AutoCloseable {
+        void run();
+
+        /** "CUDA graph" or "launches", for the device check's table. */
+        String how();
+
+        @Override
+        void close();
+    }
+
+    /**
      * cuBLAS on this device's context and stream, when the machine has it (the caller then calls it at once, on
      * this thread); empty otherwise, and {@link #blasStatus} says why.
      */

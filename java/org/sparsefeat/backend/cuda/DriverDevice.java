@@ -7,6 +7,10 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuGraphDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
+import static jcuda.driver.JCudaDriver.cuGraphLaunch;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
@@ -18,6 +22,10 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD8;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuStreamBeginCapture;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamDestroy;
+import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +37,10 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
 
@@ -230,20 +242,94 @@ final class DriverDevice implements Device {
         }
     }
 
+    /** A launch with its parameters laid out, on the legacy default stream or on a given one. */
+    private final class DriverLaunch implements Launch {
+        private final CUfunction function;
+        private final Dim grid, block;
+        private final Pointer params;
+
+        DriverLaunch(DriverKernel kernel, Dim grid, Dim block, KernelArgs args) {
+            function = kernel.function();
+            this.grid = grid;
+            this.block = block;
+            params = Pointer.to(args.list().stream().map(a -> switch (a.type()) {
+                case I32 -> Pointer.to(new int[] {(int) a.bits()});
+                case I64, PTR -> Pointer.to(new long[] {a.bits()});
+                case F64 -> Pointer.to(new double[] {Double.longBitsToDouble(a.bits())});
+            }).toArray(Pointer[]::new));
+        }
+
+        @Override
+        public void run() { on(null); }
+
+        void on(CUstream stream) {
+            current();
+            cuLaunchKernel(function, grid.x(), grid.y(), grid.z(), block.x(), block.y(), block.z(), 0, stream, params, null);
+        }
+    }
+
     @Override
     public Launch prepare(Kernel kernel, Dim grid, Dim block, KernelArgs args) {
-        Pointer[] params = args.list().stream().map(a -> switch (a.type()) {
-            case I32 -> Pointer.to(new int[] {(int) a.bits()});
-            case I64, PTR -> Pointer.to(new long[] {a.bits()});
-            case F64 -> Pointer.to(new double[] {Double.longBitsToDouble(a.bits())});
-        }).toArray(Pointer[]::new);
-        Pointer kernelParams = Pointer.to(params);
-        CUfunction f = ((DriverKernel) kernel).function();
-        return () -> {
-            current();
-            cuLaunchKernel(f, grid.x(), grid.y(), grid.z(), block.x(), block.y(), block.z(), 0, null, kernelParams, null);
+        return new DriverLaunch((DriverKernel) kernel, grid, block, args);
+    }
+
+    /**
+     * A CUDA graph captured on a stream of its own; that stream is a blocking one, so the graph runs in order with
+     * the legacy default stream that everything else uses. Falls back to plain launches if capture fails.
+     */
+    @Override
+    public Repeat repeat(java.util.List<Launch> launches, int times) {
+        current();
+        CUstream stream = new CUstream();
+        CUgraph graph = new CUgraph();
+        CUgraphExec exec = new CUgraphExec();
+        try {
+            cuStreamCreate(stream, 0);
+            cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED);
+            try {
+                for (int t = 0; t < times; t++) {
+                    for (Launch l : launches) {
+                        ((DriverLaunch) l).on(stream);
+                    }
+                }
+            } finally {
+                cuStreamEndCapture(stream, graph);
+            }
+            cuGraphInstantiate(exec, graph, 0);
+            cuGraphDestroy(graph);
+        } catch (CudaException e) {
+            Repeat plain = Device.super.repeat(launches, times);
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            return new Repeat() {
+                @Override
+                public void run() { plain.run(); }
+
+                @Override
+                public String how() { return "launches (CUDA graph capture failed: " + why + ")"; }
+
+                @Override
+                public void close() {}
+            };
+        }
+        return new Repeat() {
+            @Override
+            public void run() {
+                current();
+                cuGraphLaunch(exec, stream);
+            }
+
+            @Override
+            public String how() { return "CUDA graph"; }
+
+            @Override
+            public void close() {
+                current();
+                cuGraphExecDestroy(exec);
+                cuStreamDestroy(stream);
+            }
         };
     }
+
 
     @Override
     public void synchronize() {
