@@ -36,6 +36,7 @@ import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.Regularizer;
 import org.sparsefeat.net.Scale;
 import org.sparsefeat.net.TwoLayerNet;
+import org.sparsefeat.train.Trainer;
 import org.sparsefeat.util.PhaseTimer;
 
 /**
@@ -180,6 +181,33 @@ abstract class CudaParity {
             dg = g.advance(new long[] {5, 5, 5}, new double[] {Double.NEGATIVE_INFINITY, 0, 0});  // resumes
             assertEquals("[5, 5, 5]", java.util.Arrays.toString(dg));
             assertEquals(65, g.step(0));
+        }
+    }
+
+    /** The trainer's whole loop (checkpoints, atoms, test errors, convergence) on the device, as on the CPU. */
+    @Test
+    void trainingRunsGiveTheCpusCheckpointsAndAtoms() {
+        List<Trainer.Job> jobs = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            Dataset ds = Datasets.generate(new DataSpec(PointDistribution.SPHERE, 3, 24 + 8 * k, 40,
+                    new Target.Teacher(TeacherActivation.ABS, 1, 2_000), k), cpu);
+            NetProblem p = problem(24 + 8 * k, 3, 150, false, Scale.MEAN_FIELD, GdRule.featureL1(1, 1e-3), 20 + k);
+            jobs.add(new Trainer.Job(ds, p.init(), p.rule()));
+        }
+        Trainer.Options options = new Trainer.Options(300, 50, true, 1e-3);
+        List<Trainer.Result> g = Trainer.train(cuda, jobs, options, null), c = Trainer.train(cpu, jobs, options, null);
+        for (int k = 0; k < jobs.size(); k++) {
+            Trainer.Result a = g.get(k), b = c.get(k);
+            assertEquals(b.status(), a.status());
+            assertEquals(b.steps(), a.steps());
+            assertEquals(b.dynamics().size(), a.dynamics().size(), "checkpoints of job " + k);
+            for (int q = 0; q < b.dynamics().size(); q++) {
+                Trainer.Checkpoint x = a.dynamics().get(q), y = b.dynamics().get(q);
+                assertEquals(y.step(), x.step());
+                assertEquals(y.trainHalfMse(), x.trainHalfMse(), 1e-9 * y.trainHalfMse(), "train error at step " + y.step());
+                assertEquals(y.testHalfMse(), x.testHalfMse(), 1e-9 * y.testHalfMse(), "test error at step " + y.step());
+                assertEquals(y.atoms(), x.atoms(), "atoms at step " + y.step());
+            }
         }
     }
 
