@@ -31,22 +31,17 @@ __device__ __forceinline__ void gram_tile(int id, double param, int d, const dou
   K[i * m + j] = (T)sf_kernel(id, t, xn[i], yn[j], param, d);
 }
 
-extern "C" __global__ void sf_gram(int id, double param, int d, const double* __restrict__ X,
-                                   const double* __restrict__ xn, long long n, const double* __restrict__ Y,
-                                   const double* __restrict__ yn, long long m, int lower, int same,
-                                   double* __restrict__ K) {
-  if (lower && (long long)blockIdx.x * SF_TILE > (long long)blockIdx.y * SF_TILE + SF_TILE - 1) return;
-  __shared__ double xs[SF_TILE][SF_TILE + 1];
-  __shared__ double ys[SF_TILE][SF_TILE + 1];
-  gram_tile<double>(id, param, d, X, xn, n, Y, yn, m, lower, same, K, xs, ys);
-}
-
-extern "C" __global__ void sf_gram_f32(int id, double param, int d, const double* __restrict__ X,
-                                       const double* __restrict__ xn, long long n, const double* __restrict__ Y,
-                                       const double* __restrict__ yn, long long m, int lower, int same,
-                                       float* __restrict__ K) {
-  if (lower && (long long)blockIdx.x * SF_TILE > (long long)blockIdx.y * SF_TILE + SF_TILE - 1) return;
-  __shared__ double xs[SF_TILE][SF_TILE + 1];
-  __shared__ double ys[SF_TILE][SF_TILE + 1];
-  gram_tile<float>(id, param, d, X, xn, n, Y, yn, m, lower, same, K, xs, ys);
-}
+// sf_gram (float64 entries) and sf_gram_f32; blocks entirely above the diagonal of a lower triangle leave at once.
+#define SF_GRAM_KERNEL(NAME, T)                                                                                  \
+  extern "C" __global__ void NAME(int id, double param, int d, const double* __restrict__ X,                     \
+                                  const double* __restrict__ xn, long long n, const double* __restrict__ Y,      \
+                                  const double* __restrict__ yn, long long m, int lower, int same,               \
+                                  T* __restrict__ K) {                                                           \
+    if (lower && (long long)blockIdx.x * SF_TILE > (long long)blockIdx.y * SF_TILE + SF_TILE - 1) return;       \
+    __shared__ double xs[SF_TILE][SF_TILE + 1];                                                                  \
+    __shared__ double ys[SF_TILE][SF_TILE + 1];                                                                  \
+    gram_tile<T>(id, param, d, X, xn, n, Y, yn, m, lower, same, K, xs, ys);                                     \
+  }
+SF_GRAM_KERNEL(sf_gram, double)
+SF_GRAM_KERNEL(sf_gram_f32, float)
+#undef SF_GRAM_KERNEL

@@ -17,15 +17,23 @@ extern "C" __global__ void sf_get_diagonal(const double* __restrict__ a, long lo
   if (i < n) out[i] = a[i * n + i];
 }
 
+// The diagonal block L11 at (k0, k0) (its lower triangle) and b[k0 .. k0 + kb) into shared memory, thread t
+// taking column t and entry t.
+__device__ __forceinline__ void load_diagonal_block(const double* __restrict__ a, long long n, long long k0, int kb,
+                                                    const double* __restrict__ b, double (*l)[SF_TB + 1], double* x) {
+  const int t = threadIdx.x;
+  for (int j = 0; j < kb; j++) l[j][t] = t <= j ? a[(k0 + j) * n + k0 + t] : 0.0;
+  x[t] = t < kb ? b[k0 + t] : 0.0;
+  __syncthreads();
+}
+
 // Solves L11 x = b[k0 .. k0 + kb) in place, L11 the diagonal block at (k0, k0); one block of SF_TB threads.
 extern "C" __global__ void sf_trsv_diag(const double* __restrict__ a, long long n, long long k0, int kb,
                                         double* __restrict__ b) {
   __shared__ double l[SF_TB][SF_TB + 1];
   __shared__ double x[SF_TB];
   const int t = threadIdx.x;
-  for (int j = 0; j < kb; j++) l[j][t] = t <= j ? a[(k0 + j) * n + k0 + t] : 0.0;
-  x[t] = t < kb ? b[k0 + t] : 0.0;
-  __syncthreads();
+  load_diagonal_block(a, n, k0, kb, b, l, x);
   for (int j = 0; j < kb; j++) {
     if (t == j) x[j] /= l[j][j];
     __syncthreads();
@@ -57,9 +65,7 @@ extern "C" __global__ void sf_trsv_diag_t(const double* __restrict__ a, long lon
   __shared__ double l[SF_TB][SF_TB + 1];
   __shared__ double x[SF_TB];
   const int t = threadIdx.x;
-  for (int j = 0; j < kb; j++) l[j][t] = t <= j ? a[(k0 + j) * n + k0 + t] : 0.0;
-  x[t] = t < kb ? b[k0 + t] : 0.0;
-  __syncthreads();
+  load_diagonal_block(a, n, k0, kb, b, l, x);
   for (int j = kb - 1; j >= 0; j--) {
     if (t == j) x[j] /= l[j][j];
     __syncthreads();
@@ -97,7 +103,7 @@ extern "C" __global__ void sf_gemv_rows(const double* __restrict__ a, long long 
 }
 
 // partial[s][j] = sum over the rows i >= j of slab s (rows [s * rows, (s + 1) * rows)) of L[i][j] x[i]: L^T x in
-// slabs of rows, one thread per (column, slab), coalesced along rows of L; sf_sum_slabs then adds the slabs in
+// slabs of rows, one thread per (column, slab), coalesced along rows of L; sf_add_slabs then adds the slabs in
 // order. One thread per column alone would leave most of a large GPU idle.
 extern "C" __global__ void sf_trmv_lower_t(const double* __restrict__ a, long long n, const double* __restrict__ x,
                                            long long rows, double* __restrict__ partial) {
@@ -109,12 +115,13 @@ extern "C" __global__ void sf_trmv_lower_t(const double* __restrict__ a, long lo
   partial[(long long)blockIdx.y * n + j] = s;
 }
 
-// y[j] = sum over s < slabs of partial[s][j], in order.
-extern "C" __global__ void sf_sum_slabs(const double* __restrict__ partial, long long slabs, long long n,
+// y[j] += sum over s < slabs of partial[s][j], in order: the fixed-order reduction of partial sums by slabs (of
+// rows here, of neuron chunks for the teacher).
+extern "C" __global__ void sf_add_slabs(const double* __restrict__ partial, long long slabs, long long n,
                                         double* __restrict__ y) {
   const long long j = (long long)blockIdx.x * blockDim.x + threadIdx.x;
   if (j >= n) return;
   double s = 0.0;
   for (long long c = 0; c < slabs; c++) s += partial[c * n + j];
-  y[j] = s;
+  y[j] += s;
 }

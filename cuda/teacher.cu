@@ -1,7 +1,7 @@
 // The teacher field on the GPU (native/include/sf_teacher.h): a block of 256 threads draws 256 neurons'
 // weights from Philox into shared memory (one neuron per thread, never an H x d matrix in memory), then each
-// thread takes one point and sums the block's neurons in order. Block (p, c) writes partial[c][point]; the
-// host adds the chunks in order, so the result does not depend on scheduling. d <= SF_TEACHER_MAX_D.
+// thread takes one point and sums the block's neurons in order. Block (p, c) writes partial[c][point];
+// sf_add_slabs (linalg.cu) adds the chunks in order, so the result does not depend on scheduling. d <= SF_TEACHER_MAX_D.
 #include "sf_teacher.h"
 
 #define SF_TEACHER_THREADS 256
@@ -59,15 +59,4 @@ extern "C" __global__ void sf_teacher(unsigned long long seed, int d, int act, d
     default: sum = teacher_sum_any(X + i * d, d, theta, sign, act, power); break;
   }
   partial[(long long)blockIdx.y * m + i] = sum;
-}
-
-// out[i] += sum over c < chunks of partial[c][i], in order: the host-independent, fixed-order reduction of a
-// slab of neuron chunks.
-extern "C" __global__ void sf_teacher_reduce(const double* __restrict__ partial, long long chunks, long long m,
-                                             double* __restrict__ out) {
-  const long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-  if (i >= m) return;
-  double s = 0.0;
-  for (long long c = 0; c < chunks; c++) s += partial[c * m + i];
-  out[i] += s;
 }

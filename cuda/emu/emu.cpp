@@ -44,13 +44,13 @@ struct Entry {
 
 #define SF_EMU_KERNEL(k) {#k, [](void** a) { invoke(k, a); }}
 const Entry kKernels[] = {
-    SF_EMU_KERNEL(sf_gram),          SF_EMU_KERNEL(sf_gram_f32),SF_EMU_KERNEL(sf_teacher),     SF_EMU_KERNEL(sf_teacher_reduce),
+    SF_EMU_KERNEL(sf_gram),          SF_EMU_KERNEL(sf_gram_f32),SF_EMU_KERNEL(sf_teacher),     
     SF_EMU_KERNEL(sf_potrf_diag),    SF_EMU_KERNEL(sf_trsm_panel),  SF_EMU_KERNEL(sf_syrk_update),
     SF_EMU_KERNEL(sf_gd_finish),
     SF_EMU_KERNEL(sf_gd_reg),        SF_EMU_KERNEL(sf_gd_sum),      SF_EMU_KERNEL(sf_add_diagonal),
     SF_EMU_KERNEL(sf_get_diagonal),  SF_EMU_KERNEL(sf_trsv_diag),   SF_EMU_KERNEL(sf_trsv_update),
     SF_EMU_KERNEL(sf_trsv_diag_t),   SF_EMU_KERNEL(sf_trsv_update_t), SF_EMU_KERNEL(sf_gemv_rows),
-    SF_EMU_KERNEL(sf_trmv_lower_t),  SF_EMU_KERNEL(sf_sum_slabs),
+    SF_EMU_KERNEL(sf_trmv_lower_t),  SF_EMU_KERNEL(sf_add_slabs),
 #define SF_EMU_GD(D) SF_EMU_KERNEL(sf_gd_neurons_d##D), SF_EMU_KERNEL(sf_gd_partial_d##D),
     SF_GD_DIMENSIONS(SF_EMU_GD)
 #undef SF_EMU_GD

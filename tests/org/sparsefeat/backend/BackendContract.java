@@ -45,7 +45,8 @@ public abstract class BackendContract {
         return Points.sample(PointDistribution.SPHERE, n, d, seed, Philox.STREAM_TRAIN_POINTS);
     }
 
-    static double relativeDifference(double[] a, double[] b) {
+    /** |a - b| / |b| in the 2-norm. */
+    public static double relativeDifference(double[] a, double[] b) {
         double num = 0, den = 0;
         for (int i = 0; i < a.length; i++) {
             num += (a[i] - b[i]) * (a[i] - b[i]);

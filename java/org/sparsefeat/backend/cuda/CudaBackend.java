@@ -40,8 +40,8 @@ public final class CudaBackend implements Backend {
 
     private final Device dev;
     private final CpuBackend cpu;
-    private final Device.Kernel gram, gramF32, teacher, teacherReduce, potrfDiag, trsmPanel, syrkUpdate, addDiagonal, getDiagonal,
-            trsvDiag, trsvUpdate, trsvDiagT, trsvUpdateT, gemvRows, trmvLowerT, sumSlabs;
+    private final Device.Kernel gram, gramF32, teacher, potrfDiag, trsmPanel, syrkUpdate, addDiagonal, getDiagonal,
+            trsvDiag, trsvUpdate, trsvDiagT, trsvUpdateT, gemvRows, trmvLowerT, addSlabs;
     final GdKernels gd;
 
     /** The kernels of cuda/gd.cu, for {@link CudaNetBatch}: the per-neuron and forward kernels per input dimension. */
@@ -72,7 +72,6 @@ public final class CudaBackend implements Backend {
         gram = dev.kernel("gram", "sf_gram");
         gramF32 = dev.kernel("gram", "sf_gram_f32");
         teacher = dev.kernel("teacher", "sf_teacher");
-        teacherReduce = dev.kernel("teacher", "sf_teacher_reduce");
         potrfDiag = dev.kernel("cholesky", "sf_potrf_diag");
         trsmPanel = dev.kernel("cholesky", "sf_trsm_panel");
         syrkUpdate = dev.kernel("cholesky", "sf_syrk_update");
@@ -84,7 +83,7 @@ public final class CudaBackend implements Backend {
         trsvUpdateT = dev.kernel("linalg", "sf_trsv_update_t");
         gemvRows = dev.kernel("linalg", "sf_gemv_rows");
         trmvLowerT = dev.kernel("linalg", "sf_trmv_lower_t");
-        sumSlabs = dev.kernel("linalg", "sf_sum_slabs");
+        addSlabs = dev.kernel("linalg", "sf_add_slabs");
         java.util.Map<Integer, Device.Kernel> neurons = new java.util.TreeMap<>(), partial = new java.util.TreeMap<>();
         for (int d : CudaNetBatch.DIMENSIONS) {
             neurons.put(d, dev.kernel("gd", "sf_gd_neurons_d" + d));
@@ -255,7 +254,7 @@ public final class CudaBackend implements Backend {
                 launch(teacher, Device.Dim.cover(m, TEACHER_THREADS), slab, TEACHER_THREADS, 1, KernelArgs.of()
                         .i64(field.seed()).i32(d).i32(field.activation().id()).f64(field.power()).i64(width).i64(first)
                         .ptr(dx).i64(m).ptr(partial));
-                launch(teacherReduce, Device.Dim.cover(m, 256), 1, 256, 1,
+                launch(addSlabs, Device.Dim.cover(m, 256), 1, 256, 1,
                         KernelArgs.of().ptr(partial).i64(slab).i64(m).ptr(dsum));
             }
             dev.copyToHost(out, 0, m, dsum.address());
@@ -401,7 +400,8 @@ public final class CudaBackend implements Backend {
                  DeviceArray partial = DeviceArray.allocate(dev, "L^T x by slabs of rows", slabs * n)) {
                 launch(trmvLowerT, Device.Dim.cover(n, 128), slabs, 128, 1,
                         KernelArgs.of().ptr(l).i64(n).ptr(x).i64(rows).ptr(partial));
-                launch(sumSlabs, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(partial).i64(slabs).i64(n).ptr(t));
+                t.zero();
+                launch(addSlabs, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(partial).i64(slabs).i64(n).ptr(t));
                 launch(gemvRows, n, 1, GEMV_THREADS, 1, KernelArgs.of().ptr(l).i64(n).i64(n).ptr(t).i32(true).ptr(x));
                 return x.download();
             }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sparsefeat.backend.Backend;
+import org.sparsefeat.backend.BackendContract;
 import org.sparsefeat.backend.GramFactor;
 import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.data.DataSpec;
@@ -66,14 +67,7 @@ abstract class CudaParity {
         }
     }
 
-    static double relative(double[] a, double[] b) {
-        double num = 0, den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num += (a[i] - b[i]) * (a[i] - b[i]);
-            den += b[i] * b[i];
-        }
-        return Math.sqrt(num / den);
-    }
+    static double relative(double[] a, double[] b) { return BackendContract.relativeDifference(a, b); }
 
     static Matrix sphere(int n, int d, long seed) {
         return Points.sample(PointDistribution.SPHERE, n, d, seed, Philox.STREAM_TRAIN_POINTS);
