@@ -8,7 +8,7 @@
 #define SF_CB 32
 #define SF_TILE 16
 
-extern "C" __global__ void sf_potrf_diag(double* __restrict__ a, long long ld, long long k0, int kb,
+extern "C" __global__ void __launch_bounds__(SF_CB * SF_CB) sf_potrf_diag(double* __restrict__ a, long long ld, long long k0, int kb,
                                          int* __restrict__ info) {
   __shared__ double s[SF_CB][SF_CB + 1];
   const int ty = threadIdx.y, tx = threadIdx.x;

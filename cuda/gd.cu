@@ -138,15 +138,21 @@ __device__ __forceinline__ void partial(const sf_gd_net* __restrict__ nets, int 
   partial_sums<D>(q, ws, bs, vs);
 }
 
-#define SF_GD_KERNELS(D)                                                                                  \
-  extern "C" __global__ void sf_gd_neurons_d##D(sf_gd_net* __restrict__ nets) { neurons<D>(nets); }      \
-  extern "C" __global__ void sf_gd_partial_d##D(const sf_gd_net* __restrict__ nets, int all) { partial<D>(nets, all); }
+#define SF_GD_KERNELS(D)                                                                            \
+  extern "C" __global__ void __launch_bounds__(SF_GD_NEURONS * SF_GD_SLICES)                       \
+      sf_gd_neurons_d##D(sf_gd_net* __restrict__ nets) {                                           \
+    neurons<D>(nets);                                                                              \
+  }                                                                                                \
+  extern "C" __global__ void __launch_bounds__(SF_GD_CHUNK)                                        \
+      sf_gd_partial_d##D(const sf_gd_net* __restrict__ nets, int all) {                            \
+    partial<D>(nets, all);                                                                         \
+  }
 SF_GD_DIMENSIONS(SF_GD_KERNELS)
 #undef SF_GD_KERNELS
 
 // all != 0: every net (initialisation); useF0: subtract f0 (alpha-trick); advance: count the step and apply the
 // stopping rules.
-extern "C" __global__ void sf_gd_finish(sf_gd_net* __restrict__ nets, int all, int useF0, int advance) {
+extern "C" __global__ void __launch_bounds__(SF_GD_FINISH) sf_gd_finish(sf_gd_net* __restrict__ nets, int all, int useF0, int advance) {
   __shared__ double acc[SF_GD_FINISH];
   sf_gd_net& q = nets[blockIdx.x];
   if (!all && !sf_gd_active(q)) return;

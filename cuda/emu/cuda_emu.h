@@ -22,6 +22,7 @@ void sf_emu_syncthreads(int line);
 #define __device__
 #define __host__
 #define __forceinline__ inline
+#define __launch_bounds__(...)
 #define __shared__ static  // one block runs at a time, so a static is the block's shared memory
 #define __syncthreads() sf_emu_syncthreads(__LINE__)
 
