@@ -97,6 +97,12 @@ public interface Backend extends AutoCloseable {
     /** The teacher field y(x) at every row of x, its H^{-1/2} included. */
     double[] teacher(Matrix x, TeacherField field);
 
+    /**
+     * How many nets a sweep should train in one batch: on the CPU enough to keep the cores busy, on a GPU enough to
+     * fill it (one net of h = 1e4 is launch-bound there).
+     */
+    default int netBatchSize() { return 16; }
+
     /** Uploads nets to train together; see {@link NetBatch}. */
     NetBatch openNets(java.util.List<NetProblem> problems);
 

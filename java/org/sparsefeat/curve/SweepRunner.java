@@ -33,8 +33,6 @@ import org.sparsefeat.util.PhaseTimer;
  * train together in batches.
  */
 public final class SweepRunner {
-    /** Nets per backend batch. */
-    static final int NET_BATCH = 16;
     /** How often a long batch of nets reports its progress. */
     static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
 
@@ -97,8 +95,9 @@ public final class SweepRunner {
                     runImage(method, p);
                 }
             } else if (method instanceof MethodSpec.Net net) {
-                for (int i = 0; i < group.size(); i += NET_BATCH) {
-                    runNets(net, group.subList(i, Math.min(group.size(), i + NET_BATCH)));
+                int batch = backend.netBatchSize();
+                for (int i = 0; i < group.size(); i += batch) {
+                    runNets(net, group.subList(i, Math.min(group.size(), i + batch)));
                 }
             } else {
                 for (SweepPoint p : group) {

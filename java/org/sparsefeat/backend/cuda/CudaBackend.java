@@ -495,6 +495,9 @@ public final class CudaBackend implements Backend {
 
     /** On the GPU when every net's d is one the kernels are compiled for (2, 3, 4, 5, 6, 8, 10, 16). */
     @Override
+    public int netBatchSize() { return 64; }
+
+    @Override
     public NetBatch openNets(List<NetProblem> problems) {
         boolean onGpu = problems.stream().allMatch(p -> CudaNetBatch.DIMENSIONS.contains(p.x().cols()));
         return onGpu ? new CudaNetBatch(dev, gd, problems) : cpu.openNets(problems);
