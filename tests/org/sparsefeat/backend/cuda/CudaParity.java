@@ -25,6 +25,7 @@ import org.sparsefeat.data.Target;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.kernel.TeacherActivation;
+import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.krr.KernelRidge;
 import org.sparsefeat.krr.KrrRun;
 import org.sparsefeat.linalg.Matrix;
@@ -71,6 +72,27 @@ abstract class CudaParity {
 
     static Matrix sphere(int n, int d, long seed) {
         return Points.sample(PointDistribution.SPHERE, n, d, seed, Philox.STREAM_TRAIN_POINTS);
+    }
+
+    @ParameterizedTest
+    @EnumSource(KernelType.class)
+    void gramsOfEveryKernelMatchTheCpu(KernelType type) {
+        Matrix x = sphere(90, 5, 31);
+        Matrix y = Points.sample(PointDistribution.GAUSSIAN, 50, 5, 32, Philox.STREAM_TEST_POINTS);
+        Kernel k = Kernel.of(type);
+        double rect = relative(cuda.gram(k, x, y).data(), cpu.gram(k, x, y).data());
+        double lower = relative(cuda.gramLower(k, x).data(), cpu.gramLower(k, x).data());
+        assertTrue(rect < 1e-10 && lower < 1e-10, type + ": " + rect + " / " + lower);
+    }
+
+    @Test
+    void teacherValuesMatchTheCpu() {
+        Matrix x = sphere(70, 5, 33);
+        for (TeacherActivation act : TeacherActivation.values()) {
+            TeacherField f = new TeacherField(4, act, 1.5, 3_000);
+            double diff = relative(cuda.teacher(x, f), cpu.teacher(x, f));
+            assertTrue(diff < 1e-10, act + ": " + diff);
+        }
     }
 
     @ParameterizedTest
