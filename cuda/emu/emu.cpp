@@ -3,7 +3,7 @@
 // own stack, and __syncthreads() is a yield back to the scheduler. Between two barriers the scheduler resumes
 // the block's threads in an order that changes from phase to phase (a fixed pseudo-random permutation), so a
 // kernel that reads another thread's shared-memory writes without a barrier between them gives wrong results
-// here too. It also checks what a real launch would refuse (block and grid sizes), barriers reached at
+// here too; the blocks of a launch run in a shuffled order as well. It also checks what a real launch would refuse (block and grid sizes), barriers reached at
 // different lines by threads of one block, and memory: allocations end at a guard page (an access past the end
 // faults at once) and start filled with NaN bytes (a read of never-written memory shows up as NaN).
 #include <sys/mman.h>
@@ -22,6 +22,7 @@
 #include "../gram.cu"
 #include "../linalg.cu"
 #include "../teacher.cu"
+#include "selftest.cu"
 
 sf_emu_dim3 threadIdx, blockIdx, blockDim, gridDim;
 
@@ -51,6 +52,7 @@ const Entry kKernels[] = {
     SF_EMU_KERNEL(sf_get_diagonal),  SF_EMU_KERNEL(sf_trsv_diag),   SF_EMU_KERNEL(sf_trsv_update),
     SF_EMU_KERNEL(sf_trsv_diag_t),   SF_EMU_KERNEL(sf_trsv_update_t), SF_EMU_KERNEL(sf_gemv_rows),
     SF_EMU_KERNEL(sf_trmv_lower_t),  SF_EMU_KERNEL(sf_add_slabs),
+    SF_EMU_KERNEL(sf_selftest_reverse), SF_EMU_KERNEL(sf_selftest_divergent), SF_EMU_KERNEL(sf_selftest_chain),
 #define SF_EMU_GD(D) SF_EMU_KERNEL(sf_gd_neurons_d##D), SF_EMU_KERNEL(sf_gd_partial_d##D),
     SF_GD_DIMENSIONS(SF_EMU_GD)
 #undef SF_EMU_GD
@@ -180,12 +182,20 @@ int sf_emu_launch(const char* name, unsigned gx, unsigned gy, unsigned gz, unsig
     blockDim = {bx, by, bz};
     gridDim = {gx, gy, gz};
     uint64_t seed = 0x5eedf00d;
-    for (unsigned z = 0; z < gz && !error[0]; z++)
-      for (unsigned y = 0; y < gy && !error[0]; y++)
-        for (unsigned x = 0; x < gx && !error[0]; x++) {
-          blockIdx = {x, y, z};
-          runBlock((unsigned)threads, &seed);
-        }
+    // blocks in a shuffled order too: a kernel whose blocks depend on one another's writes fails here as it
+    // would race on a GPU
+    const unsigned long long blocks = (unsigned long long)gx * gy * gz;
+    std::vector<unsigned long long> order(blocks);
+    for (unsigned long long b = 0; b < blocks; b++) order[b] = b;
+    for (unsigned long long i = blocks; i > 1; i--) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      std::swap(order[i - 1], order[(seed >> 33) % i]);
+    }
+    for (unsigned long long b = 0; b < blocks && !error[0]; b++) {
+      const unsigned long long o = order[b];
+      blockIdx = {(unsigned)(o % gx), (unsigned)(o / gx % gy), (unsigned)(o / ((unsigned long long)gx * gy))};
+      runBlock((unsigned)threads, &seed);
+    }
   }
   if (error[0]) {
     snprintf(err, errLength, "%s", error);

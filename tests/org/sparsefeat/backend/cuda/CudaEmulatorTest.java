@@ -1,0 +1,93 @@
+package org.sparsefeat.backend.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The emulator finds the mistakes the README says it finds, with the deliberately wrong kernels of
+ * cuda/emu/selftest.cu: otherwise the CUDA backend's emulated tests would prove less than they claim.
+ */
+class CudaEmulatorTest {
+    private EmulatedDevice dev;
+
+    @BeforeEach
+    void open() {
+        assumeTrue(CudaBackend.emulatorAvailable(), EmulatedDevice::whyNot);
+        dev = new EmulatedDevice(false);
+    }
+
+    @AfterEach
+    void close() {
+        if (dev != null) {
+            dev.close();
+        }
+    }
+
+    private double[] run(String kernel, int blocks, int threads, KernelArgs args, DeviceArray out) {
+        dev.launch(dev.kernel("selftest", kernel), Device.Dim.of(blocks), new Device.Dim(threads, 1, 1), args);
+        return out.download();
+    }
+
+    @Test
+    void aMissingBarrierGivesWrongResults() {
+        try (DeviceArray out = DeviceArray.allocate(dev, "out", 64)) {
+            double[] synced = run("sf_selftest_reverse", 1, 64, KernelArgs.of().i32(1).f64(0).ptr(out), out);
+            for (int t = 0; t < 64; t++) {
+                assertTrue(synced[t] == 63 - t, "with the barrier: out[" + t + "] = " + synced[t]);
+            }
+            // without it, a thread that runs before its partner reads the previous launch's value
+            double[] racy = run("sf_selftest_reverse", 1, 64, KernelArgs.of().i32(0).f64(100).ptr(out), out);
+            long wrong = java.util.stream.IntStream.range(0, 64).filter(t -> racy[t] != 163 - t).count();
+            assertTrue(wrong > 0, "the missing barrier went unseen");
+        }
+    }
+
+    @Test
+    void barriersOnDifferentLinesAreRefused() {
+        try (DeviceArray out = DeviceArray.allocate(dev, "out", 32)) {
+            var e = assertThrows(IllegalStateException.class, () -> run("sf_selftest_divergent", 1, 32,
+                    KernelArgs.of().ptr(out), out));
+            assertTrue(e.getMessage().contains("barriers on different lines"), e.getMessage());
+        }
+    }
+
+    @Test
+    void blocksThatDependOnEachOthersWritesGiveWrongResults() {
+        try (DeviceArray out = DeviceArray.allocate(dev, "out", 64)) {
+            double[] v = run("sf_selftest_chain", 64, 32, KernelArgs.of().ptr(out), out);
+            double[] inOrder = new double[64];
+            for (int b = 0; b < 64; b++) {
+                inOrder[b] = b;
+            }
+            assertFalse(Arrays.equals(inOrder, v), "blocks ran in order: the dependency went unseen");
+        }
+    }
+
+    @Test
+    void launchesBeyondCudasLimitsAndUnknownKernelsAreRefused() {
+        try (DeviceArray out = DeviceArray.allocate(dev, "out", 64)) {
+            var big = assertThrows(IllegalStateException.class, () -> dev.launch(dev.kernel("selftest", "sf_selftest_chain"),
+                    Device.Dim.of(1), new Device.Dim(2048, 1, 1), KernelArgs.of().ptr(out)));
+            assertTrue(big.getMessage().contains("not a valid CUDA block"), big.getMessage());
+            var unknown = assertThrows(IllegalStateException.class, () -> dev.launch(dev.kernel("x", "sf_no_such"),
+                    Device.Dim.of(1), new Device.Dim(32, 1, 1), KernelArgs.of()));
+            assertTrue(unknown.getMessage().contains("no kernel named sf_no_such"), unknown.getMessage());
+        }
+    }
+
+    @Test
+    void memoryNeverWrittenReadsAsNan() {
+        try (DeviceArray a = DeviceArray.allocate(dev, "fresh", 10)) {
+            for (double v : a.download()) {
+                assertTrue(Double.isNaN(v), "fresh memory should read NaN, got " + v);
+            }
+        }
+    }
+}
