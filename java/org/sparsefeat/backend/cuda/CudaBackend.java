@@ -7,8 +7,6 @@ import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.Matrix;
-import org.sparsefeat.linalg.NotPositiveDefiniteException;
-import org.sparsefeat.linalg.Pivots;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
@@ -22,15 +20,7 @@ import org.sparsefeat.util.PhaseTimer;
  * NOT YET RUN ON A GPU: the first device check must prove it (benchmarks/gpu/check.sh).
  */
 public final class CudaBackend implements Backend {
-    private static final int TILE = 16;             // SF_TILE of gram.cu and cholesky.cu
-    private static final int CHOLESKY_BLOCK = 32;   // SF_CB
-    /** Diagonal blocks factored by our kernels when cuBLAS takes the panel solves and trailing updates. */
-    private static final int BLAS_BLOCK = Integer.getInteger("sparsefeat.cuda.choleskyBlock", 256);
-    private static final int SOLVE_BLOCK = 32;      // SF_TB
-    private static final int SOLVE_ROWS = 8;        // SF_ROWS
-    private static final int GEMV_THREADS = 256;    // SF_GEMV
-    /** At most this many slabs of rows in L^T x (sf_trmv_lower_t), of at least 64 rows. */
-    private static final int TRMV_SLABS = 32;
+    private static final int TILE = 16;             // SF_TILE of gram.cu
     private static final int TEACHER_THREADS = 256;
     private static final int TEACHER_MAX_D = 16;
     /** Neuron chunks of 256 per teacher launch: bounds the partial sums to 1024 x m doubles. */
@@ -40,13 +30,9 @@ public final class CudaBackend implements Backend {
 
     private final Device dev;
     private final CpuBackend cpu;
-    private final Device.Kernel gram, gramF32, teacher, potrfDiag, trsmPanel, syrkUpdate, addDiagonal, getDiagonal,
-            trsvDiag, trsvUpdate, trsvDiagT, trsvUpdateT, gemvRows, trmvLowerT, addSlabs;
-    final GdKernels gd;
-
-    /** The kernels of cuda/gd.cu, for {@link CudaNetBatch}: the per-neuron and forward kernels per input dimension. */
-    record GdKernels(java.util.Map<Integer, Device.Kernel> neurons, java.util.Map<Integer, Device.Kernel> partial,
-                     Device.Kernel finish, Device.Kernel reg, Device.Kernel sum) {}
+    private final DeviceLinalg linalg;
+    private final Device.Kernel gram, gramF32, teacher;
+    private final CudaNetBatch.Kernels gd;
 
     /** Whether a GPU can be used: JCuda loads, the driver initialises, a device exists, the kernels were built. */
     public static boolean available() { return DriverDevice.available(); }
@@ -72,25 +58,8 @@ public final class CudaBackend implements Backend {
         gram = dev.kernel("gram", "sf_gram");
         gramF32 = dev.kernel("gram", "sf_gram_f32");
         teacher = dev.kernel("teacher", "sf_teacher");
-        potrfDiag = dev.kernel("cholesky", "sf_potrf_diag");
-        trsmPanel = dev.kernel("cholesky", "sf_trsm_panel");
-        syrkUpdate = dev.kernel("cholesky", "sf_syrk_update");
-        addDiagonal = dev.kernel("linalg", "sf_add_diagonal");
-        getDiagonal = dev.kernel("linalg", "sf_get_diagonal");
-        trsvDiag = dev.kernel("linalg", "sf_trsv_diag");
-        trsvUpdate = dev.kernel("linalg", "sf_trsv_update");
-        trsvDiagT = dev.kernel("linalg", "sf_trsv_diag_t");
-        trsvUpdateT = dev.kernel("linalg", "sf_trsv_update_t");
-        gemvRows = dev.kernel("linalg", "sf_gemv_rows");
-        trmvLowerT = dev.kernel("linalg", "sf_trmv_lower_t");
-        addSlabs = dev.kernel("linalg", "sf_add_slabs");
-        java.util.Map<Integer, Device.Kernel> neurons = new java.util.TreeMap<>(), partial = new java.util.TreeMap<>();
-        for (int d : CudaNetBatch.DIMENSIONS) {
-            neurons.put(d, dev.kernel("gd", "sf_gd_neurons_d" + d));
-            partial.put(d, dev.kernel("gd", "sf_gd_partial_d" + d));
-        }
-        gd = new GdKernels(neurons, partial, dev.kernel("gd", "sf_gd_finish"), dev.kernel("gd", "sf_gd_reg"),
-                dev.kernel("gd", "sf_gd_sum"));
+        linalg = new DeviceLinalg(dev);
+        gd = CudaNetBatch.Kernels.load(dev);
     }
 
     /**
@@ -222,8 +191,7 @@ public final class CudaBackend implements Backend {
                 int r1 = Math.min(n, r0 + rows);
                 try (DevicePoints dx = DevicePoints.upload(dev, "points to predict", x.rowRange(r0, r1))) {
                     gramInto(kernel, dx, dc, false, dk);
-                    launch(gemvRows, r1 - r0, 1, GEMV_THREADS, 1,
-                            KernelArgs.of().ptr(dk).i64(r1 - r0).i64(m).ptr(dcoef).i32(false).ptr(df));
+                    linalg.gemv(dk, r1 - r0, m, dcoef, false, df);
                     dev.copyToHost(f, r0, r1 - r0, df.address());
                 }
             }
@@ -254,8 +222,7 @@ public final class CudaBackend implements Backend {
                 launch(teacher, Device.Dim.cover(m, TEACHER_THREADS), slab, TEACHER_THREADS, 1, KernelArgs.of()
                         .i64(field.seed()).i32(d).i32(field.activation().id()).f64(field.power()).i64(width).i64(first)
                         .ptr(dx).i64(m).ptr(partial));
-                launch(addSlabs, Device.Dim.cover(m, 256), 1, 256, 1,
-                        KernelArgs.of().ptr(partial).i64(slab).i64(m).ptr(dsum));
+                linalg.addSlabs(partial, slab, m, dsum);
             }
             dev.copyToHost(out, 0, m, dsum.address());
         }
@@ -266,70 +233,11 @@ public final class CudaBackend implements Backend {
         return out;
     }
 
-    // ---- Cholesky and solves
+    // ---- Cholesky and solves (DeviceLinalg)
 
     private static void requireRidge(double ridge) {
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
             throw new IllegalArgumentException("ridge must be a finite number >= 0, got " + ridge);
-        }
-    }
-
-    /** The diagonal of a device matrix (n x n). */
-    private double[] diagonal(DeviceArray a, int n) {
-        try (DeviceArray diag = DeviceArray.allocate(dev, "a diagonal", n)) {
-            launch(getDiagonal, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(a).i64(n).ptr(diag));
-            return diag.download();
-        }
-    }
-
-    /**
-     * Replaces the lower triangle of the device matrix a (n x n) by L with L L^T = A + ridge I: the ridge added
-     * on the device, then diagonal blocks of {@link #BLAS_BLOCK} in our kernels (cuda/cholesky.cu) with cuBLAS's
-     * DTRSM and DSYRK for the panels below them and the trailing matrix, or, without cuBLAS, our kernels
-     * throughout (blocks of 32 columns; expect them well below cuBLAS at large n). The same verdicts as the CPU backend: LAPACK's
-     * first non-positive (or NaN) pivot, found on the device, then the rule of {@link Pivots}.
-     */
-    private void factorOnDevice(DeviceArray a, int n, double ridge) {
-        double maxDiag = Pivots.maxDiagonal(diagonal(a, n), ridge);
-        if (ridge != 0) {
-            launch(addDiagonal, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(a).i64(n).f64(ridge));
-        }
-        int[] info = {0};
-        try (DeviceArray di = DeviceArray.allocate(dev, "the factorisation's status", 1)) {
-            di.zero();
-            int nb = Math.max(1, dev.blas().isPresent() ? BLAS_BLOCK : n);
-            for (long p0 = 0; p0 < n; p0 += nb) {
-                long p1 = Math.min(n, p0 + nb);
-                factorDiagonalBlock(a, n, p0, p1, di);
-                int rest = (int) (n - p1), w = (int) (p1 - p0);
-                if (rest > 0) {
-                    // row-major lower = column-major upper: L21 := A21 L11^-T is U12 := U11^-T A12, and
-                    // A22 -= L21 L21^T is U22 -= U12^T U12
-                    CudaBlas blas = dev.blas().orElseThrow();
-                    blas.trsmLeftUpperTransposed(w, rest, a.at(p0 * n + p0), n, a.at(p1 * n + p0), n);
-                    blas.syrkUpperTransposed(rest, w, -1.0, a.at(p1 * n + p0), n, 1.0, a.at(p1 * n + p1), n);
-                }
-            }
-            dev.copyToHost(info, di.address());
-        }
-        if (info[0] > 0) {
-            throw new NotPositiveDefiniteException(info[0], n, "the leading minor of order " + info[0] + " is not positive");
-        }
-        Pivots.requireNumericallyPositive(diagonal(a, n), maxDiag);
-    }
-
-    /** Rows and columns [p0, p1) of a (leading dimension n) factored in blocks of 32 by our kernels. */
-    private void factorDiagonalBlock(DeviceArray a, int n, long p0, long p1, DeviceArray info) {
-        for (long k0 = p0; k0 < p1; k0 += CHOLESKY_BLOCK) {
-            int kb = (int) Math.min(CHOLESKY_BLOCK, p1 - k0);
-            launch(potrfDiag, 1, 1, CHOLESKY_BLOCK, CHOLESKY_BLOCK, KernelArgs.of().ptr(a).i64(n).i64(k0).i32(kb).ptr(info));
-            long rest = p1 - k0 - kb;
-            if (rest > 0) {
-                KernelArgs args = KernelArgs.of().ptr(a).i64(n).i64(p1).i64(k0).i32(kb);
-                launch(trsmPanel, Device.Dim.cover(rest, 128), 1, 128, 1, args);
-                long tiles = Device.Dim.cover(rest, TILE);
-                launch(syrkUpdate, tiles, tiles, TILE, TILE, args);
-            }
         }
     }
 
@@ -341,7 +249,7 @@ public final class CudaBackend implements Backend {
         requireRidge(ridge);
         int n = a.rows();
         try (DeviceArray da = DeviceArray.upload(dev, "the matrix to factor (" + n + " x " + n + ")", a.data())) {
-            factorOnDevice(da, n, ridge);
+            linalg.factor(da, n, ridge);
             dev.copyToHost(a.data(), 0, n * n, da.address());
         }
     }
@@ -360,75 +268,11 @@ public final class CudaBackend implements Backend {
                     dev.synchronize();
                 }
             });
-            timer.time("cholesky", () -> factorOnDevice(k, n, ridge));
-            return new DeviceFactor(k, n);
+            timer.time("cholesky", () -> linalg.factor(k, n, ridge));
+            return linalg.factorOf(k, n);
         } catch (RuntimeException e) {
             k.close();
             throw e;
-        }
-    }
-
-    /** L in device memory: solves and products run there; vectors travel. */
-    private final class DeviceFactor implements GramFactor {
-        private final DeviceArray l;
-        private final int n;
-
-        DeviceFactor(DeviceArray l, int n) {
-            this.l = l;
-            this.n = n;
-        }
-
-        @Override
-        public int size() { return n; }
-
-        @Override
-        public double[] solve(double[] b) {
-            if (b.length != n) {
-                throw new IllegalArgumentException("right-hand side has " + b.length + " values, the factor is " + n + " x " + n);
-            }
-            try (DeviceArray x = DeviceArray.upload(dev, "a right-hand side", b)) {
-                solveOnDevice(l, n, x);
-                return x.download();
-            }
-        }
-
-        @Override
-        public double[] factorMultiply(double[] v) {
-            long rows = Math.max(64, Device.Dim.cover(n, TRMV_SLABS)), slabs = Device.Dim.cover(n, rows);
-            try (DeviceArray x = DeviceArray.upload(dev, "a vector", v);
-                 DeviceArray t = DeviceArray.allocate(dev, "L^T x", n);
-                 DeviceArray partial = DeviceArray.allocate(dev, "L^T x by slabs of rows", slabs * n)) {
-                launch(trmvLowerT, Device.Dim.cover(n, 128), slabs, 128, 1,
-                        KernelArgs.of().ptr(l).i64(n).ptr(x).i64(rows).ptr(partial));
-                t.zero();
-                launch(addSlabs, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(partial).i64(slabs).i64(n).ptr(t));
-                launch(gemvRows, n, 1, GEMV_THREADS, 1, KernelArgs.of().ptr(l).i64(n).i64(n).ptr(t).i32(true).ptr(x));
-                return x.download();
-            }
-        }
-
-        @Override
-        public void close() { l.close(); }
-    }
-
-    /** x := (L L^T)^{-1} x: forward then backward substitution in blocks of 32. */
-    private void solveOnDevice(DeviceArray l, int n, DeviceArray x) {
-        for (long k0 = 0; k0 < n; k0 += SOLVE_BLOCK) {
-            int kb = (int) Math.min(SOLVE_BLOCK, n - k0);
-            KernelArgs args = KernelArgs.of().ptr(l).i64(n).i64(k0).i32(kb).ptr(x);
-            launch(trsvDiag, 1, 1, SOLVE_BLOCK, 1, args);
-            long below = n - k0 - kb;
-            if (below > 0) {
-                launch(trsvUpdate, Device.Dim.cover(below, SOLVE_ROWS), 1, SOLVE_BLOCK, SOLVE_ROWS, args);
-            }
-        }
-        for (long k0 = (n - 1) / SOLVE_BLOCK * (long) SOLVE_BLOCK; k0 >= 0; k0 -= SOLVE_BLOCK) {
-            int kb = (int) Math.min(SOLVE_BLOCK, n - k0);
-            KernelArgs args = KernelArgs.of().ptr(l).i64(n).i64(k0).i32(kb).ptr(x);
-            launch(trsvDiagT, 1, 1, SOLVE_BLOCK, 1, args);
-            if (k0 > 0) {
-                launch(trsvUpdateT, Device.Dim.cover(k0, 128), 1, 128, 1, args);
-            }
         }
     }
 
@@ -470,7 +314,7 @@ public final class CudaBackend implements Backend {
             gramInto(kernel, dx, null, true, k);
             dev.synchronize();
             long t0 = System.nanoTime();
-            factorOnDevice(k, n, ridge);
+            linalg.factor(k, n, ridge);
             dev.synchronize();
             return (System.nanoTime() - t0) * 1e-9;
         }

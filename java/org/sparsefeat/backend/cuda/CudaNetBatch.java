@@ -35,8 +35,22 @@ final class CudaNetBatch implements NetBatch {
 
     private static final int FIELDS = Field.values().length;
 
+    /** The kernels of cuda/gd.cu: the per-neuron and forward kernels for each input dimension. */
+    record Kernels(java.util.Map<Integer, Device.Kernel> neurons, java.util.Map<Integer, Device.Kernel> partial,
+                   Device.Kernel finish, Device.Kernel reg, Device.Kernel sum) {
+        static Kernels load(Device dev) {
+            java.util.Map<Integer, Device.Kernel> neurons = new java.util.TreeMap<>(), partial = new java.util.TreeMap<>();
+            for (int d : DIMENSIONS) {
+                neurons.put(d, dev.kernel("gd", "sf_gd_neurons_d" + d));
+                partial.put(d, dev.kernel("gd", "sf_gd_partial_d" + d));
+            }
+            return new Kernels(neurons, partial, dev.kernel("gd", "sf_gd_finish"), dev.kernel("gd", "sf_gd_reg"),
+                    dev.kernel("gd", "sf_gd_sum"));
+        }
+    }
+
     private final Device dev;
-    private final CudaBackend.GdKernels k;
+    private final Kernels k;
     private final List<Net> nets = new ArrayList<>();
     /** The host's copy of every net's sf_gd_net, net b at b * FIELDS. */
     private long[] state;
@@ -133,7 +147,7 @@ final class CudaNetBatch implements NetBatch {
 
     private static long bits(double v) { return Double.doubleToRawLongBits(v); }
 
-    CudaNetBatch(Device dev, CudaBackend.GdKernels kernels, List<NetProblem> problems) {
+    CudaNetBatch(Device dev, Kernels kernels, List<NetProblem> problems) {
         this.dev = dev;
         this.k = kernels;
         try {

@@ -1,0 +1,182 @@
+package org.sparsefeat.backend.cuda;
+
+import org.sparsefeat.backend.GramFactor;
+import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.linalg.Pivots;
+
+/**
+ * Dense linear algebra on a device matrix (row-major, n x n, lower triangle): the ridge, the Cholesky
+ * factorisation (cuda/cholesky.cu, with cuBLAS for the level-3 work when there is one), triangular solves and the
+ * products of a factor (cuda/linalg.cu). Every reduction runs in a fixed order.
+ */
+final class DeviceLinalg {
+    private static final int CHOLESKY_BLOCK = 32;   // SF_CB
+    private static final int TILE = 16;             // SF_TILE of cholesky.cu
+    /** Diagonal blocks factored by our kernels when cuBLAS takes the panel solves and trailing updates. */
+    private static final int BLAS_BLOCK = Integer.getInteger("sparsefeat.cuda.choleskyBlock", 256);
+    private static final int SOLVE_BLOCK = 32;      // SF_TB
+    private static final int SOLVE_ROWS = 8;        // SF_ROWS
+    static final int GEMV_THREADS = 256;            // SF_GEMV
+    /** At most this many slabs of rows in L^T x (sf_trmv_lower_t), of at least 64 rows. */
+    private static final int TRMV_SLABS = 32;
+
+    private final Device dev;
+    private final Device.Kernel potrfDiag, trsmPanel, syrkUpdate, addDiagonal, getDiagonal, trsvDiag, trsvUpdate,
+            trsvDiagT, trsvUpdateT, gemvRows, trmvLowerT, addSlabs;
+
+    DeviceLinalg(Device dev) {
+        this.dev = dev;
+        potrfDiag = dev.kernel("cholesky", "sf_potrf_diag");
+        trsmPanel = dev.kernel("cholesky", "sf_trsm_panel");
+        syrkUpdate = dev.kernel("cholesky", "sf_syrk_update");
+        addDiagonal = dev.kernel("linalg", "sf_add_diagonal");
+        getDiagonal = dev.kernel("linalg", "sf_get_diagonal");
+        trsvDiag = dev.kernel("linalg", "sf_trsv_diag");
+        trsvUpdate = dev.kernel("linalg", "sf_trsv_update");
+        trsvDiagT = dev.kernel("linalg", "sf_trsv_diag_t");
+        trsvUpdateT = dev.kernel("linalg", "sf_trsv_update_t");
+        gemvRows = dev.kernel("linalg", "sf_gemv_rows");
+        trmvLowerT = dev.kernel("linalg", "sf_trmv_lower_t");
+        addSlabs = dev.kernel("linalg", "sf_add_slabs");
+    }
+
+    private void launch(Device.Kernel k, long blocksX, long blocksY, int threadsX, int threadsY, KernelArgs args) {
+        dev.launch(k, Device.Dim.of(blocksX, blocksY), new Device.Dim(threadsX, threadsY, 1), args);
+    }
+
+    /** y := A x for a device matrix A (m x n), one block per row; lower: only j <= i. */
+    void gemv(DeviceArray a, long m, long n, DeviceArray x, boolean lower, DeviceArray y) {
+        launch(gemvRows, m, 1, GEMV_THREADS, 1, KernelArgs.of().ptr(a).i64(m).i64(n).ptr(x).i32(lower).ptr(y));
+    }
+
+    /** y += the sum of the slabs of partial (slabs x n), in order. */
+    void addSlabs(DeviceArray partial, long slabs, long n, DeviceArray y) {
+        launch(addSlabs, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(partial).i64(slabs).i64(n).ptr(y));
+    }
+
+    /** The diagonal of a device matrix (n x n). */
+    double[] diagonal(DeviceArray a, int n) {
+        try (DeviceArray diag = DeviceArray.allocate(dev, "a diagonal", n)) {
+            launch(getDiagonal, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(a).i64(n).ptr(diag));
+            return diag.download();
+        }
+    }
+
+    /**
+     * Replaces the lower triangle of the device matrix a (n x n) by L with L L^T = A + ridge I: the ridge added
+     * on the device, then diagonal blocks of {@link #BLAS_BLOCK} in our kernels (cuda/cholesky.cu) with cuBLAS's
+     * DTRSM and DSYRK for the panels below them and the trailing matrix, or, without cuBLAS, our kernels
+     * throughout (blocks of 32 columns; expect them well below cuBLAS at large n). The same verdicts as the CPU
+     * backend: LAPACK's first non-positive (or NaN) pivot, found on the device, then the rule of {@link Pivots}.
+     */
+    void factor(DeviceArray a, int n, double ridge) {
+        double maxDiag = Pivots.maxDiagonal(diagonal(a, n), ridge);
+        if (ridge != 0) {
+            launch(addDiagonal, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(a).i64(n).f64(ridge));
+        }
+        int[] info = {0};
+        try (DeviceArray di = DeviceArray.allocate(dev, "the factorisation's status", 1)) {
+            di.zero();
+            int nb = Math.max(1, dev.blas().isPresent() ? BLAS_BLOCK : n);
+            for (long p0 = 0; p0 < n; p0 += nb) {
+                long p1 = Math.min(n, p0 + nb);
+                factorDiagonalBlock(a, n, p0, p1, di);
+                int rest = (int) (n - p1), w = (int) (p1 - p0);
+                if (rest > 0) {
+                    // row-major lower = column-major upper: L21 := A21 L11^-T is U12 := U11^-T A12, and
+                    // A22 -= L21 L21^T is U22 -= U12^T U12
+                    CudaBlas blas = dev.blas().orElseThrow();
+                    blas.trsmLeftUpperTransposed(w, rest, a.at(p0 * n + p0), n, a.at(p1 * n + p0), n);
+                    blas.syrkUpperTransposed(rest, w, -1.0, a.at(p1 * n + p0), n, 1.0, a.at(p1 * n + p1), n);
+                }
+            }
+            dev.copyToHost(info, di.address());
+        }
+        if (info[0] > 0) {
+            throw new NotPositiveDefiniteException(info[0], n, "the leading minor of order " + info[0] + " is not positive");
+        }
+        Pivots.requireNumericallyPositive(diagonal(a, n), maxDiag);
+    }
+
+    /** Rows and columns [p0, p1) of a (leading dimension n) factored in blocks of 32 by our kernels. */
+    private void factorDiagonalBlock(DeviceArray a, int n, long p0, long p1, DeviceArray info) {
+        for (long k0 = p0; k0 < p1; k0 += CHOLESKY_BLOCK) {
+            int kb = (int) Math.min(CHOLESKY_BLOCK, p1 - k0);
+            launch(potrfDiag, 1, 1, CHOLESKY_BLOCK, CHOLESKY_BLOCK, KernelArgs.of().ptr(a).i64(n).i64(k0).i32(kb).ptr(info));
+            long rest = p1 - k0 - kb;
+            if (rest > 0) {
+                KernelArgs args = KernelArgs.of().ptr(a).i64(n).i64(p1).i64(k0).i32(kb);
+                launch(trsmPanel, Device.Dim.cover(rest, 128), 1, 128, 1, args);
+                long tiles = Device.Dim.cover(rest, TILE);
+                launch(syrkUpdate, tiles, tiles, TILE, TILE, args);
+            }
+        }
+    }
+
+    /** L in device memory, freed with the factor. */
+    GramFactor factorOf(DeviceArray l, int n) { return new DeviceFactor(l, n); }
+
+    private final class DeviceFactor implements GramFactor {
+        private final DeviceArray l;
+        private final int n;
+
+        DeviceFactor(DeviceArray l, int n) {
+            this.l = l;
+            this.n = n;
+        }
+
+        @Override
+        public int size() { return n; }
+
+        @Override
+        public double[] solve(double[] b) {
+            if (b.length != n) {
+                throw new IllegalArgumentException("right-hand side has " + b.length + " values, the factor is " + n + " x " + n);
+            }
+            try (DeviceArray x = DeviceArray.upload(dev, "a right-hand side", b)) {
+                DeviceLinalg.this.solve(l, n, x);
+                return x.download();
+            }
+        }
+
+        @Override
+        public double[] factorMultiply(double[] v) {
+            long rows = Math.max(64, Device.Dim.cover(n, TRMV_SLABS)), slabs = Device.Dim.cover(n, rows);
+            try (DeviceArray x = DeviceArray.upload(dev, "a vector", v);
+                 DeviceArray t = DeviceArray.allocate(dev, "L^T x", n);
+                 DeviceArray partial = DeviceArray.allocate(dev, "L^T x by slabs of rows", slabs * n)) {
+                launch(trmvLowerT, Device.Dim.cover(n, 128), slabs, 128, 1,
+                        KernelArgs.of().ptr(l).i64(n).ptr(x).i64(rows).ptr(partial));
+                t.zero();
+                addSlabs(partial, slabs, n, t);
+                gemv(l, n, n, t, true, x);
+                return x.download();
+            }
+        }
+
+        @Override
+        public void close() { l.close(); }
+    }
+
+    /** x := (L L^T)^{-1} x: forward then backward substitution in blocks of 32. */
+    void solve(DeviceArray l, int n, DeviceArray x) {
+        for (long k0 = 0; k0 < n; k0 += SOLVE_BLOCK) {
+            int kb = (int) Math.min(SOLVE_BLOCK, n - k0);
+            KernelArgs args = KernelArgs.of().ptr(l).i64(n).i64(k0).i32(kb).ptr(x);
+            launch(trsvDiag, 1, 1, SOLVE_BLOCK, 1, args);
+            long below = n - k0 - kb;
+            if (below > 0) {
+                launch(trsvUpdate, Device.Dim.cover(below, SOLVE_ROWS), 1, SOLVE_BLOCK, SOLVE_ROWS, args);
+            }
+        }
+        for (long k0 = (n - 1) / SOLVE_BLOCK * (long) SOLVE_BLOCK; k0 >= 0; k0 -= SOLVE_BLOCK) {
+            int kb = (int) Math.min(SOLVE_BLOCK, n - k0);
+            KernelArgs args = KernelArgs.of().ptr(l).i64(n).i64(k0).i32(kb).ptr(x);
+            launch(trsvDiagT, 1, 1, SOLVE_BLOCK, 1, args);
+            if (k0 > 0) {
+                launch(trsvUpdateT, Device.Dim.cover(k0, 128), 1, 128, 1, args);
+            }
+        }
+    }
+
+}
