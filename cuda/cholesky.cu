@@ -3,8 +3,9 @@
 // width 32: sf_potrf_diag factors the diagonal block in shared memory (one block of 32 x 32 threads) and records
 // the first pivot that is not positive (or NaN) in *info, as LAPACK's info; sf_trsm_panel solves the rows below
 // it up to `end` (one thread per row); sf_syrk_update subtracts the panel's outer product from the trailing lower
-// triangle up to `end` in 16 x 16 tiles. With cuBLAS, the host runs these on diagonal blocks of 256 and hands
-// the big panel solves and trailing updates to DTRSM and DSYRK (CudaBackend); without it, on the whole matrix.
+// triangle up to `end` in 16 x 16 tiles. With cuBLAS, the host runs these on diagonal blocks of at most 256 of a
+// recursive factorisation and hands the panel solves and updates between them to DTRSM and DSYRK
+// (DeviceLinalg); without it, on the whole matrix.
 #define SF_CB 32
 #define SF_TILE 16
 

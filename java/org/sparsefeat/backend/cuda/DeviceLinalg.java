@@ -12,7 +12,7 @@ import org.sparsefeat.linalg.Pivots;
 final class DeviceLinalg {
     private static final int CHOLESKY_BLOCK = 32;   // SF_CB
     private static final int TILE = 16;             // SF_TILE of cholesky.cu
-    /** Diagonal blocks factored by our kernels when cuBLAS takes the panel solves and trailing updates. */
+    /** The largest diagonal blocks factored by our kernels when cuBLAS takes the panel solves and updates. */
     private static final int BLAS_BLOCK = Integer.getInteger("sparsefeat.cuda.choleskyBlock", 256);
     private static final int SOLVE_BLOCK = 32;      // SF_TB
     private static final int SOLVE_ROWS = 8;        // SF_ROWS
@@ -64,9 +64,9 @@ final class DeviceLinalg {
 
     /**
      * Replaces the lower triangle of the device matrix a (n x n) by L with L L^T = A + ridge I: the ridge added
-     * on the device, then diagonal blocks of {@link #BLAS_BLOCK} in our kernels (cuda/cholesky.cu) with cuBLAS's
-     * DTRSM and DSYRK for the panels below them and the trailing matrix, or, without cuBLAS, our kernels
-     * throughout (blocks of 32 columns; expect them well below cuBLAS at large n). The same verdicts as the CPU
+     * on the device, then a recursive factorisation with blocks of at most {@link #BLAS_BLOCK} in our kernels
+     * (cuda/cholesky.cu) and cuBLAS's DTRSM and DSYRK between them, or, without cuBLAS, our kernels throughout
+     * (blocks of 32 columns; expect them well below cuBLAS at large n). The same verdicts as the CPU
      * backend: LAPACK's first non-positive (or NaN) pivot, found on the device, then the rule of {@link Pivots}.
      */
     void factor(DeviceArray a, int n, double ridge) {
@@ -77,18 +77,10 @@ final class DeviceLinalg {
         int[] info = {0};
         try (DeviceArray di = DeviceArray.allocate(dev, "the factorisation's status", 1)) {
             di.zero();
-            int nb = Math.max(1, dev.blas().isPresent() ? BLAS_BLOCK : n);
-            for (long p0 = 0; p0 < n; p0 += nb) {
-                long p1 = Math.min(n, p0 + nb);
-                factorDiagonalBlock(a, n, p0, p1, di);
-                int rest = (int) (n - p1), w = (int) (p1 - p0);
-                if (rest > 0) {
-                    // row-major lower = column-major upper: L21 := A21 L11^-T is U12 := U11^-T A12, and
-                    // A22 -= L21 L21^T is U22 -= U12^T U12
-                    CudaBlas blas = dev.blas().orElseThrow();
-                    blas.trsmLeftUpperTransposed(w, rest, a.at(p0 * n + p0), n, a.at(p1 * n + p0), n);
-                    blas.syrkUpperTransposed(rest, w, -1.0, a.at(p1 * n + p0), n, 1.0, a.at(p1 * n + p1), n);
-                }
+            if (dev.blas().isPresent()) {
+                factorRecursive(a, n, 0, n, di);
+            } else {
+                factorDiagonalBlock(a, n, 0, n, di);
             }
             dev.copyToHost(info, di.address());
         }
@@ -96,6 +88,28 @@ final class DeviceLinalg {
             throw new NotPositiveDefiniteException(info[0], n, "the leading minor of order " + info[0] + " is not positive");
         }
         Pivots.requireNumericallyPositive(diagonal(a, n), maxDiag);
+    }
+
+    /**
+     * Rows and columns [p0, p1) of a (leading dimension n) factored recursively: the left half, then its panel
+     * below (DTRSM) and the update of the right half (DSYRK), then the right half; blocks of at most
+     * {@link #BLAS_BLOCK} in our kernels. The top levels are a few large cuBLAS calls (the largest a rank-n/2
+     * update), where cuBLAS runs nearest its peak; a right-looking loop would make n/256 rank-256 updates instead.
+     */
+    private void factorRecursive(DeviceArray a, int n, long p0, long p1, DeviceArray info) {
+        if (p1 - p0 <= BLAS_BLOCK) {
+            factorDiagonalBlock(a, n, p0, p1, info);
+            return;
+        }
+        long mid = p0 + ((p1 - p0) / 2 + CHOLESKY_BLOCK - 1) / CHOLESKY_BLOCK * CHOLESKY_BLOCK;
+        factorRecursive(a, n, p0, mid, info);
+        int w = (int) (mid - p0), rest = (int) (p1 - mid);
+        // row-major lower = column-major upper: L21 := A21 L11^-T is U12 := U11^-T A12, and A22 -= L21 L21^T is
+        // U22 -= U12^T U12
+        CudaBlas blas = dev.blas().orElseThrow();
+        blas.trsmLeftUpperTransposed(w, rest, a.at(p0 * n + p0), n, a.at(mid * n + p0), n);
+        blas.syrkUpperTransposed(rest, w, -1.0, a.at(mid * n + p0), n, 1.0, a.at(mid * n + mid), n);
+        factorRecursive(a, n, mid, p1, info);
     }
 
     /** Rows and columns [p0, p1) of a (leading dimension n) factored in blocks of 32 by our kernels. */
