@@ -22,7 +22,7 @@ struct sf_gd_net {
   const double* xt;  // points, transposed and padded: d x np
   const double* y;
   double* f0;        // the outputs at initialisation (alpha-trick), or null
-  double *f, *r, *e2, *partial, *w1, *b, *w2;
+  double *f, *r, *partial, *w1, *b, *w2;
   double scale, alpha, lambda, power, eta, loss_stop, stop_below;
   long long reg, schedule, sphere, conic, conic_from_start, quirks;
   long long step, limit, stopped;

@@ -204,6 +204,9 @@ int sf_emu_launch(const char* name, unsigned gx, unsigned gy, unsigned gz, unsig
   return 0;
 }
 
+// sizeof(struct sf_gd_net) as compiled, for the test that the Java side (CudaNetBatch.Field) lays it out alike.
+long long sf_emu_sizeof_gd_net() { return (long long)sizeof(sf_gd_net); }
+
 // Device memory: the buffer ends at a guard page and starts filled with 0xff bytes (a NaN as a double).
 void* sf_emu_alloc(std::size_t bytes) {
   const std::size_t page = (std::size_t)sysconf(_SC_PAGESIZE);

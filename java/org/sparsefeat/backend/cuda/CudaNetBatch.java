@@ -11,8 +11,9 @@ import org.sparsefeat.net.TwoLayerNet;
 
 /**
  * Nets trained on the GPU (cuda/gd.cu): data and weights stay on the device; a step of the whole batch is three
- * launches (per input dimension present), prepared once, and the device itself counts steps and applies the stopping rules, so the host launches up to
- * {@link #SYNC_EVERY} steps and then reads the batch's state (a few hundred bytes per net) once. Results agree
+ * launches (per input dimension present), prepared once, and the device itself counts steps and applies the
+ * stopping rules, so the host enqueues {@link #SYNC_EVERY} steps at once (a CUDA graph) and then reads the batch's
+ * state (a few hundred bytes per net). Results agree
  * with the CPU backend's to rounding, not bit for bit (other summation orders). NOT YET RUN ON A GPU (the tests
  * run it on the emulator of cuda/emu).
  */
@@ -29,11 +30,13 @@ final class CudaNetBatch implements NetBatch {
 
     /** The fields of struct sf_gd_net (cuda/gd.cu), in its order, 8 bytes each. */
     private enum Field {
-        N, NP, D, H, CHUNKS, XT, Y, F0, F, R, E2, PARTIAL, W1, B, W2, SCALE, ALPHA, LAMBDA, POWER, ETA, LOSS_STOP,
+        N, NP, D, H, CHUNKS, XT, Y, F0, F, R, PARTIAL, W1, B, W2, SCALE, ALPHA, LAMBDA, POWER, ETA, LOSS_STOP,
         STOP_BELOW, REG, SCHEDULE, SPHERE, CONIC, CONIC_FROM_START, QUIRKS, STEP, LIMIT, STOPPED, LOSS
     }
 
     private static final int FIELDS = Field.values().length;
+    /** The size of struct sf_gd_net as the host lays it out. */
+    static final int DESCRIPTOR_BYTES = FIELDS * Long.BYTES;
 
     /** The kernels of cuda/gd.cu: the per-neuron and forward kernels for each input dimension. */
     record Kernels(java.util.Map<Integer, Device.Kernel> neurons, java.util.Map<Integer, Device.Kernel> partial,
@@ -66,7 +69,7 @@ final class CudaNetBatch implements NetBatch {
         final NetProblem problem;
         final int n, np, d, h, chunks;
         final List<DeviceArray> owned = new ArrayList<>();
-        DeviceArray xt, y, f0, f, w1, b, w2, r, partial, e2, scratch, scalar;
+        DeviceArray xt, y, f0, f, w1, b, w2, r, partial, scratch, scalar;
 
         Net(Device dev, NetProblem p) {
             problem = p;
@@ -86,7 +89,6 @@ final class CudaNetBatch implements NetBatch {
                 w2 = keep(DeviceArray.upload(dev, "second-layer weights", init.w2()));
                 r = keep(DeviceArray.allocate(dev, "residuals", np));
                 partial = keep(DeviceArray.allocate(dev, "partial outputs (" + chunks + " x " + np + ")", (long) chunks * np));
-                e2 = keep(DeviceArray.allocate(dev, "squared errors", np));
                 scratch = keep(DeviceArray.allocate(dev, "regulariser terms", h));
                 scalar = keep(DeviceArray.allocate(dev, "a scalar", 1));
             } catch (RuntimeException e) {
@@ -114,7 +116,6 @@ final class CudaNetBatch implements NetBatch {
             v[Field.F0.ordinal()] = f0 == null ? 0 : f0.address();
             v[Field.F.ordinal()] = f.address();
             v[Field.R.ordinal()] = r.address();
-            v[Field.E2.ordinal()] = e2.address();
             v[Field.PARTIAL.ordinal()] = partial.address();
             v[Field.W1.ordinal()] = w1.address();
             v[Field.B.ordinal()] = b == null ? 0 : b.address();

@@ -22,7 +22,7 @@ final class EmulatedDevice implements Device {
     static final String LIBRARY_PROPERTY = "sparsefeat.cudaEmulator";
 
     private static final Linker LINKER = Linker.nativeLinker();
-    private final MethodHandle launch, alloc, free;
+    private final MethodHandle launch, alloc, free, sizeofGdNet;
     private final CudaBlas blas;
 
     private record EmulatedKernel(String name) implements Kernel {}
@@ -52,7 +52,18 @@ final class EmulatedDevice implements Device {
                 FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
         free = LINKER.downcallHandle(NativeLibraries.symbol(emu, "sf_emu_free"),
                 FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        sizeofGdNet = LINKER.downcallHandle(NativeLibraries.symbol(emu, "sf_emu_sizeof_gd_net"),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG));
         blas = withBlas ? new CudaBlas(emu, "the emulator's cuBLAS subset") : null;
+    }
+
+    /** sizeof(struct sf_gd_net) as the kernels were compiled (cuda/gd.cu). */
+    long sizeofGdNet() {
+        try {
+            return (long) sizeofGdNet.invokeExact();
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.sparsefeat.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,11 @@ class CudaEmulatorTest {
                     Device.Dim.of(1), new Device.Dim(32, 1, 1), KernelArgs.of()));
             assertTrue(unknown.getMessage().contains("no kernel named sf_no_such"), unknown.getMessage());
         }
+    }
+
+    @Test
+    void theGdDescriptorHasTheSameLayoutInJavaAndInCuda() {
+        assertEquals(dev.sizeofGdNet(), CudaNetBatch.DESCRIPTOR_BYTES, "struct sf_gd_net vs CudaNetBatch.Field");
     }
 
     @Test
