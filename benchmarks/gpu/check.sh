@@ -31,6 +31,10 @@ timeout 300 "$java" --enable-native-access=ALL-UNNAMED -jar "$g"/lib/junit-platf
   execute -cp "$cp" --include-engine=junit-jupiter --select-class org.sparsefeat.backend.cuda.CudaBackendTest \
   --select-class org.sparsefeat.backend.cuda.GpuCudaParityTest --select-class org.sparsefeat.backend.cuda.CudaProbeTest \
   --details=summary --disable-banner 2>&1 | tail -n 30
+echo "== the parity suite again through the FFM binding of the driver API (the fallback to JCuda)"
+SPARSEFEAT_CUDA_BINDING=ffm timeout 200 "$java" --enable-native-access=ALL-UNNAMED -jar \
+  "$g"/lib/junit-platform-console-standalone-*.jar execute -cp "$cp" --include-engine=junit-jupiter \
+  --select-class org.sparsefeat.backend.cuda.GpuCudaParityTest --details=summary --disable-banner 2>&1 | tail -n 12
 echo "== GpuCheck: parity and timings"
 timeout 400 "$java" --enable-native-access=ALL-UNNAMED -Xmx24g -cp "$cp" org.sparsefeat.bench.GpuCheck \
   --peers "$out/peers.txt"

@@ -13,5 +13,5 @@ newest=$(find "$here" "$here/.." "$here/../../native/include" -maxdepth 1 -type 
 if [ -f "$out" ] && [ -z "$newest" ]; then exit 0; fi
 mkdir -p "$(dirname "$out")"
 "$cxx" -O2 -g -std=c++17 -fPIC -shared -Wall -Wextra -Werror -Wno-unknown-pragmas -Wno-sign-compare \
-  -Wno-unused-parameter -I "$here/../../native/include" -include "$here/cuda_emu.h" -o "$out.tmp" "$here/emu.cpp" "$here/cublas_emu.cpp"
+  -Wno-unused-parameter -I "$here/../../native/include" -include "$here/cuda_emu.h" -o "$out.tmp" "$here/emu.cpp" "$here/cublas_emu.cpp" "$here/driver_emu.cpp"
 mv "$out.tmp" "$out"

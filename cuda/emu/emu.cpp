@@ -204,6 +204,13 @@ int sf_emu_launch(const char* name, unsigned gx, unsigned gy, unsigned gz, unsig
   return 0;
 }
 
+// Whether the emulator has a kernel of that name.
+int sf_emu_has_kernel(const char* name) {
+  for (const Entry& e : kKernels)
+    if (std::strcmp(e.name, name) == 0) return 1;
+  return 0;
+}
+
 // sizeof(struct sf_gd_net) as compiled, for the test that the Java side (CudaNetBatch.Field) lays it out alike.
 long long sf_emu_sizeof_gd_net() { return (long long)sizeof(sf_gd_net); }
 

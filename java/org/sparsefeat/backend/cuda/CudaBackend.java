@@ -1,5 +1,8 @@
 package org.sparsefeat.backend.cuda;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Path;
 import java.util.List;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.GramFactor;
@@ -34,22 +37,36 @@ public final class CudaBackend implements Backend {
     private final Device.Kernel gram, gramF32, teacher;
     private final CudaNetBatch.Kernels gd;
 
-    /** Whether a GPU can be used: JCuda loads, the driver initialises, a device exists, the kernels were built. */
-    public static boolean available() { return DriverDevice.available(); }
+    /**
+     * Whether a GPU can be used: the driver initialises through JCuda (or, where JCuda cannot load, through FFM), a
+     * device exists, the kernels were built.
+     */
+    public static boolean available() { return DriverDevice.available() || FfmDriverDevice.available(); }
 
     /** Why {@link #available} is false, in one line. */
-    public static String whyNot() { return DriverDevice.whyNot(); }
+    public static String whyNot() {
+        if (available()) {
+            return "";
+        }
+        String jcuda = DriverDevice.whyNot(), ffm = FfmDriverDevice.whyNot();
+        return jcuda.equals(ffm) ? jcuda : jcuda + "; through FFM: " + ffm;
+    }
 
     /** On GPU 0. */
     public CudaBackend(int threads) {
         this(openDriver(), threads);
     }
 
+    /**
+     * JCuda, the project's binding; the driver API through FFM where JCuda cannot load but the driver can, or
+     * with SPARSEFEAT_CUDA_BINDING=ffm.
+     */
     private static Device openDriver() {
         if (!available()) {
             throw new IllegalArgumentException("--backend cuda: no usable GPU (" + whyNot() + "); use --backend cpu");
         }
-        return new DriverDevice();
+        boolean ffm = "ffm".equals(System.getenv("SPARSEFEAT_CUDA_BINDING")) || !DriverDevice.available();
+        return ffm ? FfmDriverDevice.open() : new DriverDevice();
     }
 
     CudaBackend(Device device, int threads) {
@@ -68,6 +85,15 @@ public final class CudaBackend implements Backend {
      */
     public static CudaBackend emulated(int threads, boolean withBlas) {
         return new CudaBackend(new EmulatedDevice(withBlas), threads);
+    }
+
+    /** As {@link #emulated} through the FFM driver binding, bound to the emulator's driver entry points. */
+    static CudaBackend emulatedThroughFfm(int threads) {
+        Path lib = EmulatedDevice.library();
+        if (lib == null) {
+            throw new IllegalStateException(EmulatedDevice.whyNot());
+        }
+        return new CudaBackend(FfmDriverDevice.overEmulator(SymbolLookup.libraryLookup(lib, Arena.global())), threads);
     }
 
     /** Whether {@link #emulated} can run: the build made the emulator (g++) and told this JVM where. */

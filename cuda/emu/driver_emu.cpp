@@ -1,0 +1,131 @@
+// The CUDA driver API entry points the FFM binding of the backend calls (FfmDriverDevice), with the driver's C
+// signatures and exported (versioned) names, over the emulator: one emulated device whose memory is host memory
+// and whose modules are the kernels compiled into this library. It lets the tests drive that binding as they
+// drive JCuda's on a GPU. Status codes are the driver's: 0 success, 1 invalid value, 2 out of memory,
+// 500 not found, 719 launch failure.
+#include <cstdio>
+#include <cstring>
+
+extern "C" int sf_emu_launch(const char* name, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
+                             unsigned bz, unsigned sharedBytes, void** args, char* err, int errLength);
+extern "C" void* sf_emu_alloc(std::size_t bytes);
+extern "C" void sf_emu_free(void* ptr, std::size_t bytes);
+extern "C" int sf_emu_has_kernel(const char* name);
+
+namespace {
+constexpr int kSuccess = 0, kInvalidValue = 1, kOutOfMemory = 2, kNotFound = 500, kLaunchFailed = 719;
+int contextToken, moduleToken;
+char lastError[512];
+
+// A function handle: the kernel's name, kept alive for the process.
+struct Function {
+  char name[128];
+};
+
+// Allocation sizes, for sf_emu_free: a small open-addressing table keyed by address.
+constexpr int kSlots = 1 << 16;
+unsigned long long slotAddress[kSlots];
+std::size_t slotBytes[kSlots];
+
+int slotOf(unsigned long long address) {
+  unsigned long long h = address * 0x9E3779B97F4A7C15ull;
+  int i = (int)(h >> 48) & (kSlots - 1);
+  while (slotAddress[i] != 0 && slotAddress[i] != address) i = (i + 1) & (kSlots - 1);
+  return i;
+}
+}  // namespace
+
+extern "C" {
+
+int cuInit(unsigned) { return kSuccess; }
+int cuDeviceGetCount(int* count) { *count = 1; return kSuccess; }
+int cuDeviceGet(int* device, int ordinal) {
+  if (ordinal != 0) return kInvalidValue;
+  *device = 0;
+  return kSuccess;
+}
+int cuDeviceGetName(char* name, int length, int) {
+  std::snprintf(name, length, "CUDA emulator (CPU)");
+  return kSuccess;
+}
+int cuDevicePrimaryCtxRetain(void** context, int) { *context = &contextToken; return kSuccess; }
+int cuDevicePrimaryCtxRelease_v2(int) { return kSuccess; }
+int cuCtxSetCurrent(void*) { return kSuccess; }
+int cuCtxSynchronize() { return kSuccess; }
+
+int cuMemAlloc_v2(unsigned long long* dptr, std::size_t bytes) {
+  void* p = sf_emu_alloc(bytes);
+  if (!p) return kOutOfMemory;
+  *dptr = (unsigned long long)p;
+  const int s = slotOf(*dptr);
+  slotAddress[s] = *dptr;
+  slotBytes[s] = bytes;
+  return kSuccess;
+}
+int cuMemFree_v2(unsigned long long dptr) {
+  const int s = slotOf(dptr);
+  if (slotAddress[s] != dptr) return kInvalidValue;
+  sf_emu_free((void*)dptr, slotBytes[s]);
+  // remove and re-insert the rest of the cluster (open addressing)
+  slotAddress[s] = 0;
+  for (int i = (s + 1) & (kSlots - 1); slotAddress[i] != 0; i = (i + 1) & (kSlots - 1)) {
+    const unsigned long long a = slotAddress[i];
+    const std::size_t b = slotBytes[i];
+    slotAddress[i] = 0;
+    const int t = slotOf(a);
+    slotAddress[t] = a;
+    slotBytes[t] = b;
+  }
+  return kSuccess;
+}
+int cuMemGetInfo_v2(std::size_t* free, std::size_t* total) {
+  *free = (std::size_t)8 << 30;
+  *total = (std::size_t)16 << 30;
+  return kSuccess;
+}
+int cuMemcpyHtoD_v2(unsigned long long dst, const void* src, std::size_t bytes) {
+  std::memcpy((void*)dst, src, bytes);
+  return kSuccess;
+}
+int cuMemcpyDtoH_v2(void* dst, unsigned long long src, std::size_t bytes) {
+  std::memcpy(dst, (const void*)src, bytes);
+  return kSuccess;
+}
+int cuMemcpyDtoD_v2(unsigned long long dst, unsigned long long src, std::size_t bytes) {
+  std::memmove((void*)dst, (const void*)src, bytes);
+  return kSuccess;
+}
+int cuMemsetD8_v2(unsigned long long dst, unsigned char value, std::size_t bytes) {
+  std::memset((void*)dst, value, bytes);
+  return kSuccess;
+}
+
+// Every image loads: the kernels are those compiled into this library.
+int cuModuleLoadData(void** module, const void*) { *module = &moduleToken; return kSuccess; }
+int cuModuleGetFunction(void** function, void*, const char* name) {
+  if (!sf_emu_has_kernel(name)) return kNotFound;
+  Function* f = new Function();
+  std::snprintf(f->name, sizeof f->name, "%s", name);
+  *function = f;
+  return kSuccess;
+}
+
+int cuLaunchKernel(void* function, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                   unsigned sharedBytes, void*, void** params, void**) {
+  const int rc = sf_emu_launch(static_cast<Function*>(function)->name, gx, gy, gz, bx, by, bz, sharedBytes, params,
+                               lastError, sizeof lastError);
+  return rc == 0 ? kSuccess : kLaunchFailed;
+}
+
+int cuGetErrorString(int status, const char** text) {
+  switch (status) {
+    case kSuccess: *text = "no error"; break;
+    case kInvalidValue: *text = "invalid argument"; break;
+    case kOutOfMemory: *text = "out of memory"; break;
+    case kNotFound: *text = "named symbol not found"; break;
+    case kLaunchFailed: *text = lastError; break;
+    default: *text = "unknown error"; break;
+  }
+  return kSuccess;
+}
+}

@@ -1,0 +1,375 @@
+package org.sparsefeat.backend.cuda;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.sparsefeat.linalg.NativeLibraries;
+
+/**
+ * GPU 0 through the CUDA driver API bound with Panama FFM: {@code libcuda.so.1} by its exported, versioned names
+ * ({@code cuMemAlloc_v2}, ...). JCuda ({@link DriverDevice}) is the project's binding; this one is the fallback the
+ * plan names for a driver JCuda cannot load under, used when JCuda fails and the driver loads, or when
+ * {@code SPARSEFEAT_CUDA_BINDING=ffm}. The emulator of cuda/emu exports the same entry points, so the tests drive
+ * this binding too. Launches go to the legacy default stream, as cuBLAS's do; no CUDA graphs here.
+ */
+final class FfmDriverDevice implements Device {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
+
+    private static String probeFailure;
+
+    private final SymbolLookup cuda;
+    private final MethodHandle memAlloc, memFree, memGetInfo, htod, dtoh, dtod, memset, moduleLoad, getFunction, launch,
+            synchronize, setCurrent, errorString;
+    private final MemorySegment context;
+    private final String name;
+    private final Function<String, byte[]> images;
+    private final Map<String, MemorySegment> modules = new HashMap<>();
+    private final CudaBlas blas;
+    private final String blasStatus;
+
+    private record FfmKernel(String name, MemorySegment function) implements Kernel {}
+
+    /** libcuda.so.1, if the loader finds it. */
+    static Optional<SymbolLookup> libcuda() {
+        try {
+            return Optional.of(SymbolLookup.libraryLookup("libcuda.so.1", Arena.global()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the driver loads through FFM, initialises and has a device, and the kernels were built. */
+    static synchronized boolean available() {
+        Optional<SymbolLookup> lib = libcuda();
+        if (lib.isEmpty()) {
+            probeFailure = "no NVIDIA driver here (libcuda.so.1 not found)";
+            return false;
+        }
+        if (FfmDriverDevice.class.getResource("/cuda/gram.fatbin") == null) {
+            probeFailure = "the CUDA kernels were not built (no nvcc at build time)";
+            return false;
+        }
+        try {
+            MethodHandle init = handle(lib.get(), "cuInit", FunctionDescriptor.of(INT, INT));
+            MethodHandle count = handle(lib.get(), "cuDeviceGetCount", FunctionDescriptor.of(INT, PTR));
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment n = arena.allocate(INT);
+                int rc = (int) init.invokeExact(0);
+                rc = rc != 0 ? rc : (int) count.invokeExact(n);
+                if (rc != 0 || n.get(INT, 0) < 1) {
+                    probeFailure = rc != 0 ? "cuInit failed with CUDA status " + rc : "the CUDA driver reports no device";
+                    return false;
+                }
+            }
+            return true;
+        } catch (Throwable t) {
+            probeFailure = t.getClass().getSimpleName() + ": " + t.getMessage();
+            return false;
+        }
+    }
+
+    static synchronized String whyNot() { return probeFailure == null ? "" : probeFailure; }
+
+    /** On the machine's driver, with the fat binaries of cuda/build.sh and the machine's cuBLAS when found. */
+    static FfmDriverDevice open() {
+        SymbolLookup lib = libcuda().orElseThrow(() -> new IllegalStateException("libcuda.so.1 not found"));
+        return new FfmDriverDevice(lib, FfmDriverDevice::fatbin, CudaBlas::load);
+    }
+
+    /** Over the emulator's driver entry points (tests), with its cuBLAS subset; its modules are built in. */
+    static FfmDriverDevice overEmulator(SymbolLookup emulator) {
+        return new FfmDriverDevice(emulator, module -> new byte[0],
+                () -> new CudaBlas(emulator, "the emulator's cuBLAS subset"));
+    }
+
+    /**
+     * @param images the image of a module by name
+     * @param blas   cuBLAS, loaded once the context is current; an IllegalStateException from it means none
+     */
+    private FfmDriverDevice(SymbolLookup cuda, Function<String, byte[]> images, java.util.function.Supplier<CudaBlas> blas) {
+        this.cuda = cuda;
+        this.images = images;
+        memAlloc = handle(cuda, "cuMemAlloc_v2", FunctionDescriptor.of(INT, PTR, LONG));
+        memFree = handle(cuda, "cuMemFree_v2", FunctionDescriptor.of(INT, LONG));
+        memGetInfo = handle(cuda, "cuMemGetInfo_v2", FunctionDescriptor.of(INT, PTR, PTR));
+        htod = handle(cuda, "cuMemcpyHtoD_v2", FunctionDescriptor.of(INT, LONG, PTR, LONG));
+        dtoh = handle(cuda, "cuMemcpyDtoH_v2", FunctionDescriptor.of(INT, PTR, LONG, LONG));
+        dtod = handle(cuda, "cuMemcpyDtoD_v2", FunctionDescriptor.of(INT, LONG, LONG, LONG));
+        memset = handle(cuda, "cuMemsetD8_v2", FunctionDescriptor.of(INT, LONG, ValueLayout.JAVA_BYTE, LONG));
+        moduleLoad = handle(cuda, "cuModuleLoadData", FunctionDescriptor.of(INT, PTR, PTR));
+        getFunction = handle(cuda, "cuModuleGetFunction", FunctionDescriptor.of(INT, PTR, PTR, PTR));
+        launch = handle(cuda, "cuLaunchKernel", FunctionDescriptor.of(INT, PTR, INT, INT, INT, INT, INT, INT, INT, PTR,
+                PTR, PTR));
+        synchronize = handle(cuda, "cuCtxSynchronize", FunctionDescriptor.of(INT));
+        setCurrent = handle(cuda, "cuCtxSetCurrent", FunctionDescriptor.of(INT, PTR));
+        errorString = handle(cuda, "cuGetErrorString", FunctionDescriptor.of(INT, INT, PTR));
+        try (Arena arena = Arena.ofConfined()) {
+            MethodHandle init = handle(cuda, "cuInit", FunctionDescriptor.of(INT, INT));
+            MethodHandle deviceGet = handle(cuda, "cuDeviceGet", FunctionDescriptor.of(INT, PTR, INT));
+            MethodHandle retain = handle(cuda, "cuDevicePrimaryCtxRetain", FunctionDescriptor.of(INT, PTR, INT));
+            MethodHandle deviceName = handle(cuda, "cuDeviceGetName", FunctionDescriptor.of(INT, PTR, INT, INT));
+            MemorySegment device = arena.allocate(INT), ctx = arena.allocate(PTR), text = arena.allocate(256);
+            check("cuInit", (int) init.invokeExact(0));
+            check("cuDeviceGet", (int) deviceGet.invokeExact(device, 0));
+            check("cuDevicePrimaryCtxRetain", (int) retain.invokeExact(ctx, device.get(INT, 0)));
+            context = ctx.get(PTR, 0);
+            current();
+            check("cuDeviceGetName", (int) deviceName.invokeExact(text, 256, device.get(INT, 0)));
+            name = text.getString(0);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+        CudaBlas loaded = null;
+        String status;
+        try {
+            loaded = blas.get();
+            status = "cuBLAS from " + loaded.library();
+        } catch (IllegalStateException e) {
+            status = e.getMessage();
+        }
+        this.blas = loaded;
+        this.blasStatus = status;
+    }
+
+    private static MethodHandle handle(SymbolLookup lib, String symbol, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(NativeLibraries.symbol(lib, symbol), fd);
+    }
+
+    private void check(String call, int status) {
+        if (status != 0) {
+            throw new IllegalStateException(call + " failed: " + describe(status) + " (CUDA status " + status + ")");
+        }
+    }
+
+    private String describe(int status) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(PTR);
+            int ignored = (int) errorString.invokeExact(status, out);
+            MemorySegment text = out.get(PTR, 0);
+            return text.address() == 0 ? "unknown error" : text.reinterpret(1024).getString(0);
+        } catch (Throwable t) {
+            return "unknown error";
+        }
+    }
+
+    private void current() {
+        try {
+            check("cuCtxSetCurrent", (int) setCurrent.invokeExact(context));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    @Override
+    public String name() { return name + ", driver API through FFM"; }
+
+    @Override
+    public long allocate(String what, long bytes) {
+        current();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(LONG);
+            int rc = (int) memAlloc.invokeExact(out, bytes);
+            if (rc != 0) {
+                MemorySegment free = arena.allocate(LONG), total = arena.allocate(LONG);
+                int ignored = (int) memGetInfo.invokeExact(free, total);
+                throw new IllegalStateException(String.format("GPU out of memory allocating %s: %.2f GiB asked, %.2f GiB"
+                        + " free of %.2f GiB (%s); use a smaller n or --backend cpu", what, bytes / 1073741824.0,
+                        free.get(LONG, 0) / 1073741824.0, total.get(LONG, 0) / 1073741824.0, describe(rc)));
+            }
+            return out.get(LONG, 0);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    @Override
+    public void free(long address, long bytes) {
+        current();
+        try {
+            check("cuMemFree_v2", (int) memFree.invokeExact(address));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    /** Host memory of {@code bytes} filled by {@code fill}, copied to the device. */
+    private void toDevice(long dst, long bytes, java.util.function.Consumer<MemorySegment> fill) {
+        current();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(Math.max(1, bytes), 8);
+            fill.accept(host);
+            check("cuMemcpyHtoD_v2", (int) htod.invokeExact(dst, host, bytes));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    /** {@code bytes} from the device into host memory, handed to {@code use}. */
+    private void toHost(long src, long bytes, java.util.function.Consumer<MemorySegment> use) {
+        current();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(Math.max(1, bytes), 8);
+            check("cuMemcpyDtoH_v2", (int) dtoh.invokeExact(host, src, bytes));
+            use.accept(host);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    @Override
+    public void copyToDevice(long dst, double[] src, int from, int count) {
+        toDevice(dst, (long) count * Double.BYTES, h -> MemorySegment.copy(src, from, h, ValueLayout.JAVA_DOUBLE, 0, count));
+    }
+
+    @Override
+    public void copyToDevice(long dst, long[] src) {
+        toDevice(dst, (long) src.length * Long.BYTES, h -> MemorySegment.copy(src, 0, h, LONG, 0, src.length));
+    }
+
+    @Override
+    public void copyToHost(double[] dst, int from, int count, long src) {
+        toHost(src, (long) count * Double.BYTES, h -> MemorySegment.copy(h, ValueLayout.JAVA_DOUBLE, 0, dst, from, count));
+    }
+
+    @Override
+    public void copyToHost(int[] dst, long src) {
+        toHost(src, (long) dst.length * Integer.BYTES, h -> MemorySegment.copy(h, INT, 0, dst, 0, dst.length));
+    }
+
+    @Override
+    public void copyToHost(float[] dst, long src) {
+        toHost(src, (long) dst.length * Float.BYTES, h -> MemorySegment.copy(h, ValueLayout.JAVA_FLOAT, 0, dst, 0,
+                dst.length));
+    }
+
+    @Override
+    public void copyToHost(long[] dst, long src) {
+        toHost(src, (long) dst.length * Long.BYTES, h -> MemorySegment.copy(h, LONG, 0, dst, 0, dst.length));
+    }
+
+    @Override
+    public void copyOnDevice(long dst, long src, long bytes) {
+        current();
+        try {
+            check("cuMemcpyDtoD_v2", (int) dtod.invokeExact(dst, src, bytes));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    @Override
+    public void zero(long address, long bytes) {
+        current();
+        try {
+            check("cuMemsetD8_v2", (int) memset.invokeExact(address, (byte) 0, bytes));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    @Override
+    public Kernel kernel(String module, String kernel) {
+        current();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment m = modules.get(module);
+            if (m == null) {
+                byte[] image = images.apply(module);
+                MemorySegment bytes = arena.allocate(image.length + 1L);  // the driver reads PTX up to a NUL
+                MemorySegment.copy(image, 0, bytes, ValueLayout.JAVA_BYTE, 0, image.length);
+                MemorySegment out = arena.allocate(PTR);
+                check("cuModuleLoadData(" + module + ")", (int) moduleLoad.invokeExact(out, bytes));
+                m = out.get(PTR, 0);
+                modules.put(module, m);
+            }
+            MemorySegment out = arena.allocate(PTR);
+            check("cuModuleGetFunction(" + kernel + ")", (int) getFunction.invokeExact(out, m, arena.allocateFrom(kernel)));
+            return new FfmKernel(kernel, out.get(PTR, 0));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    private static byte[] fatbin(String module) {
+        try (InputStream in = FfmDriverDevice.class.getResourceAsStream("/cuda/" + module + ".fatbin")) {
+            if (in == null) {
+                throw new IllegalStateException("cuda/" + module + ".fatbin is not on the class path");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read cuda/" + module + ".fatbin: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Launch prepare(Kernel kernel, Dim grid, Dim block, KernelArgs args) {
+        Arena arena = Arena.ofAuto();  // lives as long as the prepared launch
+        var list = args.list();
+        MemorySegment params = arena.allocate(PTR, Math.max(1, list.size()));
+        for (int i = 0; i < list.size(); i++) {
+            KernelArgs.Arg a = list.get(i);
+            MemorySegment v = arena.allocate(8, 8);
+            if (a.type() == KernelArgs.Type.I32) {
+                v.set(INT, 0, (int) a.bits());
+            } else {
+                v.set(LONG, 0, a.bits());
+            }
+            params.setAtIndex(PTR, i, v);
+        }
+        MemorySegment function = ((FfmKernel) kernel).function();
+        return () -> {
+            current();
+            try {
+                check("cuLaunchKernel(" + kernel.name() + ")", (int) launch.invokeExact(function, grid.x(), grid.y(),
+                        grid.z(), block.x(), block.y(), block.z(), 0, MemorySegment.NULL, params, MemorySegment.NULL));
+            } catch (Throwable t) {
+                throw NativeLibraries.propagate(t);
+            }
+        };
+    }
+
+    @Override
+    public Optional<CudaBlas> blas() {
+        current();
+        return Optional.ofNullable(blas);
+    }
+
+    @Override
+    public String blasStatus() { return blasStatus; }
+
+    @Override
+    public void synchronize() {
+        current();
+        try {
+            check("cuCtxSynchronize", (int) synchronize.invokeExact());
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (blas != null) {
+            current();
+            blas.close();
+        }
+        try {
+            MethodHandle release = handle(cuda, "cuDevicePrimaryCtxRelease_v2", FunctionDescriptor.of(INT, INT));
+            int ignored = (int) release.invokeExact(0);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+}
