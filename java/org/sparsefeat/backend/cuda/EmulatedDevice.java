@@ -150,17 +150,7 @@ final class EmulatedDevice implements Device {
     @Override
     public void launch(Kernel kernel, Dim grid, Dim block, KernelArgs args) {
         try (Arena arena = Arena.ofConfined()) {
-            var list = args.list();
-            MemorySegment params = arena.allocate(ValueLayout.ADDRESS, Math.max(1, list.size()));
-            for (int i = 0; i < list.size(); i++) {
-                KernelArgs.Arg a = list.get(i);
-                MemorySegment v = arena.allocate(8, 8);
-                switch (a.type()) {
-                    case I32 -> v.set(ValueLayout.JAVA_INT, 0, (int) a.bits());
-                    default -> v.set(ValueLayout.JAVA_LONG, 0, a.bits());
-                }
-                params.setAtIndex(ValueLayout.ADDRESS, i, v);
-            }
+            MemorySegment params = args.layout(arena);
             MemorySegment err = arena.allocate(512);
             int rc = (int) launch.invokeExact(arena.allocateFrom(kernel.name()), grid.x(), grid.y(), grid.z(), block.x(),
                     block.y(), block.z(), 0, params, err, 512);

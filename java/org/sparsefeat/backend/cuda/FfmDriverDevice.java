@@ -315,19 +315,7 @@ final class FfmDriverDevice implements Device {
 
     @Override
     public Launch prepare(Kernel kernel, Dim grid, Dim block, KernelArgs args) {
-        Arena arena = Arena.ofAuto();  // lives as long as the prepared launch
-        var list = args.list();
-        MemorySegment params = arena.allocate(PTR, Math.max(1, list.size()));
-        for (int i = 0; i < list.size(); i++) {
-            KernelArgs.Arg a = list.get(i);
-            MemorySegment v = arena.allocate(8, 8);
-            if (a.type() == KernelArgs.Type.I32) {
-                v.set(INT, 0, (int) a.bits());
-            } else {
-                v.set(LONG, 0, a.bits());
-            }
-            params.setAtIndex(PTR, i, v);
-        }
+        MemorySegment params = args.layout(Arena.ofAuto());  // freed with the prepared launch
         MemorySegment function = ((FfmKernel) kernel).function();
         return () -> {
             current();

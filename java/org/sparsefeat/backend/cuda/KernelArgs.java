@@ -1,5 +1,8 @@
 package org.sparsefeat.backend.cuda;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,4 +33,24 @@ final class KernelArgs {
     KernelArgs ptr(DeviceArray a) { return ptr(a == null ? 0 : a.address()); }
 
     List<Arg> list() { return args; }
+
+    /**
+     * cuLaunchKernel's kernelParams in native memory of {@code arena}: an array of pointers, entry i pointing at
+     * parameter i (every value in an 8-byte slot; an int in its first 4 bytes, as x86-64 and the driver read it).
+     */
+    MemorySegment layout(Arena arena) {
+        var pointer = ValueLayout.ADDRESS;
+        MemorySegment params = arena.allocate(pointer, Math.max(1, args.size()));
+        for (int i = 0; i < args.size(); i++) {
+            Arg a = args.get(i);
+            MemorySegment v = arena.allocate(8, 8);
+            if (a.type() == Type.I32) {
+                v.set(ValueLayout.JAVA_INT, 0, (int) a.bits());
+            } else {
+                v.set(ValueLayout.JAVA_LONG, 0, a.bits());
+            }
+            params.setAtIndex(pointer, i, v);
+        }
+        return params;
+    }
 }
