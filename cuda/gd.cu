@@ -1,11 +1,12 @@
 // Full-batch gradient descent of a batch of two-layer ReLU nets on the GPU, the per-neuron rule of
 // native/include/sf_net.h (the same source the CPU step uses). Each net of the batch is described by an
-// sf_gd_net in device memory; a step of the whole batch is three launches, whatever its size:
-//   sf_gd_neurons  grid (neuron blocks, nets): 8 threads per neuron share its gradient over the points at the
-//                  current residuals, then one updates it;
-//   sf_gd_partial  grid (point blocks, neuron chunks, nets): each thread one point, the chunk's neurons in order;
-//   sf_gd_finish   one block per net: f_i = sum of the chunks in order, residual, squared error, the half MSE in
-//                  a fixed tree; then the step counter and the stopping rules, on the device.
+// sf_gd_net in device memory; a step of the whole batch is three launches, whatever its size (per d present):
+//   sf_gd_neurons_dD  grid (neuron blocks, nets): 8 threads per neuron share its gradient over the points at the
+//                     current residuals, then one updates it;
+//   sf_gd_partial_dD  grid (point blocks, neuron chunks, nets): each thread one point, the chunk's neurons in
+//                     order;
+//   sf_gd_finish      one block per net: f_i = sum of the chunks in order, residual, the half MSE in a fixed
+//                     tree; then the step counter and the stopping rules, on the device.
 // A net that has stopped (loss NaN, below its floor or at most its stopBelow) or used its step budget makes every
 // later kernel return at once, so the host can launch many steps and read the batch back once: at the paper's
 // sizes (n <= 1024, h = 1e4) a step is launch-bound. All sums are in fixed orders (results do not depend on

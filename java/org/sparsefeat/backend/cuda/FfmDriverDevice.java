@@ -28,7 +28,8 @@ final class FfmDriverDevice implements Device {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
     private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
 
-    private static String probeFailure;
+    private static Boolean usable;
+    private static String probeFailure = "";
 
     private final SymbolLookup cuda;
     private final MethodHandle memAlloc, memFree, memGetInfo, htod, dtoh, dtod, memset, moduleLoad, getFunction, launch,
@@ -51,8 +52,15 @@ final class FfmDriverDevice implements Device {
         }
     }
 
-    /** Whether the driver loads through FFM, initialises and has a device, and the kernels were built. */
+    /** Whether the driver loads through FFM, initialises and has a device, and the kernels were built; probed once. */
     static synchronized boolean available() {
+        if (usable == null) {
+            usable = probe();
+        }
+        return usable;
+    }
+
+    private static boolean probe() {
         Optional<SymbolLookup> lib = libcuda();
         if (lib.isEmpty()) {
             probeFailure = "no NVIDIA driver here (libcuda.so.1 not found)";
@@ -81,7 +89,10 @@ final class FfmDriverDevice implements Device {
         }
     }
 
-    static synchronized String whyNot() { return probeFailure == null ? "" : probeFailure; }
+    static synchronized String whyNot() {
+        available();
+        return probeFailure;
+    }
 
     /** On the machine's driver, with the fat binaries of cuda/build.sh and the machine's cuBLAS when found. */
     static FfmDriverDevice open() {
