@@ -1,5 +1,5 @@
 // The few cuBLAS entry points the CUDA backend calls (cublasCreate_v2, cublasDestroy_v2, cublasDtrsm_v2,
-// cublasDsyrk_v2), with cuBLAS's C signatures and column-major conventions, as plain loops over host memory:
+// cublasDsyrk_v2, cublasDtrsv_v2), with cuBLAS's C signatures and column-major conventions, as plain loops over host memory:
 // the emulator exports them so that the tests drive the backend's cuBLAS binding (CudaBlas) and its argument
 // conventions (uplo, trans, leading dimensions) exactly as on a GPU. Only the cases the backend uses are
 // implemented; any other combination returns CUBLAS_STATUS_NOT_SUPPORTED (15).
@@ -31,6 +31,26 @@ int cublasDtrsm_v2(void*, int side, int uplo, int trans, int diag, int m, int n,
     for (int i = 0; i < m; i++) {  // A^T is lower: forward substitution
       double v = x[i];
       for (int k = 0; k < i; k++) v -= a[k + (long long)i * lda] * x[k];
+      x[i] = v / a[i + (long long)i * lda];
+    }
+  }
+  return kSuccess;
+}
+
+// x := op(A)^{-1} x, A upper triangular (n x n, non-unit); op = N or T, incx = 1 only.
+int cublasDtrsv_v2(void*, int uplo, int trans, int diag, int n, const double* a, int lda, double* x, int incx) {
+  if (uplo != kUpper || (trans != kOpN && trans != kOpT) || diag != kNonUnit || incx != 1) return kNotSupported;
+  if (n < 0 || lda < n) return kInvalidValue;
+  if (trans == kOpT) {  // A^T is lower: forward substitution
+    for (int i = 0; i < n; i++) {
+      double v = x[i];
+      for (int k = 0; k < i; k++) v -= a[k + (long long)i * lda] * x[k];
+      x[i] = v / a[i + (long long)i * lda];
+    }
+  } else {  // backward substitution
+    for (int i = n - 1; i >= 0; i--) {
+      double v = x[i];
+      for (int k = i + 1; k < n; k++) v -= a[i + (long long)k * lda] * x[k];
       x[i] = v / a[i + (long long)i * lda];
     }
   }

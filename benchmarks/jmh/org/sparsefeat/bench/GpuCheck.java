@@ -107,6 +107,7 @@ public final class GpuCheck {
         parity(cpu, gpu, s);
         gram(gpu, s);
         cholesky(gpu, s);
+        solves(gpu, s);
         krr(gpu, s);
         gradientDescent(gpu, s);
     }
@@ -161,6 +162,20 @@ public final class GpuCheck {
             String verdict = peer == null || n != 32768 ? "" : (peer / seconds >= 0.8 ? "goal met (>= 0.8x)" : "below goal (0.8x)");
             row("Cholesky n = " + n + " (device only)", fmt("%.3f s, %.1f TFLOP/s", seconds, tflops),
                     peer == null ? "-" : fmt("cuSOLVER dpotrf %.3f s", peer), ratio, verdict);
+        }
+    }
+
+    /** The two solve paths at the KRR size: our kernels (the default) and cuBLAS DTRSV. */
+    private void solves(CudaBackend gpu, Sizes s) {
+        Matrix x = Points.sample(PointDistribution.SPHERE, s.krrN(), 5, 7, Philox.STREAM_TRAIN_POINTS);
+        double ours = gpu.secondsSolve(Kernel.of(KernelType.LAPLACE), x, 1e-8);
+        System.setProperty("sparsefeat.cuda.solve", "cublas");
+        try {
+            double cublas = gpu.secondsSolve(Kernel.of(KernelType.LAPLACE), x, 1e-8);
+            row("Cholesky solve (L L^T)^-1 b, n = " + s.krrN() + ", our kernels", fmt("%.4f s", ours),
+                    fmt("cuBLAS DTRSV x 2: %.4f s", cublas), fmt("%.2fx", cublas / ours), "");
+        } finally {
+            System.clearProperty("sparsefeat.cuda.solve");
         }
     }
 

@@ -346,6 +346,21 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * Seconds of one solve (L L^T)^{-1} b with the factor of K(x, x) + ridge I on the device, after a warm-up, by
+     * the current solve path (-Dsparsefeat.cuda.solve).
+     */
+    public double secondsSolve(Kernel kernel, Matrix x, double ridge) {
+        double[] b = new double[x.rows()];
+        java.util.Arrays.fill(b, 1.0);
+        try (GramFactor f = factorGram(kernel, x, ridge, new PhaseTimer())) {
+            f.solve(b);
+            long t0 = System.nanoTime();
+            f.solve(b);
+            return (System.nanoTime() - t0) * 1e-9;
+        }
+    }
+
     /** Bytes per second moved by a device-to-device copy of {@code bytes} (read and write both counted). */
     public double copyBandwidth(long bytes) {
         long doubles = bytes / DeviceArray.BYTES;

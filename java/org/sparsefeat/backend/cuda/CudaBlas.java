@@ -14,7 +14,7 @@ import java.util.List;
 import org.sparsefeat.linalg.NativeLibraries;
 
 /**
- * The level-3 cuBLAS routines the GPU Cholesky hands its big updates to (DTRSM, DSYRK), bound with Panama FFM by
+ * The cuBLAS routines the GPU Cholesky hands its big updates to (DTRSM, DSYRK), and DTRSV, bound with Panama FFM by
  * their exported C names. Why not JCublas: its 12.6 build links {@code libcublas.so.12} by versioned symbols and
  * cannot load on CUDA 13 machines (../shared/research/stack.md); FFM binds whichever of {@code libcublas.so.13}
  * and {@code .12} the machine has. The handle works on the current context, the device's primary context that our
@@ -23,11 +23,11 @@ import org.sparsefeat.linalg.NativeLibraries;
  * backend passes its row-major lower triangles as column-major upper ones.
  */
 final class CudaBlas implements AutoCloseable {
-    static final int UPPER = 1, OP_T = 1, SIDE_LEFT = 0, NON_UNIT = 0;
+    static final int UPPER = 1, OP_N = 0, OP_T = 1, SIDE_LEFT = 0, NON_UNIT = 0;
     private static final Linker LINKER = Linker.nativeLinker();
 
     private final String library;
-    private final MethodHandle destroy, trsm, syrk;
+    private final MethodHandle destroy, trsm, syrk, trsv;
     private final MemorySegment handle;
 
     CudaBlas(SymbolLookup lib, String library) {
@@ -41,6 +41,8 @@ final class CudaBlas implements AutoCloseable {
                 FunctionDescriptor.of(i, p, i, i, i, i, i, i, p, p, i, p, i));
         syrk = LINKER.downcallHandle(NativeLibraries.symbol(lib, "cublasDsyrk_v2"),
                 FunctionDescriptor.of(i, p, i, i, i, i, p, p, i, p, p, i));
+        trsv = LINKER.downcallHandle(NativeLibraries.symbol(lib, "cublasDtrsv_v2"),
+                FunctionDescriptor.of(i, p, i, i, i, i, p, i, p, i));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             check("cublasCreate_v2", (int) create.invokeExact(out));
@@ -109,6 +111,16 @@ final class CudaBlas implements AutoCloseable {
             check("cublasDsyrk_v2", (int) syrk.invokeExact(handle, UPPER, OP_T, n, k,
                     arena.allocateFrom(ValueLayout.JAVA_DOUBLE, alpha), MemorySegment.ofAddress(a), lda,
                     arena.allocateFrom(ValueLayout.JAVA_DOUBLE, beta), MemorySegment.ofAddress(c), ldc));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    /** x := op(A)^{-1} x with A upper triangular n x n (column-major address), op = transpose or not. */
+    void trsvUpper(boolean transposed, int n, long a, int lda, long x) {
+        try {
+            check("cublasDtrsv_v2", (int) trsv.invokeExact(handle, UPPER, transposed ? OP_T : OP_N, NON_UNIT, n,
+                    MemorySegment.ofAddress(a), lda, MemorySegment.ofAddress(x), 1));
         } catch (Throwable t) {
             throw NativeLibraries.propagate(t);
         }

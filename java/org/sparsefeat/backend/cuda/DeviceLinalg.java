@@ -172,8 +172,25 @@ final class DeviceLinalg {
         public void close() { l.close(); }
     }
 
-    /** x := (L L^T)^{-1} x: forward then backward substitution in blocks of 32. */
+    /**
+     * x := (L L^T)^{-1} x: forward then backward substitution, in our kernels (blocks of 32: about 4n/32 launches)
+     * or, with {@code -Dsparsefeat.cuda.solve=cublas}, two cuBLAS DTRSV calls (one host call each); the device check times both.
+     */
     void solve(DeviceArray l, int n, DeviceArray x) {
+        if (cublasSolve() && dev.blas().isPresent()) {
+            CudaBlas blas = dev.blas().get();
+            // row-major L = column-major U = L^T: L z = b is U^T z = b, then L^T c = z is U c = z
+            blas.trsvUpper(true, n, l.address(), n, x.address());
+            blas.trsvUpper(false, n, l.address(), n, x.address());
+            return;
+        }
+        solveInKernels(l, n, x);
+    }
+
+    /** Whether the solves go to cuBLAS (read per call, so the device check can time both). */
+    private static boolean cublasSolve() { return "cublas".equals(System.getProperty("sparsefeat.cuda.solve")); }
+
+    private void solveInKernels(DeviceArray l, int n, DeviceArray x) {
         for (long k0 = 0; k0 < n; k0 += SOLVE_BLOCK) {
             int kb = (int) Math.min(SOLVE_BLOCK, n - k0);
             KernelArgs args = KernelArgs.of().ptr(l).i64(n).i64(k0).i32(kb).ptr(x);

@@ -16,6 +16,7 @@ import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.util.PhaseTimer;
 
 /**
  * The GPU Cholesky's two paths on the emulator, against OpenBLAS: recursive, with diagonal blocks of at most 256
@@ -45,6 +46,32 @@ class EmulatedCholeskyPathsTest {
             }
             assertTrue(Math.sqrt(diff / norm) < 1e-12, "factor differs from OpenBLAS's by " + Math.sqrt(diff / norm));
             assertTrue(gpu.device().contains(withBlas ? "cuBLAS" : "no cuBLAS"), gpu.device());
+        }
+    }
+
+    /** The solves in our kernels and through cuBLAS's DTRSV (-Dsparsefeat.cuda.solve=cublas) give OpenBLAS's. */
+    @ParameterizedTest
+    @ValueSource(strings = {"kernels", "cublas"})
+    void bothSolvePathsSolveAsOpenBlas(String path) {
+        int n = 150;
+        Matrix x = Points.sample(PointDistribution.SPHERE, n, 3, 13, Philox.STREAM_TRAIN_POINTS);
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = Math.sin(i);
+        }
+        String before = System.getProperty("sparsefeat.cuda.solve");
+        System.setProperty("sparsefeat.cuda.solve", path);
+        try (CudaBackend gpu = CudaBackend.emulated(1, true); CpuBackend cpu = new CpuBackend(1);
+             var g = gpu.factorGram(Kernel.of(KernelType.NTK), x, 1e-8, new PhaseTimer());
+             var c = cpu.factorGram(Kernel.of(KernelType.NTK), x, 1e-8, new PhaseTimer())) {
+            double diff = org.sparsefeat.backend.BackendContract.relativeDifference(g.solve(b), c.solve(b));
+            assertTrue(diff < 1e-10, path + ": " + diff);
+        } finally {
+            if (before == null) {
+                System.clearProperty("sparsefeat.cuda.solve");
+            } else {
+                System.setProperty("sparsefeat.cuda.solve", before);
+            }
         }
     }
 
