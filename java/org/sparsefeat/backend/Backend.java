@@ -22,6 +22,13 @@ public interface Backend extends AutoCloseable {
     /** Host threads used. */
     int threads();
 
+    /** Fails, naming both, when X and Y are points of different dimensions. */
+    static void requireSameDimension(Matrix x, Matrix y) {
+        if (x.cols() != y.cols()) {
+            throw new IllegalArgumentException("points of different dimension: d = " + x.cols() + " and d = " + y.cols());
+        }
+    }
+
     /** K(X, Y), every entry. */
     Matrix gram(Kernel kernel, Matrix x, Matrix y);
 

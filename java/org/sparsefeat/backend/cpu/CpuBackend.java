@@ -57,7 +57,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Matrix gram(Kernel kernel, Matrix x, Matrix y) {
-        requireSameDimension(x, y);
+        Backend.requireSameDimension(x, y);
         Matrix k = Matrix.zeros(x.rows(), y.rows());
         fillGram(kernel, x, y, k, false);
         return k;
@@ -238,12 +238,6 @@ public final class CpuBackend implements Backend {
             return;
         }
         pool.submit(() -> IntStream.range(0, count).parallel().forEach(body)).join();
-    }
-
-    private static void requireSameDimension(Matrix x, Matrix y) {
-        if (x.cols() != y.cols()) {
-            throw new IllegalArgumentException("points of different dimension: d = " + x.cols() + " and d = " + y.cols());
-        }
     }
 
     @Override

@@ -150,9 +150,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Matrix gram(Kernel kernel, Matrix x, Matrix y) {
-        if (x.cols() != y.cols()) {
-            throw new IllegalArgumentException("points of different dimension: d = " + x.cols() + " and d = " + y.cols());
-        }
+        Backend.requireSameDimension(x, y);
         return gramToHost(kernel, x, y, false);
     }
 
@@ -160,41 +158,41 @@ public final class CudaBackend implements Backend {
     public Matrix gramLower(Kernel kernel, Matrix x) { return gramToHost(kernel, x, x, true); }
 
     private Matrix gramToHost(Kernel kernel, Matrix x, Matrix y, boolean lower) {
-        int n = x.rows(), m = y.rows();
-        Matrix k = Matrix.zeros(n, m);
-        if (n == 0 || m == 0) {
-            return k;
-        }
-        boolean same = x == y;
-        try (DevicePoints dx = DevicePoints.upload(dev, "the points X", x);
-             DevicePoints dy = same ? null : DevicePoints.upload(dev, "the points Y", y);
-             DeviceArray dk = DeviceArray.allocate(dev, "the Gram matrix (" + n + " x " + m + ")", (long) n * m)) {
-            dk.zero();
-            gramInto(kernel, dx, dy, lower, dk);
-            dev.copyToHost(k.data(), 0, n * m, dk.address());
+        Matrix k = Matrix.zeros(x.rows(), y.rows());
+        if (k.data().length > 0) {
+            gramOnDevice(gram, kernel, x, y, lower, "the Gram matrix", k.data().length,
+                    dk -> dev.copyToHost(k.data(), 0, k.data().length, dk.address()));
         }
         return k;
     }
 
     @Override
     public float[] gramFloat32(Kernel kernel, Matrix x, Matrix y) {
-        if (x.cols() != y.cols()) {
-            throw new IllegalArgumentException("points of different dimension: d = " + x.cols() + " and d = " + y.cols());
+        Backend.requireSameDimension(x, y);
+        float[] k = new float[Math.multiplyExact(x.rows(), y.rows())];
+        if (k.length > 0) {
+            gramOnDevice(gramF32, kernel, x, y, false, "the float32 Gram matrix", (k.length + 1L) / 2,
+                    dk -> dev.copyToHost(k, dk.address()));
         }
-        int n = x.rows(), m = y.rows();
-        float[] k = new float[Math.multiplyExact(n, m)];
-        if (k.length == 0) {
-            return k;
-        }
+        return k;
+    }
+
+    /**
+     * K(X, Y) by {@code gramKernel} (sf_gram or sf_gram_f32) into a device buffer of {@code doubles} doubles,
+     * handed to {@code download}; X == Y (the same object) is uploaded once. A lower triangle starts from zeros.
+     */
+    private void gramOnDevice(Device.Kernel gramKernel, Kernel kernel, Matrix x, Matrix y, boolean lower, String what,
+                              long doubles, java.util.function.Consumer<DeviceArray> download) {
         boolean same = x == y;
         try (DevicePoints dx = DevicePoints.upload(dev, "the points X", x);
              DevicePoints dy = same ? null : DevicePoints.upload(dev, "the points Y", y);
-             DeviceArray dk = DeviceArray.allocate(dev, "the float32 Gram matrix (" + n + " x " + m + ")",
-                     ((long) n * m + 1) / 2)) {
-            gramInto(gramF32, kernel, dx, dy, false, dk);
-            dev.copyToHost(k, dk.address());
+             DeviceArray dk = DeviceArray.allocate(dev, what + " (" + x.rows() + " x " + y.rows() + ")", doubles)) {
+            if (lower) {
+                dk.zero();
+            }
+            gramInto(gramKernel, kernel, dx, dy, lower, dk);
+            download.accept(dk);
         }
-        return k;
     }
 
     /** K(X, C) c: blocks of rows of K built and multiplied on the device; only f comes back. */
