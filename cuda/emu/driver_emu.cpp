@@ -9,7 +9,7 @@
 extern "C" int sf_emu_launch(const char* name, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
                              unsigned bz, unsigned sharedBytes, void** args, char* err, int errLength);
 extern "C" void* sf_emu_alloc(std::size_t bytes);
-extern "C" void sf_emu_free(void* ptr, std::size_t bytes);
+extern "C" void sf_emu_free(void* ptr);
 extern "C" int sf_emu_has_kernel(const char* name);
 
 namespace {
@@ -22,17 +22,6 @@ struct Function {
   char name[128];
 };
 
-// Allocation sizes, for sf_emu_free: a small open-addressing table keyed by address.
-constexpr int kSlots = 1 << 16;
-unsigned long long slotAddress[kSlots];
-std::size_t slotBytes[kSlots];
-
-int slotOf(unsigned long long address) {
-  unsigned long long h = address * 0x9E3779B97F4A7C15ull;
-  int i = (int)(h >> 48) & (kSlots - 1);
-  while (slotAddress[i] != 0 && slotAddress[i] != address) i = (i + 1) & (kSlots - 1);
-  return i;
-}
 }  // namespace
 
 extern "C" {
@@ -57,25 +46,10 @@ int cuMemAlloc_v2(unsigned long long* dptr, std::size_t bytes) {
   void* p = sf_emu_alloc(bytes);
   if (!p) return kOutOfMemory;
   *dptr = (unsigned long long)p;
-  const int s = slotOf(*dptr);
-  slotAddress[s] = *dptr;
-  slotBytes[s] = bytes;
   return kSuccess;
 }
 int cuMemFree_v2(unsigned long long dptr) {
-  const int s = slotOf(dptr);
-  if (slotAddress[s] != dptr) return kInvalidValue;
-  sf_emu_free((void*)dptr, slotBytes[s]);
-  // remove and re-insert the rest of the cluster (open addressing)
-  slotAddress[s] = 0;
-  for (int i = (s + 1) & (kSlots - 1); slotAddress[i] != 0; i = (i + 1) & (kSlots - 1)) {
-    const unsigned long long a = slotAddress[i];
-    const std::size_t b = slotBytes[i];
-    slotAddress[i] = 0;
-    const int t = slotOf(a);
-    slotAddress[t] = a;
-    slotBytes[t] = b;
-  }
+  sf_emu_free((void*)dptr);
   return kSuccess;
 }
 int cuMemGetInfo_v2(std::size_t* free, std::size_t* total) {

@@ -214,13 +214,15 @@ int sf_emu_has_kernel(const char* name) {
 // sizeof(struct sf_gd_net) as compiled, for the test that the Java side (CudaNetBatch.Field) lays it out alike.
 long long sf_emu_sizeof_gd_net() { return (long long)sizeof(sf_gd_net); }
 
-// Device memory: the buffer ends at a guard page and starts filled with 0xff bytes (a NaN as a double).
+// Device memory: the buffer ends at a guard page and starts filled with 0xff bytes (a NaN as a double). A header
+// page before the data holds the mapping's size, so that sf_emu_free needs only the address.
 void* sf_emu_alloc(std::size_t bytes) {
   const std::size_t page = (std::size_t)sysconf(_SC_PAGESIZE);
   const std::size_t rounded = (bytes + 7) / 8 * 8;
-  const std::size_t span = (rounded + page - 1) / page * page + page;
+  const std::size_t span = page + (rounded + page - 1) / page * page + page;
   void* p = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return nullptr;
+  *static_cast<std::size_t*>(p) = span;
   char* guard = static_cast<char*>(p) + span - page;
   mprotect(guard, page, PROT_NONE);
   char* start = guard - rounded;
@@ -228,12 +230,10 @@ void* sf_emu_alloc(std::size_t bytes) {
   return start;
 }
 
-void sf_emu_free(void* ptr, std::size_t bytes) {
+void sf_emu_free(void* ptr) {
   if (!ptr) return;
   const std::size_t page = (std::size_t)sysconf(_SC_PAGESIZE);
-  const std::size_t rounded = (bytes + 7) / 8 * 8;
-  const std::size_t span = (rounded + page - 1) / page * page + page;
-  char* guard = static_cast<char*>(ptr) + rounded;
-  munmap(guard + page - span, span);
+  char* header = reinterpret_cast<char*>((reinterpret_cast<std::uintptr_t>(ptr) / page) * page) - page;
+  munmap(header, *reinterpret_cast<std::size_t*>(header));
 }
 }

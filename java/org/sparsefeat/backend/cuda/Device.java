@@ -13,7 +13,7 @@ interface Device extends AutoCloseable {
     /** Bytes of device memory; fails with a message naming what, how many bytes and how many were free. */
     long allocate(String what, long bytes);
 
-    void free(long address, long bytes);
+    void free(long address);
 
     void copyToDevice(long dst, double[] src, int from, int count);
 

@@ -28,5 +28,5 @@ record DeviceArray(Device device, long address, long length) implements AutoClos
     void zero() { device.zero(address, Math.max(1, length) * BYTES); }
 
     @Override
-    public void close() { device.free(address, Math.max(1, length) * BYTES); }
+    public void close() { device.free(address); }
 }

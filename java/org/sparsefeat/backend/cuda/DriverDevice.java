@@ -27,8 +27,6 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import jcuda.CudaException;
@@ -84,8 +82,8 @@ final class DriverDevice implements Device {
                 cuDeviceGetCount(count);
                 if (count[0] < 1) {
                     reason = "the CUDA driver reports no device";
-                } else if (DriverDevice.class.getResource("/cuda/gram.fatbin") == null) {
-                    reason = "the CUDA kernels were not built (no nvcc at build time)";
+                } else if (!DriverCommon.kernelsBuilt()) {
+                    reason = DriverCommon.NOT_BUILT;
                 }
                 usable = reason.isEmpty();
             } catch (LinkageError | CudaException e) {
@@ -106,7 +104,7 @@ final class DriverDevice implements Device {
     private static String summarise(Throwable e) {
         String m = String.valueOf(e.getMessage());
         if (m.contains("libcuda.so.1")) {
-            return "no NVIDIA driver here (libcuda.so.1 not found)";
+            return DriverCommon.NO_DRIVER;
         }
         return e.getClass().getSimpleName() + ": " + m.lines().findFirst().orElse("").strip();
     }
@@ -150,15 +148,15 @@ final class DriverDevice implements Device {
         } catch (CudaException e) {
             long[] free = {0}, total = {0};
             cuMemGetInfo(free, total);
-            throw new IllegalStateException(String.format("GPU out of memory allocating %s: %.2f GiB asked, %.2f GiB free"
-                    + " of %.2f GiB (%s); use a smaller n or --backend cpu", what, bytes / 1073741824.0,
-                    free[0] / 1073741824.0, total[0] / 1073741824.0, e.getMessage()), e);
+            IllegalStateException oom = DriverCommon.outOfMemory(what, bytes, free[0], total[0], e.getMessage());
+            oom.initCause(e);
+            throw oom;
         }
         return p.value();
     }
 
     @Override
-    public void free(long address, long bytes) {
+    public void free(long address) {
         current();
         cuMemFree(new Address(address));
     }
@@ -230,16 +228,9 @@ final class DriverDevice implements Device {
     }
 
     private static CUmodule load(String module) {
-        try (InputStream in = DriverDevice.class.getResourceAsStream("/cuda/" + module + ".fatbin")) {
-            if (in == null) {
-                throw new IllegalStateException("cuda/" + module + ".fatbin is not on the class path");
-            }
-            CUmodule m = new CUmodule();
-            cuModuleLoadData(m, in.readAllBytes());
-            return m;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read cuda/" + module + ".fatbin: " + e.getMessage(), e);
-        }
+        CUmodule m = new CUmodule();
+        cuModuleLoadData(m, DriverCommon.fatbin(module));
+        return m;
     }
 
     /** A launch with its parameters laid out, on the legacy default stream or on a given one. */

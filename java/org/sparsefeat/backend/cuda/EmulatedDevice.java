@@ -51,7 +51,7 @@ final class EmulatedDevice implements Device {
         alloc = LINKER.downcallHandle(NativeLibraries.symbol(emu, "sf_emu_alloc"),
                 FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
         free = LINKER.downcallHandle(NativeLibraries.symbol(emu, "sf_emu_free"),
-                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
         sizeofGdNet = LINKER.downcallHandle(NativeLibraries.symbol(emu, "sf_emu_sizeof_gd_net"),
                 FunctionDescriptor.of(ValueLayout.JAVA_LONG));
         blas = withBlas ? new CudaBlas(emu, "the emulator's cuBLAS subset") : null;
@@ -93,9 +93,9 @@ final class EmulatedDevice implements Device {
     }
 
     @Override
-    public void free(long address, long bytes) {
+    public void free(long address) {
         try {
-            free.invokeExact(MemorySegment.ofAddress(address), bytes);
+            free.invokeExact(MemorySegment.ofAddress(address));
         } catch (Throwable t) {
             throw NativeLibraries.propagate(t);
         }

@@ -1,7 +1,5 @@
 package org.sparsefeat.backend.cuda;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -63,11 +61,11 @@ final class FfmDriverDevice implements Device {
     private static boolean probe() {
         Optional<SymbolLookup> lib = libcuda();
         if (lib.isEmpty()) {
-            probeFailure = "no NVIDIA driver here (libcuda.so.1 not found)";
+            probeFailure = DriverCommon.NO_DRIVER;
             return false;
         }
-        if (FfmDriverDevice.class.getResource("/cuda/gram.fatbin") == null) {
-            probeFailure = "the CUDA kernels were not built (no nvcc at build time)";
+        if (!DriverCommon.kernelsBuilt()) {
+            probeFailure = DriverCommon.NOT_BUILT;
             return false;
         }
         try {
@@ -97,7 +95,7 @@ final class FfmDriverDevice implements Device {
     /** On the machine's driver, with the fat binaries of cuda/build.sh and the machine's cuBLAS when found. */
     static FfmDriverDevice open() {
         SymbolLookup lib = libcuda().orElseThrow(() -> new IllegalStateException("libcuda.so.1 not found"));
-        return new FfmDriverDevice(lib, FfmDriverDevice::fatbin, CudaBlas::load);
+        return new FfmDriverDevice(lib, DriverCommon::fatbin, CudaBlas::load);
     }
 
     /** Over the emulator's driver entry points (tests), with its cuBLAS subset; its modules are built in. */
@@ -196,9 +194,7 @@ final class FfmDriverDevice implements Device {
             if (rc != 0) {
                 MemorySegment free = arena.allocate(LONG), total = arena.allocate(LONG);
                 int ignored = (int) memGetInfo.invokeExact(free, total);
-                throw new IllegalStateException(String.format("GPU out of memory allocating %s: %.2f GiB asked, %.2f GiB"
-                        + " free of %.2f GiB (%s); use a smaller n or --backend cpu", what, bytes / 1073741824.0,
-                        free.get(LONG, 0) / 1073741824.0, total.get(LONG, 0) / 1073741824.0, describe(rc)));
+                throw DriverCommon.outOfMemory(what, bytes, free.get(LONG, 0), total.get(LONG, 0), describe(rc));
             }
             return out.get(LONG, 0);
         } catch (Throwable t) {
@@ -207,7 +203,7 @@ final class FfmDriverDevice implements Device {
     }
 
     @Override
-    public void free(long address, long bytes) {
+    public void free(long address) {
         current();
         try {
             check("cuMemFree_v2", (int) memFree.invokeExact(address));
@@ -310,17 +306,6 @@ final class FfmDriverDevice implements Device {
             return new FfmKernel(kernel, out.get(PTR, 0));
         } catch (Throwable t) {
             throw NativeLibraries.propagate(t);
-        }
-    }
-
-    private static byte[] fatbin(String module) {
-        try (InputStream in = FfmDriverDevice.class.getResourceAsStream("/cuda/" + module + ".fatbin")) {
-            if (in == null) {
-                throw new IllegalStateException("cuda/" + module + ".fatbin is not on the class path");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read cuda/" + module + ".fatbin: " + e.getMessage(), e);
         }
     }
 
