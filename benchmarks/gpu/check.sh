@@ -1,40 +1,185 @@
 #!/usr/bin/env bash
 # The device check, run ON the GPU machine (no JDK, no network) over the working tree with target/gpu carried
-# (benchmarks/gpu/prepare.sh builds it here first). Prints: the machine and the libraries found, the peers
-# (PyTorch float64 KRR, cuSOLVER's dpotrf, PyTorch autograd GD), the CUDA backend's tests (contract, parity,
-# probe), then GpuCheck's table: parity and timings beside the peers. About 3 minutes on an H100.
+# (benchmarks/gpu/prepare.sh builds it here first). Written to lose nothing when part of it fails or hangs:
+# - one deadline for the whole run ($SPARSEFEAT_CHECK_DEADLINE seconds, default 480; the device tool kills a
+#   command at 600): each step runs under `timeout -k 5` with the smaller of its own limit and the time left, says
+#   when it starts and ends and with which exit code, and is skipped, saying so, when under 20 s remain;
+# - everything goes to files under $OUT (at most 8, plain names: the device tool returns no more) as it happens:
+#   check.log (all output), machine.txt, smoke-jcuda.log, smoke-ffm.log, peers.txt, gpucheck.md, junit.log;
+# - most information first: the machine, a smoke run of every kernel at toy sizes through each driver binding
+#   (and the binding's cost per launch), the PyTorch peers, GpuCheck's timings (each row on its own), the JUnit
+#   suites of the CUDA backend.
+# `check.sh --emulated` runs every step the same way here, on the CPU emulator of the kernels at toy sizes (the
+# dry run CI makes; no peers, as there is no PyTorch). SPARSEFEAT_CHECK_FAIL=<section> makes that section of
+# GpuCheck throw, to see the rest still run.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+emulated=0
+case "${1:-}" in
+  --emulated) emulated=1 ;;
+  "") ;;
+  *) echo "usage: benchmarks/gpu/check.sh [--emulated]" >&2; exit 2 ;;
+esac
 g=target/gpu
 out=${OUT:-$(mktemp -d)}
 mkdir -p "$out"
+deadline=${SPARSEFEAT_CHECK_DEADLINE:-480}
+t0=$(date +%s)
+exec > >(tee -a "$out/check.log") 2>&1
+export PYTHONUNBUFFERED=1
+
+stamp() { date -u +%H:%M:%S; }
+left() { echo $(( deadline - ($(date +%s) - t0) )); }
+failures=0
+# step NAME LIMIT FILE COMMAND...: COMMAND under the deadline, its output appended to FILE too ("-": none)
+step() {
+  local name=$1 limit=$2 file=$3 rc
+  shift 3
+  [ "$file" = "-" ] && file=/dev/null
+  local l
+  l=$(left)
+  if [ "$l" -lt 20 ]; then
+    echo "[$(stamp)] SKIPPED $name: ${l} s left of the ${deadline} s deadline"
+    echo "SKIPPED $name: ${l} s left of the ${deadline} s deadline" >>"$file"
+    failures=$((failures + 1))
+    return
+  fi
+  [ "$limit" -gt $((l - 5)) ] && limit=$((l - 5))
+  echo "[$(stamp)] START $name (limit ${limit} s, ${l} s left)"
+  timeout -k 5 "$limit" "$@" 2>&1 | tee -a "$file"
+  rc=${PIPESTATUS[0]}
+  case $rc in
+    0) echo "[$(stamp)] END $name: exit 0" ;;
+    124|137) echo "[$(stamp)] END $name: exit $rc (killed at its limit of ${limit} s)"; failures=$((failures + 1)) ;;
+    *) echo "[$(stamp)] END $name: exit $rc"; failures=$((failures + 1)) ;;
+  esac
+}
+
+echo "[$(stamp)] device check$([ $emulated = 1 ] && echo ' (dry run on the CPU emulator)'), deadline ${deadline} s, files in $out"
+if [ ! -f "$g/runtime.tgz" ]; then
+  echo "no $g/runtime.tgz: run benchmarks/gpu/prepare.sh on the build machine first and carry target/gpu"
+  exit 2
+fi
 rt=$(mktemp -d)
 tar xzf "$g/runtime.tgz" -C "$rt"
 java="$rt/runtime/bin/java"
 cp="$g/classes:$g/test-classes:$(ls "$g"/lib/*.jar | grep -v console-standalone | tr '\n' ':')"
-echo "== machine"
-nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
-"$java" -version 2>&1 | head -n 1
-# cuBLAS: the system's, else the one PyTorch's wheels bring (not on the loader's path)
-if [ -z "${SPARSEFEAT_CUBLAS:-}" ]; then
-  for dir in /usr/local/cuda/lib64 /usr/lib/x86_64-linux-gnu $(python3 -c 'import site; print(" ".join(site.getsitepackages()))' 2>/dev/null); do
-    found=$(find "$dir" -maxdepth 5 -name 'libcublas.so.1[23]' 2>/dev/null | sort -r | head -n 1)
-    if [ -n "$found" ]; then export SPARSEFEAT_CUBLAS=$found; break; fi
-  done
+console=$(ls "$g"/lib/junit-platform-console-standalone-*.jar | head -n 1)
+jflags=(--enable-native-access=ALL-UNNAMED -Djava.awt.headless=true)
+if [ $emulated = 1 ]; then
+  jflags+=(-Xmx4g "-Dsparsefeat.cudaEmulator=$PWD/target/cuda-emu/libsparsefeat_cudaemu.so")
+else
+  jflags+=(-Xmx24g)
 fi
-echo "cuBLAS: ${SPARSEFEAT_CUBLAS:-none found}"
-echo "== peers (PyTorch float64 on this GPU)"
-timeout 200 python3 benchmarks/gpu/krr_torch.py 16384 2>&1 | tee "$out/peers.txt" || echo "PyTorch KRR failed"
-timeout 100 python3 benchmarks/gpu/gd_torch.py 2>&1 | tee -a "$out/peers.txt" || echo "PyTorch GD failed"
-echo "== tests of the CUDA backend: the CPU backend's contract, GPU-vs-CPU parity, the probe"
-timeout 300 "$java" --enable-native-access=ALL-UNNAMED -jar "$g"/lib/junit-platform-console-standalone-*.jar \
-  execute -cp "$cp" --include-engine=junit-jupiter --select-class org.sparsefeat.backend.cuda.CudaBackendTest \
-  --select-class org.sparsefeat.backend.cuda.GpuCudaParityTest --select-class org.sparsefeat.backend.cuda.CudaProbeTest \
-  --details=summary --disable-banner 2>&1 | tail -n 30
-echo "== the parity suite again through the FFM binding of the driver API (the fallback to JCuda)"
-SPARSEFEAT_CUDA_BINDING=ffm timeout 200 "$java" --enable-native-access=ALL-UNNAMED -jar \
-  "$g"/lib/junit-platform-console-standalone-*.jar execute -cp "$cp" --include-engine=junit-jupiter \
-  --select-class org.sparsefeat.backend.cuda.GpuCudaParityTest --details=summary --disable-banner 2>&1 | tail -n 12
-echo "== GpuCheck: parity and timings"
-timeout 400 "$java" --enable-native-access=ALL-UNNAMED -Xmx24g -cp "$cp" org.sparsefeat.bench.GpuCheck \
-  --peers "$out/peers.txt"
+
+# cuBLAS: the loader's, else a CUDA toolkit's, else the one PyTorch's wheels bring (nvidia/cublas/lib, not on the
+# loader's path). find -L: lib64 is often a symbolic link.
+find_cublas() {
+  if ldconfig -p 2>/dev/null | grep -qE 'libcublas\.so\.1[23] '; then
+    echo "on the loader's path: $(ldconfig -p | grep -E 'libcublas\.so\.1[23] ' | head -n 1 | sed 's/.*=> //')"
+    return
+  fi
+  local dirs=(/usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/local/cuda-*/lib64 /usr/lib/x86_64-linux-gnu)
+  local py
+  py=$(python3 -c 'import site, sys; print(" ".join(site.getsitepackages() + [site.getusersitepackages()] + sys.path[1:]))' 2>/dev/null)
+  local found
+  for dir in "${dirs[@]}" $py; do
+    [ -d "$dir" ] || continue
+    found=$(find -L "$dir" -maxdepth 6 -name 'libcublas.so.1[23]*' -type f 2>/dev/null | sort -r | head -n 1)
+    if [ -n "$found" ]; then
+      export SPARSEFEAT_CUBLAS=$found
+      echo "SPARSEFEAT_CUBLAS=$found"
+      return
+    fi
+  done
+  echo "none found (the Cholesky and the solves will run in our kernels alone)"
+}
+
+machine() {
+  echo "== $(date -u) on $(hostname), $(uname -srm)"
+  echo "== java: $("$java" -version 2>&1 | head -n 1)"
+  if [ $emulated = 1 ]; then
+    echo "== dry run: the CUDA emulator of cuda/emu stands in for the GPU, its cuBLAS subset for cuBLAS"
+  else
+    echo "== cuBLAS: ${cublas_found}"
+  fi
+  echo "== nvidia-smi (summary)"
+  nvidia-smi --query-gpu=name,driver_version,memory.total,memory.free,mig.mode.current,compute_cap,clocks.max.sm \
+    --format=csv 2>&1 || true
+  echo "== PyTorch and CuPy"
+  python3 - <<'PY' 2>&1 || true
+try:
+    import torch
+    print("torch", torch.__version__, "CUDA", torch.version.cuda, "available", torch.cuda.is_available())
+    if torch.cuda.is_available():
+        p = torch.cuda.get_device_properties(0)
+        free, total = torch.cuda.mem_get_info()
+        print(f"device {p.name}: {p.multi_processor_count} SMs, capability {p.major}.{p.minor}, "
+              f"{free / 2**30:.1f} of {total / 2**30:.1f} GiB free")
+except Exception as e:
+    print("torch not usable:", e)
+try:
+    import cupy
+    print("cupy", cupy.__version__)
+except Exception as e:
+    print("cupy not usable:", e)
+PY
+  echo "== CUDA toolkits: $(ls -d /usr/local/cuda* 2>/dev/null | tr '\n' ' ')"
+  echo "== ldconfig -p | grep -E 'cuda|cublas'"
+  ldconfig -p 2>/dev/null | grep -E 'cuda|cublas' || echo "(none)"
+  echo "== nvidia-smi -q"
+  nvidia-smi -q 2>&1 || true
+}
+
+if [ $emulated = 1 ]; then
+  cublas_found="the emulator's"
+else
+  cublas_found=$(find_cublas)
+  [ -z "${SPARSEFEAT_CUBLAS:-}" ] && case $cublas_found in SPARSEFEAT_CUBLAS=*) export SPARSEFEAT_CUBLAS=${cublas_found#SPARSEFEAT_CUBLAS=} ;; esac
+fi
+echo "cuBLAS: $cublas_found"
+export java emulated cublas_found
+export -f machine
+step "machine facts" 60 "$out/machine.txt" bash -c machine
+
+emuflag=()
+[ $emulated = 1 ] && emuflag=(--emulated)
+gpucheck=("$java" "${jflags[@]}" -cp "$cp" org.sparsefeat.bench.GpuCheck "${emuflag[@]}")
+step "smoke: every kernel at toy sizes, JCuda binding" 120 "$out/smoke-jcuda.log" \
+  env CUDA_LAUNCH_BLOCKING=1 SPARSEFEAT_CUDA_BINDING=jcuda "${gpucheck[@]}" --smoke
+step "smoke: every kernel at toy sizes, FFM binding of the driver API" 120 "$out/smoke-ffm.log" \
+  env CUDA_LAUNCH_BLOCKING=1 SPARSEFEAT_CUDA_BINDING=ffm "${gpucheck[@]}" --smoke
+
+if [ $emulated = 1 ]; then
+  echo "[$(stamp)] peers skipped in the dry run (they need PyTorch on a GPU)" | tee -a "$out/peers.txt"
+else
+  step "peers: PyTorch float64 KRR and cuSOLVER dpotrf" 150 "$out/peers.txt" python3 benchmarks/gpu/krr_torch.py 16384
+  step "peers: PyTorch autograd GD" 60 "$out/peers.txt" python3 benchmarks/gpu/gd_torch.py
+fi
+
+step "GpuCheck: timings and parity" 240 - "${gpucheck[@]}" --peers "$out/peers.txt" --table "$out/gpucheck.md"
+
+junit=("$java" "${jflags[@]}" -jar "$console" execute -cp "$cp" --include-engine=junit-jupiter --details=tree
+  --disable-banner --disable-ansi-colors)
+if [ $emulated = 1 ]; then
+  step "JUnit: the CUDA backend on the emulator" 240 "$out/junit.log" "${junit[@]}" \
+    --select-class org.sparsefeat.backend.cuda.EmulatedCudaParityTest \
+    --select-class org.sparsefeat.backend.cuda.EmulatedFfmParityTest \
+    --select-class org.sparsefeat.backend.cuda.EmulatedCholeskyPathsTest
+else
+  step "JUnit: the CUDA backend (contract, parity, probe), JCuda binding" 180 "$out/junit.log" "${junit[@]}" \
+    --select-class org.sparsefeat.backend.cuda.CudaBackendTest \
+    --select-class org.sparsefeat.backend.cuda.GpuCudaParityTest --select-class org.sparsefeat.backend.cuda.CudaProbeTest
+  step "JUnit: the parity suite through the FFM binding" 120 "$out/junit.log" \
+    env SPARSEFEAT_CUDA_BINDING=ffm "${junit[@]}" --select-class org.sparsefeat.backend.cuda.GpuCudaParityTest
+fi
+
+echo "[$(stamp)] launch cost by binding (the cheaper should be the default):"
+grep -h "launch cost" "$out"/smoke-*.log 2>/dev/null || echo "  (no smoke run finished)"
+echo "[$(stamp)] done in $(( $(date +%s) - t0 )) s, ${failures} step(s) failed or skipped; files:"
+ls -l "$out"
+rm -rf "$rt"
+# let tee write the last lines of check.log before this script ends
+exec >&- 2>&-
+wait
+[ "$failures" -eq 0 ]

@@ -10,7 +10,7 @@ scripts/mvn -Pbench -DskipTests test-compile
 out=target/gpu
 rm -rf "$out"
 mkdir -p "$out/lib"
-mvn -q -B -Pbench dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$out/lib" >/dev/null
+MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -q -B -Pbench dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$out/lib" >/dev/null
 # keep what the check runs: the engine's dependencies minus plotting, YAML, the progress bar and JMH, and
 # JUnit only as its console launcher (which bundles the Jupiter engine); the carried tree must stay < 64 MiB
 (cd "$out/lib" && rm -f javacpp-* xchart-* VectorGraphics2D-* pdfbox-* fontbox-* commons-logging-* jsoup-* jmh-* \
@@ -34,3 +34,12 @@ if ! ls "$out/lib"/junit-platform-console-standalone-*.jar >/dev/null 2>&1; then
     -DoutputDirectory="$out/lib" >/dev/null
 fi
 du -sh "$out" "$out"/*
+# what the device tool carries: the working tree (tracked and untracked-not-ignored files) plus target/gpu
+tree=$( (git ls-files -z; git ls-files -z --others --exclude-standard) | du --files0-from=- -cb 2>/dev/null | tail -n 1 | cut -f1)
+gpu=$(du -sb "$out" | cut -f1)
+total=$(( (tree + gpu) / 1048576 ))
+echo "carried: ${total} MiB of the device tool's 64 MiB (working tree $((tree / 1048576)) MiB, target/gpu $((gpu / 1048576)) MiB)"
+if [ "$total" -ge 64 ]; then
+  echo "prepare.sh: ${total} MiB is over the 64 MiB the device tool carries" >&2
+  exit 1
+fi

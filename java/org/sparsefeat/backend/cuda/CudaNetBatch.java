@@ -27,6 +27,8 @@ final class CudaNetBatch implements NetBatch {
     static final Set<Integer> DIMENSIONS = Set.of(2, 3, 4, 5, 6, 8, 10, 16);
     /** Steps launched between two reads of the batch's state. */
     static final int SYNC_EVERY = 128;
+    /** A system property: true enqueues the steps as plain launches, never a CUDA graph (the device check times both). */
+    static final String PLAIN_LAUNCHES = "sparsefeat.cuda.plainLaunches";
 
     /** The fields of struct sf_gd_net (cuda/gd.cu), in its order, 8 bytes each. */
     private enum Field {
@@ -181,7 +183,8 @@ final class CudaNetBatch implements NetBatch {
                     step.add(partialLaunch(d, false));
                 }
                 step.add(finishLaunch(false, true, true));
-                repeated = dev.repeat(step, SYNC_EVERY);
+                repeated = Boolean.getBoolean(PLAIN_LAUNCHES) ? Device.plainRepeat(step, SYNC_EVERY, "launches (-D"
+                        + PLAIN_LAUNCHES + ")") : dev.repeat(step, SYNC_EVERY);
             }
         } catch (RuntimeException e) {
             close();
@@ -233,7 +236,8 @@ final class CudaNetBatch implements NetBatch {
             set(b, Field.STOPPED, 0);
         }
         dev.copyToDevice(deviceState.address(), state);
-        for (long left = remaining(); left > 0; left = remaining()) {
+        for (long left = remaining(); left > 0; ) {
+            long[] stepsBefore = steps();
             if (left >= SYNC_EVERY) {
                 repeated.run();
             } else {
@@ -242,12 +246,28 @@ final class CudaNetBatch implements NetBatch {
                 }
             }
             dev.copyToHost(state, deviceState.address());
+            left = remaining();
+            if (left > 0 && java.util.Arrays.equals(stepsBefore, steps())) {
+                // the kernels ran (or claimed to) and no net moved: looping on would spin until someone kills us
+                throw new IllegalStateException("GPU gradient descent made no progress: no net's step counter advanced"
+                        + " after " + Math.min(left, SYNC_EVERY) + " steps were enqueued (steps " + java.util.Arrays.toString(
+                        stepsBefore) + "); the kernels did not run or did not write the batch's state");
+            }
         }
         long[] done = new long[nets.size()];
         for (int b = 0; b < nets.size(); b++) {
             done[b] = get(b, Field.STEP) - before[b];
         }
         return done;
+    }
+
+    /** Every net's step counter, as last read from the device. */
+    private long[] steps() {
+        long[] s = new long[nets.size()];
+        for (int b = 0; b < s.length; b++) {
+            s[b] = get(b, Field.STEP);
+        }
+        return s;
     }
 
     /** The most steps a net of the batch still has to make. */

@@ -48,7 +48,10 @@ interface Device extends AutoCloseable {
      * The launches, in order, {@code times} times over, as one unit that {@link Repeat#run} enqueues at once: a
      * CUDA graph on a GPU (one host call instead of launches x times), a plain loop where graphs are unavailable.
      */
-    default Repeat repeat(java.util.List<Launch> launches, int times) {
+    default Repeat repeat(java.util.List<Launch> launches, int times) { return plainRepeat(launches, times, "launches"); }
+
+    /** The launches {@code times} times over, one host call each; {@code how} says why, for the device check. */
+    static Repeat plainRepeat(java.util.List<Launch> launches, int times, String how) {
         return new Repeat() {
             @Override
             public void run() {
@@ -58,7 +61,7 @@ interface Device extends AutoCloseable {
             }
 
             @Override
-            public String how() { return "launches"; }
+            public String how() { return how; }
 
             @Override
             public void close() {}

@@ -173,11 +173,12 @@ final class DeviceLinalg {
     }
 
     /**
-     * x := (L L^T)^{-1} x: forward then backward substitution, in our kernels (blocks of 32: about 4n/32 launches)
-     * or, with {@code -Dsparsefeat.cuda.solve=cublas}, two cuBLAS DTRSV calls (one host call each); the device check times both.
+     * x := (L L^T)^{-1} x: forward then backward substitution, by two cuBLAS DTRSV calls (one host call each) where
+     * there is cuBLAS, else in our kernels (blocks of 32: about 4n/32 launches, each waiting for the last); {@code
+     * -Dsparsefeat.cuda.solve=kernels} forces ours, so that the device check can time both.
      */
     void solve(DeviceArray l, int n, DeviceArray x) {
-        if (cublasSolve() && dev.blas().isPresent()) {
+        if (!"kernels".equals(System.getProperty(SOLVE_PROPERTY)) && dev.blas().isPresent()) {
             CudaBlas blas = dev.blas().get();
             // row-major L = column-major U = L^T: L z = b is U^T z = b, then L^T c = z is U c = z
             blas.trsvUpper(true, n, l.address(), n, x.address());
@@ -187,8 +188,14 @@ final class DeviceLinalg {
         solveInKernels(l, n, x);
     }
 
-    /** Whether the solves go to cuBLAS (read per call, so the device check can time both). */
-    private static boolean cublasSolve() { return "cublas".equals(System.getProperty("sparsefeat.cuda.solve")); }
+    /** "kernels" or "cublas" (the default where cuBLAS was found): which solve path {@link #solve} takes. */
+    static final String SOLVE_PROPERTY = "sparsefeat.cuda.solve";
+
+    /** Which path {@link #solve} takes now, for the device check's rows. */
+    String solvePath() {
+        return !"kernels".equals(System.getProperty(SOLVE_PROPERTY)) && dev.blas().isPresent() ? "cuBLAS DTRSV"
+                : "our kernels";
+    }
 
     private void solveInKernels(DeviceArray l, int n, DeviceArray x) {
         for (long k0 = 0; k0 < n; k0 += SOLVE_BLOCK) {

@@ -289,18 +289,11 @@ final class DriverDevice implements Device {
             cuGraphInstantiate(exec, graph, 0);
             cuGraphDestroy(graph);
         } catch (CudaException e) {
-            Repeat plain = Device.super.repeat(launches, times);
+            // nothing of a failed capture may outlive it: the capture's graph (if any) and the stream
+            destroyQuietly(() -> cuGraphDestroy(graph));
+            destroyQuietly(() -> cuStreamDestroy(stream));
             String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            return new Repeat() {
-                @Override
-                public void run() { plain.run(); }
-
-                @Override
-                public String how() { return "launches (CUDA graph capture failed: " + why + ")"; }
-
-                @Override
-                public void close() {}
-            };
+            return Device.plainRepeat(launches, times, "launches (CUDA graph capture failed: " + why + ")");
         }
         return new Repeat() {
             @Override
@@ -321,6 +314,15 @@ final class DriverDevice implements Device {
         };
     }
 
+
+    /** A clean-up after a failure, whose own failure (e.g. a null handle) must not hide the first. */
+    private static void destroyQuietly(Runnable destroy) {
+        try {
+            destroy.run();
+        } catch (CudaException | IllegalArgumentException | NullPointerException ignored) {
+            // already reported by the failure that led here
+        }
+    }
 
     @Override
     public void synchronize() {

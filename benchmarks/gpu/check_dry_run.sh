@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# The device check's dry run, as a test (CI runs it after benchmarks/gpu/prepare.sh): check.sh --emulated with one
+# section of GpuCheck forced to fail must finish within its deadline, write its files, and show the ERROR row and
+# the rows after it; with a deadline too short for everything, the steps it cannot start are skipped, saying so,
+# and the script still ends in time.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+full=$(mktemp -d) short=$(mktemp -d)
+t0=$(date +%s)
+SPARSEFEAT_CHECK_FAIL=krr OUT=$full benchmarks/gpu/check.sh --emulated >/dev/null 2>&1 && {
+  echo "check_dry_run: check.sh --emulated exited 0 although a section was forced to fail" >&2; exit 1; }
+t1=$(date +%s)
+SPARSEFEAT_CHECK_DEADLINE=30 OUT=$short benchmarks/gpu/check.sh --emulated >/dev/null 2>&1 || true
+t2=$(date +%s)
+python3 - "$full" $((t1 - t0)) "$short" $((t2 - t1)) <<'PY'
+import os, re, sys
+full, full_s, short, short_s = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+def read(d, f):
+    return open(os.path.join(d, f), encoding="utf-8").read()
+problems = []
+def expect(ok, what):
+    if not ok:
+        problems.append(what)
+
+names = set(os.listdir(full))
+want = {"check.log", "machine.txt", "smoke-jcuda.log", "smoke-ffm.log", "peers.txt", "gpucheck.md", "junit.log"}
+expect(names == want, f"files {sorted(names)}, expected {sorted(want)}")
+expect(len(names) <= 8 and all(re.fullmatch(r"[A-Za-z0-9._-]+", n) for n in names), "at most 8 plain-named files")
+expect(full_s < 480 + 15, f"the full dry run took {full_s} s, over its 480 s deadline")
+table = read(full, "gpucheck.md").splitlines()
+err = [i for i, r in enumerate(table) if r.startswith("| krr | ERROR") and "SPARSEFEAT_CHECK_FAIL=krr" in r]
+expect(len(err) == 1, "one ERROR row for the forced section krr")
+after = table[err[0] + 1:] if err else []
+for row in ("GD steps/s, one net", "GD net-steps/s", "Cholesky solve", "cuBLAS alone", "NTK Gram", "parity: GD 130 steps"):
+    expect(any(r.startswith("| " + row) for r in after), f"a row '{row}' after the ERROR row")
+expect(not any("| FAIL |" in r for r in after), "no failing row after the forced error: " + str([r for r in after if "FAIL" in r]))
+for f in ("smoke-jcuda.log", "smoke-ffm.log"):
+    text = read(full, f)
+    oks = len(re.findall(r"\| ok \|$", text, re.M))
+    expect(oks >= 15 and "| FAIL |" not in text and "launch cost" in text, f"{f}: {oks} ok rows, no FAIL, a launch cost")
+junit = read(full, "junit.log")
+m = re.search(r"\[\s*(\d+) tests successful", junit)
+expect(m and int(m.group(1)) > 0 and re.search(r"\[\s*0 tests failed", junit), "junit.log: tests ran and none failed")
+log = read(full, "check.log")
+expect("END GpuCheck: timings and parity: exit 1" in log and "done in" in log, "check.log records GpuCheck's exit 1 and the end")
+expect("java:" in read(full, "machine.txt"), "machine.txt names the Java runtime")
+
+expect(short_s <= 30 + 15, f"with a 30 s deadline the dry run took {short_s} s")
+slog = read(short, "check.log")
+expect("SKIPPED" in slog and "done in" in slog, "with a 30 s deadline, later steps are SKIPPED and the script ends")
+for line in slog.splitlines():
+    m = re.search(r"START .*\((limit (\d+) s), (\d+) s left\)", line)
+    if m:
+        expect(int(m.group(3)) >= 20 and int(m.group(2)) <= int(m.group(3)) - 5,
+               f"a step started with too little time or a limit beyond the deadline: {line}")
+if problems:
+    print("check_dry_run: FAILED\n  " + "\n  ".join(problems), file=sys.stderr)
+    print(f"  (files kept in {full} and {short})", file=sys.stderr)
+    sys.exit(1)
+print(f"check_dry_run: ok (full dry run {full_s} s with krr forced to fail; 30 s deadline run {short_s} s)")
+PY
+rm -rf "$full" "$short"
