@@ -1,4 +1,4 @@
-/* The image nets' activation and loss (spec 5.2, 5.3), shared by native/ and cuda/:
+/* The image nets' activation and loss (docs/method.md, 'Image experiments'), shared by native/ and cuda/:
  *   act(z) = c softplus(beta z) / beta,  act'(z) = c sigmoid(beta z),
  *   the soft hinge l(u) = softplus(beta_l u) / beta_l and its derivative sigmoid(beta_l u).
  * softplus(u) = log(1 + e^u) computed without overflow. */

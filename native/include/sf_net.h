@@ -1,5 +1,5 @@
 /* Two-layer ReLU networks trained by full-batch gradient descent, per-neuron formulas shared by the CPU
- * (native/src/gd.c) and CUDA backends. Model (spec 1.1 - 1.7):
+ * (native/src/gd.c) and CUDA backends. Model (docs/method.md, 'The two-layer network', 'One step'):
  *   f(x) = s sum_h w2_h relu(w1_h . x + b_h),  s = 1/H (mean field) or 1/sqrt(H),
  *   F = alpha (f - f0) or alpha f,  L = (1/n) sum_i (F_i - y_i)^2 / (2 alpha) + R(w),
  * and dL/df_i = (F_i - y_i) / n =: r_i (alpha cancels). A step is p -= lr H grad, with the regulariser's
@@ -12,7 +12,7 @@
 enum sf_reg { SF_REG_NONE = 0, SF_REG_L1 = 1, SF_REG_L2 = 2 };
 enum sf_schedule { SF_LAMBDA_CONST = 0, SF_LAMBDA_POW_LAW = 1, SF_LAMBDA_EXP = 2, SF_LAMBDA_PL_EXP = 3 };
 
-/* The regularisation strength at step t (spec 1.4: none | pow_law | exp | pl_exp, p the schedule's power). */
+/* The regularisation strength at step t (none | pow_law | exp | pl_exp, p the schedule's power). */
 SF_HD double sf_lambda_at(int schedule, double lambda, double p, double t, int n) {
   switch (schedule) {
     case SF_LAMBDA_POW_LAW: return lambda / (1.0 + pow(t, p));
@@ -37,8 +37,8 @@ typedef struct {
 } sf_neuron_rule;
 
 /* The rule of step `step` (0-based): lambda after the schedule, or 0.5 at step 0 under the reference's quirks
- * (its step-0 loss carries the regulariser at lambda = 0.5, spec 1.4); conic rescaling after step 5, or from
- * the start when w2 does not start at zero; the quirks' signed conic division. */
+ * (its step-0 loss carries the regulariser at lambda = 0.5: docs/method.md, 'Reference quirks'); conic rescaling
+ * after step 5, or from the start when w2 does not start at zero; the quirks' signed conic division. */
 SF_HD sf_neuron_rule sf_rule_at(int d, int h, int bias, int reg, double lambda, int schedule, double power, int n,
                                 long long step, int sphere, int conic, int conic_from_start, int quirks, double eta) {
   sf_neuron_rule r;
@@ -103,7 +103,7 @@ SF_HD void sf_neuron_update(const sf_neuron_rule* r, double* w1, double* b, doub
   }
 }
 
-/* The regulariser's value for one neuron (spec 1.4); its sum over neurons is R(w). */
+/* The regulariser's value for one neuron; its sum over neurons is R(w). */
 SF_HD double sf_neuron_reg_value(const sf_neuron_rule* r, const double* w1, double b, double w2) {
   const int d = r->d;
   const double c = r->lambda / r->h;

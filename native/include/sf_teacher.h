@@ -1,4 +1,4 @@
-/* The teacher Gaussian random field of the paper (spec 2.2):
+/* The teacher Gaussian random field of the paper (docs/method.md, 'Targets'):
  *   y(x) = H^{-1/2} sum_j s_j act(theta_j . x)^a,   act = |.| or relu,
  * with theta_j uniform on the sphere and s_j = +-1. Neuron j's weights are drawn on the fly from
  * Philox stream SF_STREAM_TEACHER, item j, so that no H x d matrix ever exists and every backend

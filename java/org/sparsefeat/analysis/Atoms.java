@@ -9,8 +9,8 @@ import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.net.TwoLayerNet;
 
 /**
- * Atoms of a trained net (spec 6): neurons whose sign pattern sign(X w1_h + b_h) on the training set is the
- * same compute the same function there, so each distinct pattern among the kept neurons is one atom.
+ * Atoms of a trained net (docs/method.md, 'Atoms'): neurons whose sign pattern sign(X w1_h + b_h) on the training set
+ * is the same compute the same function there, so each distinct pattern among the kept neurons is one atom.
  */
 public final class Atoms {
     /**
@@ -27,8 +27,8 @@ public final class Atoms {
     /**
      * @param alpha             the alpha of the predictor alpha f: weights are scaled by sqrt(alpha) first, as the
      *                          reference does for alpha-trick runs (only the norms change)
-     * @param referenceIndexing reproduce the reference's bug (spec 6): norms read from the unfiltered neuron list
-     *                          with indices of the filtered one
+     * @param referenceIndexing reproduce the reference's bug (docs/method.md, 'Reference quirks'): norms read from the
+     *                          unfiltered neuron list with indices of the filtered one
      */
     public static Count count(Matrix x, TwoLayerNet net, double alpha, double epsilon, boolean referenceIndexing) {
         if (x.cols() != net.d()) {

@@ -5,7 +5,7 @@ import org.sparsefeat.data.Philox;
 import org.sparsefeat.linalg.Matrix;
 
 /**
- * Stability of a predictor to a perturbation P (spec 5.8):
+ * Stability of a predictor to a perturbation P (docs/method.md, 'Stability'):
  * S = mean_i (f(P x_i) - f(x_i))^2 / (mean_{i,j} (f(x_i) - f(x_j))^2 + 1e-10), the denominator with its i = j
  * terms, i.e. 2 Var(f).
  */

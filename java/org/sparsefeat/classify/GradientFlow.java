@@ -6,7 +6,7 @@ import org.sparsefeat.backend.cpu.NativeKernels;
 import org.sparsefeat.linalg.Matrix;
 
 /**
- * Training of the image nets (spec 5.3 - 5.5): the soft hinge loss
+ * Training of the image nets (docs/method.md, 'Image experiments'): the soft hinge loss
  * L = (1/n) sum_i softplus_{beta_l}(1 - alpha (f - f0)(x_i) y_i) / alpha, minimised by gradient flow integrated
  * with adaptive Euler steps: a step p + dt v (v = -grad L) is accepted when the gradient turned little
  * (|g - g'|^2 / (|g| |g'|) < maxDgrad) and no output moved by more than maxDout / alpha; then dt grows by 1.1

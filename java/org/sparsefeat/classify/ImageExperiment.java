@@ -12,10 +12,10 @@ import org.sparsefeat.krr.KernelRidge;
 import org.sparsefeat.linalg.Matrix;
 
 /**
- * One point of the image experiments (spec 5): split a pooled, center-normalised set (test set first, then the
- * training set), label by class parity, fit a method, and measure its test error and, optionally, its relative
- * stability to deformations on the first test images. The CLI's `images classify` and image sweeps both run
- * this.
+ * One point of the image experiments (docs/method.md, 'Image experiments'): split a pooled, center-normalised set (test
+ * set first, then the training set), label by class parity, fit a method, and measure its test error and, optionally,
+ * its relative stability to deformations on the first test images. The CLI's `images classify` and image sweeps both
+ * run this.
  */
 public final class ImageExperiment {
     /** How to classify. */

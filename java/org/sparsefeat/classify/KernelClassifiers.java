@@ -11,10 +11,10 @@ import org.sparsefeat.krr.KernelRidge;
 import org.sparsefeat.linalg.Matrix;
 
 /**
- * The kernel baselines of the image experiments (spec 5.6): a support-vector machine on a precomputed Gram
- * matrix (LIBSVM; C = 1e20 is the hard margin, the lazy limit of hinge-loss gradient flow), and kernel
- * ridge(less) regression of the +-1 labels classified by sign. Both return real-valued scores on the test
- * points (the SVM's decision values), so that stability can be measured on them.
+ * The kernel baselines of the image experiments (docs/method.md, 'Image experiments'): a support-vector machine on a
+ * precomputed Gram matrix (LIBSVM; C = 1e20 is the hard margin, the lazy limit of hinge-loss gradient flow), and kernel
+ * ridge(less) regression of the +-1 labels classified by sign. Both return real-valued scores on the test points (the
+ * SVM's decision values), so that stability can be measured on them.
  */
 public final class KernelClassifiers {
     static {

@@ -6,9 +6,9 @@ import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.OpenBlas;
 
 /**
- * The fully-connected net of the image experiments (spec 5.2): f(x) = (1/h) sum_j W1_j act(W0_j . x / sqrt(D))
- * with act(z) = c softplus(beta z) / beta, c normalising E[act(z)^2] = 1 for z ~ N(0, 1); no bias. The matrix
- * products go to OpenBLAS, the elementwise pass to native code.
+ * The fully-connected net of the image experiments (docs/method.md, 'Image experiments'): f(x) = (1/h) sum_j W1_j
+ * act(W0_j . x / sqrt(D)) with act(z) = c softplus(beta z) / beta, c normalising E[act(z)^2] = 1 for z ~ N(0, 1); no
+ * bias. The matrix products go to OpenBLAS, the elementwise pass to native code.
  */
 public final class SoftplusNet {
     static final int STREAM_W0 = 9;

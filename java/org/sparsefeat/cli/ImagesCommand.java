@@ -35,7 +35,7 @@ final class ImagesCommand implements Runnable {
     @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Parity classification of images (MNIST, Fashion-MNIST, CIFAR-10) by a feature-regime or a lazy",
                 "fully-connected net, a hard-margin SVM or kernel regression; test error and stability to deformations.",
-                "Images are center-normalised, labels are class parity, splits class-interleaved (spec 5.1)."})
+                "Images are center-normalised, labels are class parity, splits class-interleaved (docs/method.md, 'Image experiments')."})
     static final class Classify implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "mnist|fashion|cifar10", description = "The data set.")
     String dataset;

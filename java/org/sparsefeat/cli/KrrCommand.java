@@ -31,7 +31,7 @@ final class KrrCommand implements Callable<Integer> {
     BackendOptions backendOptions;
 
     @Option(names = "--rotation-angle", paramLabel = "DEG",
-            description = "Also measure the predictor's stability to rotations by this angle (spec 5.8) on the test points.")
+            description = "Also measure the predictor's stability to rotations by this angle on the test points (docs/method.md, 'Stability').")
     Double rotationAngle;
 
     @Option(names = "--out", paramLabel = "result.json", description = "Write the result as JSON.")

@@ -49,8 +49,8 @@ public sealed interface MethodSpec {
     }
 
     /**
-     * The image experiments' softplus net trained by gradient flow (spec 5.2 - 5.5): feature = alpha 1e-6,
-     * lazy = alpha 1e4, f0 subtracted in both.
+     * The image experiments' softplus net trained by gradient flow (docs/method.md, 'Image experiments'): feature =
+     * alpha 1e-6, lazy = alpha 1e4, f0 subtracted in both.
      */
     record ImageNet(String label, String regime, int h, double alpha, double actBeta, double lossBeta, double stopFrac,
                     double maxWall, long maxSteps, Restriction only) implements MethodSpec {

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The paper's sphere figures as sweeps (spec 4.5), at the paper's sizes (for a GPU, or a long CPU run) and
- * at a small scale that finishes in minutes on a 2-core CPU. A figure whose panels use different targets is
+ * The paper's figures as sweeps (docs/method.md, 'The paper's figures'), at the paper's sizes (for a GPU, or a long CPU
+ * run) and at a small scale that finishes in minutes on a 2-core CPU. A figure whose panels use different targets is
  * several sweeps. Each preset is YAML, written into the sweep directory as its spec.
  */
 public final class Presets {
@@ -32,10 +32,11 @@ public final class Presets {
         };
     }
 
-    /** Fig 4: the constant target, feature-regime nets with a small L1 against NTK regression (spec 4.5). */
+    /** Fig 4: the constant target, feature-regime nets with a small L1 against NTK regression. */
     static final String FIG4 = """
             name: fig4
-            # spec 4.5: NN with h = 1e4, L1 on w2, w1 on the sphere, lr 1; lambda and steps depend on d
+            # docs/method.md, "The paper's figures": nets with h = 1e4, L1 on w2, w1 on the sphere, lr 1; lambda and
+            # steps depend on d
             methods:
               - {kind: krr, kernel: ntk, ridge: 0}
               - {kind: net, label: net-feature-d2, d: [2], regime: feature, h: 10000, lambda: 1.0e-6, max_steps: 1.0e7,
@@ -156,9 +157,9 @@ public final class Presets {
             """;
 
     /**
-     * Fig 1: parity of MNIST, Fashion-MNIST and CIFAR-10 images, the feature-regime net (spec 5.2 - 5.5) against
-     * its kernel counterpart, the hard-margin SVM on the NTK (spec 5.6). LIBSVM holds the Gram as objects, so the
-     * SVM stops at n = 5000 here. Needs the data sets installed (sparsefeat datasets install ...).
+     * Fig 1: parity of MNIST, Fashion-MNIST and CIFAR-10 images, the feature-regime net against its kernel
+     * counterpart, the hard-margin SVM on the NTK (docs/method.md, 'Image experiments'). LIBSVM holds the Gram as
+     * objects, so the SVM stops at n = 5000 here. Needs the data sets installed (sparsefeat datasets install ...).
      */
     static final String FIG1 = """
             name: fig1

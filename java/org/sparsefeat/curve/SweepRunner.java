@@ -179,8 +179,8 @@ public final class SweepRunner {
     }
 
     /**
-     * One point of an image sweep (spec 5): the pooled, center-normalised set, the test set of seed 0, the
-     * training set of the point's seed (which also initialises a net), parity labels.
+     * One point of an image sweep (docs/method.md, 'Image experiments'): the pooled, center-normalised set, the test
+     * set of seed 0, the training set of the point's seed (which also initialises a net), parity labels.
      */
     private void runImage(MethodSpec m, SweepPoint p) {
         ImageSet all = imageSets.computeIfAbsent(p.dataset(), ds -> Preprocess.centerNormalize(data.load(ds)));

@@ -11,7 +11,8 @@ import org.sparsefeat.data.Target;
  *
  * @param datasets   the image data sets of an image sweep (empty for a sphere sweep)
  * @param stability  measure R_f on test images (image sweeps), or null
- * @param fitMin     smallest n in the exponent fit (0: the upper decade of the grid, as spec 8.6 advises)
+ * @param fitMin     smallest n in the exponent fit (0: the upper decade of the grid; docs/method.md, 'Learning curves
+ *                   and exponent fits')
  * @param fitMax     largest n in the fit (0: the largest n)
  */
 public record SweepSpec(String name, List<MethodSpec> methods, PointDistribution points, List<Integer> d,

@@ -4,9 +4,9 @@ import org.sparsefeat.data.Target;
 import org.sparsefeat.kernel.KernelType;
 
 /**
- * The predicted exponents of spec section 4. They are derived, not quoted from the paper (spec: [INF], checked
- * numerically): reports mark them as predictions. With nu_t the target's smoothness and nu_s the kernel's,
- * on S^{d-1}:
+ * The predicted exponents of docs/theory.md (summed up in docs/method.md, 'Predicted exponents'). They are derived,
+ * not quoted from the paper (and checked numerically): reports mark them as predictions. With nu_t the target's
+ * smoothness and nu_s the kernel's, on S^{d-1}:
  * <ul>
  *   <li>ridgeless kernel regression: beta = min(2 nu_t, 2(d-1) + 4 nu_s) / (d-1);</li>
  *   <li>the feature regime (sparse L1 / alpha -> 0 nets): beta = min(2 nu_t, d + 2) / (d-1);</li>
@@ -29,7 +29,8 @@ public final class Theory {
 
     /**
      * The target's smoothness nu_t: infinite for a constant; a + 1/2 for the teacher, except |t|^a with an
-     * even integer a, which is a polynomial (spec 2.2); the covariance kernel's for a kernel GRF.
+     * even integer a, which is a polynomial (docs/theory.md, 'Smoothness'); the covariance kernel's for a kernel
+     * GRF.
      */
     public static double targetSmoothness(Target t) {
         return switch (t) {

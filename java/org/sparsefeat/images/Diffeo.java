@@ -3,7 +3,7 @@ package org.sparsefeat.images;
 import org.sparsefeat.data.Philox;
 
 /**
- * Random smooth deformations of images (spec 5.8, Petrini et al. 2021): two independent fields
+ * Random smooth deformations of images (docs/method.md, 'Diffeomorphisms'; Petrini et al. 2021): two independent fields
  * u(X, Y) = sum_{i,j >= 1, sqrt(i^2 + j^2) < c + 1/2} C_ij sin(i pi X) sin(j pi Y), C_ij ~ N(0, 1/(i^2 + j^2)), on
  * X, Y = linspace(0, 1, n); pixel displacements sqrt(T) n u and sqrt(T) n v; each output pixel is the input
  * interpolated bilinearly at (x - dx, y - dy), coordinates clamped to the image. The temperature for a

@@ -6,9 +6,9 @@ import org.sparsefeat.data.Philox;
 import org.sparsefeat.linalg.Matrix;
 
 /**
- * Relative stability to deformations R_f = D_f / G_f (spec 5.8): D_f is the stability S of a predictor to a
- * random diffeomorphism of each image, G_f to Gaussian noise of the same norm as that image's deformation
- * (per image). Both use {@link Stability#of}; its normalisation cancels in the ratio.
+ * Relative stability to deformations R_f = D_f / G_f (docs/method.md, 'Stability'): D_f is the stability S of a
+ * predictor to a random diffeomorphism of each image, G_f to Gaussian noise of the same norm as that image's
+ * deformation (per image). Both use {@link Stability#of}; its normalisation cancels in the ratio.
  */
 public final class ImageStability {
     static final int STREAM_NOISE = 12;

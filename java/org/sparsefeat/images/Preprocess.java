@@ -2,7 +2,8 @@ package org.sparsefeat.images;
 
 import org.sparsefeat.linalg.Matrix;
 
-/** The reference's preprocessing of image sets (spec 5.1), applied to the whole pooled set before splitting. */
+/** The reference's preprocessing of image sets (docs/method.md, 'Image experiments'), applied to the whole pooled set
+ * before splitting. */
 public final class Preprocess {
     private Preprocess() {}
 

@@ -7,10 +7,10 @@ import java.util.TreeMap;
 import org.sparsefeat.data.Philox;
 
 /**
- * Class-balanced splits as the reference draws them (spec 5.1, intertwine_labels / intertwine_split): shuffle
- * each class, then take the classes round-robin, so that every prefix is balanced. The test set is drawn
- * first (seed seedTest + nTest), the training set from what remains (seed seedTrain + nTrain); they are
- * disjoint. Shuffles are Fisher-Yates driven by Philox (stream 8), not torch's randperm.
+ * Class-balanced splits as the reference draws them (docs/method.md, 'Image experiments'; the reference's
+ * intertwine_labels / intertwine_split): shuffle each class, then take the classes round-robin, so that every prefix is
+ * balanced. The test set is drawn first (seed seedTest + nTest), the training set from what remains (seed seedTrain +
+ * nTrain); they are disjoint. Shuffles are Fisher-Yates driven by Philox (stream 8), not torch's randperm.
  */
 public final class Splits {
     static final int STREAM_SHUFFLE = 8;

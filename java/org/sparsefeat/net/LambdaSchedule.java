@@ -2,7 +2,8 @@ package org.sparsefeat.net;
 
 import java.util.Locale;
 
-/** lambda(t) (spec 1.4, the reference's --l_decay); ids and formulas in native/include/sf_net.h. */
+/** lambda(t) (docs/method.md, 'The two-layer network'; the reference's --l_decay); ids and formulas in
+ * native/include/sf_net.h. */
 public enum LambdaSchedule {
     /** lambda. */
     NONE(0, "none"),

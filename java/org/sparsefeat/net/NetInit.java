@@ -5,9 +5,9 @@ import org.sparsefeat.data.Philox;
 import org.sparsefeat.linalg.Matrix;
 
 /**
- * Initial weights (spec 1.1). w1: normal (iid N(0,1), not normalised), unitary (rows uniform on the sphere)
- * or fibonacci (a deterministic lattice, d = 2 or 3). w2: normal N(0,1), zero, one (random +-1) or a number
- * s (s N(0,1), e.g. 1e-10 for Fig 4 at d = 2). Drawn from Philox streams 5 (w1) and 6 (w2) under the net
+ * Initial weights (docs/method.md, 'The two-layer network'). w1: normal (iid N(0,1), not normalised), unitary (rows
+ * uniform on the sphere) or fibonacci (a deterministic lattice, d = 2 or 3). w2: normal N(0,1), zero, one (random +-1)
+ * or a number s (s N(0,1), e.g. 1e-10 for Fig 4 at d = 2). Drawn from Philox streams 5 (w1) and 6 (w2) under the net
  * seed, neuron j from item j, so a net of h neurons is a prefix of one of 2h.
  */
 public final class NetInit {

@@ -2,7 +2,7 @@ package org.sparsefeat.net;
 
 import java.util.Locale;
 
-/** The regulariser R(w) added to the loss (spec 1.4); ids as in native/include/sf_net.h. */
+/** The regulariser R(w) added to the loss (docs/method.md, 'The two-layer network'); ids as in sf_net.h. */
 public enum Regularizer {
     NONE(0),
     /** (lambda/H) sum_h |w1_h| |w2_h| (path norm), or (lambda/H) sum_h |w2_h| when w1 lives on the sphere. */

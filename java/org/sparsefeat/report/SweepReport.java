@@ -300,7 +300,7 @@ public final class SweepReport {
                 .append(", averaged over seeds (bars: one standard error).</p>\n");
         b.append("<h2>Exponents</h2>\n<p class=\"note\">beta from a least-squares fit of log(mean error) on log n over the")
                 .append(" n range shown; the interval is a 95% bootstrap over seeds. <span class=\"pred\">Predicted")
-                .append(" values are predictions</span> of the spec's section 4, derived (not quoted from the paper);")
+                .append(" values are predictions</span> of sparsefeat's docs/theory.md, derived (not quoted from the paper);")
                 .append(" diff/hw is (measured - predicted) in units of the interval's half-width. A net whose training error at")
                 .append(" the largest n is far from zero is under-trained: its slope then reflects the step budget.</p>\n");
         b.append("<table>\n<tr><th>method</th><th>").append(spec.images() ? "data set" : "d").append("</th><th>n range</th><th>beta measured</th><th>95% interval</th>")

@@ -1,9 +1,9 @@
 package org.sparsefeat.train;
 
 /**
- * When the reference saves a state (spec 1.8): at int(s^{i/10}) for i = 1..9 and then every s steps
- * (s = saveFreq), at every multiple of maxSteps/50, at the last step, and whenever the training loss falls
- * to the next of L0, L0/sqrt(10), L0/10, ...
+ * When the reference saves a state (docs/method.md, 'Stopping and checkpoints'): at int(s^{i/10}) for i = 1..9 and then
+ * every s steps (s = saveFreq), at every multiple of maxSteps/50, at the last step, and whenever the training loss
+ * falls to the next of L0, L0/sqrt(10), L0/10, ...
  */
 public record CheckpointSchedule(long maxSteps, long saveFreq) {
     public CheckpointSchedule {

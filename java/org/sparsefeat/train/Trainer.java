@@ -13,8 +13,9 @@ import org.sparsefeat.net.TwoLayerNet;
 
 /**
  * Trains nets by full-batch gradient descent, several at once in one backend batch, with the reference's
- * checkpoints and stopping rules (spec 1.8): a net stops when its training half MSE falls below the rule's
- * lossStop ("converged"), becomes NaN ("diverged", its history kept) or reaches maxSteps ("max_steps").
+ * checkpoints and stopping rules (docs/method.md, 'Stopping and checkpoints'): a net stops when its training half MSE
+ * falls below the rule's lossStop ("converged"), becomes NaN ("diverged", its history kept) or reaches maxSteps
+ * ("max_steps").
  */
 public final class Trainer {
     /** Seconds of work per batch call: long enough to amortise a call, short enough for a live progress bar. */

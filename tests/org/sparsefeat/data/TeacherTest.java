@@ -12,8 +12,8 @@ import org.sparsefeat.linalg.Matrix;
 class TeacherTest {
     /**
      * E over teachers of y(x)^2 = E|u_1|^{2a} = Gamma(d/2) Gamma(a + 1/2) / (sqrt(pi) Gamma(a + d/2)) for any
-     * width (the signs s_j kill the cross terms): 0.2, 0.030303, 0.015385 at d = 5 (spec 8.1). Checked over
-     * 10^4 teachers (seeds) at a fixed point, within 4 Monte-Carlo standard errors.
+     * width (the signs s_j kill the cross terms): 0.2, 0.030303, 0.015385 at d = 5 (docs/method.md, 'Reference
+     * values'). Checked over 10^4 teachers (seeds) at a fixed point, within 4 Monte-Carlo standard errors.
      */
     @ParameterizedTest
     @CsvSource({"1, 0.2", "4, 0.030303030303", "6, 0.015384615385"})

@@ -25,7 +25,7 @@ class DiffeoTest {
         assertArrayEquals(img, out, 0.0);
     }
 
-    /** The RMS displacement over the image and over draws is close to delta (spec 5.8's temperature). */
+    /** The RMS displacement over the image and over draws is close to delta (docs/method.md, 'Diffeomorphisms'). */
     @Test
     void meanDisplacementMatchesDelta() {
         for (double delta : new double[] {0.5, 1, 2}) {

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sparsefeat.backend.cpu.NativeKernels;
 
-/** Kernel values of spec 8.1, through the native formula the Gram tiles and the GPU use. */
+/** Kernel values of docs/method.md, 'Reference values', through the native formula the Gram tiles and the GPU use. */
 class KernelValuesTest {
     private static final double REL = 1e-9;
 
@@ -43,7 +43,7 @@ class KernelValuesTest {
 
     @Test
     void correctK3IsFifteenAtZeroAngle() {
-        // the reference's k3 gives -3 here (spec 3.1); J_n(0)/pi = (2n - 1)!!
+        // the reference's k3 gives -3 here; J_n(0)/pi = (2n - 1)!!
         assertRel(15.0, onSphere(KernelType.RFK3, 1.0, 5));
         assertRel(3.0, onSphere(KernelType.RFK2, 1.0, 5));
         assertRel(1.0, onSphere(KernelType.RFK1, 1.0, 5));

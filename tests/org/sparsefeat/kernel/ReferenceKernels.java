@@ -3,7 +3,7 @@ package org.sparsefeat.kernel;
 import org.sparsefeat.linalg.Matrix;
 
 /**
- * A deliberately plain Java transcription of the kernels (spec 3.1, 3.2), independent of the native code:
+ * A deliberately plain Java transcription of the kernels (docs/method.md, 'Kernels'), independent of the native code:
  * the oracle the tests compare the engine with.
  */
 public final class ReferenceKernels {

@@ -148,7 +148,7 @@ class GradientDescentTest {
         return t;
     }
 
-    /** Spec 1.5's per-neuron form, computed by hand for a 2-neuron net on 2 points. */
+    /** The per-neuron form of docs/method.md, 'Training by gradient descent', by hand for a 2-neuron net on 2 points. */
     @Test
     void oneStepOfTheFeatureRuleByHand() {
         Matrix x = Matrix.of(new double[][] {{1, 0}, {0.6, 0.8}});

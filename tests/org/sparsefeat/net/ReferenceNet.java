@@ -2,7 +2,8 @@ package org.sparsefeat.net;
 
 import org.sparsefeat.linalg.Matrix;
 
-/** The model and loss of spec 1.1 - 1.4 written out plainly in Java: the oracle for the native step. */
+/** The model and loss of docs/method.md, 'The two-layer network', written out plainly in Java: the oracle for the
+ * native step. */
 public final class ReferenceNet {
     private ReferenceNet() {}
 

@@ -31,7 +31,7 @@ class SweepReportTest {
             target: {kind: constant}
             """;
 
-    /** Spec 4.3: ridgeless NTK regression of a constant at d = 3 has beta = 2d/(d-1) = 3. */
+    /** docs/theory.md: ridgeless NTK regression of a constant at d = 3 has beta = 2d/(d-1) = 3. */
     @Test
     void anNtkSweepOnTheConstantTargetAtD3HasBetaNearThree() throws Exception {
         Path spec = dir.resolve("ntk.yaml");
