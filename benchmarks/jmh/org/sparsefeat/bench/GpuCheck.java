@@ -370,6 +370,40 @@ public final class GpuCheck {
                                 peer), ratio, verdict);
             });
         }
+        choleskyLeaves(gpu, s);
+    }
+
+    /** The two leaves of our Cholesky kernels (-Dsparsefeat.cuda.choleskyLeaf) at n = 16 384 (the emulator's 600). */
+    private void choleskyLeaves(CudaBackend gpu, Sizes s) {
+        int n = Arrays.stream(s.choleskyN()).filter(v -> v <= 16384).max().orElse(0);
+        if (n == 0) {
+            return;
+        }
+        String defaultPath = gpu.choleskyPath();
+        Matrix x = Points.sample(PointDistribution.SPHERE, n, 5, 5, Philox.STREAM_TRAIN_POINTS);
+        double[] seconds = new double[2];
+        String before = System.getProperty(CudaBackend.CHOLESKY_LEAF);
+        for (int leaf : new int[] {32, 64}) {
+            attempt(gpu, "Cholesky n = " + n + ", leaf " + leaf, () -> {
+                System.setProperty(CudaBackend.CHOLESKY_LEAF, Integer.toString(leaf));
+                try {
+                    String path = gpu.choleskyPath();
+                    double t = gpu.secondsCholesky(Kernel.of(KernelType.LAPLACE), x, 1e-8, s.repeats());
+                    seconds[leaf == 32 ? 0 : 1] = t;
+                    table.row("Cholesky n = " + n + ", " + path + " (best of " + s.repeats() + ")",
+                            fmt("%.3g s, %.1f TFLOP/s", t, Math.pow(n, 3) / 3 / t / 1e12),
+                            leaf == 64 && seconds[0] > 0 ? fmt("leaf 32: %.3g s", seconds[0]) : "-",
+                            leaf == 64 && seconds[0] > 0 ? fmt("%.2fx leaf 32", seconds[0] / t) : "-",
+                            path.equals(defaultPath) ? "default" : "");
+                } finally {
+                    if (before == null) {
+                        System.clearProperty(CudaBackend.CHOLESKY_LEAF);
+                    } else {
+                        System.setProperty(CudaBackend.CHOLESKY_LEAF, before);
+                    }
+                }
+            });
+        }
     }
 
     private void krr(CudaBackend gpu, Sizes s) {

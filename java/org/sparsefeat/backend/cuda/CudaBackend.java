@@ -398,6 +398,15 @@ public final class CudaBackend implements Backend {
     public String solvePath() { return linalg.solvePath(); }
 
     /**
+     * -Dsparsefeat.cuda.choleskyLeaf: 64 (the default) or 32, the width of the diagonal blocks that our Cholesky
+     * kernels factor in one launch (cuda/cholesky.cu); read at each factorisation.
+     */
+    public static final String CHOLESKY_LEAF = DeviceLinalg.LEAF_PROPERTY;
+
+    /** Which Cholesky path a factorisation takes now (the leaf, recursive with cuBLAS or not). */
+    public String choleskyPath() { return linalg.choleskyPath(); }
+
+    /**
      * Seconds of the two largest cuBLAS calls of our recursive Cholesky at size n, alone: DTRSM of an n/2 x n/2
      * panel by an n/2 triangle, and the rank-n/2 DSYRK update of the n/2 x n/2 trailing block (each n^3/8 flops).
      * Splits the Cholesky's distance to cuSOLVER into cuBLAS's own speed and our recursion around it.

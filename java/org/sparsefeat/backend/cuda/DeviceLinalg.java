@@ -12,8 +12,20 @@ import org.sparsefeat.linalg.Pivots;
 final class DeviceLinalg {
     private static final int CHOLESKY_BLOCK = 32;   // SF_CB
     private static final int TILE = 16;             // SF_TILE of cholesky.cu
-    /** The largest diagonal blocks factored by our kernels when cuBLAS takes the panel solves and updates. */
-    private static final int BLAS_BLOCK = Integer.getInteger("sparsefeat.cuda.choleskyBlock", 256);
+    private static final int LEAF = 64;             // SF_LEAF
+    private static final int LEAF_THREADS = 256;    // SF_LEAF_THREADS
+    private static final int PANEL_ROWS = 16;       // SF_PANEL_ROWS
+    /**
+     * 64 (the default) or 32: the width of the diagonal blocks our Cholesky kernels factor in one launch
+     * (cuda/cholesky.cu's two leaves); read at each factorisation, so that the device check can time both.
+     */
+    static final String LEAF_PROPERTY = "sparsefeat.cuda.choleskyLeaf";
+    static final int DEFAULT_LEAF = 64;
+    /**
+     * The largest diagonal blocks factored by our kernels when cuBLAS takes the panel solves and updates: by
+     * default the leaf itself for the 64 leaf (one launch), 256 for the 32 leaf; never below the leaf.
+     */
+    static final String BLOCK_PROPERTY = "sparsefeat.cuda.choleskyBlock";
     private static final int SOLVE_BLOCK = 32;      // SF_TB
     private static final int SOLVE_ROWS = 8;        // SF_ROWS
     static final int GEMV_THREADS = 256;            // SF_GEMV
@@ -21,7 +33,7 @@ final class DeviceLinalg {
     private static final int TRMV_SLABS = 32;
 
     private final Device dev;
-    private final Device.Kernel potrfDiag, trsmPanel, syrkUpdate, addDiagonal, getDiagonal, trsvDiag, trsvUpdate,
+    private final Device.Kernel potrfDiag, trsmPanel, syrkUpdate, potrfLeaf, trsmPanelLeaf, syrkUpdateLeaf, addDiagonal, getDiagonal, trsvDiag, trsvUpdate,
             trsvDiagT, trsvUpdateT, gemvRows, trmvLowerT, addSlabs;
 
     DeviceLinalg(Device dev) {
@@ -29,6 +41,9 @@ final class DeviceLinalg {
         potrfDiag = dev.kernel("cholesky", "sf_potrf_diag");
         trsmPanel = dev.kernel("cholesky", "sf_trsm_panel");
         syrkUpdate = dev.kernel("cholesky", "sf_syrk_update");
+        potrfLeaf = dev.kernel("cholesky", "sf_potrf_leaf");
+        trsmPanelLeaf = dev.kernel("cholesky", "sf_trsm_panel_leaf");
+        syrkUpdateLeaf = dev.kernel("cholesky", "sf_syrk_update_leaf");
         addDiagonal = dev.kernel("linalg", "sf_add_diagonal");
         getDiagonal = dev.kernel("linalg", "sf_get_diagonal");
         trsvDiag = dev.kernel("linalg", "sf_trsv_diag");
@@ -62,14 +77,41 @@ final class DeviceLinalg {
         }
     }
 
+    /** The leaf width {@link #LEAF_PROPERTY} asks for: 64 (the default) or 32. */
+    static int choleskyLeaf() {
+        String v = System.getProperty(LEAF_PROPERTY);
+        if (v == null || v.isBlank()) {
+            return DEFAULT_LEAF;
+        }
+        return switch (v.trim()) {
+            case "32" -> CHOLESKY_BLOCK;
+            case "64" -> LEAF;
+            default -> throw new IllegalArgumentException("-D" + LEAF_PROPERTY + " must be 32 or 64, got '" + v + "'");
+        };
+    }
+
+    /** The largest diagonal block our kernels factor between cuBLAS calls, for a leaf of that width. */
+    private static int blasBlock(int leaf) {
+        return Math.max(leaf, Integer.getInteger(BLOCK_PROPERTY, leaf == LEAF ? LEAF : 256));
+    }
+
+    /** Which Cholesky path {@link #factor} takes now, for the device check's rows. */
+    String choleskyPath() {
+        int leaf = choleskyLeaf();
+        return "leaf " + leaf + (dev.blas().isPresent() ? ", recursive to blocks of " + blasBlock(leaf)
+                + " with cuBLAS DTRSM / DSYRK" : ", our kernels alone (no cuBLAS)");
+    }
+
     /**
      * Replaces the lower triangle of the device matrix a (n x n) by L with L L^T = A + ridge I: the ridge added
-     * on the device, then a recursive factorisation with blocks of at most {@link #BLAS_BLOCK} in our kernels
-     * (cuda/cholesky.cu) and cuBLAS's DTRSM and DSYRK between them, or, without cuBLAS, our kernels throughout
-     * (blocks of 32 columns; expect them well below cuBLAS at large n). The same verdicts as the CPU
-     * backend: LAPACK's first non-positive (or NaN) pivot, found on the device, then the rule of {@link Pivots}.
+     * on the device, then a recursive factorisation with diagonal blocks of at most {@link #blasBlock} in our
+     * kernels (cuda/cholesky.cu) and cuBLAS's DTRSM and DSYRK between them, or, without cuBLAS, our kernels
+     * throughout (block columns of the leaf's width; expect them well below cuBLAS at large n). The same verdicts
+     * as the CPU backend: LAPACK's first non-positive (or NaN) pivot, found on the device, then the rule of
+     * {@link Pivots}.
      */
     void factor(DeviceArray a, int n, double ridge) {
+        int leaf = choleskyLeaf();
         double maxDiag = Pivots.maxDiagonal(diagonal(a, n), ridge);
         if (ridge != 0) {
             launch(addDiagonal, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(a).i64(n).f64(ridge));
@@ -78,9 +120,9 @@ final class DeviceLinalg {
         try (DeviceArray di = DeviceArray.allocate(dev, "the factorisation's status", 1)) {
             di.zero();
             if (dev.blas().isPresent()) {
-                factorRecursive(a, n, 0, n, di);
+                factorRecursive(a, n, 0, n, leaf, blasBlock(leaf), di);
             } else {
-                factorDiagonalBlock(a, n, 0, n, di);
+                factorDiagonalBlock(a, n, 0, n, leaf, di);
             }
             dev.copyToHost(info, di.address());
         }
@@ -91,35 +133,49 @@ final class DeviceLinalg {
     }
 
     /**
-     * Rows and columns [p0, p1) of a (leading dimension n) factored recursively: the left half, then its panel
-     * below (DTRSM) and the update of the right half (DSYRK), then the right half; blocks of at most
-     * {@link #BLAS_BLOCK} in our kernels. The top levels are a few large cuBLAS calls (the largest a rank-n/2
-     * update), where cuBLAS runs nearest its peak; a right-looking loop would make n/256 rank-256 updates instead.
+     * Rows and columns [p0, p1) of a (leading dimension n) factored recursively: the left half (rounded up to a
+     * multiple of the leaf), then its panel below (DTRSM) and the update of the right half (DSYRK), then the
+     * right half; blocks of at most {@code block} in our kernels. The top levels are a few large cuBLAS calls (the
+     * largest a rank-n/2 update), where cuBLAS runs nearest its peak; a right-looking loop would make n/256
+     * rank-256 updates instead.
      */
-    private void factorRecursive(DeviceArray a, int n, long p0, long p1, DeviceArray info) {
-        if (p1 - p0 <= BLAS_BLOCK) {
-            factorDiagonalBlock(a, n, p0, p1, info);
+    private void factorRecursive(DeviceArray a, int n, long p0, long p1, int leaf, int block, DeviceArray info) {
+        if (p1 - p0 <= block) {
+            factorDiagonalBlock(a, n, p0, p1, leaf, info);
             return;
         }
-        long mid = p0 + ((p1 - p0) / 2 + CHOLESKY_BLOCK - 1) / CHOLESKY_BLOCK * CHOLESKY_BLOCK;
-        factorRecursive(a, n, p0, mid, info);
+        long mid = p0 + ((p1 - p0) / 2 + leaf - 1) / leaf * leaf;
+        factorRecursive(a, n, p0, mid, leaf, block, info);
         int w = (int) (mid - p0), rest = (int) (p1 - mid);
         // row-major lower = column-major upper: L21 := A21 L11^-T is U12 := U11^-T A12, and A22 -= L21 L21^T is
         // U22 -= U12^T U12
         CudaBlas blas = dev.blas().orElseThrow();
         blas.trsmLeftUpperTransposed(w, rest, a.at(p0 * n + p0), n, a.at(mid * n + p0), n);
         blas.syrkUpperTransposed(rest, w, -1.0, a.at(mid * n + p0), n, 1.0, a.at(mid * n + mid), n);
-        factorRecursive(a, n, mid, p1, info);
+        factorRecursive(a, n, mid, p1, leaf, block, info);
     }
 
-    /** Rows and columns [p0, p1) of a (leading dimension n) factored in blocks of 32 by our kernels. */
-    private void factorDiagonalBlock(DeviceArray a, int n, long p0, long p1, DeviceArray info) {
-        for (long k0 = p0; k0 < p1; k0 += CHOLESKY_BLOCK) {
-            int kb = (int) Math.min(CHOLESKY_BLOCK, p1 - k0);
-            launch(potrfDiag, 1, 1, CHOLESKY_BLOCK, CHOLESKY_BLOCK, KernelArgs.of().ptr(a).i64(n).i64(k0).i32(kb).ptr(info));
+    /**
+     * Rows and columns [p0, p1) of a (leading dimension n) factored by our kernels, block column by block column
+     * of the leaf's width: the 32 leaf in three kernels a column block, the 64 leaf likewise with its own three
+     * (one launch in all when the block is no wider than the leaf).
+     */
+    private void factorDiagonalBlock(DeviceArray a, int n, long p0, long p1, int leaf, DeviceArray info) {
+        for (long k0 = p0; k0 < p1; k0 += leaf) {
+            int kb = (int) Math.min(leaf, p1 - k0);
             long rest = p1 - k0 - kb;
+            KernelArgs args = KernelArgs.of().ptr(a).i64(n).i64(p1).i64(k0).i32(kb);
+            if (leaf == LEAF) {
+                launch(potrfLeaf, 1, 1, LEAF_THREADS, 1, KernelArgs.of().ptr(a).i64(n).i64(k0).i32(kb).ptr(info));
+                if (rest > 0) {
+                    launch(trsmPanelLeaf, Device.Dim.cover(rest, PANEL_ROWS), 1, LEAF_THREADS, 1, args);
+                    long tiles = Device.Dim.cover(rest, LEAF);
+                    launch(syrkUpdateLeaf, tiles, tiles, LEAF_THREADS, 1, args);
+                }
+                continue;
+            }
+            launch(potrfDiag, 1, 1, CHOLESKY_BLOCK, CHOLESKY_BLOCK, KernelArgs.of().ptr(a).i64(n).i64(k0).i32(kb).ptr(info));
             if (rest > 0) {
-                KernelArgs args = KernelArgs.of().ptr(a).i64(n).i64(p1).i64(k0).i32(kb);
                 launch(trsmPanel, Device.Dim.cover(rest, 128), 1, 128, 1, args);
                 long tiles = Device.Dim.cover(rest, TILE);
                 launch(syrkUpdate, tiles, tiles, TILE, TILE, args);
