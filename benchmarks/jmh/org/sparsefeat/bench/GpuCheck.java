@@ -373,36 +373,65 @@ public final class GpuCheck {
         choleskyLeaves(gpu, s);
     }
 
-    /** The two leaves of our Cholesky kernels (-Dsparsefeat.cuda.choleskyLeaf) at n = 16 384 (the emulator's 600). */
+    /**
+     * The two leaves of our Cholesky kernels (-Dsparsefeat.cuda.choleskyLeaf): recursive with cuBLAS at n = 16 384,
+     * and our kernels alone (-Dsparsefeat.cuda.choleskyBlock=all, the path of a machine without cuBLAS) at 8192;
+     * the emulator's 600 and 300.
+     */
     private void choleskyLeaves(CudaBackend gpu, Sizes s) {
-        int n = Arrays.stream(s.choleskyN()).filter(v -> v <= 16384).max().orElse(0);
-        if (n == 0) {
-            return;
-        }
         String defaultPath = gpu.choleskyPath();
-        Matrix x = Points.sample(PointDistribution.SPHERE, n, 5, 5, Philox.STREAM_TRAIN_POINTS);
-        double[] seconds = new double[2];
-        String before = System.getProperty(CudaBackend.CHOLESKY_LEAF);
-        for (int leaf : new int[] {32, 64}) {
-            attempt(gpu, "Cholesky n = " + n + ", leaf " + leaf, () -> {
-                System.setProperty(CudaBackend.CHOLESKY_LEAF, Integer.toString(leaf));
-                try {
-                    String path = gpu.choleskyPath();
-                    double t = gpu.secondsCholesky(Kernel.of(KernelType.LAPLACE), x, 1e-8, s.repeats());
-                    seconds[leaf == 32 ? 0 : 1] = t;
-                    table.row("Cholesky n = " + n + ", " + path + " (best of " + s.repeats() + ")",
-                            fmt("%.3g s, %.1f TFLOP/s", t, Math.pow(n, 3) / 3 / t / 1e12),
-                            leaf == 64 && seconds[0] > 0 ? fmt("leaf 32: %.3g s", seconds[0]) : "-",
-                            leaf == 64 && seconds[0] > 0 ? fmt("%.2fx leaf 32", seconds[0] / t) : "-",
-                            path.equals(defaultPath) ? "default" : "");
-                } finally {
-                    if (before == null) {
-                        System.clearProperty(CudaBackend.CHOLESKY_LEAF);
-                    } else {
-                        System.setProperty(CudaBackend.CHOLESKY_LEAF, before);
-                    }
-                }
-            });
+        int[] sizes = s.choleskyN();
+        int withBlas = Arrays.stream(sizes).filter(v -> v <= 16384).max().orElse(0);
+        int alone = Arrays.stream(sizes).filter(v -> v <= 8192).min().orElse(0);
+        for (String block : new String[] {"", "all"}) {
+            int n = block.isEmpty() ? withBlas : alone;
+            if (n == 0) {
+                continue;
+            }
+            Matrix x = Points.sample(PointDistribution.SPHERE, n, 5, 5, Philox.STREAM_TRAIN_POINTS);
+            double[] leaf32 = {0};
+            for (int leaf : new int[] {32, 64}) {
+                attempt(gpu, "Cholesky n = " + n + ", leaf " + leaf + (block.isEmpty() ? "" : ", our kernels alone"),
+                        () -> withProperties(leaf, block, () -> {
+                            String path = gpu.choleskyPath();
+                            double t = gpu.secondsCholesky(Kernel.of(KernelType.LAPLACE), x, 1e-8, s.repeats());
+                            if (leaf == 32) {
+                                leaf32[0] = t;
+                            }
+                            boolean compare = leaf == 64 && leaf32[0] > 0;
+                            table.row("Cholesky n = " + n + ", " + path + " (best of " + s.repeats() + ")",
+                                    fmt("%.3g s, %.1f TFLOP/s", t, Math.pow(n, 3) / 3 / t / 1e12),
+                                    compare ? fmt("leaf 32: %.3g s", leaf32[0]) : "-",
+                                    compare ? fmt("%.2fx leaf 32", leaf32[0] / t) : "-",
+                                    path.equals(defaultPath) ? "the default" : "");
+                        }));
+            }
+        }
+    }
+
+    /** Runs {@code work} with the Cholesky leaf and block properties set ("": unset), then restores them. */
+    private static void withProperties(int leaf, String block, Runnable work) {
+        String leafBefore = System.getProperty(CudaBackend.CHOLESKY_LEAF);
+        String blockBefore = System.getProperty(CudaBackend.CHOLESKY_BLOCK);
+        System.setProperty(CudaBackend.CHOLESKY_LEAF, Integer.toString(leaf));
+        if (block.isEmpty()) {
+            System.clearProperty(CudaBackend.CHOLESKY_BLOCK);
+        } else {
+            System.setProperty(CudaBackend.CHOLESKY_BLOCK, block);
+        }
+        try {
+            work.run();
+        } finally {
+            restore(CudaBackend.CHOLESKY_LEAF, leafBefore);
+            restore(CudaBackend.CHOLESKY_BLOCK, blockBefore);
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
         }
     }
 

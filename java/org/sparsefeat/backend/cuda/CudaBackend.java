@@ -403,6 +403,12 @@ public final class CudaBackend implements Backend {
      */
     public static final String CHOLESKY_LEAF = DeviceLinalg.LEAF_PROPERTY;
 
+    /**
+     * -Dsparsefeat.cuda.choleskyBlock: the largest diagonal block our kernels factor between cuBLAS's DTRSM and
+     * DSYRK (default 64 for the 64 leaf, 256 for the 32 leaf), or "all": our kernels alone.
+     */
+    public static final String CHOLESKY_BLOCK = DeviceLinalg.BLOCK_PROPERTY;
+
     /** Which Cholesky path a factorisation takes now (the leaf, recursive with cuBLAS or not). */
     public String choleskyPath() { return linalg.choleskyPath(); }
 

@@ -23,7 +23,8 @@ final class DeviceLinalg {
     static final int DEFAULT_LEAF = 64;
     /**
      * The largest diagonal blocks factored by our kernels when cuBLAS takes the panel solves and updates: by
-     * default the leaf itself for the 64 leaf (one launch), 256 for the 32 leaf; never below the leaf.
+     * default the leaf itself for the 64 leaf (one launch), 256 for the 32 leaf; never below the leaf; "all":
+     * our kernels alone even where there is cuBLAS (so that a GPU with cuBLAS can test and time that path too).
      */
     static final String BLOCK_PROPERTY = "sparsefeat.cuda.choleskyBlock";
     private static final int SOLVE_BLOCK = 32;      // SF_TB
@@ -90,16 +91,36 @@ final class DeviceLinalg {
         };
     }
 
-    /** The largest diagonal block our kernels factor between cuBLAS calls, for a leaf of that width. */
+    /**
+     * The largest diagonal block our kernels factor between cuBLAS calls, for a leaf of that width ({@link
+     * Integer#MAX_VALUE} for "all").
+     */
     private static int blasBlock(int leaf) {
-        return Math.max(leaf, Integer.getInteger(BLOCK_PROPERTY, leaf == LEAF ? LEAF : 256));
+        String v = System.getProperty(BLOCK_PROPERTY);
+        if (v == null || v.isBlank()) {
+            return leaf == LEAF ? LEAF : 256;
+        }
+        if (v.trim().equals("all")) {
+            return Integer.MAX_VALUE;
+        }
+        try {
+            int block = Integer.parseInt(v.trim());
+            if (block > 0) {
+                return Math.max(leaf, block);
+            }
+        } catch (NumberFormatException ignored) {
+            // the message below
+        }
+        throw new IllegalArgumentException("-D" + BLOCK_PROPERTY + " must be a positive number of rows or 'all', got '"
+                + v + "'");
     }
 
     /** Which Cholesky path {@link #factor} takes now, for the device check's rows. */
     String choleskyPath() {
-        int leaf = choleskyLeaf();
-        return "leaf " + leaf + (dev.blas().isPresent() ? ", recursive to blocks of " + blasBlock(leaf)
-                + " with cuBLAS DTRSM / DSYRK" : ", our kernels alone (no cuBLAS)");
+        int leaf = choleskyLeaf(), block = blasBlock(leaf);
+        return "leaf " + leaf + (dev.blas().isEmpty() ? ", our kernels alone (no cuBLAS)"
+                : block == Integer.MAX_VALUE ? ", our kernels alone (-D" + BLOCK_PROPERTY + "=all)"
+                : ", recursive to blocks of " + block + " with cuBLAS DTRSM / DSYRK");
     }
 
     /**
@@ -111,7 +132,7 @@ final class DeviceLinalg {
      * {@link Pivots}.
      */
     void factor(DeviceArray a, int n, double ridge) {
-        int leaf = choleskyLeaf();
+        int leaf = choleskyLeaf(), block = blasBlock(leaf);   // a bad property fails before a is touched
         double maxDiag = Pivots.maxDiagonal(diagonal(a, n), ridge);
         if (ridge != 0) {
             launch(addDiagonal, Device.Dim.cover(n, 256), 1, 256, 1, KernelArgs.of().ptr(a).i64(n).f64(ridge));
@@ -119,8 +140,8 @@ final class DeviceLinalg {
         int[] info = {0};
         try (DeviceArray di = DeviceArray.allocate(dev, "the factorisation's status", 1)) {
             di.zero();
-            if (dev.blas().isPresent()) {
-                factorRecursive(a, n, 0, n, leaf, blasBlock(leaf), di);
+            if (dev.blas().isPresent() && block < n) {
+                factorRecursive(a, n, 0, n, leaf, block, di);
             } else {
                 factorDiagonalBlock(a, n, 0, n, leaf, di);
             }

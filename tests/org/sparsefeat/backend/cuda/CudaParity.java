@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.BackendContract;
@@ -140,6 +141,49 @@ abstract class CudaParity {
         var c = assertThrows(NotPositiveDefiniteException.class, () -> cpu.factorGram(k, dup, 0, new PhaseTimer()));
         assertEquals(c.pivot(), g.pivot());
         assertTrue(g.getMessage().contains("--ridge"), g.getMessage());
+    }
+
+    /**
+     * Every Cholesky kernel of cuda/cholesky.cu, on a GPU too: both leaves, recursive with cuBLAS where there is
+     * one and (choleskyBlock=all) our kernels alone, at n = 200 (partial blocks of both leaves); the factor is the
+     * CPU's to rounding, and a singular matrix fails at the CPU's pivot.
+     */
+    @ParameterizedTest
+    @CsvSource({"32, ''", "64, ''", "32, all", "64, all"})
+    void bothCholeskyLeavesFactorAndFailAsTheCpu(String leaf, String block) {
+        Matrix x = sphere(200, 4, 41);
+        Matrix dup = x.copy();
+        System.arraycopy(x.data(), 7 * 4, dup.data(), 150 * 4, 4);  // point 151 repeats point 8
+        Kernel k = Kernel.of(KernelType.LAPLACE);
+        Matrix a = cpu.gramLower(k, x), b = a.copy(), singular = cpu.gramLower(k, dup);
+        String[][] properties = {{CudaBackend.CHOLESKY_LEAF, leaf}, {CudaBackend.CHOLESKY_BLOCK, block}};
+        String[] before = new String[properties.length];
+        for (int i = 0; i < properties.length; i++) {
+            before[i] = System.getProperty(properties[i][0]);
+            if (properties[i][1].isEmpty()) {
+                System.clearProperty(properties[i][0]);
+            } else {
+                System.setProperty(properties[i][0], properties[i][1]);
+            }
+        }
+        try {
+            cuda.cholesky(a, 1e-6);
+            cpu.cholesky(b, 1e-6);
+            a.zeroUpper();
+            b.zeroUpper();
+            assertTrue(relative(a.data(), b.data()) < 1e-12, "leaf " + leaf + ": " + relative(a.data(), b.data()));
+            var g = assertThrows(NotPositiveDefiniteException.class, () -> cuda.cholesky(singular.copy(), 0));
+            var c = assertThrows(NotPositiveDefiniteException.class, () -> cpu.cholesky(singular.copy(), 0));
+            assertEquals(c.pivot(), g.pivot(), "leaf " + leaf);
+        } finally {
+            for (int i = 0; i < properties.length; i++) {
+                if (before[i] == null) {
+                    System.clearProperty(properties[i][0]);
+                } else {
+                    System.setProperty(properties[i][0], before[i]);
+                }
+            }
+        }
     }
 
     /** Nets of every kind of rule, batched, 100 steps: the same weights and losses as the CPU to rounding. */

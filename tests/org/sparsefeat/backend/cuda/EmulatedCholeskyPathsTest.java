@@ -157,6 +157,25 @@ class EmulatedCholeskyPathsTest {
         });
     }
 
+    @org.junit.jupiter.api.Test
+    void aBadBlockIsRefusedByNameBeforeTheMatrixIsTouched() {
+        String before = System.getProperty(CudaBackend.CHOLESKY_BLOCK);
+        System.setProperty(CudaBackend.CHOLESKY_BLOCK, "big");
+        try (CudaBackend gpu = CudaBackend.emulated(1, true)) {
+            Matrix m = Matrix.of(new double[][] {{4}});
+            var e = assertThrows(IllegalArgumentException.class, () -> gpu.cholesky(m, 1));
+            assertTrue(e.getMessage().contains("sparsefeat.cuda.choleskyBlock must be a positive number of rows or 'all', got 'big'"),
+                    e.getMessage());
+            assertEquals(4, m.get(0, 0));
+        } finally {
+            if (before == null) {
+                System.clearProperty(CudaBackend.CHOLESKY_BLOCK);
+            } else {
+                System.setProperty(CudaBackend.CHOLESKY_BLOCK, before);
+            }
+        }
+    }
+
     /** ||A + ridge I - L L^T||_F / (n eps ||A + ridge I||_F), A and L lower (A's upper triangle ignored). */
     private static double residual(Matrix a, double ridge, Matrix l) {
         int n = a.rows();
