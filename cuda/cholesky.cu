@@ -5,7 +5,7 @@
 //
 // Two leaves, side by side (DeviceLinalg picks one: -Dsparsefeat.cuda.choleskyLeaf=64, the default, or 32):
 //
-// 1. Leaf 32, the slow obvious version kept as the oracle. Per block column of width 32: sf_potrf_diag factors
+// 1. Leaf 32, the slow obvious version, kept to time against. Per block column of width 32: sf_potrf_diag factors
 //    the 32 x 32 diagonal block in shared memory (1024 threads, one of them taking each square root, three
 //    barriers a column); sf_trsm_panel solves the rows below it up to `end` (one thread per row, uncoalesced
 //    reads); sf_syrk_update subtracts the panel's outer product from the trailing lower triangle in 16 x 16
@@ -19,10 +19,17 @@
 //
 // With cuBLAS, the host factors diagonal blocks of at most -Dsparsefeat.cuda.choleskyBlock (default 64 for the
 // 64 leaf: one launch; 256 for the 32 leaf) with these kernels in a recursive factorisation and hands the panel
-// solves and updates between them to DTRSM and DSYRK (DeviceLinalg); without cuBLAS, the leaf's chain runs over
-// the whole matrix. Napkin (not measured: nothing here has run on a GPU): a leaf-64 step is a barrier, a DP
-// square root and reciprocal and at most 16 FMAs, ~300 cycles, so a leaf is ~64 x 300 cycles ~ 11 us at
-// 1.75 GHz; the 32 leaf spends ~4 barriers and a serial root plus a one-thread-per-row trsm per column.
+// solves and updates between them to DTRSM and DSYRK (DeviceLinalg); without cuBLAS (or with choleskyBlock=all),
+// the leaf's chain runs over the whole matrix.
+//
+// Napkin for n = 32768 on an H100 (not measured: nothing here has run on a GPU yet; GpuCheck times both leaves).
+// Leaf 64: a step is one barrier of 8 warps, a DP square root and reciprocal (MUFU seeds plus Newton steps) and at
+// most 16 FMAs from shared memory, ~250 cycles, so a leaf is ~64 x 250 = 16k cycles ~ 9 us at 1.75 GHz, ~12 us
+// with its loads and the launch gap; 512 leaves ~ 6 ms. A 256-row block is then 4 leaves + 3 DTRSM + 3 DSYRK
+// (10 host calls) where the 32 leaf made 22 launches of ours (8 potrf_diag ~ 10 us each, 7 trsm_panel ~ 10 us
+// each, latency-bound on one thread per row, 7 syrk_update). Everything below the 256 level: ~23 ms before,
+// ~12 ms after (128 blocks x (4 x 12 us + 6 small cuBLAS calls x ~7 us)), against ~0.25 s for cuSOLVER's dpotrf.
+// The rest of the factorisation is cuBLAS's DTRSM and DSYRK at the upper levels.
 #define SF_CB 32
 #define SF_TILE 16
 

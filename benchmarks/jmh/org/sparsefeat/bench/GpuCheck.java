@@ -374,38 +374,38 @@ public final class GpuCheck {
     }
 
     /**
-     * The two leaves of our Cholesky kernels (-Dsparsefeat.cuda.choleskyLeaf): recursive with cuBLAS at n = 16 384,
+     * The two leaves of our Cholesky kernels (-Dsparsefeat.cuda.choleskyLeaf), recursive with cuBLAS at n = 16 384
+     * (the 64 leaf also with blocks of 128: one DTRSM and one DSYRK fewer per 128 rows, our 64-wide chain instead),
      * and our kernels alone (-Dsparsefeat.cuda.choleskyBlock=all, the path of a machine without cuBLAS) at 8192;
-     * the emulator's 600 and 300.
+     * the emulator's 600 and 300. The second column compares each row with the 32 leaf on the same path.
      */
     private void choleskyLeaves(CudaBackend gpu, Sizes s) {
         String defaultPath = gpu.choleskyPath();
-        int[] sizes = s.choleskyN();
-        int withBlas = Arrays.stream(sizes).filter(v -> v <= 16384).max().orElse(0);
-        int alone = Arrays.stream(sizes).filter(v -> v <= 8192).min().orElse(0);
-        for (String block : new String[] {"", "all"}) {
-            int n = block.isEmpty() ? withBlas : alone;
-            if (n == 0) {
+        int withBlas = Arrays.stream(s.choleskyN()).filter(v -> v <= 16384).max().orElse(0);
+        int alone = Arrays.stream(s.choleskyN()).filter(v -> v <= 8192).min().orElse(0);
+        record Config(int n, int leaf, String block) {}
+        List<Config> configs = List.of(new Config(withBlas, 32, ""), new Config(withBlas, 64, ""),
+                new Config(withBlas, 64, "128"), new Config(alone, 32, "all"), new Config(alone, 64, "all"));
+        Map<Integer, Double> leaf32 = new HashMap<>();   // by n: the 32 leaf's seconds
+        for (Config c : configs) {
+            if (c.n() == 0) {
                 continue;
             }
-            Matrix x = Points.sample(PointDistribution.SPHERE, n, 5, 5, Philox.STREAM_TRAIN_POINTS);
-            double[] leaf32 = {0};
-            for (int leaf : new int[] {32, 64}) {
-                attempt(gpu, "Cholesky n = " + n + ", leaf " + leaf + (block.isEmpty() ? "" : ", our kernels alone"),
-                        () -> withProperties(leaf, block, () -> {
-                            String path = gpu.choleskyPath();
-                            double t = gpu.secondsCholesky(Kernel.of(KernelType.LAPLACE), x, 1e-8, s.repeats());
-                            if (leaf == 32) {
-                                leaf32[0] = t;
-                            }
-                            boolean compare = leaf == 64 && leaf32[0] > 0;
-                            table.row("Cholesky n = " + n + ", " + path + " (best of " + s.repeats() + ")",
-                                    fmt("%.3g s, %.1f TFLOP/s", t, Math.pow(n, 3) / 3 / t / 1e12),
-                                    compare ? fmt("leaf 32: %.3g s", leaf32[0]) : "-",
-                                    compare ? fmt("%.2fx leaf 32", leaf32[0] / t) : "-",
-                                    path.equals(defaultPath) ? "the default" : "");
-                        }));
-            }
+            Matrix x = Points.sample(PointDistribution.SPHERE, c.n(), 5, 5, Philox.STREAM_TRAIN_POINTS);
+            attempt(gpu, "Cholesky n = " + c.n() + ", leaf " + c.leaf() + ", block " + c.block(),
+                    () -> withProperties(c.leaf(), c.block(), () -> {
+                        String path = gpu.choleskyPath();
+                        double t = gpu.secondsCholesky(Kernel.of(KernelType.LAPLACE), x, 1e-8, s.repeats());
+                        Double base = c.leaf() == 32 ? null : leaf32.get(c.n());
+                        if (c.leaf() == 32) {
+                            leaf32.put(c.n(), t);
+                        }
+                        table.row("Cholesky n = " + c.n() + ", " + path + " (best of " + s.repeats() + ")",
+                                fmt("%.3g s, %.1f TFLOP/s", t, Math.pow(c.n(), 3) / 3 / t / 1e12),
+                                base == null ? "-" : fmt("leaf 32: %.3g s", base),
+                                base == null ? "-" : fmt("%.2fx leaf 32", base / t),
+                                path.equals(defaultPath) ? "the default" : "");
+                    }));
         }
     }
 
