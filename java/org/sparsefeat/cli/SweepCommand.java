@@ -120,9 +120,7 @@ final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + j.dir() + " exists and is not a directory");
         }
         Files.createDirectories(j.dir());
-        Path tmp = Files.createTempFile(j.dir(), ".spec", ".part");
-        Files.writeString(tmp, j.yaml());
-        Files.move(tmp, specCopy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        org.sparsefeat.util.OutputFile.writeString(specCopy, j.yaml());
     }
 
     static void writeEnvironment(Path dir, Backend backend, Shard part) throws IOException {
