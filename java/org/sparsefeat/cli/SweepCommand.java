@@ -67,6 +67,7 @@ final class SweepCommand implements Callable<Integer> {
         } else {
             jobs.addAll(presetJobs(preset, scale, out));
         }
+        org.sparsefeat.util.OutputFile.checkDirectory("--out", out);
         for (Job j : jobs) {
             prepare(j);  // every directory checked before any work starts
         }
@@ -105,6 +106,7 @@ final class SweepCommand implements Callable<Integer> {
 
     /** Creates the directory with its spec, or checks that an existing one holds the same sweep. */
     static void prepare(Job j) throws IOException {
+        org.sparsefeat.util.OutputFile.checkDirectory("--out", j.dir());
         Path specCopy = j.dir().resolve(ResultStore.SPEC);
         if (Files.exists(specCopy)) {
             SweepSpec existing = SpecParser.parse(specCopy);

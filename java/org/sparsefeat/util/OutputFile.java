@@ -105,14 +105,32 @@ public final class OutputFile {
         if (Files.isDirectory(t.path())) {
             throw new IllegalArgumentException(what + " is a directory; expected a file name");
         }
-        Path dir = t.path().getParent();
+        requireDirectory(what, t.path().getParent(), t.path());
+        return t;
+    }
+
+    /**
+     * Checks, before any work, that files can be made in {@code dir}, creating it (and its parents) if missing.
+     *
+     * @throws IllegalArgumentException naming the option, the directory and the reason
+     */
+    public static void checkDirectory(String option, Path dir) {
+        String what = option + " " + dir;
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(what + " exists and is not a directory");
+        }
+        requireDirectory(what, dir.toAbsolutePath(), dir.toAbsolutePath().resolve("probe"));
+    }
+
+    /** Creates {@code dir} if missing, then makes and removes a temporary file for {@code file} in it. */
+    private static void requireDirectory(String what, Path dir, Path file) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new IllegalArgumentException(what + ": cannot create the directory " + dir + " (" + reason(e) + ")");
         }
         try {  // the real test: make (and remove) the temporary file the write will make
-            Temp probe = createTemp(t.path());
+            Temp probe = createTemp(file);
             probe.channel().close();
             Files.delete(probe.path());
         } catch (TempFile e) {
@@ -120,7 +138,6 @@ public final class OutputFile {
         } catch (IOException e) {
             throw new IllegalArgumentException(what + ": cannot write (" + reason(e) + ")");
         }
-        return t;
     }
 
     public static void write(Path file, Body body) throws IOException {
@@ -155,8 +172,7 @@ public final class OutputFile {
 
     /**
      * Writes several files as a group: every regular file is complete in its temporary file before the first
-     * rename, so that a failure leaves none of them half written (nor, short of a crash between renames, a
-     * mix of old and new).
+     * rename, so that a failure while writing leaves all of them as they were.
      */
     public static void writeAll(Map<Path, Body> files) throws IOException {
         List<Path> finals = new ArrayList<>(), temps = new ArrayList<>();
