@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.sparsefeat.report.SweepReport;
+import org.sparsefeat.util.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -33,15 +34,17 @@ final class ReportCommand implements Callable<Integer> {
         Path first = dirs.getFirst();
         Path htmlFile = html != null ? html : first.resolve("report.html");
         Path csvFile = csv != null ? csv : first.resolve("curve.csv");
-        org.sparsefeat.util.OutputFile.check(org.sparsefeat.util.OutputFile.named("--html", htmlFile),
-                org.sparsefeat.util.OutputFile.named("--csv", csvFile));
+        // beside the HTML page, unless it goes to a stream (--html /dev/stdout): then in the sweep's directory
+        Path plotDir = plots != null ? plots : OutputFile.writtenInPlace(htmlFile) ? first.resolve("plots")
+                : htmlFile.toAbsolutePath().getParent().resolve("plots");
+        OutputFile.check(OutputFile.named("--html", htmlFile), OutputFile.named("--csv", csvFile));
+        OutputFile.checkDirectory("--plots", plotDir);
         SweepReport report = new SweepReport(dirs);
-        report.write(htmlFile, csvFile, plots);
+        report.write(htmlFile, csvFile, plotDir);
         var out = OutputFiles.messages(spec, htmlFile, csvFile);
         out.printf("sweep %s: %d records%n", report.spec().name(), report.records());
         out.print(report.table());
-        out.println("wrote " + htmlFile + ", " + csvFile + " and the plots in "
-                + (plots != null ? plots : htmlFile.toAbsolutePath().getParent().resolve("plots")));
+        out.println("wrote " + htmlFile + ", " + csvFile + " and the plots in " + plotDir);
         return 0;
     }
 }

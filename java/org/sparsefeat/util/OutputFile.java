@@ -140,6 +140,15 @@ public final class OutputFile {
         }
     }
 
+    /** Whether {@code file} is written in place (a device, FIFO or socket, /dev/stdout) rather than replaced. */
+    public static boolean writtenInPlace(Path file) {
+        try {
+            return target(file).direct();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public static void write(Path file, Body body) throws IOException {
         Map<Path, Body> one = new LinkedHashMap<>();
         one.put(file, body);

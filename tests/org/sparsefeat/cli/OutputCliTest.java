@@ -145,7 +145,7 @@ class OutputCliTest {
     }
 
     @Test
-    void everyCommandCreatesMissingParentDirectories() throws IOException {
+    void everyCommandCreatesMissingParentDirectories() throws Exception {
         assertEquals(0, CliRunner.run(krr("--out", p("a/b/r.json"))).code());
         assertEquals(0, CliRunner.run("data", "--d", "3", "--n", "12", "--out-x", p("c/X.npy"), "--out-y", p("d/y.npy"))
                 .code());
@@ -169,6 +169,22 @@ class OutputCliTest {
         for (String f : new String[] {"a/b/r.json", "c/X.npy", "d/y.npy", "e/f/G.npy", "g/run.json", "h/w/w1.npy",
                 "i/sweep/spec.yaml", "j/k/report.html", "l/curve.csv"}) {
             assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        // a page sent to a stream (a FIFO here, /dev/stdout alike) puts its plots in the sweep's directory
+        Path fifo = dir.resolve("page");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        if (mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0) {
+            CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Files.readString(fifo);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            CliRunner.Run page = CliRunner.run("report", p("i/sweep"), "--html", fifo.toString());
+            assertEquals(0, page.code(), page.err());
+            assertTrue(reader.get(60, TimeUnit.SECONDS).startsWith("<!DOCTYPE html>"));
+            assertTrue(Files.size(dir.resolve("i/sweep/plots/curve-d3.png")) > 0);
         }
         CliRunner.Run same = CliRunner.run("report", p("i/sweep"), "--html", p("x.out"), "--csv", p("x.out"));
         assertEquals(2, same.code());
