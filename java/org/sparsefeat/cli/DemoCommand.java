@@ -12,9 +12,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The main job on a small default: learning curves of NTK and RFK regression against a",
-                "feature-regime net, on a smooth (constant) and a rough (teacher, a = 1) target at d = 3, with",
-                "their reports. A few minutes on a 2-core CPU; running it again reuses what finished."})
+        description = {"The main job on a small default: learning curves and their reports, in minutes.",
+                "NTK and RFK regression against a feature-regime net, on a smooth (constant) and a rough (teacher,",
+                "a = 1) target at d = 3. A few minutes on a 2-core CPU; running it again reuses what finished."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "sparsefeat-demo", paramLabel = "DIR",
             description = "Where the sweeps and reports go (default: ${DEFAULT-VALUE}).")

@@ -67,6 +67,7 @@ final class SweepCommand implements Callable<Integer> {
         } else {
             jobs.addAll(presetJobs(preset, scale, out));
         }
+        org.sparsefeat.util.OutputFile.checkDirectory("--out", out);
         for (Job j : jobs) {
             prepare(j);  // every directory checked before any work starts
         }
@@ -105,6 +106,7 @@ final class SweepCommand implements Callable<Integer> {
 
     /** Creates the directory with its spec, or checks that an existing one holds the same sweep. */
     static void prepare(Job j) throws IOException {
+        org.sparsefeat.util.OutputFile.checkDirectory("--out", j.dir());
         Path specCopy = j.dir().resolve(ResultStore.SPEC);
         if (Files.exists(specCopy)) {
             SweepSpec existing = SpecParser.parse(specCopy);
@@ -120,9 +122,7 @@ final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + j.dir() + " exists and is not a directory");
         }
         Files.createDirectories(j.dir());
-        Path tmp = Files.createTempFile(j.dir(), ".spec", ".part");
-        Files.writeString(tmp, j.yaml());
-        Files.move(tmp, specCopy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        org.sparsefeat.util.OutputFile.writeString(specCopy, j.yaml());
     }
 
     static void writeEnvironment(Path dir, Backend backend, Shard part) throws IOException {
