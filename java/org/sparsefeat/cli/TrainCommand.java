@@ -180,9 +180,10 @@ final class TrainCommand implements Callable<Integer> {
                 w.printf("train: diverged at step %d (the loss became NaN); the run up to then is kept%n", r.steps());
             } else {
                 w.printf("train h=%d n=%d d=%d alpha=%g: %s after %d steps, test_mse=%.6e train_mse=%.3e, atoms %d (exact)"
-                                + " / %d (eps %.0e), %.1f s on %s%n", init.h(), ds.n(), ds.d(), alpha,
+                                + " / %d (eps %.0e), %.1f s on %s%s%n", init.h(), ds.n(), ds.d(), alpha,
                         r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), r.testMse(), r.trainMse(),
-                        r.atoms().exact(), r.atoms().thresholded(), atomEpsilon, timer.total(), backend.device());
+                        r.atoms().exact(), r.atoms().thresholded(), atomEpsilon, timer.total(), backend.device(),
+                        r.health().suffix());
             }
             if (saveWeights != null && !diverged) {
                 Map<Path, OutputFile.Body> files = new LinkedHashMap<>();
@@ -282,6 +283,10 @@ final class TrainCommand implements Callable<Integer> {
         m.put("test_half_mse", Numbers.finiteOrNull(r.testHalfMse()));
         m.put("mse", "train_mse/test_mse: full, mean (F - y)^2; *_half_mse: (1/2n) sum (F - y)^2 as the reference logs");
         m.put("regularizer", Numbers.finiteOrNull(r.regularizer()));
+        m.put("warnings", r.health().codes());
+        if (!r.health().ok()) {
+            m.put("warning", r.health().detail());
+        }
         Map<String, Object> atoms = new LinkedHashMap<>();
         atoms.put("exact", r.atoms().exact());
         atoms.put("thresholded", r.atoms().thresholded());

@@ -141,7 +141,7 @@ public final class SweepRunner {
         long[] lastReport = {start};
         double batchWork = points.stream().mapToDouble(this::work).sum();
         List<Trainer.Result> results = Trainer.train(backend, jobs,
-                new Trainer.Options(m.maxSteps(), m.saveFreq(), false, 1e-3), (done, total, train, test) -> {
+                new Trainer.Options(m.maxSteps(), m.saveFreq(), false, org.sparsefeat.analysis.Atoms.DEFAULT_EPSILON), (done, total, train, test) -> {
                     long now = System.nanoTime();
                     if (now - lastReport[0] < PROGRESS_EVERY_NANOS || done >= total) {
                         return;
@@ -167,6 +167,11 @@ public final class SweepRunner {
             r.put("train_half_mse", Numbers.finiteOrNull(res.trainHalfMse()));
             r.put("atoms_exact", res.atoms().exact());
             r.put("atoms_thresholded", res.atoms().thresholded());
+            r.put("atom_epsilon", res.atoms().epsilon());
+            r.put("warnings", res.health().codes());
+            if (!res.health().ok()) {
+                r.put("warning", res.health().detail());
+            }
             r.put("seconds", seconds / points.size());
             List<double[]> dyn = new ArrayList<>();
             for (Trainer.Checkpoint c : res.dynamics()) {
@@ -230,10 +235,11 @@ public final class SweepRunner {
             Object mse = records.get(i).get(spec.images() ? "test_error" : "test_mse");
             double elapsed = (System.nanoTime() - t0) * 1e-9;
             double eta = doneWork > 0 ? elapsed * (totalWork - doneWork) / doneWork : Double.NaN;
-            log.accept(String.format("  [%d/%d] %s: %s %s (%s elapsed, ETA %s)", donePoints, totalPoints, p,
+            Object warning = records.get(i).get("warning");
+            log.accept(String.format("  [%d/%d] %s: %s %s (%s elapsed, ETA %s)%s", donePoints, totalPoints, p,
                     spec.images() ? "test_error" : "test_mse",
                     mse == null ? records.get(i).get("status") : String.format("%.4e", (Double) mse), duration(elapsed),
-                    duration(eta)));
+                    duration(eta), warning == null ? "" : " WARNING " + warning));
         }
     }
 

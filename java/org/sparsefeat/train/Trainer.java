@@ -52,10 +52,11 @@ public final class Trainer {
      * @param init    the initial weights as trained (rows normalised when w1 lives on the sphere)
      * @param net     the final weights (the last finite ones when the run diverged)
      * @param testF   the final predictor F on the test points
+     * @param health  the verdict of {@link TrainingHealth} on the dynamics: unstable, not fitted, or fine
      */
     public record Result(Job job, TwoLayerNet init, Status status, long steps, TwoLayerNet net, double trainHalfMse, double testHalfMse,
                          double regularizer, Atoms.Count atoms, List<Checkpoint> dynamics, double seconds,
-                         double[] testF) {
+                         double[] testF, TrainingHealth.Verdict health) {
         /** Full MSE mean (F - y)^2 on the training set: twice the half MSE. */
         public double trainMse() { return 2 * trainHalfMse; }
 
@@ -218,7 +219,21 @@ public final class Trainer {
             boolean diverged = status == Status.DIVERGED;
             return new Result(job, init, status, batch.step(index), lastFinite, diverged ? Double.NaN : lastTrain,
                     diverged ? Double.NaN : lastTest, diverged ? Double.NaN : lastReg, atoms, List.copyOf(dynamics),
-                    seconds, lastTestF);
+                    seconds, lastTestF, health(dynamics, job.rule().alpha()));
+        }
+
+        /** The objective GD descends, in half-MSE units: (1/2n) sum (F - y)^2 + alpha R(w). */
+        static TrainingHealth.Verdict health(List<Checkpoint> dynamics, double alpha) {
+            int m = dynamics.size();
+            long[] steps = new long[m];
+            double[] objective = new double[m], train = new double[m];
+            for (int i = 0; i < m; i++) {
+                Checkpoint c = dynamics.get(i);
+                steps[i] = c.step();
+                train[i] = c.trainHalfMse();
+                objective[i] = c.trainHalfMse() + alpha * c.regularizer();
+            }
+            return TrainingHealth.assess(steps, objective, train);
         }
 
         private static double halfMse(double[] f, double[] y) {
