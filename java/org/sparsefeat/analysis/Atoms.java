@@ -13,7 +13,7 @@ import org.sparsefeat.net.TwoLayerNet;
  * is the same compute the same function there, so each distinct pattern among the kept neurons is one atom.
  */
 public final class Atoms {
-    /** The relative threshold of the robust count in sweeps (spec 6 suggests 1e-3), and train's default. */
+    /** The relative threshold of the robust count in sweeps (docs/method.md, 'Atoms', suggests 1e-3), and train's default. */
     public static final double DEFAULT_EPSILON = 1e-3;
 
     /**

@@ -424,13 +424,13 @@ public final class SweepReport {
 
     /** What the atom count counts, and where it exceeds the n atoms the L1 minimiser can have. */
     String atomsNote() {
-        StringBuilder b = new StringBuilder("<p class=\"note\">N_A (spec 6): the trained net's neurons are grouped by their"
+        StringBuilder b = new StringBuilder("<p class=\"note\">N_A (docs/method.md, 'Atoms'): the trained net's neurons are grouped by their"
                 + " sign pattern sign(w1<sub>h</sub>&middot;x<sub>i</sub>) on the training set, and each group is one atom."
                 + String.format(Locale.ROOT, " The solid line keeps the neurons with |w2<sub>h</sub>| |w1<sub>h</sub>| >"
                 + " %.0e of the largest (the robust count: gradient descent with L1 rarely leaves exact zeros); the"
                 + " dashed one, drawn where it differs, every neuron with w2<sub>h</sub> &ne; 0 (the reference's count);"
                 + " curve.csv holds both (atoms_mean, atoms_exact_mean).", atomEpsilon())
-                + " The minimiser of the L1-penalised loss as lambda &rarr; 0 has at most n atoms (spec 1.9), so a count"
+                + " The minimiser of the L1-penalised loss as lambda &rarr; 0 has at most n atoms (docs/method.md, 'Atoms'), so a count"
                 + " above the N_A = n line means the net has not reached it: its neurons still occupy more cells of the"
                 + " arrangement than the sparse solution uses, because the penalty thins the weights only on the time"
                 + " scale |w2|/(lr lambda) steps, longer than the run. Such a count measures occupied cells, not the"

@@ -167,6 +167,6 @@ class SweepReportTest {
         assertTrue(cell.hasClass("warn") && cell.text().startsWith("WARNING: unstable " + flagged + "/4"), row.outerHtml());
         assertTrue(doc.text().contains(String.format(java.util.Locale.ROOT, "rose more than %.2fx",
                 org.sparsefeat.train.TrainingHealth.RISE_FACTOR)), "the rule is stated beside the table");
-        assertTrue(doc.text().contains("N_A (spec 6)") && doc.text().contains("1e-03 of the largest"), "atoms explained");
+        assertTrue(doc.text().contains("N_A (docs/method.md, 'Atoms')") && doc.text().contains("1e-03 of the largest"), "atoms explained");
     }
 }
