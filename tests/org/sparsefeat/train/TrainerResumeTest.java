@@ -2,16 +2,9 @@ package org.sparsefeat.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +26,7 @@ import org.sparsefeat.net.Scale;
 import org.sparsefeat.net.TwoLayerNet;
 
 /** A batch stopped in the middle and resumed from its saved state ends with the bits of one that never stopped. */
-class TrainerResumeTest {
+public class TrainerResumeTest {
     private static CpuBackend backend;
 
     @BeforeAll
@@ -42,55 +35,10 @@ class TrainerResumeTest {
     @AfterAll
     static void close() { backend.close(); }
 
-    /** Saves through the file format into memory; asks to stop at the given save. */
-    private static final class Memory implements Snapshots {
-        final List<TwoLayerNet> inits;
-        final int stopAt;
-        byte[] saved;
-        BatchState loaded;
-        int calls;
-
-        Memory(List<Trainer.Job> jobs, int stopAt) {
-            this.inits = jobs.stream().map(Trainer.Job::init).toList();
-            this.stopAt = stopAt;
-        }
-
-        @Override
-        public BatchState load() {
-            if (saved == null) {
-                return null;
-            }
-            try {
-                loaded = BatchState.read(new DataInputStream(new ByteArrayInputStream(saved)),
-                        inits.stream().map(TwoLayerNet::scale).toList());
-                return loaded;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public boolean due() { return true; }
-
-        @Override
-        public void save(BatchState state) {
-            ByteArrayOutputStream b = new ByteArrayOutputStream();
-            try (DataOutputStream out = new DataOutputStream(b)) {
-                state.write(out);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            saved = b.toByteArray();
-        }
-
-        @Override
-        public boolean stopRequested() { return ++calls == stopAt; }
-    }
-
-    private static List<Trainer.Job> jobs(int count) {
+    /** Three nets of h neurons and different rules (the last with biases), the first {@code count}. */
+    public static List<Trainer.Job> jobs(org.sparsefeat.backend.Backend backend, int count, int h) {
         Dataset ds = Datasets.generate(new DataSpec(PointDistribution.SPHERE, 3, 24, 60,
                 new Target.Teacher(TeacherActivation.ABS, 1, 2000), 3), backend);
-        int h = 300;  // two blocks of 256 neurons
         List<Trainer.Job> all = new ArrayList<>();
         // the paper's feature rule
         all.add(new Trainer.Job(ds, new TwoLayerNet(NetInit.w1(NetInit.W1.UNITARY, h, 3, 1), null,
@@ -114,17 +62,24 @@ class TrainerResumeTest {
     @ParameterizedTest
     @ValueSource(ints = {3, 1})
     void aResumedBatchEndsWithTheBitsOfAnUninterruptedOne(int count) {
-        List<Trainer.Job> jobs = jobs(count);
+        List<Trainer.Job> jobs = jobs(backend, count, 300);  // two blocks of 256 neurons
         Trainer.Options options = new Trainer.Options(400, 100, true, 1e-3);
         List<Trainer.Result> whole = Trainer.train(backend, jobs, options, null);
 
-        Memory memory = new Memory(jobs, 4);
+        MemorySnapshots memory = new MemorySnapshots(jobs, 4);
         assertThrows(Snapshots.Stopped.class, () -> Trainer.train(backend, jobs, options, null, memory));
-        assertNotNull(memory.saved, "the state is saved before stopping");
+        assertTrue(memory.saved(), "the state is saved before stopping");
         List<Trainer.Result> resumed = Trainer.train(backend, jobs, options, null, memory);
-        long stoppedAt = memory.loaded.nets().getFirst().step();
+        long stoppedAt = memory.loaded().nets().getFirst().step();
         assertTrue(stoppedAt > 0 && stoppedAt < 400, "stopped in the middle, at step " + stoppedAt);
 
+        assertSameBits(whole, resumed);
+    }
+
+    /** Every result of the two runs has the same bits (but the wall-clock seconds). */
+    public static void assertSameBits(List<Trainer.Result> whole, List<Trainer.Result> resumed) {
+        assertEquals(whole.size(), resumed.size());
+        int count = whole.size();
         for (int b = 0; b < count; b++) {
             Trainer.Result a = whole.get(b), r = resumed.get(b);
             assertEquals(a.status(), r.status());
