@@ -1,24 +1,21 @@
 package org.sparsefeat.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.sparsefeat.curve.SweepRunner;
 
 /**
- * Ctrl-C (or SIGTERM) during a sweep: a shutdown hook asks the sweep to stop, waits until it has saved the
- * state of the batch in training (the sweep looks between two backend calls, a fraction of a second apart,
- * or between two points), then says how to resume. The JVM then exits with 130 (143 after SIGTERM).
+ * Ctrl-C (or SIGTERM) during a sweep: a shutdown hook asks the sweep to stop, waits until it has (it looks
+ * between two backend calls of a batch of nets, a fraction of a second apart, and between two points; a batch
+ * saves its state first), then says how to resume. The JVM then exits with 130 (143 after SIGTERM).
  */
 final class StopOnSignal implements AutoCloseable {
     /** The longest the hook waits for the sweep to reach a point where it can stop. */
-    static final long WAIT_SECONDS = 30;
+    static final long WAIT_MILLIS = 30_000;
 
     private final PrintWriter err;
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread hook;
     private volatile boolean requested;
-    private volatile boolean working;
+    private boolean working;  // guarded by this
 
     private StopOnSignal(PrintWriter err) {
         this.err = err;
@@ -33,11 +30,15 @@ final class StopOnSignal implements AutoCloseable {
 
     private void onSignal() {
         requested = true;
-        if (working) {
-            try {
-                stopped.await(WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        long end = System.currentTimeMillis() + WAIT_MILLIS;
+        synchronized (this) {
+            for (long left = WAIT_MILLIS; working && left > 0; left = end - System.currentTimeMillis()) {
+                try {
+                    wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         err.println(SweepRunner.Interrupted.MESSAGE);
@@ -47,16 +48,18 @@ final class StopOnSignal implements AutoCloseable {
     /** Whether a stop was asked for. */
     boolean requested() { return requested; }
 
-    /** Whether the sweep is running points (and so will answer a request); else the hook does not wait. */
-    void working(boolean yes) { working = yes; }
+    /** While the sweep runs points it answers a request, so the hook waits for it; else the hook does not wait. */
+    synchronized void working(boolean yes) {
+        working = yes;
+        notifyAll();
+    }
 
     /**
      * The sweep stopped at a request. After a signal the hook says how to resume; a request without one
      * (a test's) is answered here.
      */
     void stopped() {
-        working = false;
-        stopped.countDown();
+        working(false);
         if (!hookStarted()) {
             err.println(SweepRunner.Interrupted.MESSAGE);
             err.flush();
@@ -67,6 +70,7 @@ final class StopOnSignal implements AutoCloseable {
 
     @Override
     public void close() {
+        working(false);
         if (!hookStarted()) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

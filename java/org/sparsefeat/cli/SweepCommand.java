@@ -136,8 +136,11 @@ final class SweepCommand implements Callable<Integer> {
                     prepare(j, err);
                     writeEnvironment(j.dir(), backend, part);
                     signal.working(true);
-                    runners.get(i).run(part);
-                    signal.working(false);
+                    try {
+                        runners.get(i).run(part);
+                    } finally {
+                        signal.working(false);
+                    }
                     spec.commandLine().getOut().println("sweep " + j.spec().name() + " done: results in "
                             + j.dir().resolve(ResultStore.RESULTS) + "; report with: sparsefeat report " + j.dir());
                 }
