@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a learning-curve sweep: every method at every (d, n, seed) of a YAML spec or a preset.",
-                "Each finished point is appended to DIR/results.jsonl at once; running again skips finished points."})
+                "Each finished point is appended to DIR/results.jsonl at once; running again skips finished points"
+                        + " and resumes a batch of nets from its last checkpoint (Ctrl-C saves one)."})
 final class SweepCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SPEC.yaml", description = "The sweep spec (or use --preset).")
     Path specFile;
@@ -57,7 +58,7 @@ final class SweepCommand implements Callable<Integer> {
             description = "When another sweep is running in DIR, wait for it to finish (default: exit 2 naming it).")
     boolean waitForLock;
 
-    @Option(names = "--checkpoint-every", defaultValue = "5", paramLabel = "MINUTES",
+    @Option(names = "--checkpoint-every", defaultValue = "" + SweepRunner.CHECKPOINT_MINUTES, paramLabel = "MINUTES",
             description = "How often a batch of nets in training saves its state to DIR/checkpoints (default"
                     + " ${DEFAULT-VALUE}); a killed sweep resumes from there. 0: after every backend call.")
     double checkpointMinutes;

@@ -33,13 +33,14 @@ import org.sparsefeat.util.PhaseTimer;
  * Runs the points of a sweep that are not in its results file yet, writing each as it finishes. Datasets
  * are made once per (d, seed) at the largest n and cut to each n (training sets are nested, the test set is
  * shared), so a width-1e7 teacher is evaluated once per seed, not once per point. Nets of one (method, d)
- * train together in batches.
+ * train together in batches; a batch saves its state every few minutes and when asked to stop
+ * ({@link BatchCheckpoints}), and a later run resumes it from there.
  */
 public final class SweepRunner {
     /** How often a long batch of nets reports its progress. */
     static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
-    /** How often a batch of nets in training saves its state, by default. */
-    public static final Duration CHECKPOINT_EVERY = Duration.ofMinutes(5);
+    /** How often a batch of nets in training saves its state, by default: a kill loses minutes, not hours. */
+    public static final int CHECKPOINT_MINUTES = 5;
 
     private final SweepSpec spec;
     private final ResultStore store;
@@ -49,7 +50,7 @@ public final class SweepRunner {
     private final Map<String, ImageSet> imageSets = new HashMap<>();
     private final CostModel cost;
     private DatasetStore data = DatasetStore.standard();
-    private Duration checkpointEvery = CHECKPOINT_EVERY;
+    private Duration checkpointEvery = Duration.ofMinutes(CHECKPOINT_MINUTES);
     private BooleanSupplier stop = () -> false;
     private boolean calibrateOnStore;
     private boolean calibrated;
