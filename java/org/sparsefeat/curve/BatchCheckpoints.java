@@ -79,9 +79,12 @@ final class BatchCheckpoints {
         }
     }
 
+    /** A batch with a checkpoint, and the fraction of its steps made (finished nets count whole). */
+    record Saved(Batch batch, double progress) {}
+
     /** The batches that have a checkpoint (unreadable files are left out). */
-    List<Batch> saved() {
-        List<Batch> out = new java.util.ArrayList<>();
+    List<Saved> saved() {
+        List<Saved> out = new java.util.ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return out;
         }
@@ -92,8 +95,8 @@ final class BatchCheckpoints {
                         byte[] id = new byte[identityLength(in)];
                         in.readFully(id);
                         String name = f.getFileName().toString();
-                        out.add(new Batch(name.substring(0, name.length() - SUFFIX.length()),
-                                new String(id, StandardCharsets.UTF_8)));
+                        out.add(new Saved(new Batch(name.substring(0, name.length() - SUFFIX.length()),
+                                new String(id, StandardCharsets.UTF_8)), in.readDouble()));
                     }
                 } catch (IOException | RuntimeException e) {
                     // unreadable: removeAllBut deletes it
@@ -107,8 +110,11 @@ final class BatchCheckpoints {
 
     Path file(Batch b) { return dir.resolve(b.name() + SUFFIX); }
 
-    /** The snapshots of one batch: resumes from its file when the file is this batch's. */
-    Snapshots of(Batch batch, List<Scale> scales) {
+    /**
+     * The snapshots of one batch of nets of {@code maxSteps} steps: resumes from its file when the file is this
+     * batch's.
+     */
+    Snapshots of(Batch batch, List<Scale> scales, long maxSteps) {
         return new Snapshots() {
             private long lastSave = System.nanoTime();
 
@@ -128,6 +134,7 @@ final class BatchCheckpoints {
                         log.accept("    " + f + " is another batch's checkpoint: starting from step 0");
                         return null;
                     }
+                    in.readDouble();  // the progress, for estimates
                     BatchState s = BatchState.read(in, scales);
                     log.accept(String.format("    resuming from %s (step %d, saved after %s of training)", f,
                             s.nets().stream().mapToLong(BatchState.Net::step).min().orElse(0),
@@ -144,7 +151,8 @@ final class BatchCheckpoints {
 
             @Override
             public void save(BatchState state) {
-                write(batch, state);
+                double steps = state.nets().stream().mapToDouble(n -> n.status() == null ? n.step() : maxSteps).sum();
+                write(batch, state, steps / ((double) maxSteps * state.nets().size()));
                 lastSave = System.nanoTime();
             }
 
@@ -153,7 +161,7 @@ final class BatchCheckpoints {
         };
     }
 
-    private void write(Batch batch, BatchState state) {
+    private void write(Batch batch, BatchState state, double progress) {
         Path f = file(batch);
         try {
             Files.createDirectories(dir);
@@ -164,6 +172,7 @@ final class BatchCheckpoints {
                 byte[] id = batch.identity().getBytes(StandardCharsets.UTF_8);
                 out.writeInt(id.length);
                 out.write(id);
+                out.writeDouble(progress);
                 state.write(out);
                 out.flush();
                 ch.force(true);

@@ -121,7 +121,8 @@ public final class SweepRunner {
     /** Estimated seconds for the pending points of the shard on this backend. */
     public double estimate(Shard shard) {
         calibrate();
-        return pending(shard).stream().mapToDouble(p -> cost.model(p) * cost.rate(cost.kind(p), 0, 0)).sum();
+        List<Unit> plan = plan(pending(shard), new BatchCheckpoints(store.dir(), checkpointEvery, stop, log));
+        return plan.stream().mapToDouble(u -> u.model(cost) * cost.rate(cost.kind(u.points().getFirst()), 0, 0)).sum();
     }
 
     /** Whether {@link #estimate} rests on timed points of every kind it has to run (not on the model alone). */
@@ -145,8 +146,14 @@ public final class SweepRunner {
         }
     }
 
-    /** One kernel or image point, or a batch of nets that train together. */
-    private record Unit(MethodSpec method, List<SweepPoint> points, BatchCheckpoints.Batch batch) {}
+    /**
+     * One kernel or image point, or a batch of nets that train together ({@code progress}: the fraction of its
+     * steps a checkpoint holds).
+     */
+    private record Unit(MethodSpec method, List<SweepPoint> points, BatchCheckpoints.Batch batch, double progress) {
+        /** The model's seconds for what is left of it. */
+        double model(CostModel cost) { return (1 - progress) * points.stream().mapToDouble(cost::model).sum(); }
+    }
 
     /** Runs every pending point of the shard; returns how many ran. */
     public int run(Shard shard) {
@@ -154,16 +161,16 @@ public final class SweepRunner {
         List<SweepPoint> todo = pending(shard);
         int owned = (int) java.util.stream.IntStream.range(0, spec.grid().size()).filter(shard::owns).count();
         totalPoints = todo.size();
-        for (SweepPoint p : todo) {
-            remaining.merge(cost.kind(p), cost.model(p), Double::sum);
-        }
         BatchCheckpoints checkpoints = new BatchCheckpoints(store.dir(), checkpointEvery, stop, log);
         List<Unit> plan = plan(todo, checkpoints);
+        for (Unit u : plan) {
+            remaining.merge(cost.kind(u.points().getFirst()), u.model(cost), Double::sum);
+        }
         checkpoints.removeAllBut(plan.stream().filter(u -> u.batch() != null).map(u -> u.batch().name())
                 .collect(java.util.stream.Collectors.toSet()));
         t0 = System.nanoTime();
         log.accept(String.format("sweep %s: %d points in shard %s, %d already done, %d to run; estimate %s on %s%s",
-                spec.name(), owned, shard, owned - todo.size(), todo.size(), duration(eta(null, 0, 0, 0)), backend.name(),
+                spec.name(), owned, shard, owned - todo.size(), todo.size(), duration(eta(null, 0, 0)), backend.name(),
                 todo.stream().allMatch(p -> cost.calibrated(cost.kind(p))) ? "" : " (a model's, until points finish)"));
         for (Unit u : plan) {
             if (stop.getAsBoolean()) {
@@ -172,7 +179,7 @@ public final class SweepRunner {
             if (spec.images()) {
                 runImage(u.method(), u.points().getFirst());
             } else if (u.batch() != null) {
-                runNets((MethodSpec.Net) u.method(), u.points(), u.batch(), checkpoints);
+                runNets((MethodSpec.Net) u.method(), u, checkpoints);
             } else {
                 runKrr((MethodSpec.Krr) u.method(), u.points().getFirst());
             }
@@ -189,44 +196,44 @@ public final class SweepRunner {
         for (SweepPoint p : todo) {
             groups.computeIfAbsent(p.method() + "/" + p.where(), k -> new ArrayList<>()).add(p);
         }
-        List<BatchCheckpoints.Batch> saved = checkpoints.saved();
+        List<BatchCheckpoints.Saved> saved = checkpoints.saved();
         List<Unit> plan = new ArrayList<>();
         for (List<SweepPoint> group : groups.values()) {
             MethodSpec method = spec.methods().get(group.getFirst().method());
             if (spec.images() || !(method instanceof MethodSpec.Net)) {
-                group.forEach(p -> plan.add(new Unit(method, List.of(p), null)));
+                group.forEach(p -> plan.add(new Unit(method, List.of(p), null, 0)));
                 continue;
             }
             Map<String, SweepPoint> left = new LinkedHashMap<>();
             group.forEach(p -> left.put(p.key(), p));
             String base = BatchCheckpoints.Batch.base(spec, method, group.getFirst().where());
-            for (BatchCheckpoints.Batch b : saved) {
-                if (b.base().equals(base) && left.keySet().containsAll(b.keys())) {
-                    List<SweepPoint> points = b.keys().stream().map(left::remove).toList();
-                    plan.add(new Unit(method, points, BatchCheckpoints.Batch.of(spec, method, points)));
+            for (BatchCheckpoints.Saved s : saved) {
+                if (s.batch().base().equals(base) && left.keySet().containsAll(s.batch().keys())) {
+                    List<SweepPoint> points = s.batch().keys().stream().map(left::remove).toList();
+                    plan.add(new Unit(method, points, BatchCheckpoints.Batch.of(spec, method, points), s.progress()));
                 }
             }
             List<SweepPoint> rest = new ArrayList<>(left.values());
             int size = backend.netBatchSize();
             for (int i = 0; i < rest.size(); i += size) {
                 List<SweepPoint> points = rest.subList(i, Math.min(rest.size(), i + size));
-                plan.add(new Unit(method, List.copyOf(points), BatchCheckpoints.Batch.of(spec, method, points)));
+                plan.add(new Unit(method, List.copyOf(points), BatchCheckpoints.Batch.of(spec, method, points), 0));
             }
         }
         return plan;
     }
 
     /**
-     * Seconds left for the points of this run that are not finished. With a batch of nets in flight:
-     * {@code modelDone} of its model seconds are done, {@code modelHere} of them by this process in
-     * {@code secondsHere} (a resumed batch did the rest before), which also calibrates the rate of its kind.
+     * Seconds left for the points of this run that are not finished. With a batch of nets in flight, this
+     * process made {@code modelHere} of its model seconds in {@code secondsHere}, which also calibrates the
+     * rate of its kind.
      */
-    private double eta(String kindInFlight, double modelDone, double modelHere, double secondsHere) {
+    private double eta(String kindInFlight, double modelHere, double secondsHere) {
         double left = 0;
         for (Map.Entry<String, Double> e : remaining.entrySet()) {
             boolean inFlight = e.getKey().equals(kindInFlight);
             double rate = inFlight ? cost.rate(e.getKey(), modelHere, secondsHere) : cost.rate(e.getKey(), 0, 0);
-            left += rate * Math.max(0, e.getValue() - (inFlight ? modelDone : 0));
+            left += rate * Math.max(0, e.getValue() - (inFlight ? modelHere : 0));
         }
         return left;
     }
@@ -250,8 +257,9 @@ public final class SweepRunner {
         finish(List.of(p), List.of(r));
     }
 
-    private void runNets(MethodSpec.Net m, List<SweepPoint> points, BatchCheckpoints.Batch batch,
-                         BatchCheckpoints checkpoints) {
+    private void runNets(MethodSpec.Net m, Unit unit, BatchCheckpoints checkpoints) {
+        List<SweepPoint> points = unit.points();
+        BatchCheckpoints.Batch batch = unit.batch();
         List<Trainer.Job> jobs = new ArrayList<>();
         for (SweepPoint p : points) {
             Dataset ds = dataset(p);
@@ -263,7 +271,6 @@ public final class SweepRunner {
                 points.getFirst().d(), points.stream().map(p -> p.n() + "").distinct().toList()));
         long start = System.nanoTime();
         long[] lastReport = {start};
-        double[] startFraction = {Double.NaN};
         double batchModel = points.stream().mapToDouble(cost::model).sum();
         List<Trainer.Result> results;
         try {
@@ -271,27 +278,24 @@ public final class SweepRunner {
                     (done, total, train, test) -> {
                         long now = System.nanoTime();
                         double fraction = done / (double) total;
-                        if (Double.isNaN(startFraction[0])) {
-                            startFraction[0] = fraction;  // where a resumed batch starts: timing counts from here
-                            lastReport[0] = now;
-                        }
                         if (now - lastReport[0] < PROGRESS_EVERY_NANOS || done >= total) {
                             return;
                         }
                         lastReport[0] = now;
-                        double here = (fraction - startFraction[0]) * batchModel;
-                        double eta = here > 0 ? eta("net", fraction * batchModel, here, (now - start) * 1e-9) : Double.NaN;
+                        // a resumed batch started at its checkpoint's progress: this process's share calibrates
+                        double here = (fraction - unit.progress()) * batchModel;
+                        double eta = here > 0 ? eta("net", here, (now - start) * 1e-9) : Double.NaN;
                         log.accept(String.format("    step %d of %d per net (%.0f%%), worst train half MSE %.3e, ETA %s",
                                 done / jobs.size(), total / jobs.size(), 100 * fraction, train, duration(eta)));
-                    }, checkpoints.of(batch, jobs.stream().map(j -> j.init().scale()).toList()));
+                    }, checkpoints.of(batch, jobs.stream().map(j -> j.init().scale()).toList(), m.maxSteps()));
         } catch (Snapshots.Stopped e) {
             log.accept("  stopped; the batch's state is in " + checkpoints.file(batch));
             throw new Interrupted();
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
-        // a resumed batch ran here only the rest of its steps: calibrate on that share
-        double share = Double.isNaN(startFraction[0]) ? 1 : 1 - startFraction[0];
-        cost.finished("net", share * batchModel, seconds);
+        cost.finished("net", unit.model(cost), seconds);  // a resumed batch made only the rest of its steps here
+        // the plan counted only what its checkpoint had left; finish takes off the whole batch
+        remaining.merge("net", unit.progress() * batchModel, Double::sum);
         List<Map<String, Object>> records = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             Trainer.Result res = results.get(i);
@@ -369,7 +373,7 @@ public final class SweepRunner {
             cost.finished(cost.kind(points.getFirst()), cost.model(points.getFirst()), s == null ? 0 : (Double) s);
         }
         double elapsed = (System.nanoTime() - t0) * 1e-9;
-        double eta = eta(null, 0, 0, 0);
+        double eta = eta(null, 0, 0);
         for (int i = 0; i < points.size(); i++) {
             SweepPoint p = points.get(i);
             donePoints++;
