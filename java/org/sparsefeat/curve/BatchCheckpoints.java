@@ -36,7 +36,7 @@ import org.sparsefeat.train.Snapshots;
 final class BatchCheckpoints {
     static final String DIR = "checkpoints";
     static final String SUFFIX = ".ckpt";
-    private static final int MAGIC = 0x53464331;  // "SFC1"
+    private static final int MAGIC = 0x53464332;  // "SFC2": identity, progress, BatchState
 
     private final Path dir;
     private final Duration every;
@@ -96,7 +96,7 @@ final class BatchCheckpoints {
                         in.readFully(id);
                         String name = f.getFileName().toString();
                         out.add(new Saved(new Batch(name.substring(0, name.length() - SUFFIX.length()),
-                                new String(id, StandardCharsets.UTF_8)), in.readDouble()));
+                                new String(id, StandardCharsets.UTF_8)), Math.clamp(in.readDouble(), 0.0, 1.0)));
                     }
                 } catch (IOException | RuntimeException e) {
                     // unreadable: removeAllBut deletes it
