@@ -253,7 +253,9 @@ public final class SweepRunner {
             r.put("train_mse", null);
             r.put("error", e.getMessage());
         }
-        r.put("seconds", (System.nanoTime() - start) * 1e-9);
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        r.put("seconds", seconds);
+        cost.finished(cost.kind(p), cost.model(p), seconds);
         finish(List.of(p), List.of(r));
     }
 
@@ -359,7 +361,9 @@ public final class SweepRunner {
             r.put("test_error", null);
             r.put("error", e.getMessage());
         }
-        r.put("seconds", (System.nanoTime() - start) * 1e-9);
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        r.put("seconds", seconds);
+        cost.finished(cost.kind(p), cost.model(p), seconds);
         finish(List.of(p), List.of(r));
     }
 
@@ -367,10 +371,6 @@ public final class SweepRunner {
         store.append(records);
         for (SweepPoint p : points) {  // all of them first: the ETA below must not count them as left
             remaining.merge(cost.kind(p), -cost.model(p), Double::sum);
-        }
-        if (points.size() == 1 && !(spec.methods().get(points.getFirst().method()) instanceof MethodSpec.Net)) {
-            Object s = records.getFirst().get("seconds");
-            cost.finished(cost.kind(points.getFirst()), cost.model(points.getFirst()), s == null ? 0 : (Double) s);
         }
         double elapsed = (System.nanoTime() - t0) * 1e-9;
         double eta = eta(null, 0, 0);
