@@ -31,7 +31,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<SweepCommand.Job> jobs = SweepCommand.presetJobs("demo", "small", out);
         for (SweepCommand.Job j : jobs) {
-            SweepCommand.prepare(j);
+            SweepCommand.check(j);
         }
         var err = spec.commandLine().getErr();
         var o = spec.commandLine().getOut();

@@ -71,6 +71,18 @@ public final class Trainer {
     private Trainer() {}
 
     public static List<Result> train(Backend backend, List<Job> jobs, Options options, Listener listener) {
+        return train(backend, jobs, options, listener, null);
+    }
+
+    /**
+     * Trains the batch; with {@code snapshots}, resumes from its saved state when it has one and saves the
+     * state whenever it is due. A resumed batch gives the same bits as one that never stopped (only the
+     * wall-clock seconds differ): the chunking of steps into backend calls does not change any result.
+     *
+     * @throws Snapshots.Stopped when the snapshots ask to stop (after saving)
+     */
+    public static List<Result> train(Backend backend, List<Job> jobs, Options options, Listener listener,
+                                     Snapshots snapshots) {
         List<NetProblem> problems = new ArrayList<>();
         for (Job j : jobs) {
             if (j.data().nTest() < 1) {
@@ -85,7 +97,15 @@ public final class Trainer {
             Run[] runs = new Run[size];
             for (int b = 0; b < size; b++) {
                 runs[b] = new Run(backend, jobs.get(b), problems.get(b).init(), batch, b);
-                runs[b].record(0, t0, options);
+            }
+            BatchState saved = snapshots == null ? null : snapshots.load();
+            if (saved != null) {
+                t0 -= (long) (saved.seconds() * 1e9);
+                restore(batch, runs, saved);
+            } else {
+                for (Run r : runs) {
+                    r.record(0, t0, options);
+                }
             }
             long chunk = 1;
             long total = options.maxSteps() * size;
@@ -124,6 +144,15 @@ public final class Trainer {
                 if (listener != null) {
                     listener.progress(stepsDone, total, worstTrain, worstTest);
                 }
+                if (snapshots != null) {
+                    boolean stop = snapshots.stopRequested();
+                    if (stop || snapshots.due()) {
+                        snapshots.save(state(batch, runs, t0));
+                    }
+                    if (stop) {
+                        throw new Snapshots.Stopped();
+                    }
+                }
             }
             List<Result> results = new ArrayList<>();
             double seconds = (System.nanoTime() - t0) * 1e-9;
@@ -132,6 +161,42 @@ public final class Trainer {
             }
             return results;
         }
+    }
+
+    private static BatchState state(NetBatch batch, Run[] runs, long t0) {
+        List<BatchState.Net> nets = new ArrayList<>();
+        for (int b = 0; b < runs.length; b++) {
+            Run r = runs[b];
+            nets.add(new BatchState.Net(batch.step(b), batch.trainHalfMse(b), batch.weights(b), r.status, r.nextLevel,
+                    r.lastFinite, r.lastTestF, r.lastTrain, r.lastTest, r.lastReg, r.dynamics));
+        }
+        return new BatchState((System.nanoTime() - t0) * 1e-9, nets);
+    }
+
+    private static void restore(NetBatch batch, Run[] runs, BatchState saved) {
+        if (saved.nets().size() != runs.length) {
+            throw new IllegalArgumentException("a saved batch of " + saved.nets().size() + " nets cannot resume a batch of "
+                    + runs.length);
+        }
+        List<TwoLayerNet> weights = new ArrayList<>();
+        long[] steps = new long[runs.length];
+        double[] losses = new double[runs.length];
+        for (int b = 0; b < runs.length; b++) {
+            BatchState.Net s = saved.nets().get(b);
+            weights.add(s.weights());
+            steps[b] = s.step();
+            losses[b] = s.loss();
+            Run r = runs[b];
+            r.status = s.status();
+            r.nextLevel = s.nextLevel();
+            r.lastFinite = s.lastNet();
+            r.lastTestF = s.lastTestF();
+            r.lastTrain = s.lastTrain();
+            r.lastTest = s.lastTest();
+            r.lastReg = s.lastReg();
+            r.dynamics.addAll(s.dynamics());
+        }
+        batch.restore(weights, steps, losses);
     }
 
     /** The bookkeeping of one net of the batch. */

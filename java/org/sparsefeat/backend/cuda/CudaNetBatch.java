@@ -308,6 +308,35 @@ final class CudaNetBatch implements NetBatch {
                 net.problem.init().scale());
     }
 
+    @Override
+    public void restore(List<TwoLayerNet> weights, long[] steps, double[] trainHalfMse) {
+        if (weights.size() != nets.size() || steps.length != nets.size() || trainHalfMse.length != nets.size()) {
+            throw new IllegalArgumentException("restore: expected the state of " + nets.size() + " nets");
+        }
+        for (int b = 0; b < nets.size(); b++) {
+            Net net = nets.get(b);
+            TwoLayerNet w = weights.get(b);
+            if (w.h() != net.h || w.d() != net.d || w.hasBias() != (net.b != null)) {
+                throw new IllegalArgumentException("restore: a saved net of h = " + w.h() + ", d = " + w.d()
+                        + " does not fit net " + b + " (h = " + net.h + ", d = " + net.d + ")");
+            }
+            dev.copyToDevice(net.w1.address(), w.w1().data(), 0, net.h * net.d);
+            if (net.b != null) {
+                dev.copyToDevice(net.b.address(), w.b(), 0, net.h);
+            }
+            dev.copyToDevice(net.w2.address(), w.w2(), 0, net.h);
+            set(b, Field.STEP, steps[b]);
+        }
+        dev.copyToDevice(deviceState.address(), state);
+        // f, the residuals and the loss by the kernels a step ends with (the same sums, so the same bits)
+        nets.stream().map(net -> net.d).distinct().forEach(d -> partialLaunch(d, true).run());
+        finishLaunch(true, true, false).run();
+        dev.copyToHost(state, deviceState.address());
+        for (int b = 0; b < nets.size(); b++) {
+            set(b, Field.LOSS, bits(trainHalfMse[b]));
+        }
+    }
+
     /** The batch and how its steps are enqueued (a CUDA graph or launches), for the device check. */
     @Override
     public String toString() {

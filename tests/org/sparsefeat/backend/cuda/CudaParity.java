@@ -227,6 +227,21 @@ abstract class CudaParity {
         }
     }
 
+    /** Stopped in the middle and resumed from its saved state, a batch on the device keeps its bits. */
+    @Test
+    void aResumedBatchEndsWithTheBitsOfAnUninterruptedOne() {
+        List<Trainer.Job> jobs = org.sparsefeat.train.TrainerResumeTest.jobs(cpu, 3, 40);
+        Trainer.Options options = new Trainer.Options(60, 20, true, 1e-3);
+        List<Trainer.Result> whole = Trainer.train(cuda, jobs, options, null);
+        org.sparsefeat.train.MemorySnapshots memory = new org.sparsefeat.train.MemorySnapshots(jobs, 4);
+        org.junit.jupiter.api.Assertions.assertThrows(org.sparsefeat.train.Snapshots.Stopped.class,
+                () -> Trainer.train(cuda, jobs, options, null, memory));
+        List<Trainer.Result> resumed = Trainer.train(cuda, jobs, options, null, memory);
+        long stoppedAt = memory.loaded().nets().getFirst().step();
+        assertTrue(stoppedAt > 0 && stoppedAt < 60, "stopped in the middle, at step " + stoppedAt);
+        org.sparsefeat.train.TrainerResumeTest.assertSameBits(whole, resumed);
+    }
+
     private static NetProblem problem(int n, int d, int h, boolean bias, Scale scale, GdRule rule, long seed) {
         Matrix x = sphere(n, d, seed);
         double[] y = new double[n];
