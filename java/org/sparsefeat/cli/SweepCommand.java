@@ -98,6 +98,7 @@ final class SweepCommand implements Callable<Integer> {
         } else {
             jobs.addAll(presetJobs(preset, scale == null ? "paper" : scale, out));
         }
+        Path firstCreated = firstMissing(out);
         org.sparsefeat.util.OutputFile.checkDirectory("--out", out);
         PrintWriter err = spec.commandLine().getErr();
         for (Job j : jobs) {
@@ -121,6 +122,10 @@ final class SweepCommand implements Callable<Integer> {
                     calibrated ? ", from the points already timed here" : ", from a cost model (see README)");
             err.flush();
             if (preset != null && scale == null && estimate > UNASKED_PAPER_SECONDS) {
+                for (Job j : jobs) {   // refused: leave nothing behind
+                    removeIfEmpty(j.dir(), firstCreated);
+                }
+                removeIfEmpty(out, firstCreated);
                 throw new IllegalArgumentException("--preset " + preset + " at the paper's size is estimated at "
                         + SweepRunner.duration(estimate) + " on " + on + ": pass --scale paper to run it anyway, or"
                         + " --scale small for a run of minutes");
@@ -259,6 +264,29 @@ final class SweepCommand implements Callable<Integer> {
             err.flush();
         }
         org.sparsefeat.util.OutputFile.writeString(specCopy, j.yaml());
+    }
+
+    /** The highest ancestor of {@code dir} (or itself) that does not exist yet, or null if it exists. */
+    private static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
+    }
+
+    /** Removes the empty directories this run created, from {@code dir} up to {@code firstCreated}. */
+    private static void removeIfEmpty(Path dir, Path firstCreated) {
+        if (firstCreated == null) {
+            return;
+        }
+        for (Path p = dir.toAbsolutePath(); p != null && p.startsWith(firstCreated); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                return;   // not empty (or not ours to remove): keep it and its parents
+            }
+        }
     }
 
     /** The earlier specs of a directory whose spec was extended. */
