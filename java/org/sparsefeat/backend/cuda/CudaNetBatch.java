@@ -355,11 +355,11 @@ final class CudaNetBatch implements NetBatch {
                 net.problem.init().scale());
     }
 
-    /** The batch and how its steps are enqueued (a CUDA graph or launches), for the device check. */
+    /** The batch, how its steps are enqueued (a CUDA graph or launches) and by which kernels, for the device check. */
     @Override
     public String toString() {
-        return "CudaNetBatch[" + nets.size() + " nets, kernels " + stepKernels + ", steps " + SYNC_EVERY + " at a time by "
-                + (repeated == null ? "launches" : repeated.how()) + "]";
+        return "CudaNetBatch[" + nets.size() + " nets, steps " + SYNC_EVERY + " at a time by "
+                + (repeated == null ? "launches" : repeated.how()) + ", kernels " + stepKernels + "]";
     }
 
     @Override
