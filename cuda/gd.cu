@@ -1,16 +1,31 @@
 // Full-batch gradient descent of a batch of two-layer ReLU nets on the GPU, the per-neuron rule of
 // native/include/sf_net.h (the same source the CPU step uses). Each net of the batch is described by an
 // sf_gd_net in device memory; a step of the whole batch is three launches, whatever its size (per d present):
-//   sf_gd_neurons_dD  grid (neuron blocks, nets): 8 threads per neuron share its gradient over the points at the
-//                     current residuals, then one updates it;
-//   sf_gd_partial_dD  grid (point blocks, neuron chunks, nets): each thread one point, the chunk's neurons in
-//                     order;
-//   sf_gd_finish      one block per net: f_i = sum of the chunks in order, residual, the half MSE in a fixed
-//                     tree; then the step counter and the stopping rules, on the device.
+//   neurons  grid (32-neuron blocks, nets): 8 slices of the points per neuron, each over every 8th point, share
+//            its gradient at the current residuals, then one thread updates it;
+//   partial  grid (256-point blocks, 256-neuron chunks, nets): each point's sum over the chunk's neurons in order;
+//   sf_gd_finish  one block per net: f_i = sum of the chunks in order, residual, the half MSE in a fixed tree;
+//            then the step counter and the stopping rules, on the device.
+// Two sets of the first two kernels, chosen on the host (-Dsparsefeat.cuda.gdKernels, CudaNetBatch.StepKernels):
+//   v1  sf_gd_neurons_dD (32 x 8 threads, one neuron per thread), sf_gd_partial_dD (256 threads, one point per
+//       thread): the simple version, kept as the oracle and the fallback;
+//   v2  sf_gd_neurons2_dD, sf_gd_partial2_dD (the default): register-blocked, 128-thread blocks, 2 neurons and
+//       2 points per thread (below). Same grids, same sums in the same orders: v2 gives v1's bits.
 // A net that has stopped (loss NaN, below its floor or at most its stopBelow) or used its step budget makes every
-// later kernel return at once, so the host can launch many steps and read the batch back once: at the paper's
-// sizes (n <= 1024, h = 1e4) a step is launch-bound. All sums are in fixed orders (results do not depend on
-// scheduling); they differ from the CPU's orders, so results agree to rounding, not bit for bit.
+// later kernel return at once, so the host can launch many steps and read the batch back once. All sums are in
+// fixed orders (results do not depend on scheduling); they differ from the CPU's orders, so results agree to
+// rounding, not bit for bit.
+//
+// Napkin math at the paper's size (one net, h = 1e4, n = 1024, d = 5; h n = 1.0e7 neuron-point pairs), per step:
+// the forward kernel issues d + 2 = 7 FP64 instructions per pair, the neuron kernel 2 d + 3 = 13 (a warp's
+// neurons disagree on z > 0, so it pays for both sides), 2.0e8 in all: 13 us of an H100 SXM's FP64 units
+// (132 SMs x 64 lanes x ~1.8 GHz) at full rate. Device memory is no limit (~1.5 MB touched, L2-resident). What
+// limits v1's forward kernel is shared memory: d + 2 = 7 broadcast loads per pair, 2.2e6 warp loads, one per
+// SM and clock, 9 us alone; v2 reads a neuron's record (d weights, bias, scale w2, padded to 8) as 3 16-byte
+// loads and one 8-byte load for 2 points: 2 loads per pair, 0.64e6, under its 4.6 us of FP64 work. v1's neuron
+// kernel reads d + 1 = 6 values per pair from L1 (1.9e6 warp loads, about as many load as FP64 issue slots);
+// v2's 6 per point for 2 neurons (half). Registers (ptxas, sm_90; cuda/resources.sh prints them): v2 neurons
+// 96 (d = 5), 204 (d = 16); v2 partial 55, 94; no spills, no stack.
 #include "sf_net.h"
 
 #define SF_GD_CHUNK 256
