@@ -182,6 +182,8 @@ static_assert(SF_GD2_LANES * SF_GD2_SLICES == SF_GD2_THREADS, "sf_gd_neurons2: 1
 static_assert(SF_GD2_THREADS * SF_GD2_POINTS == SF_GD_CHUNK, "sf_gd_partial2: a block covers v1's points");
 static_assert(SF_GD_CHUNK % SF_GD2_THREADS == 0, "sf_gd_partial2: every thread loads whole neurons");
 static_assert(SF_GD2_BLOCK_NEURONS <= SF_GD2_THREADS, "sf_gd_neurons2: one updating thread per neuron");
+static_assert(SF_GD2_BLOCK_NEURONS == SF_GD_NEURONS && SF_GD2_SLICES == SF_GD_SLICES,
+              "v1's grid (CudaNetBatch covers h in blocks of NEURONS for both sets) and v1's order over the points");
 
 // Thread (lane, slice) sums, for neurons base + lane + 16 m (m < M), the points slice, slice + 8, ... in order
 // (v1's order); the slices' sums go to shared memory and one thread per neuron adds them in slice order (v1's)
