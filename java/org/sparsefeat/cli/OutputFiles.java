@@ -44,5 +44,16 @@ final class OutputFiles {
         }
     }
 
+    /** Writes text (a CSV) whole or not at all, as {@link #writeJson}. */
+    static void writeText(Path file, String text) throws IOException {
+        Path tmp = Npy.tempSibling(file);
+        try {
+            Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     static String toJson(Object value) throws IOException { return JSON.writeValueAsString(value); }
 }
