@@ -45,6 +45,7 @@ public final class SweepReport {
     private final List<JsonNode> environments = new ArrayList<>();
     private final Map<String, JsonNode> results = new LinkedHashMap<>();
     private final List<Curve> curves = new ArrayList<>();
+    private final PredictedCurves predictions;  // the theory's curves for KRR on sphere points (PredictedCurves)
 
     /** Reads and merges the sweep directories (the shards of one sweep). */
     public SweepReport(List<Path> dirs) {
@@ -79,6 +80,7 @@ public final class SweepReport {
         }
         this.spec = first;
         this.specText = firstText;
+        this.predictions = new PredictedCurves(first);
         build();
     }
 
@@ -176,14 +178,15 @@ public final class SweepReport {
     String csv() {
         String metric = spec.images() ? "test_error" : "test_mse";
         StringBuilder b = new StringBuilder("method,kind," + (spec.images() ? "dataset" : "d") + ",n," + metric + "_mean,"
-                + metric + "_sem,seeds," + (spec.images() ? "R_f_mean" : "atoms_mean") + "\n");
+                + metric + "_sem,seeds," + (spec.images() ? "R_f_mean" : "atoms_mean") + ",predicted_test_mse\n");
         for (Curve c : curves) {
             List<Fits.Point> atoms = spec.images() ? c.relativeStability() : Fits.points(c.n(), c.atoms());
             for (Fits.Point p : c.points()) {
                 String atomMean = atoms.stream().filter(a -> a.n() == p.n()).map(a -> fmt(a.mean())).findFirst().orElse("");
                 b.append(String.join(",", c.method().label(), c.method().kind(), spec.images() ? c.where() : "" + c.d(),
                         "" + p.n(), fmt(p.mean()),
-                        Double.isFinite(p.sem()) ? fmt(p.sem()) : "", "" + p.seeds(), atomMean)).append('\n');
+                        Double.isFinite(p.sem()) ? fmt(p.sem()) : "", "" + p.seeds(), atomMean,
+                        predictions.csvValue(c, p.n()))).append('\n');
             }
         }
         return b.toString();
@@ -219,6 +222,10 @@ public final class SweepReport {
                             c.fit().prefactor() * Math.pow(fx[1], -c.fit().beta())};
                     series.add(new Plots.Series(String.format(Locale.ROOT, "fit %s: beta = %.2f", c.method().label(),
                             c.fit().beta()), fx, fy, null, true, color));
+                }
+                Plots.Series predicted = predictions.series(c, color);
+                if (predicted != null) {
+                    series.add(predicted);
                 }
                 if (c.method() instanceof MethodSpec.Net && !spec.images()) {
                     List<Fits.Point> a = Fits.points(c.n(), c.atoms());
@@ -302,10 +309,13 @@ public final class SweepReport {
                 .append(" n range shown; the interval is a 95% bootstrap over seeds. <span class=\"pred\">Predicted")
                 .append(" values are predictions</span> of sparsefeat's docs/theory.md, derived (not quoted from the paper);")
                 .append(" diff/hw is (measured - predicted) in units of the interval's half-width. A net whose training error at")
-                .append(" the largest n is far from zero is under-trained: its slope then reflects the step budget.</p>\n");
+                .append(" the largest n is far from zero is under-trained: its slope then reflects the step budget.</p>\n")
+                .append("<p class=\"note\">").append(esc(PredictedCurves.NOTE)).append(" Columns: the predicted curve's")
+                .append(" slope over the fitted n range, and measured / predicted test MSE at the largest n.</p>\n");
         b.append("<table>\n<tr><th>method</th><th>").append(spec.images() ? "data set" : "d").append("</th><th>n range</th><th>beta measured</th><th>95% interval</th>")
                 .append("<th>beta predicted</th><th>diff/hw</th><th>train ").append(spec.images() ? "error" : "MSE")
-                .append(" at largest n</th><th>N_A slope</th><th>R_f at largest n</th></tr>\n");
+                .append(" at largest n</th><th>N_A slope</th><th>R_f at largest n</th><th>predicted curve's slope</th>")
+                .append("<th>measured / predicted at largest n</th></tr>\n");
         for (Curve c : curves) {
             Fits.Exponent f = c.fit();
             b.append("<tr><td>").append(esc(c.method().label())).append("</td><td>")
@@ -318,7 +328,9 @@ public final class SweepReport {
                     .append(Double.isNaN(c.trainAtLargest()) ? "" : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()))
                     .append("</td><td>")
                     .append(Double.isNaN(c.atomSlope()) ? "" : String.format(Locale.ROOT, "%.2f", c.atomSlope()))
-                    .append("</td><td>").append(rfText(c)).append("</td></tr>\n");
+                    .append("</td><td>").append(rfText(c)).append("</td><td class=\"pred\">")
+                    .append(PredictedCurves.text(predictions.slope(c), "%.2f")).append("</td><td>")
+                    .append(PredictedCurves.text(predictions.ratioAtLargest(c), "%.2f")).append("</td></tr>\n");
         }
         b.append("</table>\n");
         for (Map.Entry<String, byte[]> e : images.entrySet()) {
