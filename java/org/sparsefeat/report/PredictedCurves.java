@@ -15,8 +15,8 @@ import org.sparsefeat.theory.Spectrum;
  * measured / predicted at the largest n. Kept apart from SweepReport, which only asks it for these.
  */
 final class PredictedCurves {
-    /** What the report says about the prediction. */
-    static final String NOTE = "Dashed lines without \"fit\" are the predicted curves of kernel regression: the spectral"
+    /** What the report says about the prediction (plain text, nothing to escape in HTML). */
+    static final String NOTE = "Dashed lines named 'predicted' are the predicted curves of kernel regression: the spectral"
             + " (eigenlearning) theory of docs/theory.md, 'Spectra and predicted curves', from the kernel's and the"
             + " target's spectra on the sphere. A prediction is an average over training sets and targets, from an"
             + " asymptotic theory: it is not a fit, does not describe one seed, and is approximate at small n;"
@@ -65,11 +65,33 @@ final class PredictedCurves {
         return i >= 0 && p[i] > 0 ? last.mean() / p[i] : Double.NaN;
     }
 
-    /** The predicted value at n as CSV text, empty where there is none. */
-    String csvValue(SweepReport.Curve c, int n) {
+    /** Sphere sweeps get the prediction's columns (empty where no prediction is made); image sweeps none. */
+    private boolean columns() { return !spec.images(); }
+
+    String csvHeader() { return columns() ? ",predicted_test_mse" : ""; }
+
+    /** ",value" of the predicted test MSE at n, "," where there is none; "" in image sweeps. */
+    String csvCell(SweepReport.Curve c, int n) {
+        if (!columns()) {
+            return "";
+        }
         double[] p = of(c);
         int i = p == null ? -1 : indexOf(c.n(), n);
-        return i >= 0 && Double.isFinite(p[i]) ? String.format(Locale.ROOT, "%.6e", p[i]) : "";
+        return i >= 0 && Double.isFinite(p[i]) ? String.format(Locale.ROOT, ",%.6e", p[i]) : ",";
+    }
+
+    String htmlNote() {
+        return columns() ? "<p class=\"note\">" + NOTE + " Columns: the predicted curve's slope over the fitted n range,"
+                + " and measured / predicted test MSE at the largest n.</p>\n" : "";
+    }
+
+    String htmlHeader() {
+        return columns() ? "<th>predicted curve's slope</th><th>measured / predicted at largest n</th>" : "";
+    }
+
+    String htmlCells(SweepReport.Curve c) {
+        return columns() ? "<td class=\"pred\">" + text(slope(c), "%.2f") + "</td><td>" + text(ratioAtLargest(c), "%.2f")
+                + "</td>" : "";
     }
 
     /** The dashed series of the learning-curve plot, in the curve's colour, or null. */

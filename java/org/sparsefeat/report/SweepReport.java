@@ -178,15 +178,15 @@ public final class SweepReport {
     String csv() {
         String metric = spec.images() ? "test_error" : "test_mse";
         StringBuilder b = new StringBuilder("method,kind," + (spec.images() ? "dataset" : "d") + ",n," + metric + "_mean,"
-                + metric + "_sem,seeds," + (spec.images() ? "R_f_mean" : "atoms_mean") + ",predicted_test_mse\n");
+                + metric + "_sem,seeds," + (spec.images() ? "R_f_mean" : "atoms_mean") + predictions.csvHeader() + "\n");
         for (Curve c : curves) {
             List<Fits.Point> atoms = spec.images() ? c.relativeStability() : Fits.points(c.n(), c.atoms());
             for (Fits.Point p : c.points()) {
                 String atomMean = atoms.stream().filter(a -> a.n() == p.n()).map(a -> fmt(a.mean())).findFirst().orElse("");
                 b.append(String.join(",", c.method().label(), c.method().kind(), spec.images() ? c.where() : "" + c.d(),
                         "" + p.n(), fmt(p.mean()),
-                        Double.isFinite(p.sem()) ? fmt(p.sem()) : "", "" + p.seeds(), atomMean,
-                        predictions.csvValue(c, p.n()))).append('\n');
+                        Double.isFinite(p.sem()) ? fmt(p.sem()) : "", "" + p.seeds(), atomMean))
+                        .append(predictions.csvCell(c, p.n())).append('\n');
             }
         }
         return b.toString();
@@ -310,12 +310,11 @@ public final class SweepReport {
                 .append(" values are predictions</span> of sparsefeat's docs/theory.md, derived (not quoted from the paper);")
                 .append(" diff/hw is (measured - predicted) in units of the interval's half-width. A net whose training error at")
                 .append(" the largest n is far from zero is under-trained: its slope then reflects the step budget.</p>\n")
-                .append("<p class=\"note\">").append(esc(PredictedCurves.NOTE)).append(" Columns: the predicted curve's")
-                .append(" slope over the fitted n range, and measured / predicted test MSE at the largest n.</p>\n");
+                .append(predictions.htmlNote());
         b.append("<table>\n<tr><th>method</th><th>").append(spec.images() ? "data set" : "d").append("</th><th>n range</th><th>beta measured</th><th>95% interval</th>")
                 .append("<th>beta predicted</th><th>diff/hw</th><th>train ").append(spec.images() ? "error" : "MSE")
-                .append(" at largest n</th><th>N_A slope</th><th>R_f at largest n</th><th>predicted curve's slope</th>")
-                .append("<th>measured / predicted at largest n</th></tr>\n");
+                .append(" at largest n</th><th>N_A slope</th><th>R_f at largest n</th>").append(predictions.htmlHeader())
+                .append("</tr>\n");
         for (Curve c : curves) {
             Fits.Exponent f = c.fit();
             b.append("<tr><td>").append(esc(c.method().label())).append("</td><td>")
@@ -328,9 +327,8 @@ public final class SweepReport {
                     .append(Double.isNaN(c.trainAtLargest()) ? "" : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()))
                     .append("</td><td>")
                     .append(Double.isNaN(c.atomSlope()) ? "" : String.format(Locale.ROOT, "%.2f", c.atomSlope()))
-                    .append("</td><td>").append(rfText(c)).append("</td><td class=\"pred\">")
-                    .append(PredictedCurves.text(predictions.slope(c), "%.2f")).append("</td><td>")
-                    .append(PredictedCurves.text(predictions.ratioAtLargest(c), "%.2f")).append("</td></tr>\n");
+                    .append("</td><td>").append(rfText(c)).append("</td>").append(predictions.htmlCells(c))
+                    .append("</tr>\n");
         }
         b.append("</table>\n");
         for (Map.Entry<String, byte[]> e : images.entrySet()) {
