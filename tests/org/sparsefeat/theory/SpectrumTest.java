@@ -107,6 +107,23 @@ class SpectrumTest {
         assertEquals(Math.exp(-2), g.value(1), 1e-14);
     }
 
+    /**
+     * High degrees, where the kernels' singularities at t = +-1 set the value, against an independent computation:
+     * tanh-sinh quadrature in t (which resolves endpoint singularities) at 30 digits with mpmath, over 3k
+     * subintervals with ends cos(pi (1 - j / 3k)), of K(t) P_k(t) (1 - t^2)^{(d-3)/2} with mpmath's own Legendre
+     * and Gegenbauer polynomials and the kernels written from docs/method.md, 'Kernels'.
+     */
+    @Test
+    void highDegreesMatchAnIndependentQuadrature() {
+        Spectrum ntk = kernel(KernelType.NTK, 3, 300);
+        assertEquals(5.230582368476009759e-8, ntk.raw(100), 1e-9 * 5.23e-8 + ntk.noise(100));
+        assertEquals(1.9552600398713520963e-9, ntk.raw(300), 1e-9 * 1.96e-9 + ntk.noise(300));
+        Spectrum laplace = kernel(KernelType.LAPLACE, 5, 200);  // c = 1: exp(-sqrt(1 - t))
+        assertEquals(2.8134110720497499944e-10, laplace.raw(101), 1e-9 * 2.81e-10 + laplace.noise(101));
+        assertEquals(9.5799308464677911161e-12, laplace.raw(200), 1e-9 * 9.58e-12 + laplace.noise(200));
+        assertTrue(ntk.noise(300) < 1e-5 * ntk.raw(300) && laplace.noise(200) < 1e-3 * laplace.raw(200));
+    }
+
     /** The teacher |theta.x| at H -> infinity: g_0 = E|u_1|, total power = its variance, covariance in closed form. */
     @Test
     void teacherPowerMatchesItsCovariance() {
