@@ -83,8 +83,9 @@ final class TheoryCommand implements Callable<Integer> {
         }
         if (!unsolved.isEmpty()) {
             err.println("sparsefeat: theory: no prediction at n = " + unsolved + ": ridgeless regression with " + kernel
-                    + " at d = " + d + " needs more resolved modes than n (its spectrum has no power-law tail); give"
-                    + " --ridge > 0 (those rows have empty cells)");
+                    + " at d = " + d + " needs more modes than n, and " + (theory.infiniteModes()
+                    ? "the equation for kappa found no root" : "its resolved spectrum has fewer (no power-law tail)")
+                    + "; give --ridge > 0 (those rows have empty cells)");
         }
         emit(csv.toString());
         return 0;

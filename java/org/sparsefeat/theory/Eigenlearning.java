@@ -32,9 +32,10 @@ public final class Eigenlearning {
     private static final int TAIL_POINTS = 700;
 
     private final int d;
-    private final double[] mult;
+    /** Per mode (a degree, or a point of the tails' integral): lambda, N lambda and N c (products, as N can overflow). */
     private final double[] lambda;
-    private final double[] power;
+    private final double[] weightedLambda;
+    private final double[] weightedPower;
     private final boolean infiniteModes;
 
     public Eigenlearning(Spectrum kernel, Spectrum target) {
@@ -43,14 +44,15 @@ public final class Eigenlearning {
         }
         d = kernel.d();
         int kmax = Math.min(kernel.kmax(), target.kmax());
-        int tailModes = 2 * (TAIL_POINTS + 1);
-        mult = new double[kmax + 1 + tailModes];
-        lambda = new double[mult.length];
-        power = new double[mult.length];
+        int modes = kmax + 1 + 2 * (TAIL_POINTS + 1);
+        lambda = new double[modes];
+        weightedLambda = new double[modes];
+        weightedPower = new double[modes];
         for (int k = 0; k <= kmax; k++) {
-            mult[k] = Harmonics.multiplicity(d, k);
+            double n = Harmonics.multiplicity(d, k);
             lambda[k] = kernel.value(k);
-            power[k] = target.value(k);
+            weightedLambda[k] = n * lambda[k];
+            weightedPower[k] = n * target.value(k);
         }
         boolean tail = false;
         int i = kmax + 1;
@@ -60,22 +62,25 @@ public final class Eigenlearning {
             for (int j = 0; j <= TAIL_POINTS; j++, i++) {
                 double k = k0 * Math.exp(j * TAIL_STEP);
                 double trapezoid = j == 0 || j == TAIL_POINTS ? 0.5 : 1;
-                mult[i] = 0.5 * multiplicity(d, k) * k * TAIL_STEP * trapezoid;
+                // log of the weight: N(d, k) ~ k^{d-2} alone overflows far out at large d, N lambda_k does not
+                double logWeight = Math.log(0.5 * k * TAIL_STEP * trapezoid) + logMultiplicity(d, k);
                 lambda[i] = kernel.tail(k, parity);
-                power[i] = target.tail(k, parity);
+                weightedLambda[i] = lambda[i] > 0 ? Math.exp(logWeight + Math.log(lambda[i])) : 0;
+                double c = target.tail(k, parity);
+                weightedPower[i] = c > 0 ? Math.exp(logWeight + Math.log(c)) : 0;
                 tail |= lambda[i] > 0;
             }
         }
         infiniteModes = tail;
     }
 
-    /** N(d, k) at real k (the tail's density). */
-    private static double multiplicity(int d, double k) {
-        double binomial = 1;
+    /** log N(d, k) at real k >= 1 (the tails' density). */
+    private static double logMultiplicity(int d, double k) {
+        double log = Math.log((2 * k + d - 2) / k);
         for (int j = 1; j <= d - 2; j++) {
-            binomial *= (k - 1 + j) / j;
+            log += Math.log((k - 1 + j) / j);
         }
-        return (2 * k + d - 2) / k * binomial;
+        return log;
     }
 
     /** sum_k N(d, k) lambda_k / (lambda_k + kappa): the number of modes learned at kappa. */
@@ -83,7 +88,7 @@ public final class Eigenlearning {
         double s = 0;
         for (int i = 0; i < lambda.length; i++) {
             if (lambda[i] > 0) {
-                s += mult[i] * lambda[i] / (lambda[i] + kappa);
+                s += weightedLambda[i] / (lambda[i] + kappa);
             }
         }
         return s;
@@ -95,8 +100,8 @@ public final class Eigenlearning {
             throw new IllegalArgumentException("need n > 0 and a finite ridge >= 0, got n = " + n + ", ridge = " + ridge);
         }
         double trace = 0;
-        for (int i = 0; i < lambda.length; i++) {
-            trace += mult[i] * lambda[i];
+        for (double w : weightedLambda) {
+            trace += w;
         }
         // excess(kappa) = learned + ridge/kappa - n decreases in kappa; at hi it is <= 0 since learned <= trace/kappa
         double hi = (trace + ridge) / n;
@@ -108,7 +113,7 @@ public final class Eigenlearning {
             }
         }
         if (lo == hi) {
-            return hi;  // excess(hi) > 0 cannot happen but for rounding at the bound
+            return hi;  // excess(hi) > 0 only by rounding at the bound
         }
         for (int it = 0; it < 200 && hi / lo > 1 + 1e-14; it++) {
             double mid = Math.sqrt(lo * hi);
@@ -132,9 +137,11 @@ public final class Eigenlearning {
         double l2 = 0;
         double err = 0;
         for (int i = 0; i < lambda.length; i++) {
-            double l = lambda[i] > 0 ? lambda[i] / (lambda[i] + kappa) : 0;
-            l2 += mult[i] * l * l;
-            err += mult[i] * power[i] * (1 - l) * (1 - l);
+            double shrink = kappa / (lambda[i] + kappa);  // 1 - L_k
+            if (lambda[i] > 0) {
+                l2 += weightedLambda[i] * lambda[i] / ((lambda[i] + kappa) * (lambda[i] + kappa));  // N L_k^2
+            }
+            err += weightedPower[i] * shrink * shrink;
         }
         double e0 = n / (n - l2);
         return new Prediction(n, ridge, kappa, e0 * err, e0);

@@ -82,6 +82,20 @@ class EigenlearningTest {
         assertTrue(theory(KernelType.NTK, 3, CONSTANT, 4096).infiniteModes());
     }
 
+    /** At large d, N(d, k) overflows far in the tails; the curve stays finite, decreasing and below the variance 1/d. */
+    @Test
+    void largeDimensions() {
+        for (int d : new int[] {20, 100}) {
+            Eigenlearning e = theory(KernelType.NTK, d, TEACHER, 10000);
+            double previous = 1.0 / d;
+            for (int n : new int[] {10, 100, 1000, 10000}) {
+                double mse = e.predict(n, 0).testMse();
+                assertTrue(mse > 0 && mse < previous, "d = " + d + ", n = " + n + ": " + mse);
+                previous = mse;
+            }
+        }
+    }
+
     /** The curve does not depend on kmax once kmax resolves it (the power-law tails carry the rest). */
     @Test
     void theCurveIsStableInKmax() {
