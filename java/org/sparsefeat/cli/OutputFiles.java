@@ -26,6 +26,9 @@ final class OutputFiles {
         });
     }
 
+    /** Writes text (a CSV) whole or not at all, as {@link #writeJson}. */
+    static void writeText(Path file, String text) throws IOException { OutputFile.writeString(file, text); }
+
     static String toJson(Object value) throws IOException { return JSON.writeValueAsString(value); }
 
     /**

@@ -77,6 +77,7 @@ public final class SweepReport {
     private final List<JsonNode> environments = new ArrayList<>();
     private final Map<String, JsonNode> results = new LinkedHashMap<>();
     private final List<Curve> curves = new ArrayList<>();
+    private final PredictedCurves predictions;  // the theory's curves for KRR on sphere points (PredictedCurves)
 
     /** Reads and merges the sweep directories (the shards of one sweep). */
     public SweepReport(List<Path> dirs) {
@@ -111,6 +112,7 @@ public final class SweepReport {
         }
         this.spec = first;
         this.specText = firstText;
+        this.predictions = new PredictedCurves(first);
         build();
     }
 
@@ -227,7 +229,7 @@ public final class SweepReport {
     String csv() {
         String metric = spec.images() ? "test_error" : "test_mse";
         StringBuilder b = new StringBuilder("method,kind," + (spec.images() ? "dataset" : "d") + ",n," + metric + "_mean,"
-                + metric + "_sem,seeds," + (spec.images() ? "R_f_mean" : "atoms_mean,atoms_exact_mean") + "\n");
+                + metric + "_sem,seeds," + (spec.images() ? "R_f_mean" : "atoms_mean,atoms_exact_mean") + predictions.csvHeader() + "\n");
         for (Curve c : curves) {
             List<Fits.Point> atoms = spec.images() ? c.relativeStability() : Fits.points(c.n(), c.atoms());
             List<Fits.Point> exact = Fits.points(c.n(), c.atomsExact());
@@ -239,7 +241,7 @@ public final class SweepReport {
                 if (!spec.images()) {
                     cells.add(exact.stream().filter(a -> a.n() == p.n()).map(a -> fmt(a.mean())).findFirst().orElse(""));
                 }
-                b.append(String.join(",", cells)).append('\n');
+                b.append(String.join(",", cells)).append(predictions.csvCell(c, p.n())).append('\n');
             }
         }
         return b.toString();
@@ -275,6 +277,10 @@ public final class SweepReport {
                             c.fit().prefactor() * Math.pow(fx[1], -c.fit().beta())};
                     series.add(new Plots.Series(String.format(Locale.ROOT, "fit %s: beta = %.2f", c.method().label(),
                             c.fit().beta()), fx, fy, null, true, color));
+                }
+                Plots.Series predicted = predictions.series(c, color);
+                if (predicted != null) {
+                    series.add(predicted);
                 }
                 if (c.method() instanceof MethodSpec.Net && !spec.images()) {
                     List<Fits.Point> a = Fits.points(c.n(), c.atoms());
@@ -372,10 +378,12 @@ public final class SweepReport {
                         + " its lowest earlier value or diverged (gradient descent with a stable step never rises),"
                         + " <i>not fitted</i> when the final training MSE is above %.0e of the initial one. A flagged curve"
                         + " measures the optimiser, not the method.</p>%n", TrainingHealth.RISE_FACTOR,
-                        TrainingHealth.FIT_FRACTION));
+                        TrainingHealth.FIT_FRACTION))
+                .append(predictions.htmlNote());
         b.append("<table>\n<tr><th>method</th><th>").append(spec.images() ? "data set" : "d").append("</th><th>n range</th><th>beta measured</th><th>95% interval</th>")
                 .append("<th>beta predicted</th><th>diff/hw</th><th>train ").append(spec.images() ? "error" : "MSE")
-                .append(" at largest n</th><th>N_A slope</th><th>R_f at largest n</th><th>warnings</th></tr>\n");
+                .append(" at largest n</th><th>N_A slope</th><th>R_f at largest n</th>").append(predictions.htmlHeader())
+                .append("<th>warnings</th></tr>\n");
         for (Curve c : curves) {
             Fits.Exponent f = c.fit();
             b.append("<tr><td>").append(esc(c.method().label())).append("</td><td>")
@@ -388,7 +396,7 @@ public final class SweepReport {
                     .append(Double.isNaN(c.trainAtLargest()) ? "" : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()))
                     .append("</td><td>")
                     .append(Double.isNaN(c.atomSlope()) ? "" : String.format(Locale.ROOT, "%.2f", c.atomSlope()))
-                    .append("</td><td>").append(rfText(c)).append("</td><td")
+                    .append("</td><td>").append(rfText(c)).append("</td>").append(predictions.htmlCells(c)).append("<td")
                     .append(c.health().ok() ? ">" : " class=\"warn\">WARNING: ").append(esc(c.health().text()))
                     .append("</td></tr>\n");
         }

@@ -87,9 +87,23 @@ class SweepReportTest {
         }
         assertTrue(Files.readString(html.getParent().resolve("plots/curve-d3.svg")).contains("<svg"));
         List<String> rows = Files.readAllLines(csv);
-        assertEquals("method,kind,d,n,test_mse_mean,test_mse_sem,seeds,atoms_mean,atoms_exact_mean", rows.getFirst());
+        assertEquals("method,kind,d,n,test_mse_mean,test_mse_sem,seeds,atoms_mean,atoms_exact_mean,predicted_test_mse", rows.getFirst());
         assertEquals(1 + 3 * 3, rows.size());
         assertTrue(rows.get(1).startsWith("krr-ntk,krr,3,8,"));
+        // the theory's curve for KRR on sphere points (docs/theory.md, 'Spectra and predicted curves'), none for nets
+        for (String row : rows.subList(1, rows.size())) {
+            String predicted = row.substring(row.lastIndexOf(',') + 1);
+            if (row.startsWith("krr-")) {
+                double v = Double.parseDouble(predicted);
+                assertTrue(v > 0 && v < 1, row);
+            } else {
+                assertEquals("", predicted, row);
+            }
+        }
+        assertTrue(table.selectFirst("tr").text().contains("measured / predicted at largest n"));
+        String ntkRow = table.select("tr").get(1).text();
+        assertTrue(ntkRow.matches(".*\\d+\\.\\d\\d \\d+\\.\\d\\d$"), "predicted slope and ratio: " + ntkRow);
+        assertTrue(doc.text().contains("approximate at small n"));
         assertFalse(Files.readString(html).contains("NaN"));
     }
 
