@@ -1,16 +1,31 @@
 // Full-batch gradient descent of a batch of two-layer ReLU nets on the GPU, the per-neuron rule of
 // native/include/sf_net.h (the same source the CPU step uses). Each net of the batch is described by an
 // sf_gd_net in device memory; a step of the whole batch is three launches, whatever its size (per d present):
-//   sf_gd_neurons_dD  grid (neuron blocks, nets): 8 threads per neuron share its gradient over the points at the
-//                     current residuals, then one updates it;
-//   sf_gd_partial_dD  grid (point blocks, neuron chunks, nets): each thread one point, the chunk's neurons in
-//                     order;
-//   sf_gd_finish      one block per net: f_i = sum of the chunks in order, residual, the half MSE in a fixed
-//                     tree; then the step counter and the stopping rules, on the device.
+//   neurons  grid (32-neuron blocks, nets): 8 slices of the points per neuron, each over every 8th point, share
+//            its gradient at the current residuals, then one thread updates it;
+//   partial  grid (256-point blocks, 256-neuron chunks, nets): each point's sum over the chunk's neurons in order;
+//   sf_gd_finish  one block per net: f_i = sum of the chunks in order, residual, the half MSE in a fixed tree;
+//            then the step counter and the stopping rules, on the device.
+// Two sets of the first two kernels, chosen on the host (-Dsparsefeat.cuda.gdKernels, CudaNetBatch.StepKernels):
+//   v1  sf_gd_neurons_dD (32 x 8 threads, one neuron per thread), sf_gd_partial_dD (256 threads, one point per
+//       thread): the simple version, kept as the oracle and the fallback;
+//   v2  sf_gd_neurons2_dD, sf_gd_partial2_dD (the default): register-blocked, 128-thread blocks, 2 neurons and
+//       2 points per thread (below). Same grids, same sums in the same orders: v2 gives v1's bits.
 // A net that has stopped (loss NaN, below its floor or at most its stopBelow) or used its step budget makes every
-// later kernel return at once, so the host can launch many steps and read the batch back once: at the paper's
-// sizes (n <= 1024, h = 1e4) a step is launch-bound. All sums are in fixed orders (results do not depend on
-// scheduling); they differ from the CPU's orders, so results agree to rounding, not bit for bit.
+// later kernel return at once, so the host can launch many steps and read the batch back once. All sums are in
+// fixed orders (results do not depend on scheduling); they differ from the CPU's orders, so results agree to
+// rounding, not bit for bit.
+//
+// Napkin math at the paper's size (one net, h = 1e4, n = 1024, d = 5; h n = 1.0e7 neuron-point pairs), per step:
+// the forward kernel issues d + 2 = 7 FP64 instructions per pair, the neuron kernel 2 d + 3 = 13 (a warp's
+// neurons disagree on z > 0, so it pays for both sides), 2.0e8 in all: 13 us of an H100 SXM's FP64 units
+// (132 SMs x 64 lanes x ~1.8 GHz) at full rate. Device memory is no limit (~1.5 MB touched, L2-resident). What
+// limits v1's forward kernel is shared memory: d + 2 = 7 broadcast loads per pair, 2.2e6 warp loads, one per
+// SM and clock, 9 us alone; v2 reads a neuron's record (d weights, bias, scale w2, padded to 8) as 3 16-byte
+// loads and one 8-byte load for 2 points: 2 loads per pair, 0.64e6, under its 4.6 us of FP64 work. v1's neuron
+// kernel reads d + 1 = 6 values per pair from L1 (1.9e6 warp loads, about as many load as FP64 issue slots);
+// v2's 6 per point for 2 neurons (half). Registers (ptxas, sm_90; cuda/resources.sh prints them): v2 neurons
+// 96 (d = 5), 204 (d = 16); v2 partial 55, 94; no spills, no stack.
 #include "sf_net.h"
 
 #define SF_GD_CHUNK 256
@@ -150,6 +165,180 @@ __device__ __forceinline__ void partial(const sf_gd_net* __restrict__ nets, int 
   }
 SF_GD_DIMENSIONS(SF_GD_KERNELS)
 #undef SF_GD_KERNELS
+
+// ---- v2: register-blocked kernels (-Dsparsefeat.cuda.gdKernels=v2, the default; v1 above stays as the oracle and
+// the fallback). They do the same arithmetic in the same orders as v1, so they give v1's bits; what changes is how
+// often each operand is loaded. v1's forward thread reads a neuron's D + 2 numbers from shared memory (D + 2
+// broadcast loads) for one point's D + 2 floating-point instructions: the loads, not the FP64 units, set its pace.
+// v2's reads the neuron's record once, as 16-byte loads, for SF_GD2_POINTS points; v2's neuron thread reads a point
+// (D + 1 loads) once for SF_GD2_PER_THREAD neurons. Both use 128-thread blocks.
+#define SF_GD2_THREADS 128
+#define SF_GD2_POINTS 2      // points per thread of sf_gd_partial2 (a block covers SF_GD_CHUNK points, as in v1)
+#define SF_GD2_LANES 16      // neuron lanes of sf_gd_neurons2 (threadIdx.x)
+#define SF_GD2_PER_THREAD 2  // neurons per thread of sf_gd_neurons2: a block updates SF_GD2_LANES x this = 32 neurons
+#define SF_GD2_SLICES 8      // threads per neuron group (threadIdx.y), each over every 8th point, as in v1
+#define SF_GD2_BLOCK_NEURONS (SF_GD2_LANES * SF_GD2_PER_THREAD)
+static_assert(SF_GD2_LANES * SF_GD2_SLICES == SF_GD2_THREADS, "sf_gd_neurons2: 128 threads");
+static_assert(SF_GD2_THREADS * SF_GD2_POINTS == SF_GD_CHUNK, "sf_gd_partial2: a block covers v1's points");
+static_assert(SF_GD_CHUNK % SF_GD2_THREADS == 0, "sf_gd_partial2: every thread loads whole neurons");
+static_assert(SF_GD2_BLOCK_NEURONS <= SF_GD2_THREADS, "sf_gd_neurons2: one updating thread per neuron");
+static_assert(SF_GD2_BLOCK_NEURONS == SF_GD_NEURONS && SF_GD2_SLICES == SF_GD_SLICES,
+              "v1's grid (CudaNetBatch covers h in blocks of NEURONS for both sets) and v1's order over the points");
+
+// Thread (lane, slice) sums, for neurons base + lane + 16 m (m < M), the points slice, slice + 8, ... in order
+// (v1's order); the slices' sums go to shared memory and one thread per neuron adds them in slice order (v1's)
+// and applies the rule.
+template <int D>
+__device__ __forceinline__ void neurons2(sf_gd_net* __restrict__ nets) {
+  constexpr int M = SF_GD2_PER_THREAD;
+  __shared__ double acc[SF_GD2_SLICES][SF_GD2_BLOCK_NEURONS][D + 2];
+  const sf_gd_net& q = nets[blockIdx.y];
+  const long long base = (long long)blockIdx.x * SF_GD2_BLOCK_NEURONS;
+  // whole blocks leave together, before the barrier
+  if (q.d != D || !sf_gd_active(q) || base >= q.h) return;
+  const int lane = threadIdx.x, slice = threadIdx.y;
+  const long long n = q.n, np = q.np, h = q.h;
+  const double* __restrict__ xt = q.xt;
+  const double* __restrict__ r = q.r;
+  double wr[M][D], ga[M][D], bj[M], g2[M], gb[M];  // registers: indexed by unrolled loops only
+#pragma unroll
+  for (int m = 0; m < M; m++) {
+    const long long j = base + lane + SF_GD2_LANES * m;
+    const bool live = j < h;
+#pragma unroll
+    for (int k = 0; k < D; k++) { wr[m][k] = live ? q.w1[j * D + k] : 0.0; ga[m][k] = 0.0; }
+    bj[m] = live && q.b ? q.b[j] : 0.0;
+    g2[m] = 0.0;
+    gb[m] = 0.0;
+  }
+  for (long long i = slice; i < n; i += SF_GD2_SLICES) {
+    double x[D];  // __ldg: read-only here, through the read-only path (a plain load of a pointer held in a struct
+                  // is a generic one)
+#pragma unroll
+    for (int k = 0; k < D; k++) x[k] = __ldg(xt + k * np + i);
+    const double ri = __ldg(r + i);
+#pragma unroll
+    for (int m = 0; m < M; m++) {
+      double z = bj[m];
+#pragma unroll
+      for (int k = 0; k < D; k++) z += wr[m][k] * x[k];
+      if (z > 0.0) {  // a dead neuron (j >= h: weights 0, z = 0) adds nothing
+        g2[m] += ri * z;
+        gb[m] += ri;
+#pragma unroll
+        for (int k = 0; k < D; k++) ga[m][k] += ri * x[k];
+      }
+    }
+  }
+#pragma unroll
+  for (int m = 0; m < M; m++) {
+    double* a = acc[slice][lane + SF_GD2_LANES * m];
+#pragma unroll
+    for (int k = 0; k < D; k++) a[k] = ga[m][k];
+    a[D] = g2[m];
+    a[D + 1] = gb[m];
+  }
+  __syncthreads();
+  const int u = slice * SF_GD2_LANES + lane;  // the block's neuron this thread updates, if any
+  const long long j = base + u;
+  if (u >= SF_GD2_BLOCK_NEURONS || j >= h) return;
+  double g1[D], w[D], s2 = acc[0][u][D], sb = acc[0][u][D + 1];
+#pragma unroll
+  for (int k = 0; k < D; k++) g1[k] = acc[0][u][k];
+  for (int s = 1; s < SF_GD2_SLICES; s++) {
+#pragma unroll
+    for (int k = 0; k < D; k++) g1[k] += acc[s][u][k];
+    s2 += acc[s][u][D];
+    sb += acc[s][u][D + 1];
+  }
+  const sf_neuron_rule rule = sf_rule_at(D, (int)q.h, q.b != 0, (int)q.reg, q.lambda, (int)q.schedule, q.power,
+                                         (int)q.n, q.step, (int)q.sphere, (int)q.conic, (int)q.conic_from_start,
+                                         (int)q.quirks, q.eta);
+  const double v2 = q.w2[j];
+  s2 *= q.scale;
+  sb *= q.scale * v2;
+  double bias = q.b ? q.b[j] : 0.0;
+#pragma unroll
+  for (int k = 0; k < D; k++) { w[k] = q.w1[j * D + k]; g1[k] = g1[k] * q.scale * v2; }  // v1's rounding
+  sf_neuron_update(&rule, w, &bias, &q.w2[j], g1, &sb, &s2);
+#pragma unroll
+  for (int k = 0; k < D; k++) q.w1[j * D + k] = w[k];
+  if (q.b) q.b[j] = bias;
+}
+
+// A neuron's record in shared memory: its D weights, bias, scale * w2, padded to an even length so that a thread
+// reads it as 16-byte loads.
+template <int D>
+struct sf_gd2_record {
+  static constexpr int length = (D + 3) / 2 * 2;
+};
+
+template <int D>
+__device__ __forceinline__ void partial2(const sf_gd_net* __restrict__ nets, int all) {
+  constexpr int R = sf_gd2_record<D>::length, P = SF_GD2_POINTS;
+  __shared__ __align__(16) double rec[SF_GD_CHUNK * R];
+  const sf_gd_net& q = nets[blockIdx.z];
+  // whole blocks leave together, before the barrier
+  if (q.d != D || (!all && !sf_gd_active(q)) || blockIdx.y >= q.chunks || (long long)blockIdx.x * SF_GD_CHUNK >= q.np)
+    return;
+  const int c = blockIdx.y, t = threadIdx.x;
+  const long long h = q.h, np = q.np;
+  for (int p = t; p < SF_GD_CHUNK; p += SF_GD2_THREADS) {
+    const long long j = (long long)c * SF_GD_CHUNK + p;
+    double* e = rec + p * R;
+#pragma unroll
+    for (int k = 0; k < D; k++) e[k] = j < h ? q.w1[j * D + k] : 0.0;
+    e[D] = j < h && q.b ? q.b[j] : 0.0;
+    e[D + 1] = j < h ? q.scale * q.w2[j] : 0.0;
+#pragma unroll
+    for (int k = D + 2; k < R; k++) e[k] = 0.0;
+  }
+  __syncthreads();
+  // points i0 + 128 p (p < P): each load and store of the warp is coalesced
+  const long long i0 = (long long)blockIdx.x * SF_GD_CHUNK + t;
+  double x[P][D], s[P];
+#pragma unroll
+  for (int p = 0; p < P; p++) {
+    const long long i = i0 + SF_GD2_THREADS * p;
+#pragma unroll
+    for (int k = 0; k < D; k++) x[p][k] = i < np ? __ldg(q.xt + k * np + i) : 0.0;
+    s[p] = 0.0;
+  }
+  for (int o = 0; o < SF_GD_CHUNK; o++) {
+    double e[R];
+    const double2* v = reinterpret_cast<const double2*>(rec + o * R);
+#pragma unroll
+    for (int k = 0; k < R / 2; k++) {
+      const double2 pair = v[k];
+      e[2 * k] = pair.x;
+      e[2 * k + 1] = pair.y;
+    }
+#pragma unroll
+    for (int p = 0; p < P; p++) {
+      double z = e[D];
+#pragma unroll
+      for (int k = 0; k < D; k++) z += e[k] * x[p][k];
+      s[p] += e[D + 1] * fmax(z, 0.0);
+    }
+  }
+#pragma unroll
+  for (int p = 0; p < P; p++) {
+    const long long i = i0 + SF_GD2_THREADS * p;
+    if (i < np) q.partial[(long long)c * np + i] = i < q.n ? s[p] : 0.0;
+  }
+}
+
+#define SF_GD2_KERNELS(D)                                                                           \
+  extern "C" __global__ void __launch_bounds__(SF_GD2_THREADS)                                     \
+      sf_gd_neurons2_d##D(sf_gd_net* __restrict__ nets) {                                          \
+    neurons2<D>(nets);                                                                             \
+  }                                                                                                \
+  extern "C" __global__ void __launch_bounds__(SF_GD2_THREADS)                                     \
+      sf_gd_partial2_d##D(const sf_gd_net* __restrict__ nets, int all) {                           \
+    partial2<D>(nets, all);                                                                        \
+  }
+SF_GD_DIMENSIONS(SF_GD2_KERNELS)
+#undef SF_GD2_KERNELS
 
 // all != 0: every net (initialisation); useF0: subtract f0 (alpha-trick); advance: count the step and apply the
 // stopping rules.

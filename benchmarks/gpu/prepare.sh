@@ -13,10 +13,9 @@ mkdir -p "$out/lib"
 MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -q -B -Pbench dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$out/lib" >/dev/null
 # keep what the check runs: the engine's dependencies minus plotting, YAML, the progress bar and JMH, and
 # JUnit only as its console launcher (which bundles the Jupiter engine); the carried tree must stay < 64 MiB
-(cd "$out/lib" && rm -f javacpp-* xchart-* VectorGraphics2D-* pdfbox-* fontbox-* commons-logging-* jsoup-* jmh-* \
+(cd "$out/lib" && rm -f javacpp-* jfreechart-* org.jfree.svg-* jsoup-* jmh-* \
   jopt-simple-* commons-math3-* snakeyaml-* jackson-dataformat-yaml-* progressbar-* jline-* junit-jupiter* \
-  junit-platform-commons-* junit-platform-engine-* opentest4j-* apiguardian-* libsvm-* graphics2d-* \
-  animated-gif-lib-*)
+  junit-platform-commons-* junit-platform-engine-* opentest4j-* apiguardian-* libsvm-*)
 # JCuda's natives jar also holds its NVRTC, runtime and PTX-compiler bindings (25 MB unpacked): the driver API
 # is all we load. Repack with Java's jar tool (no zip needed).
 natives=$(realpath "$out"/lib/jcuda-natives-*.jar)

@@ -25,6 +25,11 @@ void sf_emu_syncthreads(int line);
 #define __launch_bounds__(...)
 #define __shared__ static  // one block runs at a time, so a static is the block's shared memory
 #define __syncthreads() sf_emu_syncthreads(__LINE__)
+#define __align__(n) __attribute__((aligned(n)))
+
+struct double2 {
+  double x, y;
+};
 
 // Fibers never run at the same time, so plain reads and writes are atomic here.
 inline int atomicCAS(int* address, int compare, int value) {
@@ -38,5 +43,6 @@ inline double atomicAdd(double* address, double value) {
   return old;
 }
 inline double rsqrt(double x) { return 1.0 / std::sqrt(x); }
+inline double __ldg(const double* p) { return *p; }
 
 #endif

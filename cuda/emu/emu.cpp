@@ -54,7 +54,8 @@ const Entry kKernels[] = {
     SF_EMU_KERNEL(sf_trsv_diag_t),   SF_EMU_KERNEL(sf_trsv_update_t), SF_EMU_KERNEL(sf_gemv_rows),
     SF_EMU_KERNEL(sf_trmv_lower_t),  SF_EMU_KERNEL(sf_add_slabs),
     SF_EMU_KERNEL(sf_selftest_reverse), SF_EMU_KERNEL(sf_selftest_divergent), SF_EMU_KERNEL(sf_selftest_chain),
-#define SF_EMU_GD(D) SF_EMU_KERNEL(sf_gd_neurons_d##D), SF_EMU_KERNEL(sf_gd_partial_d##D),
+#define SF_EMU_GD(D) SF_EMU_KERNEL(sf_gd_neurons_d##D), SF_EMU_KERNEL(sf_gd_partial_d##D), \
+    SF_EMU_KERNEL(sf_gd_neurons2_d##D), SF_EMU_KERNEL(sf_gd_partial2_d##D),
     SF_GD_DIMENSIONS(SF_EMU_GD)
 #undef SF_EMU_GD
 };

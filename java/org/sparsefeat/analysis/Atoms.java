@@ -13,6 +13,9 @@ import org.sparsefeat.net.TwoLayerNet;
  * is the same compute the same function there, so each distinct pattern among the kept neurons is one atom.
  */
 public final class Atoms {
+    /** The relative threshold of the robust count in sweeps (docs/method.md, 'Atoms', suggests 1e-3), and train's default. */
+    public static final double DEFAULT_EPSILON = 1e-3;
+
     /**
      * @param exact       N_A counting neurons with w2_h != 0 exactly (the reference's rule)
      * @param thresholded N_A counting neurons with |w2_h| |w1_h| > epsilon max_h |w2_h| |w1_h| (robust after GD,

@@ -63,7 +63,19 @@ public final class GradientFlow {
 
     private GradientFlow() {}
 
+    /** Told after each accepted step: the steps accepted so far and the training loss. */
+    @FunctionalInterface
+    public interface Progress {
+        void step(long accepted, double trainLoss);
+    }
+
     public static Result train(SoftplusNet net, Matrix x, double[] y, Matrix xTest, double[] yTest, Options opt) {
+        return train(net, x, y, xTest, yTest, opt, null);
+    }
+
+    /** As above, telling {@code progress} (if not null) of each accepted step. */
+    public static Result train(SoftplusNet net, Matrix x, double[] y, Matrix xTest, double[] yTest, Options opt,
+                               Progress progress) {
         long start = System.nanoTime();
         double[] f0 = net.outputs(x);
         double[] f0Test = net.outputs(xTest);
@@ -104,6 +116,9 @@ public final class GradientFlow {
                     dt *= 1.1;
                 }
                 s = t;
+                if (progress != null) {
+                    progress.step(accepted, s.loss());
+                }
                 if (accepted == nextCheck) {
                     double te = testError(net, s.p(), xTest, yTest, f0Test, opt.alpha());
                     best = Math.min(best, te);

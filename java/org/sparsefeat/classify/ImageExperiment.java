@@ -46,6 +46,12 @@ public final class ImageExperiment {
 
     public static Outcome run(Backend backend, ImageSet pooled, Method method, int n, int nTest, long seedTrain,
                               long seedTest, long seedInit, Stability stability) {
+        return run(backend, pooled, method, n, nTest, seedTrain, seedTest, seedInit, stability, null);
+    }
+
+    /** As above, telling {@code progress} (if not null) of each accepted step of a net's gradient flow. */
+    public static Outcome run(Backend backend, ImageSet pooled, Method method, int n, int nTest, long seedTrain,
+                              long seedTest, long seedInit, Stability stability, GradientFlow.Progress progress) {
         Splits.Split split = Splits.split(pooled.labels(), n, nTest, seedTrain, seedTest);
         ImageSet train = pooled.select(split.train()), test = pooled.select(split.test());
         double[] y = Preprocess.parityLabels(train.labels()), yTest = Preprocess.parityLabels(test.labels());
@@ -63,7 +69,7 @@ public final class ImageExperiment {
             case Method.Net net -> {
                 SoftplusNet model = new SoftplusNet(net.h(), pooled.dimension(), net.actBeta(), seedInit);
                 SoftplusNet initial = model.copy();
-                flow = GradientFlow.train(model, train.pixels(), y, test.pixels(), yTest, net.flow());
+                flow = GradientFlow.train(model, train.pixels(), y, test.pixels(), yTest, net.flow(), progress);
                 double alpha = net.flow().alpha();
                 predictor = x -> {
                     double[] f = model.outputs(x), f0 = initial.outputs(x);

@@ -1,12 +1,16 @@
 package org.sparsefeat.cli;
 
-import java.nio.file.Files;
+import static org.sparsefeat.util.OutputFile.named;
+
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.data.DataSpec;
 import org.sparsefeat.data.Dataset;
 import org.sparsefeat.data.Npy;
+import org.sparsefeat.util.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,7 +19,7 @@ import picocli.CommandLine.Option;
         description = "Generate a dataset (points and target) and export it as float64 NPY files.")
 final class DataCommand implements Callable<Integer> {
     @Mixin
-    DataOptions data;
+    GeneratedData data;
 
     @Option(names = "--out-x", required = true, paramLabel = "X.npy", description = "Training inputs, shape (n, d).")
     Path outX;
@@ -37,50 +41,29 @@ final class DataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (data.fromFiles()) {
-            throw new IllegalArgumentException("sparsefeat data generates data; --x-train/--y-train/--x-test/--y-test"
-                    + " are for krr");
-        }
         if ((outXTest == null) != (outYTest == null)) {
             throw new IllegalArgumentException("--out-x-test and --out-y-test must be given together");
         }
-        OutputFiles.requireWritable(outX, "--out-x");
-        OutputFiles.requireWritable(outY, "--out-y");
-        OutputFiles.requireWritable(outXTest, "--out-x-test");
-        OutputFiles.requireWritable(outYTest, "--out-y-test");
         DataSpec s = data.spec();
-        if (outXTest == null && data.nTest != null && data.nTest > 0) {
+        if (outXTest == null && data.nTest != null) {
             throw new IllegalArgumentException("--n-test " + data.nTest + " needs --out-x-test and --out-y-test");
         }
+        OutputFile.check(named("--out-x", outX), named("--out-y", outY), named("--out-x-test", outXTest),
+                named("--out-y-test", outYTest));
         DataSpec exported = outXTest == null ? new DataSpec(s.points(), s.d(), s.n(), 0, s.target(), s.seed()) : s;
         try (Backend backend = backendOptions.open()) {
             Dataset ds = org.sparsefeat.data.Datasets.generate(exported, backend);
-            // write every file to a temporary name first, so that a failure leaves no partial dataset
-            Path[] targets = outXTest == null ? new Path[] {outX, outY} : new Path[] {outX, outY, outXTest, outYTest};
-            Path[] tmps = new Path[targets.length];
-            try {
-                for (int i = 0; i < targets.length; i++) {
-                    tmps[i] = Npy.tempSibling(targets[i]);
-                }
-                Npy.write(tmps[0], ds.xTrain());
-                Npy.write(tmps[1], ds.yTrain());
-                if (outXTest != null) {
-                    Npy.write(tmps[2], ds.xTest());
-                    Npy.write(tmps[3], ds.yTest());
-                }
-                for (int i = 0; i < targets.length; i++) {
-                    Files.move(tmps[i], targets[i], java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                }
-            } finally {
-                for (Path t : tmps) {
-                    if (t != null) {
-                        Files.deleteIfExists(t);
-                    }
-                }
+            Map<Path, OutputFile.Body> files = new LinkedHashMap<>();
+            files.put(outX, Npy.body(ds.xTrain()));
+            files.put(outY, Npy.body(ds.yTrain()));
+            if (outXTest != null) {
+                files.put(outXTest, Npy.body(ds.xTest()));
+                files.put(outYTest, Npy.body(ds.yTest()));
             }
-            spec.commandLine().getOut().printf("wrote %s, %s: n=%d, d=%d, target %s%s%n", outX, outY, ds.n(), ds.d(),
-                    s.target().kind(), outXTest == null ? "" : " (and " + ds.nTest() + " test points)");
+            OutputFile.writeAll(files);  // all or none: a failure leaves no partial dataset
+            OutputFiles.messages(spec, outX, outY, outXTest, outYTest).printf("wrote %s, %s: n=%d, d=%d, target %s%s%n",
+                    outX, outY, ds.n(), ds.d(), s.target().kind(), outXTest == null ? "" : " (and " + ds.nTest()
+                            + " test points)");
         }
         return 0;
     }

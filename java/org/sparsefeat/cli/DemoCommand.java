@@ -12,9 +12,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The main job on a small default: learning curves of NTK and RFK regression against a",
-                "feature-regime net, on a smooth (constant) and a rough (teacher, a = 1) target at d = 3, with",
-                "their reports. A few minutes on a 2-core CPU; running it again reuses what finished."})
+        description = {"The main job on a small default: learning curves and their reports, in about a minute.",
+                "NTK and RFK regression against a feature-regime net, on a smooth (constant) and a rough (teacher,",
+                "a = 1) target at d = 3 (README, Quick start, says what it runs and why). About a minute on a 2-core",
+                "CPU; running it again reuses what finished."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "sparsefeat-demo", paramLabel = "DIR",
             description = "Where the sweeps and reports go (default: ${DEFAULT-VALUE}).")
@@ -30,7 +31,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<SweepCommand.Job> jobs = SweepCommand.presetJobs("demo", "small", out);
         for (SweepCommand.Job j : jobs) {
-            SweepCommand.prepare(j);
+            SweepCommand.check(j);
         }
         var err = spec.commandLine().getErr();
         var o = spec.commandLine().getOut();

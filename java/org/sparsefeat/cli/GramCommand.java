@@ -41,8 +41,8 @@ final class GramCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OutputFiles.requireWritable(out, "--out");
         Kernel kernel = kernelOptions.kernel();
+        org.sparsefeat.util.OutputFile.check(org.sparsefeat.util.OutputFile.named("--out", out));
         Matrix a = Npy.readMatrix(x, "--x");
         Matrix b = y == null ? null : Npy.readMatrix(y, "--y");
         if (b != null && b.cols() != a.cols()) {
@@ -59,7 +59,7 @@ final class GramCommand implements Callable<Integer> {
                     }
                 }
                 Npy.write(out, new int[] {a.rows(), other.rows()}, g);
-                spec.commandLine().getOut().printf("wrote %s: %s Gram matrix of shape (%d, %d), float32%n", out, kernel,
+                OutputFiles.messages(spec, out).printf("wrote %s: %s Gram matrix of shape (%d, %d), float32%n", out, kernel,
                         a.rows(), other.rows());
                 return 0;
             }
@@ -72,7 +72,7 @@ final class GramCommand implements Callable<Integer> {
             }
             Npy.requireFinite(g.data(), "the Gram matrix");
             Npy.write(out, g);
-            spec.commandLine().getOut().printf("wrote %s: %s Gram matrix of shape (%d, %d)%n", out, kernel, g.rows(),
+            OutputFiles.messages(spec, out).printf("wrote %s: %s Gram matrix of shape (%d, %d)%n", out, kernel, g.rows(),
                     g.cols());
         }
         return 0;

@@ -1,6 +1,7 @@
 package org.sparsefeat.cli;
 
 import java.nio.file.Path;
+import me.tongfei.progressbar.ProgressBar;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.sparsefeat.images.ImageSet;
 import org.sparsefeat.images.Preprocess;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.util.Numbers;
+import org.sparsefeat.util.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,13 +30,14 @@ final class ImagesCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing command: classify or deformations");
+        throw Main.missingCommand(spec);
     }
 
 
     @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Parity classification of images (MNIST, Fashion-MNIST, CIFAR-10) by a feature-regime or a lazy",
-                "fully-connected net, a hard-margin SVM or kernel regression; test error and stability to deformations.",
+        description = {"Classify images by parity: test error and stability to deformations.",
+                "MNIST, Fashion-MNIST or CIFAR-10, by a feature-regime or a lazy fully-connected net, a hard-margin SVM",
+                "or kernel regression.",
                 "Images are center-normalised, labels are class parity, splits class-interleaved (docs/method.md, 'Image experiments')."})
     static final class Classify implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "mnist|fashion|cifar10", description = "The data set.")
@@ -90,7 +93,7 @@ final class ImagesCommand implements Runnable {
     @Option(names = "--max-wall", defaultValue = "20000", paramLabel = "SEC", description = "Wall-clock limit of a net (default ${DEFAULT-VALUE}).")
     double maxWall;
 
-    @Option(names = "--max-steps", defaultValue = "100000", paramLabel = "T", converter = DataOptions.CountConverter.class,
+    @Option(names = "--max-steps", defaultValue = "100000", paramLabel = "T",
             description = "Accepted-step limit of a net (default ${DEFAULT-VALUE}).")
     long maxSteps;
 
@@ -112,6 +115,9 @@ final class ImagesCommand implements Runnable {
     @Mixin
     BackendOptions backendOptions;
 
+    @Mixin
+    ProgressOption progress;
+
     @Option(names = "--out", paramLabel = "result.json", description = "Write the result as JSON.")
     Path out;
 
@@ -120,10 +126,15 @@ final class ImagesCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-        OutputFiles.requireWritable(out, "--out");
         if (!List.of("feature", "lazy", "svm", "krr").contains(method)) {
             throw new IllegalArgumentException("--method '" + method + "' is unknown; expected feature, lazy, svm or krr");
         }
+        if (n < 1 || nTest < 1) {
+            throw new IllegalArgumentException("--n and --n-test must be >= 1 (the test error needs test images), got "
+                    + n + " and " + nTest);
+        }
+        progress.check();
+        OutputFile.check(OutputFile.named("--out", out));
         Kernel k = Kernel.parse(kernel, null);
         GradientFlow.Options flow = GradientFlow.Options.reference(method.equals("lazy") ? lazyAlpha : alpha, maxWall,
                 maxSteps);
@@ -145,10 +156,26 @@ final class ImagesCommand implements Runnable {
         r.put("n_test", nTest);
         r.put("seed_train", seedTrain);
         r.put("seed_test", seedTest);
-        var w = spec.commandLine().getOut();
-        try (Backend backend = backendOptions.open()) {
+        var w = OutputFiles.messages(spec, out);
+        var err = spec.commandLine().getErr();
+        if (progress.shown()) {
+            err.printf("images classify: %s on %d %s images (%d test)%s%n", method, n, dataset, nTest, stability
+                    ? ", then the stability on " + Math.min(stabilityImages, nTest) + " test images" : "");
+            err.flush();
+        }
+        try (Backend backend = backendOptions.open();
+             ProgressBar bar = m instanceof ImageExperiment.Method.Net ? progress.bar(method + " net", maxSteps, err)
+                     : null) {
             ImageExperiment.Outcome o = ImageExperiment.run(backend, all, m, n, nTest, seedTrain, seedTest, seedInit,
-                    stability ? new ImageExperiment.Stability(stabilityImages, delta, cutoff) : null);
+                    stability ? new ImageExperiment.Stability(stabilityImages, delta, cutoff) : null,
+                    bar == null ? null : (steps, loss) -> {
+                        bar.stepTo(steps);
+                        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3e", loss));
+                    });
+            if (bar != null) {
+                bar.maxHint(o.flow().accepted());  // a flow that stopped early: show the bar full
+                bar.stepTo(o.flow().accepted());
+            }
             if (o.flow() != null) {
                 GradientFlow.Result res = o.flow();
                 r.put("h", h);
@@ -233,12 +260,12 @@ final class ImagesCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            OutputFiles.requireWritable(out, "--out");
             if (count < 1) {
                 throw new IllegalArgumentException("--count must be >= 1, got " + count);
             }
+            OutputFile.check(OutputFile.named("--out", out));
             ImageGrid.write(out, data.store().load(dataset), count, delta, cutoff, seed);
-            spec.commandLine().getOut().println("wrote " + out);
+            OutputFiles.messages(spec, out).println("wrote " + out);
             return 0;
         }
     }

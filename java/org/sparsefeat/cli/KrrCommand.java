@@ -42,7 +42,6 @@ final class KrrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OutputFiles.requireWritable(out, "--out");
         Kernel kernel = kernelOptions.kernel();
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
             throw new IllegalArgumentException("--ridge must be a finite number >= 0, got " + ridge);
@@ -50,6 +49,7 @@ final class KrrCommand implements Callable<Integer> {
         if (!data.fromFiles()) {
             data.spec();  // option errors before any work
         }
+        org.sparsefeat.util.OutputFile.check(org.sparsefeat.util.OutputFile.named("--out", out));
         try (Backend backend = backendOptions.open()) {
             PhaseTimer timer = new PhaseTimer();
             Dataset ds = timer.time("data", () -> data.load(backend, true));
@@ -83,7 +83,7 @@ final class KrrCommand implements Callable<Integer> {
             result.put("backend", backend.name());
             result.put("device", backend.device());
             result.put("threads", backend.threads());
-            var w = spec.commandLine().getOut();
+            var w = OutputFiles.messages(spec, out);
             w.printf("krr %s n=%d n_test=%d d=%d ridge=%g: test_mse=%.6e train_mse=%.3e (%.2f s: gram %.2f, cholesky"
                             + " %.2f, solve %.2f, predict %.2f) on %s%n", kernel, ds.n(), ds.nTest(), ds.d(), ridge,
                     r.testMse(), r.trainMse(), timer.total(), seconds.get("gram"), seconds.get("cholesky"),

@@ -1,6 +1,7 @@
 package org.sparsefeat.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         description = "Kernel ridge regression and wide two-layer networks on the sphere: the experiments of"
                 + " 'Learning sparse features can lead to overfitting in neural networks' (Petrini et al. 2022).",
         subcommands = {DemoCommand.class, KrrCommand.class, TrainCommand.class, SweepCommand.class, ReportCommand.class,
-                ImagesCommand.class, DatasetsCommand.class, GramCommand.class, DataCommand.class,
+                ImagesCommand.class, DatasetsCommand.class, GramCommand.class, DataCommand.class, TheoryCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
@@ -24,7 +25,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: demo, krr, train, sweep, report, gram or data");
+        throw missingCommand(spec);
     }
 
     public static void main(String[] args) {
@@ -37,27 +38,67 @@ public final class Main implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, commandLine.getErr()));
+        CommandLine.ITypeConverter<Integer> ints = s -> (int) Count.parse(s, Integer.MAX_VALUE);
+        CommandLine.ITypeConverter<Long> longs = s -> Count.parse(s, Long.MAX_VALUE);
+        cli.registerConverter(Integer.class, ints);
+        cli.registerConverter(int.class, ints);
+        cli.registerConverter(Long.class, longs);
+        cli.registerConverter(long.class, longs);
+        cli.setParameterExceptionHandler((e, a) -> usageError(e));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, commandLine));
         int code = cli.execute(args);
         out.flush();
         err.flush();
         return code;
     }
 
-    private static int handle(Exception e, PrintWriter err) {
+    /** The error for a command that needs a sub-command and got none: names them all. */
+    static CommandLine.ParameterException missingCommand(CommandLine.Model.CommandSpec spec) {
+        return new CommandLine.ParameterException(spec.commandLine(), "missing command: " + commandNames(spec.commandLine()));
+    }
+
+    private static String commandNames(CommandLine c) {
+        List<String> names = c.getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList();
+        return names.size() < 2 ? String.join("", names)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
+    }
+
+    /** A usage error: one line that names the command and the problem, and where to find help; exit code 2. */
+    private static int usageError(CommandLine.ParameterException e) {
+        CommandLine c = e.getCommandLine();
+        String name = c.getCommandSpec().qualifiedName();
+        String message = e.getMessage();
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().getFirst().startsWith("-")) {
+            String arg = u.getUnmatched().getFirst();
+            message = c.getSubcommands().isEmpty() ? "unexpected argument '" + arg + "'"
+                    : "unknown command '" + arg + "'; expected " + commandNames(c);
+        } else if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+        }
+        PrintWriter err = c.getErr();
+        err.println(name + ": " + message);
+        err.println("Try '" + name + " --help'.");
+        err.flush();
+        return EXIT_USAGE;
+    }
+
+    private static int handle(Exception e, CommandLine c) {
+        PrintWriter err = c.getErr();
+        String name = c.getCommandSpec().qualifiedName();
         if (e instanceof NotPositiveDefiniteException || e instanceof NonFiniteResultException) {
-            err.println("sparsefeat: " + e.getMessage());
+            err.println(name + ": " + e.getMessage());
             return EXIT_FAILURE;
         }
         if (e instanceof IllegalArgumentException) {
-            err.println("sparsefeat: " + e.getMessage());
+            err.println(name + ": " + e.getMessage());
             return EXIT_USAGE;
         }
         if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
-            err.println("sparsefeat: I/O error: " + e.getMessage());
+            err.println(name + ": I/O error: " + e.getMessage());
             return EXIT_FAILURE;
         }
-        err.println("sparsefeat: internal error (please report it with this trace):");
+        err.println(name + ": internal error (please report it with this trace):");
         e.printStackTrace(err);
         return EXIT_FAILURE;
     }

@@ -4,13 +4,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.sparsefeat.report.SweepReport;
+import org.sparsefeat.util.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Report a sweep (its shards merged): exponents beside the predicted ones, learning curves,",
-                "atoms and dynamics as an HTML page, PNG and SVG plots, and a CSV."})
+        description = {"Report a sweep: measured exponents beside the predicted ones, plots, HTML and CSV.",
+                "The shards of a sweep are merged; learning curves, atoms and dynamics go to an HTML page, PNG and SVG",
+                "plots, and a CSV."})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Sweep directories (the shards of one sweep).")
     List<Path> dirs;
@@ -32,15 +34,17 @@ final class ReportCommand implements Callable<Integer> {
         Path first = dirs.getFirst();
         Path htmlFile = html != null ? html : first.resolve("report.html");
         Path csvFile = csv != null ? csv : first.resolve("curve.csv");
-        OutputFiles.requireWritable(htmlFile, "--html");
-        OutputFiles.requireWritable(csvFile, "--csv");
+        // beside the HTML page, unless it goes to a stream (--html /dev/stdout): then in the sweep's directory
+        Path plotDir = plots != null ? plots : OutputFile.writtenInPlace(htmlFile) ? first.resolve("plots")
+                : htmlFile.toAbsolutePath().getParent().resolve("plots");
+        OutputFile.check(OutputFile.named("--html", htmlFile), OutputFile.named("--csv", csvFile));
+        OutputFile.checkDirectory("--plots", plotDir);
         SweepReport report = new SweepReport(dirs);
-        report.write(htmlFile, csvFile, plots);
-        var out = spec.commandLine().getOut();
+        report.write(htmlFile, csvFile, plotDir);
+        var out = OutputFiles.messages(spec, htmlFile, csvFile);
         out.printf("sweep %s: %d records%n", report.spec().name(), report.records());
         out.print(report.table());
-        out.println("wrote " + htmlFile + ", " + csvFile + " and the plots in "
-                + (plots != null ? plots : htmlFile.toAbsolutePath().getParent().resolve("plots")));
+        out.println("wrote " + htmlFile + ", " + csvFile + " and the plots in " + plotDir);
         return 0;
     }
 }

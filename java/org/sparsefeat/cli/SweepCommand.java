@@ -4,17 +4,24 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.curve.Presets;
 import org.sparsefeat.curve.ResultStore;
 import org.sparsefeat.curve.Shard;
+import org.sparsefeat.curve.SpecExtension;
 import org.sparsefeat.curve.SpecParser;
+import org.sparsefeat.curve.SweepLock;
 import org.sparsefeat.curve.SweepRunner;
 import org.sparsefeat.curve.SweepSpec;
 import picocli.CommandLine.Command;
@@ -24,7 +31,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run a learning-curve sweep: every method at every (d, n, seed) of a YAML spec or a preset.",
-                "Each finished point is appended to DIR/results.jsonl at once; running again skips finished points."})
+                "Each finished point is appended to DIR/results.jsonl at once; running again skips finished points"
+                        + " and resumes a batch of nets from its last checkpoint (Ctrl-C saves one)."})
 final class SweepCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "SPEC.yaml", description = "The sweep spec (or use --preset).")
     Path specFile;
@@ -33,8 +41,9 @@ final class SweepCommand implements Callable<Integer> {
             description = "fig4, figG1, figG3, fig1, fig6 or demo instead of a spec file.")
     String preset;
 
-    @Option(names = "--scale", defaultValue = "paper", paramLabel = "paper|small",
-            description = "Preset size: the paper's, or small enough for a 2-core CPU (default ${DEFAULT-VALUE}).")
+    @Option(names = "--scale", paramLabel = "paper|small",
+            description = {"Preset size: the paper's, or small enough for a 2-core CPU. Without it, the paper's size"
+                    + " when its estimate on this backend is at most an hour; longer runs need --scale paper."})
     String scale;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -45,6 +54,15 @@ final class SweepCommand implements Callable<Integer> {
             description = "Run only the i-th of N disjoint parts (1 <= i <= N), e.g. one per array job.")
     String shard;
 
+    @Option(names = "--wait",
+            description = "When another sweep is running in DIR, wait for it to finish (default: exit 2 naming it).")
+    boolean waitForLock;
+
+    @Option(names = "--checkpoint-every", defaultValue = "" + SweepRunner.CHECKPOINT_MINUTES, paramLabel = "MINUTES",
+            description = "How often a batch of nets in training saves its state to DIR/checkpoints (default"
+                    + " ${DEFAULT-VALUE}); a killed sweep resumes from there. 0: after every backend call.")
+    double checkpointMinutes;
+
     @Mixin
     BackendOptions backendOptions;
 
@@ -54,27 +72,92 @@ final class SweepCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** A preset without --scale runs at the paper's size only when it is estimated to take at most this long. */
+    static final double UNASKED_PAPER_SECONDS = 3600;
+
+    /** Exit code after Ctrl-C (128 + SIGINT), as the JVM itself exits on the signal. */
+    static final int EXIT_INTERRUPTED = 130;
+
     @Override
     public Integer call() throws IOException {
         if ((specFile == null) == (preset == null)) {
             throw new IllegalArgumentException("give either a SPEC.yaml file or --preset NAME (" + String.join(", ",
                     Presets.NAMES) + ")");
         }
+        if (specFile != null && scale != null) {
+            throw new IllegalArgumentException("--scale applies to presets; a SPEC.yaml file sets its own sizes");
+        }
+        if (!(checkpointMinutes >= 0) || Double.isInfinite(checkpointMinutes)) {
+            throw new IllegalArgumentException("--checkpoint-every must be a number of minutes >= 0, got "
+                    + checkpointMinutes);
+        }
         Shard part = Shard.parse(shard);
         List<Job> jobs = new ArrayList<>();
         if (specFile != null) {
             jobs.add(new Job(SpecParser.parse(specFile), Files.readString(specFile), out));
         } else {
-            jobs.addAll(presetJobs(preset, scale, out));
+            jobs.addAll(presetJobs(preset, scale == null ? "paper" : scale, out));
         }
+        Path firstCreated = firstMissing(out);
+        org.sparsefeat.util.OutputFile.checkDirectory("--out", out);
+        PrintWriter err = spec.commandLine().getErr();
         for (Job j : jobs) {
-            prepare(j);  // every directory checked before any work starts
+            check(j);  // every directory checked before any work starts
         }
-        try (Backend backend = backendOptions.open()) {
+        Duration every = Duration.ofMillis(Math.round(checkpointMinutes * 60_000));
+        try (Backend backend = backendOptions.open(); StopOnSignal signal = StopOnSignal.install(err)) {
+            List<SweepRunner> runners = new ArrayList<>();
+            double estimate = 0;
+            boolean calibrated = true;
             for (Job j : jobs) {
-                run(j, backend, part, spec.commandLine().getErr(), data.store());
-                spec.commandLine().getOut().println("sweep " + j.spec().name() + " done: results in "
-                        + j.dir().resolve(ResultStore.RESULTS) + "; report with: sparsefeat report " + j.dir());
+                SweepRunner r = runner(j, backend, err, data.store()).checkpointEvery(every).stopWhen(signal::requested);
+                estimate += r.estimate(part);
+                calibrated &= r.estimateCalibrated(part);
+                runners.add(r);
+            }
+            String what = preset != null ? "--preset " + preset + (scale == null ? " at the paper's size" : " --scale " + scale)
+                    : specFile.toString();
+            String on = backend.name() + " (" + backend.device() + ")";
+            err.printf("%s: estimate %s on %s%s%n", what, SweepRunner.duration(estimate), on,
+                    calibrated ? ", from the points already timed here" : ", from a cost model (see README)");
+            err.flush();
+            if (preset != null && scale == null && estimate > UNASKED_PAPER_SECONDS) {
+                for (Job j : jobs) {   // refused: leave nothing behind
+                    removeIfEmpty(j.dir(), firstCreated);
+                }
+                removeIfEmpty(out, firstCreated);
+                throw new IllegalArgumentException("--preset " + preset + " at the paper's size is estimated at "
+                        + SweepRunner.duration(estimate) + " on " + on + ": pass --scale paper to run it anyway, or"
+                        + " --scale small for a run of minutes");
+            }
+            List<SweepLock> locks = new ArrayList<>();
+            try {
+                for (Job j : jobs) {
+                    locks.add(SweepLock.acquire(j.dir(), waitForLock, line -> {
+                        err.println(line);
+                        err.flush();
+                    }));
+                }
+                for (int i = 0; i < jobs.size(); i++) {
+                    Job j = jobs.get(i);
+                    prepare(j, err);
+                    writeEnvironment(j.dir(), backend, part);
+                    signal.working(true);
+                    try {
+                        runners.get(i).run(part);
+                    } finally {
+                        signal.working(false);
+                    }
+                    spec.commandLine().getOut().println("sweep " + j.spec().name() + " done: results in "
+                            + j.dir().resolve(ResultStore.RESULTS) + "; report with: sparsefeat report " + j.dir());
+                }
+            } catch (SweepRunner.Interrupted e) {
+                signal.stopped();
+                return EXIT_INTERRUPTED;
+            } finally {
+                for (SweepLock l : locks) {
+                    l.close();
+                }
             }
         }
         return 0;
@@ -93,37 +176,121 @@ final class SweepCommand implements Callable<Integer> {
         return jobs;
     }
 
-    /** Runs a prepared job's pending points of the shard, progress lines to {@code err}. */
-    static void run(Job j, Backend backend, Shard part, PrintWriter err, org.sparsefeat.images.DatasetStore data)
+    /** A runner for the job, calibrating its estimates on the points it finished on this machine and backend before. */
+    private static SweepRunner runner(Job j, Backend backend, PrintWriter err, org.sparsefeat.images.DatasetStore data)
             throws IOException {
-        writeEnvironment(j.dir(), backend, part);
-        new SweepRunner(j.spec(), new ResultStore(j.dir()), backend, line -> {
+        return new SweepRunner(j.spec(), new ResultStore(j.dir()), backend, line -> {
             err.println(line);
             err.flush();
-        }).withData(data).run(part);
+        }).withData(data).calibrateOnFinished(sameMachine(j.dir(), backend));
     }
 
-    /** Creates the directory with its spec, or checks that an existing one holds the same sweep. */
-    static void prepare(Job j) throws IOException {
+    /** Locks the job's directory, then runs its pending points of the shard, progress lines to {@code err}. */
+    static void run(Job j, Backend backend, Shard part, PrintWriter err, org.sparsefeat.images.DatasetStore data)
+            throws IOException {
+        try (SweepLock lock = SweepLock.acquire(j.dir(), false, err::println)) {
+            prepare(j, err);
+            writeEnvironment(j.dir(), backend, part);
+            runner(j, backend, err, data).run(part);
+        }
+    }
+
+    /** Whether the directory's environment.json names this backend, device and thread count. */
+    private static boolean sameMachine(Path dir, Backend backend) {
+        Path env = dir.resolve(ResultStore.ENVIRONMENT);
+        if (!Files.exists(env)) {
+            return false;
+        }
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(env.toFile());
+            return backend.name().equals(node.path("backend").asText()) && backend.device().equals(node.path("device").asText())
+                    && backend.threads() == node.path("threads").asInt();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Checks, before any work, that the directory can take the job (see {@link #prepare}); writes nothing. */
+    static void check(Job j) throws IOException {
+        org.sparsefeat.util.OutputFile.checkDirectory("--out", j.dir());
+        earlierSpec(j);
+    }
+
+    /**
+     * The directory's spec when the job's spec differs from it but only adds grid points (null when the
+     * directory is new or holds the same spec); refuses a directory that holds another sweep.
+     */
+    private static SweepSpec earlierSpec(Job j) throws IOException {
         Path specCopy = j.dir().resolve(ResultStore.SPEC);
-        if (Files.exists(specCopy)) {
-            SweepSpec existing = SpecParser.parse(specCopy);
-            com.fasterxml.jackson.databind.ObjectMapper yaml =
-                    new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
-            if (!yaml.readTree(Files.readString(specCopy)).equals(yaml.readTree(j.yaml()))) {
-                throw new IllegalArgumentException("--out " + j.dir() + " holds another sweep ('" + existing.name()
-                        + "'; its spec.yaml differs): choose another directory");
-            }
+        if (!Files.exists(specCopy)) {
+            return null;
+        }
+        SweepSpec existing = SpecParser.parse(specCopy);
+        com.fasterxml.jackson.databind.ObjectMapper yaml =
+                new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+        if (yaml.readTree(Files.readString(specCopy)).equals(yaml.readTree(j.yaml()))) {
+            return null;
+        }
+        String why = SpecExtension.whyNot(existing, j.spec());
+        if (why != null) {
+            throw new IllegalArgumentException("--out " + j.dir() + " holds another sweep ('" + existing.name() + "': "
+                    + why + "); a spec may only add grid points to it (n, seeds, d, methods): choose another directory");
+        }
+        return existing;
+    }
+
+    /**
+     * Creates the directory with its spec, or checks that an existing one holds the same sweep, or the same
+     * sweep with fewer grid points: then the new spec replaces the old one, which is appended to
+     * DIR/spec.history.yaml, and the finished points are reused.
+     */
+    static void prepare(Job j, PrintWriter err) throws IOException {
+        check(j);
+        Path specCopy = j.dir().resolve(ResultStore.SPEC);
+        SweepSpec earlier = earlierSpec(j);
+        if (Files.exists(specCopy) && earlier == null) {
             return;
         }
-        if (Files.exists(j.dir()) && !Files.isDirectory(j.dir())) {
-            throw new IllegalArgumentException("--out " + j.dir() + " exists and is not a directory");
-        }
         Files.createDirectories(j.dir());
-        Path tmp = Files.createTempFile(j.dir(), ".spec", ".part");
-        Files.writeString(tmp, j.yaml());
-        Files.move(tmp, specCopy, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        if (earlier != null) {
+            Set<String> keys = j.spec().grid().stream().map(p -> p.key()).collect(Collectors.toSet());
+            long reused = new ResultStore(j.dir()).load().keySet().stream().filter(keys::contains).count();
+            Path history = j.dir().resolve(SPEC_HISTORY);
+            Files.writeString(history, "# replaced on " + Instant.now() + " by a spec with more grid points\n"
+                    + Files.readString(specCopy) + "\n---\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            err.println("sweep " + j.spec().name() + ": the new spec adds " + (j.spec().grid().size()
+                    - earlier.grid().size()) + " grid points to the one in " + specCopy + "; reusing " + reused
+                    + " finished points of the earlier spec (which is kept in " + history + ")");
+            err.flush();
+        }
+        org.sparsefeat.util.OutputFile.writeString(specCopy, j.yaml());
     }
+
+    /** The highest ancestor of {@code dir} (or itself) that does not exist yet, or null if it exists. */
+    private static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
+    }
+
+    /** Removes the empty directories this run created, from {@code dir} up to {@code firstCreated}. */
+    private static void removeIfEmpty(Path dir, Path firstCreated) {
+        if (firstCreated == null) {
+            return;
+        }
+        for (Path p = dir.toAbsolutePath(); p != null && p.startsWith(firstCreated); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                return;   // not empty (or not ours to remove): keep it and its parents
+            }
+        }
+    }
+
+    /** The earlier specs of a directory whose spec was extended. */
+    static final String SPEC_HISTORY = "spec.history.yaml";
 
     static void writeEnvironment(Path dir, Backend backend, Shard part) throws IOException {
         Map<String, Object> env = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package org.sparsefeat.cli;
 
+import static org.sparsefeat.util.OutputFile.named;
+
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.sparsefeat.analysis.Stability;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.data.Dataset;
@@ -24,6 +24,7 @@ import org.sparsefeat.net.Scale;
 import org.sparsefeat.net.TwoLayerNet;
 import org.sparsefeat.train.Trainer;
 import org.sparsefeat.util.Numbers;
+import org.sparsefeat.util.OutputFile;
 import org.sparsefeat.util.PhaseTimer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -93,7 +94,7 @@ final class TrainCommand implements Callable<Integer> {
             + " the step-0 regulariser with lambda = 0.5, conic GD's signed division, the atom-norm indexing.")
     boolean quirks;
 
-    @Option(names = "--max-steps", defaultValue = "10000", paramLabel = "T", converter = DataOptions.CountConverter.class,
+    @Option(names = "--max-steps", defaultValue = "10000", paramLabel = "T",
             description = "Step limit, e.g. 1e6 (default ${DEFAULT-VALUE}).")
     long maxSteps;
 
@@ -101,7 +102,7 @@ final class TrainCommand implements Callable<Integer> {
             description = "Stop when the training half MSE falls below this (default ${DEFAULT-VALUE}).")
     double lossStop;
 
-    @Option(names = "--save-freq", defaultValue = "10000", paramLabel = "S", converter = DataOptions.CountConverter.class,
+    @Option(names = "--save-freq", defaultValue = "10000", paramLabel = "S",
             description = "Checkpoints: log-spaced up to S steps, then every S (default ${DEFAULT-VALUE}).")
     long saveFreq;
 
@@ -116,9 +117,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Angle of the rotation-stability measure on the test points (default ${DEFAULT-VALUE}).")
     double rotationAngle;
 
-    @Option(names = "--progress", defaultValue = "auto", paramLabel = "auto|bar|none",
-            description = "Progress bar on stderr; auto shows it on a terminal (default ${DEFAULT-VALUE}).")
-    String progress;
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     BackendOptions backendOptions;
@@ -134,22 +134,25 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        OutputFiles.requireWritable(out, "--out");
         if (saveWeights != null && Files.exists(saveWeights) && !Files.isDirectory(saveWeights)) {
             throw new IllegalArgumentException("--save-weights " + saveWeights + " exists and is not a directory");
         }
-        if (!List.of("auto", "bar", "none").contains(progress)) {
-            throw new IllegalArgumentException("--progress '" + progress + "' is unknown; expected auto, bar or none");
-        }
+        progress.check();
         Scale s = Scale.parse(scale);
         GdRule rule = new GdRule(alpha, minusF0, lr, Regularizer.parse(reg), lambda, LambdaSchedule.parse(schedule),
                 schedulePower, sphereW1, conic, false, quirks, lossStop);
+        if (rule.reg() == Regularizer.NONE && (rule.lambda() != 0 || rule.schedule() != LambdaSchedule.NONE)) {
+            throw new IllegalArgumentException((rule.lambda() != 0 ? "--lambda " + lambda : "--lambda-schedule " + schedule)
+                    + " has no effect without a regulariser: add --reg l1 or --reg l2");
+        }
         Trainer.Options options = new Trainer.Options(maxSteps, saveFreq, atomsEveryCheckpoint, atomEpsilon);
         if (!data.fromFiles()) {
             data.spec();
         }
+        OutputFile.check(named("--out", out), named("--save-weights", weightFile("w1.npy")),
+                named("--save-weights", weightFile("w2.npy")), named("--save-weights", bias ? weightFile("b.npy") : null));
         PhaseTimer timer = new PhaseTimer();
-        PrintWriter w = spec.commandLine().getOut();
+        PrintWriter w = OutputFiles.messages(spec, out);
         try (Backend backend = backendOptions.open()) {
             Dataset ds = timer.time("data", () -> data.load(backend, true));
             TwoLayerNet init = initialNet(ds.d(), s);
@@ -159,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
                     rule.lossStop());
             Trainer.Job job = new Trainer.Job(ds, init, rule);
             Trainer.Result r;
-            try (ProgressBar bar = bar(maxSteps)) {
+            try (ProgressBar bar = progress.bar("train", maxSteps, spec.commandLine().getErr())) {
                 r = timer.time("train", () -> Trainer.train(backend, List.of(job), options, (done, total, tr, te) -> {
                     if (bar != null) {
                         bar.stepTo(done);
@@ -177,17 +180,19 @@ final class TrainCommand implements Callable<Integer> {
                 w.printf("train: diverged at step %d (the loss became NaN); the run up to then is kept%n", r.steps());
             } else {
                 w.printf("train h=%d n=%d d=%d alpha=%g: %s after %d steps, test_mse=%.6e train_mse=%.3e, atoms %d (exact)"
-                                + " / %d (eps %.0e), %.1f s on %s%n", init.h(), ds.n(), ds.d(), alpha,
+                                + " / %d (eps %.0e), %.1f s on %s%s%n", init.h(), ds.n(), ds.d(), alpha,
                         r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), r.testMse(), r.trainMse(),
-                        r.atoms().exact(), r.atoms().thresholded(), atomEpsilon, timer.total(), backend.device());
+                        r.atoms().exact(), r.atoms().thresholded(), atomEpsilon, timer.total(), backend.device(),
+                        r.health().suffix());
             }
             if (saveWeights != null && !diverged) {
-                Files.createDirectories(saveWeights);
-                Npy.write(saveWeights.resolve("w1.npy"), finalNet.w1());
-                Npy.write(saveWeights.resolve("w2.npy"), finalNet.w2());
+                Map<Path, OutputFile.Body> files = new LinkedHashMap<>();
+                files.put(saveWeights.resolve("w1.npy"), Npy.body(finalNet.w1()));
+                files.put(saveWeights.resolve("w2.npy"), Npy.body(finalNet.w2()));
                 if (finalNet.hasBias()) {
-                    Npy.write(saveWeights.resolve("b.npy"), finalNet.b());
+                    files.put(saveWeights.resolve("b.npy"), Npy.body(finalNet.b()));
                 }
+                OutputFile.writeAll(files);
                 w.println("wrote " + saveWeights.resolve("w1.npy") + ", w2.npy");
             }
             if (out != null) {
@@ -198,6 +203,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    private Path weightFile(String name) { return saveWeights == null ? null : saveWeights.resolve(name); }
+
     private static double[] predictor(Backend backend, TwoLayerNet init, TwoLayerNet net, GdRule rule, Matrix x) {
         double[] f = backend.netOutputs(net, x);
         double[] f0 = rule.minusF0() ? backend.netOutputs(init, x) : null;
@@ -207,19 +214,9 @@ final class TrainCommand implements Callable<Integer> {
         return f;
     }
 
-    private ProgressBar bar(long total) {
-        boolean show = progress.equals("bar") || (progress.equals("auto") && System.console() != null);
-        if (!show) {
-            return null;
-        }
-        return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(250).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                .showSpeed().build();
-    }
-
     /** Initial weights from kinds (drawn with the net seed) or from .npy files, checked against d and each other. */
     private TwoLayerNet initialNet(int d, Scale s) {
-        long seed = netSeed != null ? netSeed : (data.seed == null ? 0 : data.seed);
+        long seed = netSeed != null ? netSeed : (data.generated.seed == null ? 0 : data.generated.seed);
         Matrix w1 = null;
         double[] w2 = null;
         if (initW1.endsWith(".npy")) {
@@ -286,6 +283,10 @@ final class TrainCommand implements Callable<Integer> {
         m.put("test_half_mse", Numbers.finiteOrNull(r.testHalfMse()));
         m.put("mse", "train_mse/test_mse: full, mean (F - y)^2; *_half_mse: (1/2n) sum (F - y)^2 as the reference logs");
         m.put("regularizer", Numbers.finiteOrNull(r.regularizer()));
+        m.put("warnings", r.health().codes());
+        if (!r.health().ok()) {
+            m.put("warning", r.health().detail());
+        }
         Map<String, Object> atoms = new LinkedHashMap<>();
         atoms.put("exact", r.atoms().exact());
         atoms.put("thresholded", r.atoms().thresholded());

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.classify.GradientFlow;
@@ -22,6 +24,7 @@ import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.net.NetInit;
 import org.sparsefeat.net.TwoLayerNet;
+import org.sparsefeat.train.Snapshots;
 import org.sparsefeat.train.Trainer;
 import org.sparsefeat.util.Numbers;
 import org.sparsefeat.util.PhaseTimer;
@@ -30,11 +33,14 @@ import org.sparsefeat.util.PhaseTimer;
  * Runs the points of a sweep that are not in its results file yet, writing each as it finishes. Datasets
  * are made once per (d, seed) at the largest n and cut to each n (training sets are nested, the test set is
  * shared), so a width-1e7 teacher is evaluated once per seed, not once per point. Nets of one (method, d)
- * train together in batches.
+ * train together in batches; a batch saves its state every few minutes and when asked to stop
+ * ({@link BatchCheckpoints}), and a later run resumes it from there.
  */
 public final class SweepRunner {
     /** How often a long batch of nets reports its progress. */
     static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
+    /** How often a batch of nets in training saves its state, by default: a kill loses minutes, not hours. */
+    public static final int CHECKPOINT_MINUTES = 5;
 
     private final SweepSpec spec;
     private final ResultStore store;
@@ -42,23 +48,60 @@ public final class SweepRunner {
     private final Consumer<String> log;
     private final Map<String, Dataset> datasets = new HashMap<>();
     private final Map<String, ImageSet> imageSets = new HashMap<>();
+    private final CostModel cost;
     private DatasetStore data = DatasetStore.standard();
-    private double doneWork;
-    private double totalWork;
+    private Duration checkpointEvery = Duration.ofMinutes(CHECKPOINT_MINUTES);
+    private BooleanSupplier stop = () -> false;
+    private boolean calibrateOnStore;
+    private boolean calibrated;
+    /** Model seconds of the points of this run not finished yet, per kind. */
+    private final Map<String, Double> remaining = new HashMap<>();
     private int donePoints;
     private int totalPoints;
     private long t0;
+
+    /** The sweep stopped at a request (Ctrl-C): batches in training saved their state. */
+    public static final class Interrupted extends RuntimeException {
+        public static final String MESSAGE = "interrupted; run the same command again to resume";
+
+        Interrupted() { super(MESSAGE); }
+    }
 
     public SweepRunner(SweepSpec spec, ResultStore store, Backend backend, Consumer<String> log) {
         this.spec = spec;
         this.store = store;
         this.backend = backend;
         this.log = log;
+        this.cost = new CostModel(spec, backend);
     }
 
     /** Where an image sweep finds its data sets (default: DatasetStore.standard()). */
     public SweepRunner withData(DatasetStore store) {
         this.data = store;
+        return this;
+    }
+
+    /** How often a batch of nets saves its state while it trains (default 5 minutes; zero: after every call). */
+    public SweepRunner checkpointEvery(Duration every) {
+        if (every.isNegative()) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + every);
+        }
+        this.checkpointEvery = every;
+        return this;
+    }
+
+    /** Asked between points and between two backend calls of a batch: true stops the sweep ({@link Interrupted}). */
+    public SweepRunner stopWhen(BooleanSupplier stop) {
+        this.stop = stop;
+        return this;
+    }
+
+    /**
+     * Calibrates the time estimates on the seconds of the points already in the results file too (when they ran
+     * on this machine and backend).
+     */
+    public SweepRunner calibrateOnFinished(boolean yes) {
+        this.calibrateOnStore = yes;
         return this;
     }
 
@@ -75,37 +118,124 @@ public final class SweepRunner {
         return out;
     }
 
+    /** Estimated seconds for the pending points of the shard on this backend. */
+    public double estimate(Shard shard) {
+        calibrate();
+        List<Unit> plan = plan(pending(shard), new BatchCheckpoints(store.dir(), checkpointEvery, stop, log));
+        return plan.stream().mapToDouble(u -> u.model(cost) * cost.rate(cost.kind(u.points().getFirst()), 0, 0)).sum();
+    }
+
+    /** Whether {@link #estimate} rests on timed points of every kind it has to run (not on the model alone). */
+    public boolean estimateCalibrated(Shard shard) {
+        calibrate();
+        return pending(shard).stream().allMatch(p -> cost.calibrated(cost.kind(p)));
+    }
+
+    private void calibrate() {
+        if (calibrated || !calibrateOnStore) {
+            return;
+        }
+        calibrated = true;
+        Map<String, SweepPoint> byKey = new HashMap<>();
+        spec.grid().forEach(p -> byKey.put(p.key(), p));
+        for (JsonNode r : store.load().values()) {
+            SweepPoint p = byKey.get(r.path("key").asText());
+            if (p != null && r.path("seconds").isNumber()) {
+                cost.finished(cost.kind(p), cost.model(p), r.get("seconds").asDouble());
+            }
+        }
+    }
+
+    /**
+     * One kernel or image point, or a batch of nets that train together ({@code progress}: the fraction of its
+     * steps a checkpoint holds).
+     */
+    private record Unit(MethodSpec method, List<SweepPoint> points, BatchCheckpoints.Batch batch, double progress) {
+        /** The model's seconds for what is left of it. */
+        double model(CostModel cost) { return (1 - progress) * points.stream().mapToDouble(cost::model).sum(); }
+    }
+
     /** Runs every pending point of the shard; returns how many ran. */
     public int run(Shard shard) {
+        calibrate();
         List<SweepPoint> todo = pending(shard);
         int owned = (int) java.util.stream.IntStream.range(0, spec.grid().size()).filter(shard::owns).count();
         totalPoints = todo.size();
-        totalWork = todo.stream().mapToDouble(this::work).sum();
+        BatchCheckpoints checkpoints = new BatchCheckpoints(store.dir(), checkpointEvery, stop, log);
+        List<Unit> plan = plan(todo, checkpoints);
+        for (Unit u : plan) {
+            remaining.merge(cost.kind(u.points().getFirst()), u.model(cost), Double::sum);
+        }
+        checkpoints.removeAllBut(plan.stream().filter(u -> u.batch() != null).map(u -> u.batch().name())
+                .collect(java.util.stream.Collectors.toSet()));
         t0 = System.nanoTime();
-        log.accept(String.format("sweep %s: %d points in shard %s, %d already done, %d to run", spec.name(), owned,
-                shard, owned - todo.size(), todo.size()));
+        log.accept(String.format("sweep %s: %d points in shard %s, %d already done, %d to run; estimate %s on %s%s",
+                spec.name(), owned, shard, owned - todo.size(), todo.size(), duration(eta(null, 0, 0)), backend.name(),
+                todo.stream().allMatch(p -> cost.calibrated(cost.kind(p))) ? "" : " (a model's, until points finish)"));
+        for (Unit u : plan) {
+            if (stop.getAsBoolean()) {
+                throw new Interrupted();
+            }
+            if (spec.images()) {
+                runImage(u.method(), u.points().getFirst());
+            } else if (u.batch() != null) {
+                runNets((MethodSpec.Net) u.method(), u, checkpoints);
+            } else {
+                runKrr((MethodSpec.Krr) u.method(), u.points().getFirst());
+            }
+        }
+        return todo.size();
+    }
+
+    /**
+     * The order of work: points grouped by (method, place); nets in batches of the backend's size, except that
+     * a batch with a checkpoint whose points are all pending is formed again first, to resume.
+     */
+    private List<Unit> plan(List<SweepPoint> todo, BatchCheckpoints checkpoints) {
         Map<String, List<SweepPoint>> groups = new LinkedHashMap<>();
         for (SweepPoint p : todo) {
             groups.computeIfAbsent(p.method() + "/" + p.where(), k -> new ArrayList<>()).add(p);
         }
+        List<BatchCheckpoints.Saved> saved = checkpoints.saved();
+        List<Unit> plan = new ArrayList<>();
         for (List<SweepPoint> group : groups.values()) {
             MethodSpec method = spec.methods().get(group.getFirst().method());
-            if (spec.images()) {
-                for (SweepPoint p : group) {
-                    runImage(method, p);
-                }
-            } else if (method instanceof MethodSpec.Net net) {
-                int batch = backend.netBatchSize();
-                for (int i = 0; i < group.size(); i += batch) {
-                    runNets(net, group.subList(i, Math.min(group.size(), i + batch)));
-                }
-            } else {
-                for (SweepPoint p : group) {
-                    runKrr((MethodSpec.Krr) method, p);
+            if (spec.images() || !(method instanceof MethodSpec.Net)) {
+                group.forEach(p -> plan.add(new Unit(method, List.of(p), null, 0)));
+                continue;
+            }
+            Map<String, SweepPoint> left = new LinkedHashMap<>();
+            group.forEach(p -> left.put(p.key(), p));
+            String base = BatchCheckpoints.Batch.base(spec, method, group.getFirst().where());
+            for (BatchCheckpoints.Saved s : saved) {
+                if (s.batch().base().equals(base) && left.keySet().containsAll(s.batch().keys())) {
+                    List<SweepPoint> points = s.batch().keys().stream().map(left::remove).toList();
+                    plan.add(new Unit(method, points, BatchCheckpoints.Batch.of(spec, method, points), s.progress()));
                 }
             }
+            List<SweepPoint> rest = new ArrayList<>(left.values());
+            int size = backend.netBatchSize();
+            for (int i = 0; i < rest.size(); i += size) {
+                List<SweepPoint> points = rest.subList(i, Math.min(rest.size(), i + size));
+                plan.add(new Unit(method, List.copyOf(points), BatchCheckpoints.Batch.of(spec, method, points), 0));
+            }
         }
-        return todo.size();
+        return plan;
+    }
+
+    /**
+     * Seconds left for the points of this run that are not finished. With a batch of nets in flight, this
+     * process made {@code modelHere} of its model seconds in {@code secondsHere}, which also calibrates the
+     * rate of its kind.
+     */
+    private double eta(String kindInFlight, double modelHere, double secondsHere) {
+        double left = 0;
+        for (Map.Entry<String, Double> e : remaining.entrySet()) {
+            boolean inFlight = e.getKey().equals(kindInFlight);
+            double rate = inFlight ? cost.rate(e.getKey(), modelHere, secondsHere) : cost.rate(e.getKey(), 0, 0);
+            left += rate * Math.max(0, e.getValue() - (inFlight ? modelHere : 0));
+        }
+        return left;
     }
 
     private void runKrr(MethodSpec.Krr m, SweepPoint p) {
@@ -123,11 +253,15 @@ public final class SweepRunner {
             r.put("train_mse", null);
             r.put("error", e.getMessage());
         }
-        r.put("seconds", (System.nanoTime() - start) * 1e-9);
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        r.put("seconds", seconds);
+        cost.finished(cost.kind(p), cost.model(p), seconds);
         finish(List.of(p), List.of(r));
     }
 
-    private void runNets(MethodSpec.Net m, List<SweepPoint> points) {
+    private void runNets(MethodSpec.Net m, Unit unit, BatchCheckpoints checkpoints) {
+        List<SweepPoint> points = unit.points();
+        BatchCheckpoints.Batch batch = unit.batch();
         List<Trainer.Job> jobs = new ArrayList<>();
         for (SweepPoint p : points) {
             Dataset ds = dataset(p);
@@ -139,22 +273,32 @@ public final class SweepRunner {
                 points.getFirst().d(), points.stream().map(p -> p.n() + "").distinct().toList()));
         long start = System.nanoTime();
         long[] lastReport = {start};
-        double batchWork = points.stream().mapToDouble(this::work).sum();
-        List<Trainer.Result> results = Trainer.train(backend, jobs,
-                new Trainer.Options(m.maxSteps(), m.saveFreq(), false, 1e-3), (done, total, train, test) -> {
-                    long now = System.nanoTime();
-                    if (now - lastReport[0] < PROGRESS_EVERY_NANOS || done >= total) {
-                        return;
-                    }
-                    lastReport[0] = now;
-                    double fraction = done / (double) total;
-                    double elapsed = (now - t0) * 1e-9;
-                    double sweepDone = doneWork + fraction * batchWork;
-                    log.accept(String.format("    step %d of %d per net (%.0f%%), worst train half MSE %.3e, ETA %s",
-                            done / jobs.size(), total / jobs.size(), 100 * fraction, train,
-                            duration(sweepDone > 0 ? elapsed * (totalWork - sweepDone) / sweepDone : Double.NaN)));
-                });
+        double batchModel = points.stream().mapToDouble(cost::model).sum();
+        List<Trainer.Result> results;
+        try {
+            results = Trainer.train(backend, jobs, new Trainer.Options(m.maxSteps(), m.saveFreq(), false,
+                    org.sparsefeat.analysis.Atoms.DEFAULT_EPSILON),
+                    (done, total, train, test) -> {
+                        long now = System.nanoTime();
+                        double fraction = done / (double) total;
+                        if (now - lastReport[0] < PROGRESS_EVERY_NANOS || done >= total) {
+                            return;
+                        }
+                        lastReport[0] = now;
+                        // a resumed batch started at its checkpoint's progress: this process's share calibrates
+                        double here = (fraction - unit.progress()) * batchModel;
+                        double eta = here > 0 ? eta("net", here, (now - start) * 1e-9) : Double.NaN;
+                        log.accept(String.format("    step %d of %d per net (%.0f%%), worst train half MSE %.3e, ETA %s",
+                                done / jobs.size(), total / jobs.size(), 100 * fraction, train, duration(eta)));
+                    }, checkpoints.of(batch, jobs.stream().map(j -> j.init().scale()).toList(), m.maxSteps()));
+        } catch (Snapshots.Stopped e) {
+            log.accept("  stopped; the batch's state is in " + checkpoints.file(batch));
+            throw new Interrupted();
+        }
         double seconds = (System.nanoTime() - start) * 1e-9;
+        cost.finished("net", unit.model(cost), seconds);  // a resumed batch made only the rest of its steps here
+        // the plan counted only what its checkpoint had left; finish takes off the whole batch
+        remaining.merge("net", unit.progress() * batchModel, Double::sum);
         List<Map<String, Object>> records = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             Trainer.Result res = results.get(i);
@@ -167,7 +311,12 @@ public final class SweepRunner {
             r.put("train_half_mse", Numbers.finiteOrNull(res.trainHalfMse()));
             r.put("atoms_exact", res.atoms().exact());
             r.put("atoms_thresholded", res.atoms().thresholded());
-            r.put("seconds", seconds / points.size());
+            r.put("atom_epsilon", res.atoms().epsilon());
+            r.put("warnings", res.health().codes());
+            if (!res.health().ok()) {
+                r.put("warning", res.health().detail());
+            }
+            r.put("seconds", res.seconds() / points.size());
             List<double[]> dyn = new ArrayList<>();
             for (Trainer.Checkpoint c : res.dynamics()) {
                 dyn.add(new double[] {c.step(), c.trainHalfMse(), c.testHalfMse()});
@@ -176,6 +325,7 @@ public final class SweepRunner {
             records.add(r);
         }
         finish(points, records);
+        checkpoints.finished(batch);
     }
 
     /**
@@ -217,23 +367,28 @@ public final class SweepRunner {
             r.put("test_error", null);
             r.put("error", e.getMessage());
         }
-        r.put("seconds", (System.nanoTime() - start) * 1e-9);
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        r.put("seconds", seconds);
+        cost.finished(cost.kind(p), cost.model(p), seconds);
         finish(List.of(p), List.of(r));
     }
 
     private void finish(List<SweepPoint> points, List<Map<String, Object>> records) {
         store.append(records);
+        for (SweepPoint p : points) {  // all of them first: the ETA below must not count them as left
+            remaining.merge(cost.kind(p), -cost.model(p), Double::sum);
+        }
+        double elapsed = (System.nanoTime() - t0) * 1e-9;
+        double eta = eta(null, 0, 0);
         for (int i = 0; i < points.size(); i++) {
             SweepPoint p = points.get(i);
-            doneWork += work(p);
             donePoints++;
             Object mse = records.get(i).get(spec.images() ? "test_error" : "test_mse");
-            double elapsed = (System.nanoTime() - t0) * 1e-9;
-            double eta = doneWork > 0 ? elapsed * (totalWork - doneWork) / doneWork : Double.NaN;
-            log.accept(String.format("  [%d/%d] %s: %s %s (%s elapsed, ETA %s)", donePoints, totalPoints, p,
+            Object warning = records.get(i).get("warning");
+            log.accept(String.format("  [%d/%d] %s: %s %s (%s elapsed, ETA %s)%s", donePoints, totalPoints, p,
                     spec.images() ? "test_error" : "test_mse",
                     mse == null ? records.get(i).get("status") : String.format("%.4e", (Double) mse), duration(elapsed),
-                    duration(eta)));
+                    duration(eta), warning == null ? "" : " WARNING " + warning));
         }
     }
 
@@ -261,23 +416,8 @@ public final class SweepRunner {
         return new Dataset(x, Arrays.copyOf(full.yTrain(), p.n()), full.xTest(), full.yTest());
     }
 
-    /**
-     * Estimated seconds on 2 CPU cores, for the ETA (only ratios matter): about 1.3 ns per neuron, point
-     * and step for nets at d = 3; a Cholesky, Gram entries and a fixed overhead for kernels.
-     */
-    private double work(SweepPoint p) {
-        MethodSpec m = spec.methods().get(p.method());
-        if (m instanceof MethodSpec.ImageNet net) {  // a few thousand flow steps of 3 GEMMs
-            return 2000 * 3 * 2.0 * p.n() * net.h() * 800 / 50e9;
-        }
-        if (m instanceof MethodSpec.Net net) {
-            return 1.3e-9 * net.maxSteps() * net.h() * Math.max(p.n(), 8) * (p.d() + 3) / 6.0;
-        }
-        return (Math.pow(p.n(), 3) / 3 + 30.0 * p.n() * (p.n() + spec.nTest())) / 50e9 + 0.03;
-    }
-
-
-    static String duration(double seconds) {
+    /** Seconds as "42s", "3m05s" or "2h07m" ("?" when not a number). */
+    public static String duration(double seconds) {
         if (!Double.isFinite(seconds)) {
             return "?";
         }

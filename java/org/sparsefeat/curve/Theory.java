@@ -12,6 +12,9 @@ import org.sparsefeat.kernel.KernelType;
  *   <li>the feature regime (sparse L1 / alpha -> 0 nets): beta = min(2 nu_t, d + 2) / (d-1);</li>
  *   <li>a lazy net behaves as NTK regression (nu_s = 1/2).</li>
  * </ul>
+ * The whole predicted curve of kernel regression, whose large-n slope these exponents are, is
+ * org.sparsefeat.theory.Eigenlearning (docs/theory.md, 'Spectra and predicted curves'); its spectra continue as
+ * the power laws of the smoothness given here.
  */
 public final class Theory {
     private Theory() {}

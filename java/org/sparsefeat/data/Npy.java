@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.OutputFile;
 
 /**
  * NumPy's .npy format (versions 1.0, 2.0, 3.0) for float64 arrays: what np.save writes and np.load reads.
@@ -133,24 +134,30 @@ public final class Npy {
         }
     }
 
-    public static void write(Path file, Matrix m) throws IOException {
-        write(file, new int[] {m.rows(), m.cols()}, m.data());
-    }
+    public static void write(Path file, Matrix m) throws IOException { OutputFile.write(file, body(m)); }
 
-    public static void write(Path file, double[] v) throws IOException {
-        write(file, new int[] {v.length}, v);
-    }
+    public static void write(Path file, double[] v) throws IOException { OutputFile.write(file, body(v)); }
 
-    /** Writes version 1.0, C order, little-endian float64, through a temporary file and a rename. */
+    /** Writes version 1.0, C order, little-endian float64, whole or not at all (see {@link OutputFile}). */
     public static void write(Path file, int[] shape, double[] data) throws IOException {
-        write(file, shape, "<f8", 8L * data.length, (out, at) -> MemorySegment.copy(data, 0, out,
-                ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, data.length));
+        OutputFile.write(file, body(shape, data));
     }
 
     /** As above, little-endian float32 ('&lt;f4'), for Gram matrices asked for in single precision. */
     public static void write(Path file, int[] shape, float[] data) throws IOException {
-        write(file, shape, "<f4", 4L * data.length, (out, at) -> MemorySegment.copy(data, 0, out,
-                ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, data.length));
+        OutputFile.write(file, body(shape, "<f4", 4L * data.length, (out, at) -> MemorySegment.copy(data, 0, out,
+                ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, data.length)));
+    }
+
+    /** A matrix's .npy bytes, for {@link OutputFile#writeAll}. */
+    public static OutputFile.Body body(Matrix m) { return body(new int[] {m.rows(), m.cols()}, m.data()); }
+
+    /** A vector's .npy bytes. */
+    public static OutputFile.Body body(double[] v) { return body(new int[] {v.length}, v); }
+
+    private static OutputFile.Body body(int[] shape, double[] data) {
+        return body(shape, "<f8", 8L * data.length, (out, at) -> MemorySegment.copy(data, 0, out,
+                ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, data.length));
     }
 
     /** Puts the data into the file's image at a byte offset. */
@@ -158,37 +165,24 @@ public final class Npy {
         void copy(MemorySegment out, long at);
     }
 
-    private static void write(Path file, int[] shape, String descr, long dataBytes, DataWriter data) throws IOException {
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
-        int unpadded = 10 + dict.length() + 1;
-        int total = (unpadded + 63) / 64 * 64;  // numpy aligns the data to 64 bytes
-        String header = dict + " ".repeat(total - unpadded) + "\n";
-        Path tmp = tempSibling(file);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE); Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(total + dataBytes);
-            MemorySegment.copy(MAGIC, 0, out, ValueLayout.JAVA_BYTE, 0, MAGIC.length);
-            out.set(ValueLayout.JAVA_BYTE, 6, (byte) 1);
-            out.set(ValueLayout.JAVA_BYTE, 7, (byte) 0);
-            out.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8, (short) (total - 10));
-            byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
-            MemorySegment.copy(h, 0, out, ValueLayout.JAVA_BYTE, 10, h.length);
-            data.copy(out, total);
-            java.nio.ByteBuffer buf = out.asByteBuffer();
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+    private static OutputFile.Body body(int[] shape, String descr, long dataBytes, DataWriter data) {
+        return ch -> {
+            String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
+            int unpadded = 10 + dict.length() + 1;
+            int total = (unpadded + 63) / 64 * 64;  // numpy aligns the data to 64 bytes
+            String header = dict + " ".repeat(total - unpadded) + "\n";
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment out = arena.allocate(total + dataBytes);
+                MemorySegment.copy(MAGIC, 0, out, ValueLayout.JAVA_BYTE, 0, MAGIC.length);
+                out.set(ValueLayout.JAVA_BYTE, 6, (byte) 1);
+                out.set(ValueLayout.JAVA_BYTE, 7, (byte) 0);
+                out.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8, (short) (total - 10));
+                byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
+                MemorySegment.copy(h, 0, out, ValueLayout.JAVA_BYTE, 10, h.length);
+                data.copy(out, total);
+                OutputFile.writeFully(ch, out.asByteBuffer());
             }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** A temporary file next to {@code file} (same file system, so the final rename is atomic). */
-    public static Path tempSibling(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        return Files.createTempFile(dir, "." + file.getFileName(), ".part");
+        };
     }
 
     private static double[] fortranToC(double[] f, int[] shape) {

@@ -6,7 +6,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
@@ -51,9 +50,6 @@ public final class ImageGrid {
             }
         }
         gr.dispose();
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".grid", ".png");
-        ImageIO.write(out, "png", tmp.toFile());
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        org.sparsefeat.util.OutputFile.writeStream(file, stream -> ImageIO.write(out, "png", stream));
     }
 }

@@ -27,6 +27,14 @@ public interface NetBatch extends AutoCloseable {
     /** A copy of net b's current weights. */
     TwoLayerNet weights(int b);
 
+    /**
+     * Puts every net back where a saved batch was: its weights, its step count (the lambda schedule and
+     * conic GD depend on it) and its training half MSE as {@link #trainHalfMse} returned it then. The outputs
+     * are recomputed from the weights in the order a step computes them, so the next steps have the same bits
+     * as if the batch had never stopped. The nets keep their initial f0.
+     */
+    void restore(java.util.List<TwoLayerNet> weights, long[] steps, double[] trainHalfMse);
+
     @Override
     void close();
 }

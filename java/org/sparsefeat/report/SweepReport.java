@@ -18,6 +18,7 @@ import org.sparsefeat.curve.ResultStore;
 import org.sparsefeat.curve.SpecParser;
 import org.sparsefeat.curve.SweepSpec;
 import org.sparsefeat.curve.Theory;
+import org.sparsefeat.train.TrainingHealth;
 
 /**
  * The report of one sweep, possibly run in shards: merged results, learning curves per (method, d) with
@@ -35,16 +36,48 @@ public final class SweepReport {
      * @param trainAtLargest mean training error at the largest n: a net far from zero training error is
      *                       under-trained, and its slope says more about the optimiser than about the method
      * @param relativeStability R_f against n (image sweeps with stability; empty otherwise)
+     * @param atomsExact     N_A counting every neuron with w2 != 0 (atoms holds the thresholded count)
+     * @param health         how many of the curve's runs TrainingHealth flagged
      */
     public record Curve(MethodSpec method, String where, int d, int[] n, double[][] errors, double[][] atoms,
                         List<Fits.Point> points, Fits.Exponent fit, double predicted, double atomSlope,
-                        double trainAtLargest, List<Fits.Point> relativeStability) {}
+                        double trainAtLargest, List<Fits.Point> relativeStability, double[][] atomsExact,
+                        Health health) {}
+
+    /**
+     * The TrainingHealth flags of a curve's runs (nets only; records written before the rule have none).
+     *
+     * @param runs      runs with a verdict
+     * @param unstable  runs flagged unstable, and the n where they were
+     * @param notFitted runs flagged not fitted, and the n where they were
+     */
+    public record Health(int runs, int unstable, java.util.SortedSet<Integer> unstableAt, int notFitted,
+                         java.util.SortedSet<Integer> notFittedAt) {
+        public boolean ok() { return unstable == 0 && notFitted == 0; }
+
+        /** "" when no run was flagged, else e.g. "unstable 3/15 (n 64-256); not fitted 2/15 (n 256)". */
+        public String text() {
+            List<String> parts = new ArrayList<>();
+            if (unstable > 0) {
+                parts.add("unstable " + unstable + "/" + runs + " (n " + range(unstableAt) + ")");
+            }
+            if (notFitted > 0) {
+                parts.add("not fitted " + notFitted + "/" + runs + " (n " + range(notFittedAt) + ")");
+            }
+            return String.join("; ", parts);
+        }
+
+        private static String range(java.util.SortedSet<Integer> n) {
+            return n.size() == 1 ? "" + n.first() : n.first() + "-" + n.last();
+        }
+    }
 
     private final SweepSpec spec;
     private final String specText;
     private final List<JsonNode> environments = new ArrayList<>();
     private final Map<String, JsonNode> results = new LinkedHashMap<>();
     private final List<Curve> curves = new ArrayList<>();
+    private final PredictedCurves predictions;  // the theory's curves for KRR on sphere points (PredictedCurves)
 
     /** Reads and merges the sweep directories (the shards of one sweep). */
     public SweepReport(List<Path> dirs) {
@@ -79,6 +112,7 @@ public final class SweepReport {
         }
         this.spec = first;
         this.specText = firstText;
+        this.predictions = new PredictedCurves(first);
         build();
     }
 
@@ -97,6 +131,9 @@ public final class SweepReport {
                 double[][] err = new double[ns.length][spec.seeds().size()];
                 double[][] atoms = new double[ns.length][spec.seeds().size()];
                 double[][] rf = new double[ns.length][spec.seeds().size()];
+                double[][] atomsExact = new double[ns.length][spec.seeds().size()];
+                int runs = 0, unstable = 0, notFitted = 0;
+                java.util.SortedSet<Integer> unstableAt = new java.util.TreeSet<>(), notFittedAt = new java.util.TreeSet<>();
                 boolean any = false;
                 for (int i = 0; i < ns.length; i++) {
                     for (int s = 0; s < spec.seeds().size(); s++) {
@@ -104,6 +141,19 @@ public final class SweepReport {
                         err[i][s] = number(r, metric);
                         atoms[i][s] = number(r, "atoms_thresholded");
                         rf[i][s] = number(r, "R_f");
+                        atomsExact[i][s] = number(r, "atoms_exact");
+                        if (r != null && r.has("warnings") && r.get("warnings").isArray()) {
+                            runs++;
+                            for (JsonNode w : r.get("warnings")) {
+                                if (w.asText().equals(TrainingHealth.Flag.UNSTABLE.code())) {
+                                    unstable++;
+                                    unstableAt.add(ns[i]);
+                                } else if (w.asText().equals(TrainingHealth.Flag.NOT_FITTED.code())) {
+                                    notFitted++;
+                                    notFittedAt.add(ns[i]);
+                                }
+                            }
+                        }
                         any |= r != null;
                     }
                 }
@@ -117,6 +167,7 @@ public final class SweepReport {
                 double[][] errUsed = java.util.Arrays.stream(rows).mapToObj(i -> err[i]).toArray(double[][]::new);
                 double[][] atomsUsed = java.util.Arrays.stream(rows).mapToObj(i -> atoms[i]).toArray(double[][]::new);
                 double[][] rfUsed = java.util.Arrays.stream(rows).mapToObj(i -> rf[i]).toArray(double[][]::new);
+                double[][] exactUsed = java.util.Arrays.stream(rows).mapToObj(i -> atomsExact[i]).toArray(double[][]::new);
                 List<Fits.Point> points = Fits.points(nUsed, errUsed);
                 Fits.Exponent fit = Fits.exponent(nUsed, errUsed, spec.fitMin(), spec.fitMax(), 1);
                 double atomSlope = Double.NaN;
@@ -135,7 +186,8 @@ public final class SweepReport {
                             .orElse(Double.NaN);
                 }
                 curves.add(new Curve(m, where, d, nUsed, errUsed, atomsUsed, points, fit, Theory.beta(m, spec.target(), d),
-                        atomSlope, train, Fits.points(nUsed, rfUsed)));
+                        atomSlope, train, Fits.points(nUsed, rfUsed), exactUsed,
+                        new Health(runs, unstable, unstableAt, notFitted, notFittedAt)));
             }
         }
     }
@@ -148,13 +200,14 @@ public final class SweepReport {
 
     /** The exponent table as text, for the terminal. */
     public String table() {
-        StringBuilder b = new StringBuilder(String.format("%-24s %7s %22s %10s %8s %10s %9s %s%n", "method", "where",
-                "beta measured [95% CI]", "predicted", "diff/hw", "train@max", "N_A slope", "R_f@max"));
+        StringBuilder b = new StringBuilder(String.format("%-24s %7s %22s %10s %8s %10s %9s %7s %s%n", "method", "where",
+                "beta measured [95% CI]", "predicted", "diff/hw", "train@max", "N_A slope", "R_f@max", "warnings"));
         for (Curve c : curves) {
-            b.append(String.format("%-24s %7s %22s %10s %8s %10s %9s %s%n", c.method().label(), c.where(), betaText(c.fit()),
+            b.append(String.format("%-24s %7s %22s %10s %8s %10s %9s %7s %s", c.method().label(), c.where(), betaText(c.fit()),
                     predictedText(c.predicted()), diffText(c), Double.isNaN(c.trainAtLargest()) ? ""
                             : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()), Double.isNaN(c.atomSlope()) ? ""
-                            : String.format(Locale.ROOT, "%.2f", c.atomSlope()), rfText(c)));
+                            : String.format(Locale.ROOT, "%.2f", c.atomSlope()), rfText(c),
+                    c.health().ok() ? "" : "WARNING " + c.health().text()).stripTrailing()).append(System.lineSeparator());
         }
         return b.toString();
     }
@@ -176,14 +229,19 @@ public final class SweepReport {
     String csv() {
         String metric = spec.images() ? "test_error" : "test_mse";
         StringBuilder b = new StringBuilder("method,kind," + (spec.images() ? "dataset" : "d") + ",n," + metric + "_mean,"
-                + metric + "_sem,seeds," + (spec.images() ? "R_f_mean" : "atoms_mean") + "\n");
+                + metric + "_sem,seeds," + (spec.images() ? "R_f_mean" : "atoms_mean,atoms_exact_mean") + predictions.csvHeader() + "\n");
         for (Curve c : curves) {
             List<Fits.Point> atoms = spec.images() ? c.relativeStability() : Fits.points(c.n(), c.atoms());
+            List<Fits.Point> exact = Fits.points(c.n(), c.atomsExact());
             for (Fits.Point p : c.points()) {
                 String atomMean = atoms.stream().filter(a -> a.n() == p.n()).map(a -> fmt(a.mean())).findFirst().orElse("");
-                b.append(String.join(",", c.method().label(), c.method().kind(), spec.images() ? c.where() : "" + c.d(),
-                        "" + p.n(), fmt(p.mean()),
-                        Double.isFinite(p.sem()) ? fmt(p.sem()) : "", "" + p.seeds(), atomMean)).append('\n');
+                List<String> cells = new ArrayList<>(List.of(c.method().label(), c.method().kind(),
+                        spec.images() ? c.where() : "" + c.d(), "" + p.n(), fmt(p.mean()),
+                        Double.isFinite(p.sem()) ? fmt(p.sem()) : "", "" + p.seeds(), atomMean));
+                if (!spec.images()) {
+                    cells.add(exact.stream().filter(a -> a.n() == p.n()).map(a -> fmt(a.mean())).findFirst().orElse(""));
+                }
+                b.append(String.join(",", cells)).append(predictions.csvCell(c, p.n())).append('\n');
             }
         }
         return b.toString();
@@ -220,12 +278,24 @@ public final class SweepReport {
                     series.add(new Plots.Series(String.format(Locale.ROOT, "fit %s: beta = %.2f", c.method().label(),
                             c.fit().beta()), fx, fy, null, true, color));
                 }
+                Plots.Series predicted = predictions.series(c, color);
+                if (predicted != null) {
+                    series.add(predicted);
+                }
                 if (c.method() instanceof MethodSpec.Net && !spec.images()) {
                     List<Fits.Point> a = Fits.points(c.n(), c.atoms());
+                    List<Fits.Point> exact = Fits.points(c.n(), c.atomsExact());
                     if (!a.isEmpty()) {
-                        atomSeries.add(new Plots.Series(c.method().label() + " (N_A, eps 1e-3)",
+                        atomSeries.add(new Plots.Series(c.method().label() + String.format(Locale.ROOT,
+                                " (N_A, |w2||w1| > %.0e max)", atomEpsilon()),
                                 a.stream().mapToDouble(Fits.Point::n).toArray(),
                                 a.stream().mapToDouble(p -> Math.max(p.mean(), 0.5)).toArray(), null, false, color));
+                        if (exact.size() == a.size() && java.util.stream.IntStream.range(0, a.size())
+                                .anyMatch(i -> exact.get(i).mean() != a.get(i).mean())) {
+                            atomSeries.add(new Plots.Series(c.method().label() + " (N_A, every w2 != 0)",
+                                    exact.stream().mapToDouble(Fits.Point::n).toArray(),
+                                    exact.stream().mapToDouble(p -> Math.max(p.mean(), 0.5)).toArray(), null, true, color));
+                        }
                         atomSeries.add(new Plots.Series("N_A = n", new double[] {a.getFirst().n(), a.getLast().n()},
                                 new double[] {a.getFirst().n(), a.getLast().n()}, null, true, 7));
                     }
@@ -289,7 +359,7 @@ public final class SweepReport {
                 .append(" solid #ddd}table{border-collapse:collapse;margin:.8em 0}td,th{border:1px solid #ccc;padding:")
                 .append(".3em .6em;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}")
                 .append("img{max-width:100%;border:1px solid #eee}pre{background:#f7f7f7;padding:.8em;overflow:auto}")
-                .append(".note{color:#555;font-size:.92em}.pred{color:#555;font-style:italic}\n</style>\n</head>\n<body>\n");
+                .append(".note{color:#555;font-size:.92em}.warn{color:#a00;font-weight:bold;text-align:left}.pred{color:#555;font-style:italic}\n</style>\n</head>\n<body>\n");
         b.append("<h1>Learning curves: ").append(esc(spec.name())).append("</h1>\n");
         b.append("<p>").append(results.size()).append(" of ").append(spec.grid().size()).append(" grid points finished; ")
                 .append(spec.images() ? "images " + esc(String.join(", ", spec.datasets())) + " with parity labels"
@@ -302,10 +372,18 @@ public final class SweepReport {
                 .append(" n range shown; the interval is a 95% bootstrap over seeds. <span class=\"pred\">Predicted")
                 .append(" values are predictions</span> of sparsefeat's docs/theory.md, derived (not quoted from the paper);")
                 .append(" diff/hw is (measured - predicted) in units of the interval's half-width. A net whose training error at")
-                .append(" the largest n is far from zero is under-trained: its slope then reflects the step budget.</p>\n");
+                .append(" the largest n is far from zero is under-trained: its slope then reflects the step budget.")
+                .append(String.format(Locale.ROOT, " <b>warnings</b> counts the runs that the training-health rule flagged:"
+                        + " <i>unstable</i> when the training loss (half MSE plus the penalty) rose more than %.2fx above"
+                        + " its lowest earlier value or diverged (gradient descent with a stable step never rises),"
+                        + " <i>not fitted</i> when the final training MSE is above %.0e of the initial one. A flagged curve"
+                        + " measures the optimiser, not the method.</p>%n", TrainingHealth.RISE_FACTOR,
+                        TrainingHealth.FIT_FRACTION))
+                .append(predictions.htmlNote());
         b.append("<table>\n<tr><th>method</th><th>").append(spec.images() ? "data set" : "d").append("</th><th>n range</th><th>beta measured</th><th>95% interval</th>")
                 .append("<th>beta predicted</th><th>diff/hw</th><th>train ").append(spec.images() ? "error" : "MSE")
-                .append(" at largest n</th><th>N_A slope</th><th>R_f at largest n</th></tr>\n");
+                .append(" at largest n</th><th>N_A slope</th><th>R_f at largest n</th>").append(predictions.htmlHeader())
+                .append("<th>warnings</th></tr>\n");
         for (Curve c : curves) {
             Fits.Exponent f = c.fit();
             b.append("<tr><td>").append(esc(c.method().label())).append("</td><td>")
@@ -318,13 +396,18 @@ public final class SweepReport {
                     .append(Double.isNaN(c.trainAtLargest()) ? "" : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()))
                     .append("</td><td>")
                     .append(Double.isNaN(c.atomSlope()) ? "" : String.format(Locale.ROOT, "%.2f", c.atomSlope()))
-                    .append("</td><td>").append(rfText(c)).append("</td></tr>\n");
+                    .append("</td><td>").append(rfText(c)).append("</td>").append(predictions.htmlCells(c)).append("<td")
+                    .append(c.health().ok() ? ">" : " class=\"warn\">WARNING: ").append(esc(c.health().text()))
+                    .append("</td></tr>\n");
         }
         b.append("</table>\n");
         for (Map.Entry<String, byte[]> e : images.entrySet()) {
             b.append("<h2>").append(esc(e.getKey())).append("</h2>\n<img alt=\"").append(esc(e.getKey()))
                     .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(e.getValue()))
                     .append("\">\n");
+            if (e.getKey().startsWith("Atoms")) {
+                b.append(atomsNote());
+            }
         }
         b.append("<h2>Environment</h2>\n");
         if (environments.isEmpty()) {
@@ -339,6 +422,37 @@ public final class SweepReport {
         }
         b.append("<h2>Sweep spec</h2>\n<pre>").append(esc(specText)).append("</pre>\n</body>\n</html>\n");
         return b.toString();
+    }
+
+    /** The epsilon the records were counted with (sweeps before it was recorded used the default). */
+    private double atomEpsilon() {
+        return results.values().stream().filter(r -> r.has("atom_epsilon")).mapToDouble(r -> r.get("atom_epsilon").asDouble())
+                .findFirst().orElse(org.sparsefeat.analysis.Atoms.DEFAULT_EPSILON);
+    }
+
+    /** What the atom count counts, and where it exceeds the n atoms the L1 minimiser can have. */
+    String atomsNote() {
+        StringBuilder b = new StringBuilder("<p class=\"note\">N_A (docs/method.md, 'Atoms'): the trained net's neurons are grouped by their"
+                + " sign pattern sign(w1<sub>h</sub>&middot;x<sub>i</sub>) on the training set, and each group is one atom."
+                + String.format(Locale.ROOT, " The solid line keeps the neurons with |w2<sub>h</sub>| |w1<sub>h</sub>| >"
+                + " %.0e of the largest (the robust count: gradient descent with L1 rarely leaves exact zeros); the"
+                + " dashed one, drawn where it differs, every neuron with w2<sub>h</sub> &ne; 0 (the reference's count);"
+                + " curve.csv holds both (atoms_mean, atoms_exact_mean).", atomEpsilon())
+                + " The minimiser of the L1-penalised loss as lambda &rarr; 0 has at most n atoms (docs/method.md, 'Atoms'), so a count"
+                + " above the N_A = n line means the net has not reached it: its neurons still occupy more cells of the"
+                + " arrangement than the sparse solution uses, because the penalty thins the weights only on the time"
+                + " scale |w2|/(lr lambda) steps, longer than the run. Such a count measures occupied cells, not the"
+                + " sparse solution's atoms.");
+        for (Curve c : curves) {
+            List<Fits.Point> a = Fits.points(c.n(), c.atoms());
+            List<String> above = a.stream().filter(p -> p.mean() > p.n())
+                    .map(p -> String.format(Locale.ROOT, "%.0f at n = %d", p.mean(), p.n())).toList();
+            if (!above.isEmpty()) {
+                b.append(" <b>").append(esc(c.method().label())).append(" at ").append(esc(placeName(c.where())))
+                        .append("</b>: N_A above n (").append(esc(String.join(", ", above))).append("), not settled.");
+            }
+        }
+        return b.append("</p>\n").toString();
     }
 
     private static String rfText(Curve c) {
@@ -393,15 +507,6 @@ public final class SweepReport {
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".part");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        org.sparsefeat.util.OutputFile.writeString(file, text);
     }
 }

@@ -52,10 +52,11 @@ public final class Trainer {
      * @param init    the initial weights as trained (rows normalised when w1 lives on the sphere)
      * @param net     the final weights (the last finite ones when the run diverged)
      * @param testF   the final predictor F on the test points
+     * @param health  the verdict of {@link TrainingHealth} on the dynamics: unstable, not fitted, or fine
      */
     public record Result(Job job, TwoLayerNet init, Status status, long steps, TwoLayerNet net, double trainHalfMse, double testHalfMse,
                          double regularizer, Atoms.Count atoms, List<Checkpoint> dynamics, double seconds,
-                         double[] testF) {
+                         double[] testF, TrainingHealth.Verdict health) {
         /** Full MSE mean (F - y)^2 on the training set: twice the half MSE. */
         public double trainMse() { return 2 * trainHalfMse; }
 
@@ -70,6 +71,18 @@ public final class Trainer {
     private Trainer() {}
 
     public static List<Result> train(Backend backend, List<Job> jobs, Options options, Listener listener) {
+        return train(backend, jobs, options, listener, null);
+    }
+
+    /**
+     * Trains the batch; with {@code snapshots}, resumes from its saved state when it has one and saves the
+     * state whenever it is due. A resumed batch gives the same bits as one that never stopped (only the
+     * wall-clock seconds differ): the chunking of steps into backend calls does not change any result.
+     *
+     * @throws Snapshots.Stopped when the snapshots ask to stop (after saving)
+     */
+    public static List<Result> train(Backend backend, List<Job> jobs, Options options, Listener listener,
+                                     Snapshots snapshots) {
         List<NetProblem> problems = new ArrayList<>();
         for (Job j : jobs) {
             if (j.data().nTest() < 1) {
@@ -84,7 +97,15 @@ public final class Trainer {
             Run[] runs = new Run[size];
             for (int b = 0; b < size; b++) {
                 runs[b] = new Run(backend, jobs.get(b), problems.get(b).init(), batch, b);
-                runs[b].record(0, t0, options);
+            }
+            BatchState saved = snapshots == null ? null : snapshots.load();
+            if (saved != null) {
+                t0 -= (long) (saved.seconds() * 1e9);
+                restore(batch, runs, saved);
+            } else {
+                for (Run r : runs) {
+                    r.record(0, t0, options);
+                }
             }
             long chunk = 1;
             long total = options.maxSteps() * size;
@@ -123,6 +144,15 @@ public final class Trainer {
                 if (listener != null) {
                     listener.progress(stepsDone, total, worstTrain, worstTest);
                 }
+                if (snapshots != null) {
+                    boolean stop = snapshots.stopRequested();
+                    if (stop || snapshots.due()) {
+                        snapshots.save(state(batch, runs, t0));
+                    }
+                    if (stop) {
+                        throw new Snapshots.Stopped();
+                    }
+                }
             }
             List<Result> results = new ArrayList<>();
             double seconds = (System.nanoTime() - t0) * 1e-9;
@@ -131,6 +161,42 @@ public final class Trainer {
             }
             return results;
         }
+    }
+
+    private static BatchState state(NetBatch batch, Run[] runs, long t0) {
+        List<BatchState.Net> nets = new ArrayList<>();
+        for (int b = 0; b < runs.length; b++) {
+            Run r = runs[b];
+            nets.add(new BatchState.Net(batch.step(b), batch.trainHalfMse(b), batch.weights(b), r.status, r.nextLevel,
+                    r.lastFinite, r.lastTestF, r.lastTrain, r.lastTest, r.lastReg, r.dynamics));
+        }
+        return new BatchState((System.nanoTime() - t0) * 1e-9, nets);
+    }
+
+    private static void restore(NetBatch batch, Run[] runs, BatchState saved) {
+        if (saved.nets().size() != runs.length) {
+            throw new IllegalArgumentException("a saved batch of " + saved.nets().size() + " nets cannot resume a batch of "
+                    + runs.length);
+        }
+        List<TwoLayerNet> weights = new ArrayList<>();
+        long[] steps = new long[runs.length];
+        double[] losses = new double[runs.length];
+        for (int b = 0; b < runs.length; b++) {
+            BatchState.Net s = saved.nets().get(b);
+            weights.add(s.weights());
+            steps[b] = s.step();
+            losses[b] = s.loss();
+            Run r = runs[b];
+            r.status = s.status();
+            r.nextLevel = s.nextLevel();
+            r.lastFinite = s.lastNet();
+            r.lastTestF = s.lastTestF();
+            r.lastTrain = s.lastTrain();
+            r.lastTest = s.lastTest();
+            r.lastReg = s.lastReg();
+            r.dynamics.addAll(s.dynamics());
+        }
+        batch.restore(weights, steps, losses);
     }
 
     /** The bookkeeping of one net of the batch. */
@@ -218,7 +284,21 @@ public final class Trainer {
             boolean diverged = status == Status.DIVERGED;
             return new Result(job, init, status, batch.step(index), lastFinite, diverged ? Double.NaN : lastTrain,
                     diverged ? Double.NaN : lastTest, diverged ? Double.NaN : lastReg, atoms, List.copyOf(dynamics),
-                    seconds, lastTestF);
+                    seconds, lastTestF, health(dynamics, job.rule().alpha()));
+        }
+
+        /** The objective GD descends, in half-MSE units: (1/2n) sum (F - y)^2 + alpha R(w). */
+        static TrainingHealth.Verdict health(List<Checkpoint> dynamics, double alpha) {
+            int m = dynamics.size();
+            long[] steps = new long[m];
+            double[] objective = new double[m], train = new double[m];
+            for (int i = 0; i < m; i++) {
+                Checkpoint c = dynamics.get(i);
+                steps[i] = c.step();
+                train[i] = c.trainHalfMse();
+                objective[i] = c.trainHalfMse() + alpha * c.regularizer();
+            }
+            return TrainingHealth.assess(steps, objective, train);
         }
 
         private static double halfMse(double[] f, double[] y) {

@@ -133,7 +133,8 @@ class CliTest {
         assertUsageError("--teacher-width", "krr", "--target", "teacher", "--teacher-width", "1.5", "--out", p("o.json"));
         assertUsageError("need --target teacher", "krr", "--teacher-power", "2", "--out", p("out.json"));
         assertUsageError("takes no parameter", "krr", "--kernel", "ntk", "--kernel-param", "2", "--out", p("out.json"));
-        assertUsageError("does not exist", "krr", "--n", "10", "--out", p("nodir/out.json"));
+        Files.writeString(dir.resolve("plain"), "");
+        assertUsageError("cannot create the directory", "krr", "--n", "10", "--out", p("plain/out.json"));
         assertUsageError("Unknown option", "krr", "--bogus");
         assertUsageError("missing command", new String[0]);
     }

@@ -127,4 +127,28 @@ class TrainCliTest {
         assertEquals("diverged", j.get("status").asText());
         assertTrue(j.get("test_mse").isNull());
     }
+
+    /** An overshooting step (lr 10) is named in the summary line and in the run's JSON; a stable run has none. */
+    @Test
+    void anUnstableRunSaysSoInItsSummaryAndJson() throws IOException {
+        CliRunner.Run r = run("train", "--d", "3", "--n", "20", "--n-test", "50", "--seed", "1", "--target", "teacher",
+                "--teacher-width", "1000", "--h", "50", "--init-w1", "unitary", "--init-w2", "zero", "--sphere-w1",
+                "--reg", "l1", "--lambda", "1e-5", "--lr", "10", "--max-steps", "3000", "--save-freq", "100",
+                "--progress", "none", "--threads", "1", "--out", p("bad.json"));
+        assertEquals(0, r.code(), r.err());
+        String summary = r.out().lines().filter(l -> l.startsWith("train h=50")).findFirst().orElseThrow();
+        assertTrue(summary.contains(" WARNING unstable: the training loss rose"), summary);
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("bad.json").toFile());
+        assertTrue(j.get("warnings").toString().contains("\"unstable\""), j.get("warnings").toString());
+        assertTrue(j.get("warning").asText().startsWith("unstable: "));
+
+        CliRunner.Run ok = run("train", "--d", "3", "--n", "20", "--n-test", "50", "--seed", "1", "--target", "constant",
+                "--h", "50", "--init-w1", "unitary", "--init-w2", "zero", "--sphere-w1", "--reg", "l1", "--lambda", "1e-5",
+                "--max-steps", "3000", "--save-freq", "100", "--progress", "none", "--threads", "1", "--out", p("ok.json"));
+        assertEquals(0, ok.code(), ok.err());
+        assertFalse(ok.out().contains("WARNING"), ok.out());
+        JsonNode k = new ObjectMapper().readTree(dir.resolve("ok.json").toFile());
+        assertEquals(0, k.get("warnings").size());
+        assertFalse(k.has("warning"));
+    }
 }

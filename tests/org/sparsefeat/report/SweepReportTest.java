@@ -87,10 +87,25 @@ class SweepReportTest {
         }
         assertTrue(Files.readString(html.getParent().resolve("plots/curve-d3.svg")).contains("<svg"));
         List<String> rows = Files.readAllLines(csv);
-        assertEquals("method,kind,d,n,test_mse_mean,test_mse_sem,seeds,atoms_mean", rows.getFirst());
+        assertEquals("method,kind,d,n,test_mse_mean,test_mse_sem,seeds,atoms_mean,atoms_exact_mean,predicted_test_mse", rows.getFirst());
         assertEquals(1 + 3 * 3, rows.size());
         assertTrue(rows.get(1).startsWith("krr-ntk,krr,3,8,"));
-        assertFalse(Files.readString(html).contains("NaN"));
+        // the theory's curve for KRR on sphere points (docs/theory.md, 'Spectra and predicted curves'), none for nets
+        for (String row : rows.subList(1, rows.size())) {
+            String predicted = row.substring(row.lastIndexOf(',') + 1);
+            if (row.startsWith("krr-")) {
+                double v = Double.parseDouble(predicted);
+                assertTrue(v > 0 && v < 1, row);
+            } else {
+                assertEquals("", predicted, row);
+            }
+        }
+        assertTrue(table.selectFirst("tr").text().contains("measured / predicted at largest n"));
+        String ntkRow = table.select("tr").get(1).text();
+        assertTrue(ntkRow.matches(".*\\d+\\.\\d\\d \\d+\\.\\d\\d$"), "predicted slope and ratio: " + ntkRow);
+        assertTrue(doc.text().contains("approximate at small n"));
+        // the page's text, not its base64 images, in which "NaN" can occur by chance
+        assertFalse(doc.text().contains("NaN"), "a NaN printed as a number");
     }
 
     @Test
@@ -109,5 +124,64 @@ class SweepReportTest {
         assertFalse(Files.exists(dir.resolve("o2")), "nothing written for a bad spec");
         assertEquals(2, CliRunner.run("report", dir.toString()).code(), "not a sweep directory");
         assertTrue(Files.exists(out.resolve(ResultStore.ENVIRONMENT)));
+    }
+
+    /** TrainingHealth's verdict reaches the record, the live log, the terminal table and the report's row. */
+    @Test
+    void anUnstableNetIsFlaggedInItsRecordTheLogAndItsTableRow() throws Exception {
+        Path spec = dir.resolve("unstable.yaml");
+        Files.writeString(spec, """
+                name: unstable
+                methods:
+                  - {kind: krr, kernel: ntk, ridge: 0}
+                  - {kind: net, regime: feature, h: 50, lambda: 1.0e-5, lr: 10, max_steps: 3000, save_freq: 100}
+                d: [3]
+                n: [16, 20]
+                seeds: [0, 1]
+                n_test: 50
+                target: {kind: teacher, act: abs, power: 1, width: 1000}
+                """);
+        Path out = dir.resolve("out");
+        CliRunner.Run run = CliRunner.run("sweep", spec.toString(), "--out", out.toString(), "--threads", "2");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("net-feature-h50 d=3 n=20 seed=1: test_mse"), run.err());
+        assertTrue(run.err().contains("WARNING unstable: the training loss rose"), run.err());
+
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        int flagged = 0;
+        for (String line : Files.readAllLines(out.resolve("results.jsonl"))) {
+            com.fasterxml.jackson.databind.JsonNode r = json.readTree(line);
+            if (r.get("kind").asText().equals("net")) {
+                assertTrue(r.get("warnings").isArray(), line);
+                if (r.get("warnings").toString().contains("\"unstable\"")) {
+                    flagged++;
+                    assertTrue(r.get("warning").asText().startsWith("unstable: "), line);
+                }
+            } else {
+                assertFalse(r.has("warnings"), "kernel regression has no training dynamics: " + line);
+            }
+        }
+        assertTrue(flagged >= 1, "lr 10 overshoots");
+
+        SweepReport report = new SweepReport(List.of(out));
+        SweepReport.Curve net = report.curves().get(1);
+        assertEquals(4, net.health().runs());
+        assertEquals(flagged, net.health().unstable());
+        assertTrue(report.curves().getFirst().health().ok());
+        String table = report.table();
+        String netLine = table.lines().filter(l -> l.startsWith("net-feature-h50")).findFirst().orElseThrow();
+        assertTrue(netLine.contains("WARNING unstable " + flagged + "/4"), table);
+        assertFalse(table.lines().filter(l -> l.startsWith("krr-ntk")).findFirst().orElseThrow().contains("WARNING"));
+
+        Path html = out.resolve("report.html");
+        report.write(html, null, null);
+        Document doc = Jsoup.parse(html.toFile());
+        Element row = doc.selectFirst("table").select("tr").stream()
+                .filter(tr -> tr.text().startsWith("net-feature-h50")).findFirst().orElseThrow();
+        Element cell = row.select("td").last();
+        assertTrue(cell.hasClass("warn") && cell.text().startsWith("WARNING: unstable " + flagged + "/4"), row.outerHtml());
+        assertTrue(doc.text().contains(String.format(java.util.Locale.ROOT, "rose more than %.2fx",
+                org.sparsefeat.train.TrainingHealth.RISE_FACTOR)), "the rule is stated beside the table");
+        assertTrue(doc.text().contains("N_A (docs/method.md, 'Atoms')") && doc.text().contains("1e-03 of the largest"), "atoms explained");
     }
 }

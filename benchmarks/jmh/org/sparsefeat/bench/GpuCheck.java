@@ -476,6 +476,18 @@ public final class GpuCheck {
                     peer == null ? "-" : fmt("%.1fx", t.perSecond() * peer),
                     peer == null ? "" : t.perSecond() * peer >= 10 ? "goal met (>= 10x)" : "below goal (10x)");
         });
+        attempt(gpu, "GD, one net, v1 kernels", () -> {  // the oracle against the default (v2): cuda/gd.cu
+            System.setProperty(CudaBackend.GD_KERNELS, "v1");
+            Timed t;
+            try {
+                t = stepsPerSecond(gpu, 1, s, false);
+            } finally {
+                System.clearProperty(CudaBackend.GD_KERNELS);
+            }
+            table.row("GD steps/s, one net, by " + t.how(), fmt("%.0f", t.perSecond()),
+                    single[0] > 0 ? fmt("default kernels: %.0f", single[0]) : "-",
+                    single[0] > 0 ? fmt("default %.2fx v1", single[0] / t.perSecond()) : "-", "");
+        });
         attempt(gpu, "GD, one net, plain launches", () -> {
             Timed t = stepsPerSecond(gpu, 1, s, true);
             table.row("GD steps/s, one net, by " + t.how(), fmt("%.0f", t.perSecond()),

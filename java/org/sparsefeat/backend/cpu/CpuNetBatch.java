@@ -95,6 +95,16 @@ final class CpuNetBatch implements NetBatch {
     public TwoLayerNet weights(int b) { return nets.get(b).weights(problems.get(b).init().scale()); }
 
     @Override
+    public void restore(List<TwoLayerNet> weights, long[] steps, double[] trainHalfMse) {
+        if (weights.size() != nets.size() || steps.length != nets.size() || trainHalfMse.length != nets.size()) {
+            throw new IllegalArgumentException("restore: expected the state of " + nets.size() + " nets");
+        }
+        for (int b = 0; b < nets.size(); b++) {
+            nets.get(b).restore(weights.get(b), steps[b], trainHalfMse[b]);
+        }
+    }
+
+    @Override
     public void close() {
         for (NativeNet n : nets) {
             n.close();

@@ -161,6 +161,27 @@ final class NativeNet implements AutoCloseable {
         return new TwoLayerNet(new Matrix(h, d, w1.toArray(D)), bias ? b.toArray(D) : null, w2.toArray(D), scale);
     }
 
+    /**
+     * Back to a saved state: the weights, the step, the loss as it was (not recomputed here: the native loss
+     * may group its sum differently); f by the forward pass that has a step's order.
+     */
+    void restore(TwoLayerNet w, long step, double loss) {
+        if (w.h() != h || w.d() != d || w.hasBias() != bias) {
+            throw new IllegalArgumentException("restore: a saved net of h = " + w.h() + ", d = " + w.d()
+                    + " does not fit this net (h = " + h + ", d = " + d + ")");
+        }
+        MemorySegment.copy(w.w1().data(), 0, w1, D, 0, h * d);
+        if (bias) {
+            MemorySegment.copy(w.b(), 0, b, D, 0, h);
+        }
+        MemorySegment.copy(w.w2(), 0, w2, D, 0, h);
+        MemorySegment xt = s.getAtIndex(ValueLayout.ADDRESS, XT).reinterpret(8L * np * d);
+        MemorySegment partial = s.getAtIndex(ValueLayout.ADDRESS, PARTIAL).reinterpret(8L * np * blocks);
+        forward(w1, b, w2, h, d, s.getAtIndex(D, SCALE), xt, n, f, partial);
+        setLong(STEP, step);
+        setDouble(LOSS, loss);
+    }
+
     private double halfMseOfCurrentOutputs() {
         // sf_gd_end computes it after every step; before the first, the same formula here
         MemorySegment y = s.getAtIndex(ValueLayout.ADDRESS, Y).reinterpret(8L * n);

@@ -490,6 +490,9 @@ public final class CudaBackend implements Backend {
     /** The system property that makes nets' steps plain launches, never a CUDA graph (the device check times both). */
     public static final String PLAIN_LAUNCHES = CudaNetBatch.PLAIN_LAUNCHES;
 
+    /** The system property that picks the GD step kernels, v1 or v2 (the default); the device check times both. */
+    public static final String GD_KERNELS = CudaNetBatch.GD_KERNELS;
+
     // ---- nets
 
     /** On the GPU when every net's d is one the kernels are compiled for (2, 3, 4, 5, 6, 8, 10, 16). */

@@ -29,6 +29,44 @@ final class CudaNetBatch implements NetBatch {
     static final int SYNC_EVERY = 128;
     /** A system property: true enqueues the steps as plain launches, never a CUDA graph (the device check times both). */
     static final String PLAIN_LAUNCHES = "sparsefeat.cuda.plainLaunches";
+    /** A system property: which kernels make a step, v1 or v2 (the default); see {@link StepKernels}. */
+    static final String GD_KERNELS = "sparsefeat.cuda.gdKernels";
+
+    /**
+     * The two sets of step kernels of cuda/gd.cu. v1: one point per thread in the forward kernel, one neuron per
+     * thread group in the neuron kernel; the simple version, kept as the oracle and the fallback. v2: register-blocked
+     * (2 points, 2 neurons per thread; 128-thread blocks). Both do the same arithmetic in the same orders, so they
+     * give the same bits; both cover 32 neurons per neuron block and CHUNK points per forward block, so the grids are
+     * the same and only the blocks differ.
+     */
+    enum StepKernels {
+        V1("sf_gd_neurons_d", "sf_gd_partial_d", new Device.Dim(NEURONS, SLICES, 1), new Device.Dim(CHUNK, 1, 1)),
+        // SF_GD2_LANES x SF_GD2_SLICES (x SF_GD2_PER_THREAD = 2 neurons), SF_GD2_THREADS (x SF_GD2_POINTS = 2 points)
+        V2("sf_gd_neurons2_d", "sf_gd_partial2_d", new Device.Dim(16, 8, 1), new Device.Dim(128, 1, 1));
+
+        final String neuronsPrefix, partialPrefix;
+        final Device.Dim neuronBlock, partialBlock;
+
+        StepKernels(String neuronsPrefix, String partialPrefix, Device.Dim neuronBlock, Device.Dim partialBlock) {
+            this.neuronsPrefix = neuronsPrefix;
+            this.partialPrefix = partialPrefix;
+            this.neuronBlock = neuronBlock;
+            this.partialBlock = partialBlock;
+        }
+
+        /** The set that -Dsparsefeat.cuda.gdKernels names (v1 or v2; v2 when unset). */
+        static StepKernels fromProperty() {
+            String v = System.getProperty(GD_KERNELS, "v2").trim();
+            return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+                case "v1" -> V1;
+                case "v2" -> V2;
+                default -> throw new IllegalArgumentException("-D" + GD_KERNELS + " must be v1 or v2, got '" + v + "'");
+            };
+        }
+
+        @Override
+        public String toString() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
 
     /** The fields of struct sf_gd_net (cuda/gd.cu), in its order, 8 bytes each. */
     private enum Field {
@@ -40,22 +78,30 @@ final class CudaNetBatch implements NetBatch {
     /** The size of struct sf_gd_net as the host lays it out. */
     static final int DESCRIPTOR_BYTES = FIELDS * Long.BYTES;
 
-    /** The kernels of cuda/gd.cu: the per-neuron and forward kernels for each input dimension. */
-    record Kernels(java.util.Map<Integer, Device.Kernel> neurons, java.util.Map<Integer, Device.Kernel> partial,
+    /**
+     * The kernels of cuda/gd.cu: the per-neuron and forward kernels of each set ({@link StepKernels}) for each input
+     * dimension, keyed "set/d".
+     */
+    record Kernels(java.util.Map<String, Device.Kernel> neurons, java.util.Map<String, Device.Kernel> partial,
                    Device.Kernel finish, Device.Kernel reg, Device.Kernel sum) {
         static Kernels load(Device dev) {
-            java.util.Map<Integer, Device.Kernel> neurons = new java.util.TreeMap<>(), partial = new java.util.TreeMap<>();
-            for (int d : DIMENSIONS) {
-                neurons.put(d, dev.kernel("gd", "sf_gd_neurons_d" + d));
-                partial.put(d, dev.kernel("gd", "sf_gd_partial_d" + d));
+            java.util.Map<String, Device.Kernel> neurons = new java.util.TreeMap<>(), partial = new java.util.TreeMap<>();
+            for (StepKernels set : StepKernels.values()) {
+                for (int d : DIMENSIONS) {
+                    neurons.put(key(set, d), dev.kernel("gd", set.neuronsPrefix + d));
+                    partial.put(key(set, d), dev.kernel("gd", set.partialPrefix + d));
+                }
             }
             return new Kernels(neurons, partial, dev.kernel("gd", "sf_gd_finish"), dev.kernel("gd", "sf_gd_reg"),
                     dev.kernel("gd", "sf_gd_sum"));
         }
+
+        static String key(StepKernels set, int d) { return set + "/" + d; }
     }
 
     private final Device dev;
     private final Kernels k;
+    private final StepKernels stepKernels = StepKernels.fromProperty();
     private final List<Net> nets = new ArrayList<>();
     /** The host's copy of every net's sf_gd_net, net b at b * FIELDS. */
     private long[] state;
@@ -176,8 +222,9 @@ final class CudaNetBatch implements NetBatch {
                 java.util.SortedSet<Integer> ds = new java.util.TreeSet<>();
                 nets.forEach(net -> ds.add(net.d));
                 for (int d : ds) {
-                    step.add(dev.prepare(k.neurons().get(d), Device.Dim.of(Device.Dim.cover(maxH, NEURONS), nets.size()),
-                            new Device.Dim(NEURONS, SLICES, 1), KernelArgs.of().ptr(deviceState)));
+                    step.add(dev.prepare(k.neurons().get(Kernels.key(stepKernels, d)), Device.Dim.of(
+                            Device.Dim.cover(maxH, NEURONS), nets.size()), stepKernels.neuronBlock,
+                            KernelArgs.of().ptr(deviceState)));
                 }
                 for (int d : ds) {
                     step.add(partialLaunch(d, false));
@@ -206,8 +253,8 @@ final class CudaNetBatch implements NetBatch {
     }
 
     private Device.Launch partialLaunch(int d, boolean all) {
-        return dev.prepare(k.partial().get(d), Device.Dim.of(Device.Dim.cover(maxNp, CHUNK), maxChunks, nets.size()),
-                new Device.Dim(CHUNK, 1, 1), KernelArgs.of().ptr(deviceState).i32(all));
+        return dev.prepare(k.partial().get(Kernels.key(stepKernels, d)), Device.Dim.of(Device.Dim.cover(maxNp, CHUNK),
+                maxChunks, nets.size()), stepKernels.partialBlock, KernelArgs.of().ptr(deviceState).i32(all));
     }
 
     private Device.Launch finishLaunch(boolean all, boolean useF0, boolean advance) {
@@ -308,11 +355,40 @@ final class CudaNetBatch implements NetBatch {
                 net.problem.init().scale());
     }
 
-    /** The batch and how its steps are enqueued (a CUDA graph or launches), for the device check. */
+    @Override
+    public void restore(List<TwoLayerNet> weights, long[] steps, double[] trainHalfMse) {
+        if (weights.size() != nets.size() || steps.length != nets.size() || trainHalfMse.length != nets.size()) {
+            throw new IllegalArgumentException("restore: expected the state of " + nets.size() + " nets");
+        }
+        for (int b = 0; b < nets.size(); b++) {
+            Net net = nets.get(b);
+            TwoLayerNet w = weights.get(b);
+            if (w.h() != net.h || w.d() != net.d || w.hasBias() != (net.b != null)) {
+                throw new IllegalArgumentException("restore: a saved net of h = " + w.h() + ", d = " + w.d()
+                        + " does not fit net " + b + " (h = " + net.h + ", d = " + net.d + ")");
+            }
+            dev.copyToDevice(net.w1.address(), w.w1().data(), 0, net.h * net.d);
+            if (net.b != null) {
+                dev.copyToDevice(net.b.address(), w.b(), 0, net.h);
+            }
+            dev.copyToDevice(net.w2.address(), w.w2(), 0, net.h);
+            set(b, Field.STEP, steps[b]);
+        }
+        dev.copyToDevice(deviceState.address(), state);
+        // f, the residuals and the loss by the kernels a step ends with (the same sums, so the same bits)
+        nets.stream().map(net -> net.d).distinct().forEach(d -> partialLaunch(d, true).run());
+        finishLaunch(true, true, false).run();
+        dev.copyToHost(state, deviceState.address());
+        for (int b = 0; b < nets.size(); b++) {
+            set(b, Field.LOSS, bits(trainHalfMse[b]));
+        }
+    }
+
+    /** The batch, how its steps are enqueued (a CUDA graph or launches) and by which kernels, for the device check. */
     @Override
     public String toString() {
         return "CudaNetBatch[" + nets.size() + " nets, steps " + SYNC_EVERY + " at a time by "
-                + (repeated == null ? "launches" : repeated.how()) + "]";
+                + (repeated == null ? "launches" : repeated.how()) + ", kernels " + stepKernels + "]";
     }
 
     @Override

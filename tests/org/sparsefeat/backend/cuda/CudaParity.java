@@ -218,6 +218,77 @@ abstract class CudaParity {
         }
     }
 
+    /**
+     * Both sets of step kernels (-Dsparsefeat.cuda.gdKernels: v1, the oracle; v2, register-blocked) for 131 steps
+     * (a repeated unit of 128, then single steps) on nets of several d in one batch, h and n multiples of none of the
+     * blocks (32 neurons, 256 points, 256-neuron chunks), with and without bias, the alpha-trick included: each
+     * set gives the CPU's weights and losses to 1e-9; v2 run twice gives the same bits; v2 gives v1's bits (its
+     * sums are v1's, in v1's orders).
+     */
+    @Test
+    void bothStepKernelSetsMatchTheCpuRepeatAndAgree() {
+        List<NetProblem> problems = List.of(
+                problem(300, 5, 300, true, Scale.NTK, new GdRule(10, true, 0.05, Regularizer.L2, 1e-3,
+                        LambdaSchedule.NONE, 1, false, false, true, false, 0), 41),
+                problem(150, 3, 257, false, Scale.MEAN_FIELD, GdRule.featureL1(0.5, 1e-3), 42),
+                problem(19, 16, 45, true, Scale.MEAN_FIELD, GdRule.featureL1(0.5, 1e-3), 43),
+                problem(9, 2, 70, false, Scale.MEAN_FIELD, new GdRule(1, false, 0.2, Regularizer.L1, 1e-3,
+                        LambdaSchedule.POW_LAW, 0.5, false, true, true, false, 0), 44));
+        long[] steps = {131, 131, 131, 131};
+        double[] never = new double[problems.size()];
+        java.util.Arrays.fill(never, Double.NEGATIVE_INFINITY);
+        List<NetBatch> batches = new ArrayList<>();
+        try (NetBatch c = cpu.openNets(problems)) {
+            c.advance(steps.clone(), never);
+            for (String set : List.of("v1", "v2", "v2")) {
+                System.setProperty(CudaNetBatch.GD_KERNELS, set);
+                try {
+                    batches.add(cuda.openNets(problems));
+                } finally {
+                    System.clearProperty(CudaNetBatch.GD_KERNELS);
+                }
+                NetBatch g = batches.getLast();
+                assertTrue(g.toString().contains("kernels " + set), g.toString());
+                g.advance(steps.clone(), never);
+                for (int b = 0; b < problems.size(); b++) {
+                    TwoLayerNet wg = g.weights(b), wc = c.weights(b);
+                    String what = set + ", net " + b + " (d = " + wc.d() + ")";
+                    assertEquals(131, g.step(b), what);
+                    assertTrue(relative(wg.w1().data(), wc.w1().data()) < 1e-9, "w1, " + what);
+                    assertTrue(relative(wg.w2(), wc.w2()) < 1e-9, "w2, " + what);
+                    if (wc.hasBias()) {
+                        assertTrue(relative(wg.b(), wc.b()) < 1e-9, "b, " + what);
+                    }
+                    assertEquals(c.trainHalfMse(b), g.trainHalfMse(b), 1e-9 * c.trainHalfMse(b), "loss, " + what);
+                }
+            }
+            for (int b = 0; b < problems.size(); b++) {
+                TwoLayerNet v1 = batches.get(0).weights(b), v2 = batches.get(1).weights(b), again = batches.get(2).weights(b);
+                assertTrue(java.util.Arrays.equals(v2.w1().data(), again.w1().data())
+                        && java.util.Arrays.equals(v2.w2(), again.w2()), "v2 twice, net " + b + ": the same bits");
+                assertTrue(java.util.Arrays.equals(v1.w1().data(), v2.w1().data())
+                        && java.util.Arrays.equals(v1.w2(), v2.w2())
+                        && (v1.b() == null || java.util.Arrays.equals(v1.b(), v2.b())), "v1 and v2, net " + b + ": the same bits");
+                assertEquals(Double.doubleToRawLongBits(batches.get(0).trainHalfMse(b)),
+                        Double.doubleToRawLongBits(batches.get(1).trainHalfMse(b)), "loss bits, net " + b);
+            }
+        } finally {
+            batches.forEach(NetBatch::close);
+        }
+    }
+
+    @Test
+    void anUnknownStepKernelSetIsRefusedByName() {
+        System.setProperty(CudaNetBatch.GD_KERNELS, "v3");
+        try {
+            var e = assertThrows(IllegalArgumentException.class, () -> cuda.openNets(List.of(
+                    problem(9, 2, 40, false, Scale.MEAN_FIELD, GdRule.featureL1(0.5, 1e-3), 45))));
+            assertTrue(e.getMessage().contains("sparsefeat.cuda.gdKernels must be v1 or v2, got 'v3'"), e.getMessage());
+        } finally {
+            System.clearProperty(CudaNetBatch.GD_KERNELS);
+        }
+    }
+
     /** Budgets that differ per net, a net left alone, and a loss floor: the device stops each net where the CPU does. */
     @Test
     void netsStopAtTheCpusStepsWhenTheDeviceKeepsCount() {
@@ -269,6 +340,21 @@ abstract class CudaParity {
                 assertEquals(y.atoms(), x.atoms(), "atoms at step " + y.step());
             }
         }
+    }
+
+    /** Stopped in the middle and resumed from its saved state, a batch on the device keeps its bits. */
+    @Test
+    void aResumedBatchEndsWithTheBitsOfAnUninterruptedOne() {
+        List<Trainer.Job> jobs = org.sparsefeat.train.TrainerResumeTest.jobs(cpu, 3, 40);
+        Trainer.Options options = new Trainer.Options(60, 20, true, 1e-3);
+        List<Trainer.Result> whole = Trainer.train(cuda, jobs, options, null);
+        org.sparsefeat.train.MemorySnapshots memory = new org.sparsefeat.train.MemorySnapshots(jobs, 4);
+        org.junit.jupiter.api.Assertions.assertThrows(org.sparsefeat.train.Snapshots.Stopped.class,
+                () -> Trainer.train(cuda, jobs, options, null, memory));
+        List<Trainer.Result> resumed = Trainer.train(cuda, jobs, options, null, memory);
+        long stoppedAt = memory.loaded().nets().getFirst().step();
+        assertTrue(stoppedAt > 0 && stoppedAt < 60, "stopped in the middle, at step " + stoppedAt);
+        org.sparsefeat.train.TrainerResumeTest.assertSameBits(whole, resumed);
     }
 
     private static NetProblem problem(int n, int d, int h, boolean bias, Scale scale, GdRule rule, long seed) {

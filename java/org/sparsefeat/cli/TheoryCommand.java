@@ -1,0 +1,225 @@
+package org.sparsefeat.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.sparsefeat.data.Target;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.theory.Eigenlearning;
+import org.sparsefeat.theory.Spectrum;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "theory", mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = TheoryCommand.SpectrumCommand.class,
+        description = {"The predicted learning curve of kernel ridge(less) regression on points uniform on S^{d-1}:"
+                + " the kernel's Funk-Hecke spectrum, the target's power per degree and the eigenlearning equations"
+                + " (docs/theory.md, 'Spectra and predicted curves'). Writes CSV: n, predicted_test_mse (the full"
+                + " MSE), kappa.",
+                "A prediction averages over training sets and targets; it is approximate at small n."})
+final class TheoryCommand implements Callable<Integer> {
+    @Mixin
+    KernelOptions kernelOptions;
+
+    // --d and --n are checked in call(): picocli would demand a parent's required options before a subcommand too
+    @Option(names = "--d", paramLabel = "D", description = "Input dimension, >= 2 (points on S^{d-1}); required.")
+    Integer d;
+
+    @Mixin
+    TheoryTargetOptions targetOptions;
+
+    @Option(names = "--ridge", defaultValue = "0", paramLabel = "L",
+            description = "Ridge lambda >= 0 on K's diagonal, as krr's (default 0: ridgeless).")
+    double ridge;
+
+    @Option(names = "--n", paramLabel = "N,N,...",
+            description = "Training-set sizes, required: a list (64,128,256), or a,b,...,c for the geometric progression of"
+                    + " ratio b/a up to c (16,32,...,65536).")
+    String n;
+
+    @Option(names = "--kmax", paramLabel = "K",
+            description = "Highest harmonic degree computed (default: enough for the largest n; beyond it the"
+                    + " spectra continue as power laws).")
+    Integer kmax;
+
+    @Option(names = "--out", paramLabel = "curve.csv", description = "Write the CSV here (default: standard output).")
+    Path out;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        if (out != null) {
+            org.sparsefeat.util.OutputFile.check(org.sparsefeat.util.OutputFile.named("--out", out));
+        }
+        Kernel kernel = kernelOptions.kernel();
+        Target target = targetOptions.target();
+        requireDimension(d);
+        if (n == null) {
+            throw new IllegalArgumentException("--n is required: the training-set sizes, e.g. --n 16,32,...,65536");
+        }
+        if (!(ridge >= 0) || Double.isInfinite(ridge)) {
+            throw new IllegalArgumentException("--ridge must be a finite number >= 0, got " + ridge);
+        }
+        int[] ns = parseSizes(n);
+        int k = kmax != null ? requireKmax(kmax) : Eigenlearning.kmaxFor(d, ns[ns.length - 1]);
+        Eigenlearning theory = new Eigenlearning(Spectrum.ofKernel(kernel, d, k), Spectrum.ofTarget(target, d, k));
+        PrintWriter err = spec.commandLine().getErr();
+        StringBuilder csv = new StringBuilder("n,predicted_test_mse,kappa\n");
+        List<Integer> unsolved = new ArrayList<>();
+        for (int size : ns) {
+            Eigenlearning.Prediction p = theory.predict(size, ridge);
+            if (p.solved()) {
+                csv.append(String.format(Locale.ROOT, "%d,%.10e,%.10e%n", size, p.testMse(), p.kappa()));
+            } else {
+                csv.append(size).append(",,\n");  // no number rather than NaN
+                unsolved.add(size);
+            }
+        }
+        if (!unsolved.isEmpty()) {
+            err.println("sparsefeat: theory: no prediction at n = " + unsolved + ": ridgeless regression with " + kernel
+                    + " at d = " + d + " needs more modes than n, and " + (theory.infiniteModes()
+                    ? "the equation for kappa found no root" : "its resolved spectrum has fewer (no power-law tail)")
+                    + "; give --ridge > 0 (those rows have empty cells)");
+        }
+        emit(csv.toString());
+        return 0;
+    }
+
+    private void emit(String csv) throws IOException {
+        PrintWriter w = spec.commandLine().getOut();
+        if (out == null) {
+            w.print(csv);
+        } else {
+            OutputFiles.writeText(out, csv);
+            w.println("wrote " + out);
+        }
+        w.flush();
+    }
+
+    static void requireDimension(Integer d) {
+        if (d == null) {
+            throw new IllegalArgumentException("--d is required: the input dimension (points on S^{d-1}), >= 2");
+        }
+        if (d < 2) {
+            throw new IllegalArgumentException("--d must be >= 2 (points on S^{d-1}), got " + d);
+        }
+    }
+
+    static int requireKmax(int kmax) {
+        if (kmax < 0 || kmax > 100_000) {
+            throw new IllegalArgumentException("--kmax must be between 0 and 100000, got " + kmax);
+        }
+        return kmax;
+    }
+
+    /** "64,128" or "16,32,...,65536" (the geometric progression of ratio 32/16 up to 65536), sorted, distinct. */
+    static int[] parseSizes(String text) {
+        String[] parts = text.split(",");
+        TreeSet<Integer> out = new TreeSet<>();
+        for (int i = 0; i < parts.length; i++) {
+            String s = parts[i].trim();
+            if (s.equals("...")) {
+                if (i < 2 || i != parts.length - 2 || parts[i - 1].trim().equals("...")) {
+                    throw new IllegalArgumentException("--n '" + text + "': write a progression as a,b,...,c");
+                }
+                double a = size(parts[i - 2], text);
+                double b = size(parts[i - 1], text);
+                double c = size(parts[i + 1], text);
+                if (!(b > a) || c < b) {
+                    throw new IllegalArgumentException("--n '" + text + "': a,b,...,c needs a < b <= c");
+                }
+                for (double v = b; Math.round(v) <= c; v *= b / a) {
+                    out.add((int) Math.round(v));
+                }
+                break;  // c bounds the progression; it is a size only when the progression reaches it
+            }
+            out.add(size(s, text));
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--n '" + text + "': give at least one training-set size");
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int size(String s, String text) {
+        try {
+            int v = Integer.parseInt(s.trim());
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--n '" + text + "': '" + s.trim() + "' is not a whole number >= 1");
+    }
+
+    @Command(name = "spectrum", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"The Funk-Hecke eigenvalues lambda_k of a kernel on S^{d-1} for k = 0..kmax, each of"
+                    + " multiplicity N(d, k), and with --target the target's power per harmonic of degree k"
+                    + " (docs/theory.md, 'Spectra and predicted curves'). Writes CSV: k, eigenvalue, multiplicity,"
+                    + " eigenvalue_resolved[, target_power].",
+                    "Coefficients below the quadrature's rounding noise are not resolved (eigenvalue_resolved 0):"
+                            + " they are the power-law continuation of the resolved ones, or 0."})
+    static final class SpectrumCommand implements Callable<Integer> {
+        @Mixin
+        KernelOptions kernelOptions;
+
+        @Option(names = "--d", paramLabel = "D", description = "Input dimension, >= 2; required.")
+        Integer d;
+
+        @Option(names = "--kmax", defaultValue = "1000", paramLabel = "K",
+                description = "Highest degree (default ${DEFAULT-VALUE}).")
+        int kmax;
+
+        @Mixin
+        TheoryTargetOptions targetOptions;
+
+        @Option(names = "--out", paramLabel = "spectrum.csv", description = "Write the CSV here (default: standard output).")
+        Path out;
+
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws IOException {
+            if (out != null) {
+                org.sparsefeat.util.OutputFile.check(org.sparsefeat.util.OutputFile.named("--out", out));
+            }
+            Kernel kernel = kernelOptions.kernel();
+            Target target = targetOptions.given() ? targetOptions.target() : null;  // target options alone: refused
+            requireDimension(d);
+            requireKmax(kmax);
+            Spectrum s = Spectrum.ofKernel(kernel, d, kmax);
+            Spectrum t = target == null ? null : Spectrum.ofTarget(target, d, kmax);
+            StringBuilder csv = new StringBuilder("k,eigenvalue,multiplicity,eigenvalue_resolved"
+                    + (t == null ? "" : ",target_power") + "\n");
+            for (int k = 0; k <= kmax; k++) {
+                double m = s.multiplicity(k);
+                csv.append(k).append(',').append(String.format(Locale.ROOT, "%.12e", s.value(k))).append(',')
+                        .append(m < 1e15 ? String.format(Locale.ROOT, "%.0f", m) : String.format(Locale.ROOT, "%.12e", m))
+                        .append(',').append(s.resolved(k) ? 1 : 0);
+                if (t != null) {
+                    csv.append(',').append(String.format(Locale.ROOT, "%.12e", t.value(k)));
+                }
+                csv.append('\n');
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            if (out == null) {
+                w.print(csv);
+            } else {
+                OutputFiles.writeText(out, csv.toString());
+                w.println("wrote " + out);
+            }
+            w.flush();
+            return 0;
+        }
+    }
+}

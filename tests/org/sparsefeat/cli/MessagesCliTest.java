@@ -1,0 +1,153 @@
+package org.sparsefeat.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsefeat.data.Npy;
+import org.sparsefeat.linalg.Matrix;
+import picocli.CommandLine;
+
+/** Usage errors, help and the notation of counts. */
+class MessagesCliTest {
+    @TempDir
+    Path dir;
+
+    private String p(String name) { return dir.resolve(name).toString(); }
+
+    /** Exit 2, exactly the given error line and the pointer to --help: no usage text after it. */
+    private static void assertUsage(String command, String message, String... args) {
+        CliRunner.Run r = CliRunner.run(args);
+        assertEquals(2, r.code(), r.err());
+        assertEquals(List.of(command + ": " + message, "Try '" + command + " --help'."), r.err().lines().toList());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void usageErrorsAreOneLineAndAPointerToHelp() {
+        assertUsage("sparsefeat krr", "Unknown option: '--bogus'", "krr", "--bogus");
+        assertUsage("sparsefeat", "unknown command 'foo'; expected demo, krr, train, sweep, report, images, datasets, gram"
+                + ", data or theory", "foo");
+        assertUsage("sparsefeat", "missing command: demo, krr, train, sweep, report, images, datasets, gram, data or theory");
+        assertUsage("sparsefeat images", "missing command: classify or deformations", "images");
+        assertUsage("sparsefeat images", "unknown command 'clasify'; expected classify or deformations", "images", "clasify");
+        assertUsage("sparsefeat datasets", "missing command: install or list", "datasets");
+        assertUsage("sparsefeat krr", "unexpected argument 'extra'", "krr", "extra");
+        assertUsage("sparsefeat gram", "Missing required options: '--x=A.npy', '--out=G.npy'", "gram");
+    }
+
+    @Test
+    void everyCountTakesTheSameNotation() throws IOException {
+        CliRunner.Run r = CliRunner.run("krr", "--d", "3", "--n", "1e2", "--n-test", "1_000", "--threads", "1", "--out",
+                p("r.json"));
+        assertEquals(0, r.code(), r.err());
+        var j = new ObjectMapper().readTree(dir.resolve("r.json").toFile());
+        assertEquals(100, j.get("n").asInt());
+        assertEquals(1000, j.get("n_test").asInt());
+        CliRunner.Run t = CliRunner.run("train", "--d", "3", "--n", "2e1", "--n-test", "1e1", "--h", "1.5e1", "--max-steps",
+                "1e1", "--save-freq", "5", "--seed", "1e1", "--progress", "none", "--out", p("t.json"));
+        assertEquals(0, t.code(), t.err());
+        var tj = new ObjectMapper().readTree(dir.resolve("t.json").toFile());
+        assertEquals(15, tj.get("h").asInt());
+        assertEquals(10, tj.get("steps").asInt());
+        assertEquals(10, tj.get("data").get("seed").asInt());
+        assertUsage("sparsefeat krr", "Invalid value for option '--n': '1.5' is not a whole number", "krr", "--n", "1.5");
+        assertUsage("sparsefeat krr", "Invalid value for option '--n': '1e-3' is not a whole number", "krr", "--n", "1e-3");
+        assertUsage("sparsefeat krr", "Invalid value for option '--n': '1e10' is too large (at most 2147483647)", "krr",
+                "--n", "1e10");
+        assertUsage("sparsefeat train", "Invalid value for option '--max-steps': 'many' is not a whole number (e.g. 1000,"
+                + " 1_000 or 1e3)", "train", "--max-steps", "many");
+    }
+
+    @Test
+    void wholeNumbersAreParsedExactlyAndNeverRounded() {
+        assertEquals(1000, Count.parse("1e3", Long.MAX_VALUE));
+        assertEquals(1000, Count.parse("1_000", Long.MAX_VALUE));
+        assertEquals(1500, Count.parse("1.5e3", Long.MAX_VALUE));
+        assertEquals(10_000_000, Count.parse("1.0E7", Long.MAX_VALUE));
+        assertEquals(-3, Count.parse("-3", Long.MAX_VALUE));
+        assertEquals(9_007_199_254_740_993L, Count.parse("9007199254740993", Long.MAX_VALUE));  // 2^53 + 1: no double
+        for (String bad : new String[] {"1.5", "1e-1", "1__0", "_1", "0x10", "", "1e999999999", "9223372036854775808"}) {
+            assertThrows(CommandLine.TypeConversionException.class, () -> Count.parse(bad, Long.MAX_VALUE), bad);
+        }
+    }
+
+    @Test
+    void anEmptyTestSetIsRefusedNotReportedAsNaN() throws IOException {
+        assertOneLine("sparsefeat krr: --n-test must be >= 1 (the test error needs test points), got 0", "krr", "--n-test",
+                "0");
+        assertOneLine("sparsefeat train: --n-test must be >= 1 (the test error needs test points), got 0", "train",
+                "--n-test", "0");
+        Npy.write(dir.resolve("X.npy"), Matrix.zeros(5, 3));
+        Npy.write(dir.resolve("y.npy"), new double[5]);
+        Npy.write(dir.resolve("X0.npy"), Matrix.zeros(0, 3));
+        Npy.write(dir.resolve("y0.npy"), new double[0]);
+        assertOneLine("sparsefeat krr: --x-test " + p("X0.npy") + ": no test points (n_test = 0); expected n_test >= 1, the"
+                + " test error needs test points", "krr", "--x-train", p("X.npy"), "--y-train", p("y.npy"), "--x-test",
+                p("X0.npy"), "--y-test", p("y0.npy"));
+    }
+
+    @Test
+    void aRegularisationStrengthWithoutARegulariserIsRefused() {
+        assertOneLine("sparsefeat train: --lambda 0.001 has no effect without a regulariser: add --reg l1 or --reg l2",
+                "train", "--lambda", "1e-3");
+        assertOneLine("sparsefeat train: --lambda-schedule pow_law has no effect without a regulariser: add --reg l1 or"
+                + " --reg l2", "train", "--lambda-schedule", "pow_law");
+    }
+
+    private static void assertOneLine(String line, String... args) {
+        CliRunner.Run r = CliRunner.run(args);
+        assertEquals(2, r.code(), r.err());
+        assertEquals(List.of(line), r.err().lines().toList());
+    }
+
+    @Test
+    void helpListsEveryCommandWithAWholeSentence() {
+        CliRunner.Run h = CliRunner.run("--help");
+        assertEquals(0, h.code());
+        String commands = h.out().substring(h.out().indexOf("Commands:"));
+        for (String name : new String[] {"demo", "krr", "train", "sweep", "report", "images", "datasets", "gram", "data"}) {
+            assertTrue(commands.contains("\n  " + name + " "), name + " listed:\n" + commands);
+        }
+        // each summary ends a sentence: the line before the next command (or the end) ends with a full stop
+        String[] entries = commands.split("\n  (?=\\S)");
+        for (int i = 1; i < entries.length; i++) {
+            assertTrue(entries[i].strip().endsWith("."), "a summary cut mid-sentence: " + entries[i]);
+        }
+        for (String[] sub : new String[][] {{"images", "--help"}, {"datasets", "--help"}}) {
+            String out = CliRunner.run(sub).out();
+            String[] subEntries = out.substring(out.indexOf("Commands:")).split("\n  (?=\\S)");
+            for (int i = 1; i < subEntries.length; i++) {
+                assertTrue(subEntries[i].strip().endsWith("."), "a summary cut mid-sentence: " + subEntries[i]);
+            }
+        }
+        String data = CliRunner.run("data", "--help").out();
+        assertTrue(data.contains("--out-x") && data.contains("--teacher-width"), data);
+        assertFalse(data.contains("--x-train") || data.contains("--y-test"), "data lists no option it refuses: " + data);
+    }
+
+    @Test
+    void imagesClassifyShowsItsProgress() throws Exception {
+        Path root = org.sparsefeat.images.FakeImages.mnistRoot(dir.resolve("data"), 40, 20);
+        CliRunner.Run r = CliRunner.run("images", "classify", "--dataset", "mnist", "--data-root", root.toString(),
+                "--method", "feature", "--n", "20", "--n-test", "10", "--h", "10", "--max-steps", "50", "--progress", "bar");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("images classify: feature on 20 mnist images (10 test)"), r.err());
+        assertTrue(r.err().contains("feature net") && r.err().contains("loss"), "a progress bar: " + r.err());
+        CliRunner.Run quiet = CliRunner.run("images", "classify", "--dataset", "mnist", "--data-root", root.toString(),
+                "--method", "krr", "--n", "20", "--n-test", "10", "--progress", "none");
+        assertEquals(0, quiet.code(), quiet.err());
+        assertEquals("", quiet.err());
+        assertOneLine("sparsefeat images classify: --n and --n-test must be >= 1 (the test error needs test images), got"
+                + " 20 and 0", "images", "classify", "--dataset", "mnist", "--data-root", root.toString(), "--n", "20",
+                "--n-test", "0");
+    }
+}

@@ -1,0 +1,194 @@
+package org.sparsefeat.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsefeat.data.Npy;
+
+/** The commands' result files: permissions, links, pipes, checks before the work, one file per output. */
+class OutputCliTest {
+    @TempDir
+    Path dir;
+
+    private String p(String name) { return dir.resolve(name).toString(); }
+
+    private static final String[] SMALL = {"--d", "3", "--n", "20", "--n-test", "10", "--threads", "1"};
+
+    private static String[] krr(String... more) {
+        List<String> a = new ArrayList<>(List.of("krr"));
+        a.addAll(List.of(SMALL));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    /** Runs the command line in a fresh JVM under a shell, so that the umask and stdout are real. */
+    private static ProcessResult shell(Path cwd, String script) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).directory(cwd.toFile());
+        pb.environment().put("SF", "'" + java + "' --enable-native-access=ALL-UNNAMED -Djava.awt.headless=true -cp '"
+                + System.getProperty("java.class.path") + "' org.sparsefeat.cli.Main");
+        Process proc = pb.start();
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(proc.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return e.toString();
+            }
+        });
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(proc.waitFor(120, TimeUnit.SECONDS), "the subprocess finished");
+        return new ProcessResult(proc.exitValue(), out, err.join());
+    }
+
+    private record ProcessResult(int code, String out, String err) {}
+
+    @Test
+    void filesHonourTheUmaskAndDevStdoutCarriesTheResultAlone() throws Exception {
+        String args = String.join(" ", SMALL);
+        ProcessResult r = shell(dir, "umask 027; eval \"$SF krr " + args + " --out r.json\" >/dev/null"
+                + " && eval \"$SF data " + args + " --out-x X.npy --out-y y.npy --out-x-test Xt.npy --out-y-test yt.npy\""
+                + " >/dev/null && eval \"$SF krr " + args + " --out /dev/stdout\"");
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[] {"r.json", "X.npy", "yt.npy"}) {
+            assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(f))), f);
+        }
+        JsonNode j = new ObjectMapper().readTree(r.out());  // stdout holds the JSON and nothing else
+        assertEquals(20, j.get("n").asInt());
+        assertTrue(r.err().contains("test_mse=") && r.err().contains("wrote /dev/stdout"),
+                "the summary moves to stderr: " + r.err());
+    }
+
+    @Test
+    void aSymbolicLinkStaysALinkAndAFifoIsWrittenInPlace() throws Exception {
+        Files.createDirectories(dir.resolve("runs"));
+        Files.createSymbolicLink(dir.resolve("latest.json"), Path.of("runs/r1.json"));
+        CliRunner.Run r = CliRunner.run(krr("--out", p("latest.json")));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isSymbolicLink(dir.resolve("latest.json")));
+        assertEquals(20, new ObjectMapper().readTree(dir.resolve("runs/r1.json").toFile()).get("n").asInt());
+
+        Path fifo = dir.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assumeTrue(mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0, "mkfifo is not available");
+        CompletableFuture<byte[]> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readAllBytes(fifo);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        CliRunner.Run g = CliRunner.run("data", "--d", "3", "--n", "7", "--out-x", fifo.toString(), "--out-y", p("y.npy"));
+        assertEquals(0, g.code(), g.err());
+        byte[] npy = reader.get(60, TimeUnit.SECONDS);
+        Files.write(dir.resolve("copy.npy"), npy);
+        assertEquals(7, Npy.readMatrix(dir.resolve("copy.npy"), "copy").rows());
+        assertFalse(Files.isRegularFile(fifo), "the FIFO was not replaced by a file");
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenFailsBeforeTheWorkNamingPathAndReason() throws IOException {
+        Files.writeString(dir.resolve("plain"), "");
+        CliRunner.Run r = CliRunner.run(krr("--out", p("plain/r.json")));
+        assertEquals(2, r.code());
+        assertEquals("sparsefeat krr: --out " + p("plain/r.json") + ": cannot create the directory " + p("plain") + " ("
+                + p("plain") + " exists and is not a directory)", r.err().strip());
+        assertEquals("", r.out(), "nothing was computed");
+        if (Files.isDirectory(Path.of("/proc"))) {
+            CliRunner.Run proc = CliRunner.run(krr("--out", "/proc/sparsefeat-r.json"));
+            assertEquals(2, proc.code());
+            assertTrue(proc.err().startsWith("sparsefeat krr: --out /proc/sparsefeat-r.json: cannot create a file in /proc ("),
+                    proc.err());
+            assertEquals("", proc.out());
+        }
+        CliRunner.Run sweep = CliRunner.run("sweep", "--preset", "demo", "--scale", "small", "--out", p("plain/runs"));
+        assertEquals(2, sweep.code());
+        assertEquals("sparsefeat sweep: --out " + p("plain/runs") + ": cannot create the directory " + p("plain/runs")
+                + " (Not a directory)", sweep.err().strip());
+        assertEquals("", sweep.out());
+        CliRunner.Run isDir = CliRunner.run("gram", "--x", p("missing.npy"), "--out", dir.toString());
+        assertEquals(2, isDir.code());
+        assertTrue(isDir.err().contains("--out " + dir + " is a directory"), isDir.err());
+    }
+
+    @Test
+    void twoOutputsOfOneCommandNamingOneFileAreRefused() throws IOException {
+        CliRunner.Run d = CliRunner.run("data", "--n", "10", "--out-x", p("o.npy"), "--out-y", p("o.npy"));
+        assertEquals(2, d.code());
+        assertTrue(d.err().contains("--out-x " + p("o.npy") + " and --out-y " + p("o.npy") + " name the same file"),
+                d.err());
+        Files.createSymbolicLink(dir.resolve("alias.npy"), dir.resolve("X.npy"));
+        CliRunner.Run viaLink = CliRunner.run("data", "--n", "10", "--n-test", "5", "--out-x", p("X.npy"), "--out-y",
+                p("y.npy"), "--out-x-test", p("Xt.npy"), "--out-y-test", p("alias.npy"));
+        assertEquals(2, viaLink.code(), viaLink.err());
+        CliRunner.Run weights = CliRunner.run("train", "--h", "10", "--max-steps", "10", "--progress", "none", "--out",
+                p("w/w1.npy"), "--save-weights", p("w"));
+        assertEquals(2, weights.code(), weights.err());
+        assertTrue(weights.err().contains("name the same file"), weights.err());
+        try (var files = Files.list(dir)) {
+            assertTrue(files.allMatch(f -> f.getFileName().toString().matches("alias.npy|w")), "nothing written");
+        }
+    }
+
+    @Test
+    void everyCommandCreatesMissingParentDirectories() throws Exception {
+        assertEquals(0, CliRunner.run(krr("--out", p("a/b/r.json"))).code());
+        assertEquals(0, CliRunner.run("data", "--d", "3", "--n", "12", "--out-x", p("c/X.npy"), "--out-y", p("d/y.npy"))
+                .code());
+        assertEquals(0, CliRunner.run("gram", "--x", p("c/X.npy"), "--out", p("e/f/G.npy")).code());
+        assertEquals(0, CliRunner.run("train", "--d", "3", "--n", "12", "--n-test", "5", "--h", "10", "--max-steps", "5",
+                "--progress", "none", "--out", p("g/run.json"), "--save-weights", p("h/w")).code());
+        Path spec = dir.resolve("s.yaml");
+        Files.writeString(spec, """
+                name: tiny
+                methods:
+                  - {kind: krr, kernel: ntk, ridge: 0}
+                d: [3]
+                n: [8, 16]
+                seeds: [0]
+                n_test: 20
+                target: {kind: constant}
+                """);
+        assertEquals(0, CliRunner.run("sweep", spec.toString(), "--out", p("i/sweep")).code());
+        CliRunner.Run rep = CliRunner.run("report", p("i/sweep"), "--html", p("j/k/report.html"), "--csv", p("l/curve.csv"));
+        assertEquals(0, rep.code(), rep.err());
+        for (String f : new String[] {"a/b/r.json", "c/X.npy", "d/y.npy", "e/f/G.npy", "g/run.json", "h/w/w1.npy",
+                "i/sweep/spec.yaml", "j/k/report.html", "l/curve.csv"}) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        // a page sent to a stream (a FIFO here, /dev/stdout alike) puts its plots in the sweep's directory
+        Path fifo = dir.resolve("page");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        if (mk.waitFor(10, TimeUnit.SECONDS) && mk.exitValue() == 0) {
+            CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Files.readString(fifo);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            CliRunner.Run page = CliRunner.run("report", p("i/sweep"), "--html", fifo.toString());
+            assertEquals(0, page.code(), page.err());
+            assertTrue(reader.get(60, TimeUnit.SECONDS).startsWith("<!DOCTYPE html>"));
+            assertTrue(Files.size(dir.resolve("i/sweep/plots/curve-d3.png")) > 0);
+        }
+        CliRunner.Run same = CliRunner.run("report", p("i/sweep"), "--html", p("x.out"), "--csv", p("x.out"));
+        assertEquals(2, same.code());
+        assertTrue(same.err().contains("--html " + p("x.out") + " and --csv " + p("x.out") + " name the same file"),
+                same.err());
+    }
+}

@@ -1,0 +1,102 @@
+package org.sparsefeat.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** sparsefeat theory and theory spectrum: their CSV files and their refusals. */
+class TheoryCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void curveCsvHasOneSolvedRowPerN() throws IOException {
+        Path out = dir.resolve("curve.csv");
+        CliRunner.Run r = CliRunner.run("theory", "--kernel", "ntk", "--d", "5", "--target", "teacher", "--teacher-power", "1",
+                "--n", "16,32,...,1024", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals("n,predicted_test_mse,kappa", lines.getFirst());
+        assertEquals(8, lines.size());
+        double previous = Double.POSITIVE_INFINITY;
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",");
+            assertEquals(16 << (i - 1), Integer.parseInt(f[0]));
+            double mse = Double.parseDouble(f[1]);
+            assertTrue(mse > 0 && mse < previous && mse < 0.2, lines.get(i));  // below the teacher's variance 1/d
+            assertTrue(Double.parseDouble(f[2]) > 0);
+            previous = mse;
+        }
+    }
+
+    @Test
+    void spectrumCsvWithTargetPower() {
+        CliRunner.Run r = CliRunner.run("theory", "spectrum", "--kernel", "rfk1", "--d", "3", "--kmax", "4", "--target", "teacher");
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals("k,eigenvalue,multiplicity,eigenvalue_resolved,target_power", lines[0]);
+        assertEquals(6, lines.length);
+        String[] k0 = lines[1].split(",");
+        assertEquals(0.375, Double.parseDouble(k0[1]), 1e-12);
+        assertEquals("1", k0[2]);
+        assertEquals(0.25, Double.parseDouble(k0[4]), 1e-12);
+        assertArrayEquals(new String[] {"3", "0.000000000000e+00", "7", "0", "0.000000000000e+00"}, lines[4].split(","));
+    }
+
+    @Test
+    void noPredictionIsAnEmptyCellNotANumber() {
+        CliRunner.Run r = CliRunner.run("theory", "--kernel", "gaussian", "--d", "3", "--n", "16,5000");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\n5000,,\n"), r.out());
+        assertFalse(r.out().toLowerCase().contains("nan"), r.out());
+        assertTrue(r.err().contains("--ridge"), r.err());
+    }
+
+    @Test
+    void usageErrorsNameTheOptionAndWriteNothing() {
+        Path out = dir.resolve("x.csv");
+        String[][] bad = {
+            {"theory", "--n", "16"},
+            {"theory", "--d", "3"},
+            {"theory", "--d", "1", "--n", "16"},
+            {"theory", "--d", "3", "--n", "16,abc"},
+            {"theory", "--d", "3", "--n", "0"},
+            {"theory", "--d", "3", "--n", "32,16,...,8"},
+            {"theory", "--d", "3", "--n", "16", "--ridge", "-1"},
+            {"theory", "--d", "3", "--n", "16", "--teacher-power", "2"},
+            {"theory", "--d", "3", "--n", "16", "--target", "wave"},
+            {"theory", "--d", "3", "--n", "16", "--kernel", "cosine"},
+            {"theory", "spectrum", "--kmax", "4"},
+            {"theory", "spectrum", "--d", "3", "--kmax", "-1"},
+            {"theory", "spectrum", "--d", "3", "--grf-kernel", "ntk"},
+        };
+        String[] names = {"--d", "--n", "--d", "--n", "--n", "--n", "--ridge", "--teacher", "--target", "kernel", "--d", "--kmax",
+            "--grf-kernel"};
+        for (int i = 0; i < bad.length; i++) {
+            String[] args = java.util.Arrays.copyOf(bad[i], bad[i].length + 2);
+            args[args.length - 2] = "--out";
+            args[args.length - 1] = out.toString();
+            CliRunner.Run r = CliRunner.run(args);
+            assertEquals(2, r.code(), String.join(" ", bad[i]) + ": " + r.err());
+            assertTrue(r.err().contains(names[i]), String.join(" ", bad[i]) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertFalse(Files.exists(out));
+        }
+    }
+
+    @Test
+    void progressionsOfSizes() {
+        assertArrayEquals(new int[] {16, 32, 64, 128}, TheoryCommand.parseSizes("16,32,...,128"));
+        assertArrayEquals(new int[] {16, 32, 64}, TheoryCommand.parseSizes("16,32,...,100"));
+        assertArrayEquals(new int[] {10, 20, 300}, TheoryCommand.parseSizes("300, 20,10,20"));
+        assertArrayEquals(new int[] {100, 1000, 10000}, TheoryCommand.parseSizes("100,1000,...,10000"));
+    }
+}
