@@ -240,17 +240,24 @@ public final class GpuCheck {
             double dt = rel(gpu.teacher(x, f), cpu.teacher(x, f));
             check("parity: teacher, H = 1e6", fmt("%.1e", dt), dt < 1e-10);
         });
-        attempt(gpu, "parity: Cholesky of a host matrix", () -> {
-            Matrix k = cpu.gramLower(Kernel.of(KernelType.LAPLACE), x);
-            Matrix a = k.copy(), b = k.copy();
-            gpu.cholesky(a, 1e-8);
-            cpu.cholesky(b, 1e-8);
-            a.zeroUpper();
-            b.zeroUpper();
-            double diff = rel(a.data(), b.data());
-            check("parity: Cholesky, n = " + s.parityN() + " (recursive, cuBLAS between blocks)", fmt("%.1e", diff),
-                    diff < 1e-10);
-        });
+        // every Cholesky path once: both leaves (cuda/cholesky.cu), recursive with cuBLAS and our kernels alone
+        for (String leaf : new String[] {"64", "32"}) {
+            for (String block : new String[] {null, "all"}) {
+                String path = "leaf " + leaf + (block == null ? ", recursive with cuBLAS" : ", our kernels alone");
+                attempt(gpu, "parity: Cholesky, " + path, () -> withProperties(Map.of(CudaBackend.CHOLESKY_LEAF, leaf,
+                        CudaBackend.CHOLESKY_BLOCK, block == null ? "" : block), () -> {
+                    Matrix k = cpu.gramLower(Kernel.of(KernelType.LAPLACE), x);
+                    Matrix a = k.copy(), b = k.copy();
+                    gpu.cholesky(a, 1e-8);
+                    cpu.cholesky(b, 1e-8);
+                    a.zeroUpper();
+                    b.zeroUpper();
+                    double diff = rel(a.data(), b.data());
+                    check("parity: Cholesky, n = " + s.parityN() + " (" + gpu.choleskyPath() + ")", fmt("%.1e", diff),
+                            diff < 1e-10);
+                }));
+            }
+        }
         Dataset ds = Datasets.generate(new DataSpec(PointDistribution.SPHERE, 5, s.parityN(), s.krrTest(),
                 new Target.Teacher(TeacherActivation.ABS, 1, 100_000), 4), cpu);
         attempt(gpu, "parity: KRR", () -> {
@@ -299,6 +306,30 @@ public final class GpuCheck {
             } else {
                 System.setProperty("sparsefeat.cuda.solve", before);
             }
+        }
+    }
+
+    /** Runs {@code work} with the given system properties set ("" clears one), then restores them. */
+    private static void withProperties(Map<String, String> properties, Runnable work) {
+        Map<String, String> before = new HashMap<>();
+        properties.keySet().forEach(k -> before.put(k, System.getProperty(k)));
+        properties.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                System.clearProperty(k);
+            } else {
+                System.setProperty(k, v);
+            }
+        });
+        try {
+            work.run();
+        } finally {
+            before.forEach((k, v) -> {
+                if (v == null) {
+                    System.clearProperty(k);
+                } else {
+                    System.setProperty(k, v);
+                }
+            });
         }
     }
 
