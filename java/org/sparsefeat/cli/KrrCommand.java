@@ -82,6 +82,7 @@ final class KrrCommand implements Callable<Integer> {
             result.put("seconds", seconds);
             result.put("backend", backend.name());
             result.put("device", backend.device());
+        result.put("cpu_fallbacks", backend.cpuFallbacks());
             result.put("threads", backend.threads());
             var w = OutputFiles.messages(spec, out);
             w.printf("krr %s n=%d n_test=%d d=%d ridge=%g: test_mse=%.6e train_mse=%.3e (%.2f s: gram %.2f, cholesky"

@@ -314,6 +314,7 @@ final class TrainCommand implements Callable<Integer> {
         m.put("seconds", seconds);
         m.put("backend", backend.name());
         m.put("device", backend.device());
+        m.put("cpu_fallbacks", backend.cpuFallbacks());
         m.put("threads", backend.threads());
         return m;
     }
