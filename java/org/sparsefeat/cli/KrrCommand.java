@@ -88,7 +88,7 @@ final class KrrCommand implements Callable<Integer> {
             w.printf("krr %s n=%d n_test=%d d=%d ridge=%g: test_mse=%.6e train_mse=%.3e (%.2f s: gram %.2f, cholesky"
                             + " %.2f, solve %.2f, predict %.2f) on %s%n", kernel, ds.n(), ds.nTest(), ds.d(), ridge,
                     r.testMse(), r.trainMse(), timer.total(), seconds.get("gram"), seconds.get("cholesky"),
-                    seconds.get("solve"), seconds.get("predict"), backend.device());
+                    seconds.get("solve"), seconds.get("predict"), BackendOptions.ranOn(backend));
             if (out != null) {
                 OutputFiles.writeJson(out, result);
                 w.println("wrote " + out);

@@ -5,12 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.classify.ImageExperiment;
 import org.sparsefeat.classify.GradientFlow;
+import org.sparsefeat.curve.ResultStore;
+import org.sparsefeat.curve.Shard;
+import org.sparsefeat.curve.SpecParser;
+import org.sparsefeat.curve.SweepRunner;
 import org.sparsefeat.data.Philox;
 import org.sparsefeat.data.PointDistribution;
 import org.sparsefeat.data.Points;
@@ -113,6 +122,66 @@ class CpuFallbacksTest {
             assertEquals(List.of(), cpu.cpuFallbacks());
             assertEquals(20, onCuda.flow().accepted());
             assertArrayEquals(onCpu.flow().testF(), onCuda.flow().testF(), "the same CPU code on both");
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    private static List<String> strings(JsonNode array) {
+        assertTrue(array != null && array.isArray(), "cpu_fallbacks is a list: " + array);
+        List<String> out = new ArrayList<>();
+        array.forEach(e -> out.add(e.asText()));
+        return out;
+    }
+
+    /** Each sweep record lists what of its point's work ran on the CPU: its dataset's teacher included. */
+    @Test
+    void sweepRecordsSayWhatOfTheirPointRanOnTheCpu() throws java.io.IOException {
+        String yaml = """
+                name: fallbacks
+                methods:
+                  - {kind: krr, kernel: ntk, ridge: 0}
+                  - {kind: net, regime: feature, h: 20, lambda: 1.0e-4, max_steps: 4, save_freq: 2}
+                d: [20, 5]
+                n: [8, 12]
+                seeds: [0]
+                n_test: 10
+                target: {kind: teacher, act: abs, power: 1, width: 300}
+                """;
+        Path onCuda = dir.resolve("cuda"), onCpu = dir.resolve("cpu");
+        for (Path p : List.of(onCuda, onCpu)) {
+            java.nio.file.Files.createDirectories(p);
+            java.nio.file.Files.writeString(p.resolve(ResultStore.SPEC), yaml);
+        }
+        Map<String, JsonNode> records;
+        try (CudaBackend cuda = emulated()) {
+            new SweepRunner(SpecParser.parse(yaml, "fallbacks.yaml"), new ResultStore(onCuda), cuda, line -> { })
+                    .run(Shard.ALL);
+            records = new ResultStore(onCuda).load();
+        }
+        List<String> merged = new org.sparsefeat.report.SweepReport(List.of(onCuda)).cpuFallbacks();
+        assertEquals("teacher: d = 20 > 16", merged.getFirst(), merged.toString());
+        assertTrue(merged.stream().anyMatch(s -> s.startsWith("nets: d = 20 ")), merged.toString());
+        assertEquals(8, records.size(), records.keySet().toString());
+        for (JsonNode r : records.values()) {
+            List<String> f = strings(r.get("cpu_fallbacks"));
+            boolean d20 = r.get("d").asInt() == 20, net = r.get("kind").asText().equals("net");
+            String what = r.get("key").asText() + ": " + f;
+            assertEquals(d20, f.contains("teacher: d = 20 > 16"), what);
+            assertEquals(d20 && net, f.stream().anyMatch(s -> s.startsWith("nets: d = 20 ")), what);
+            assertTrue(f.stream().noneMatch(s -> s.startsWith("nets: d = 5")), what);
+            if (!net) {
+                assertEquals(d20 ? List.of("teacher: d = 20 > 16") : List.of(), f, what);
+            }
+        }
+        try (CpuBackend cpu = new CpuBackend(1)) {
+            new SweepRunner(SpecParser.parse(yaml, "fallbacks.yaml"), new ResultStore(onCpu), cpu, line -> { })
+                    .run(Shard.ALL);
+            for (JsonNode r : new ResultStore(onCpu).load().values()) {
+                assertEquals(List.of(), strings(r.get("cpu_fallbacks")), r.get("key").asText());
+            }
+            assertEquals(List.of(), new org.sparsefeat.report.SweepReport(List.of(onCpu)).cpuFallbacks());
         }
     }
 }
