@@ -1,5 +1,6 @@
 package org.sparsefeat.backend;
 
+import java.util.List;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.Matrix;
@@ -21,6 +22,19 @@ public interface Backend extends AutoCloseable {
 
     /** Host threads used. */
     int threads();
+
+    /**
+     * The parts of the work so far that this backend handed to the CPU although it names another device, one line
+     * each ("teacher: d = 20 > 16"), first seen first, without repeats: what result files record as
+     * "cpu_fallbacks". Empty on the CPU backend.
+     */
+    default List<String> cpuFallbacks() { return List.of(); }
+
+    /** A position in the record of {@link #cpuFallbacks}, for {@link #cpuFallbacksSince}. */
+    default long fallbackMark() { return 0; }
+
+    /** The fallbacks met (again or for the first time) after {@code mark}: those of one sweep point's work. */
+    default List<String> cpuFallbacksSince(long mark) { return List.of(); }
 
     /** Fails, naming both, when X and Y are points of different dimensions. */
     static void requireSameDimension(Matrix x, Matrix y) {
@@ -111,10 +125,27 @@ public interface Backend extends AutoCloseable {
     default int netBatchSize() { return 16; }
 
     /** Uploads nets to train together; see {@link NetBatch}. */
-    NetBatch openNets(java.util.List<NetProblem> problems);
+    NetBatch openNets(List<NetProblem> problems);
 
     /** The net's output f(x) = s sum_h w2_h relu(w1_h . x + b_h) at every row of x (no alpha, no f0). */
     double[] netOutputs(TwoLayerNet net, Matrix x);
+
+    // ---- the image experiments' softplus net (docs/method.md, 'Image experiments')
+
+    /** a = c softplus(beta z) / beta and da = c sigmoid(beta z), elementwise (native/include/sf_act.h). */
+    void softplus(double[] z, double beta, double c, double[] a, double[] da);
+
+    /**
+     * The softplus net's forward pass at parameters p (W0, h x D row-major, then W1, h) on the rows of x (D
+     * columns): f(x) = (1/h) sum_j W1_j act(W0_j . x / sqrt(D)), act(z) = c softplus(beta z) / beta.
+     */
+    SoftplusPass softplusForward(double[] p, int h, double beta, double c, Matrix x);
+
+    /**
+     * The gradient of sum_i g_i f(x_i) with respect to p, given the forward pass there:
+     * dW1_j = (1/h) sum_i g_i a_ij, dW0_j = (1/(h sqrt D)) W1_j sum_i g_i act'(z_ij) x_i.
+     */
+    double[] softplusGradient(double[] p, int h, Matrix x, SoftplusPass pass, double[] g);
 
     @Override
     void close();

@@ -2,7 +2,7 @@ package org.sparsefeat.classify;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.sparsefeat.backend.cpu.NativeKernels;
+import org.sparsefeat.backend.SoftplusPass;
 import org.sparsefeat.linalg.Matrix;
 
 /**
@@ -140,7 +140,7 @@ public final class GradientFlow {
     }
 
     private static State evaluate(SoftplusNet net, double[] p, Matrix x, double[] y, double[] f0, Options opt) {
-        SoftplusNet.Forward fw = net.forward(p, x);
+        SoftplusPass fw = net.forward(p, x);
         int n = y.length;
         double[] o = new double[n], u = new double[n], hinge = new double[n], slope = new double[n];
         double a = opt.alpha();
@@ -149,7 +149,7 @@ public final class GradientFlow {
             u[i] = 1 - a * o[i] * y[i];
         }
         // the soft hinge softplus(beta_l u) / beta_l and its derivative sigmoid(beta_l u): sf_act.h's formulas
-        NativeKernels.softplusAct(u, opt.lossBeta(), 1, hinge, slope);
+        net.backend().softplus(u, opt.lossBeta(), 1, hinge, slope);
         double loss = 0;
         double[] dLdo = new double[n];
         for (int i = 0; i < n; i++) {

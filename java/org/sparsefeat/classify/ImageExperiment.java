@@ -67,7 +67,7 @@ public final class ImageExperiment {
                 predictor = x -> svm.scores(backend, x);
             }
             case Method.Net net -> {
-                SoftplusNet model = new SoftplusNet(net.h(), pooled.dimension(), net.actBeta(), seedInit);
+                SoftplusNet model = new SoftplusNet(backend, net.h(), pooled.dimension(), net.actBeta(), seedInit);
                 SoftplusNet initial = model.copy();
                 flow = GradientFlow.train(model, train.pixels(), y, test.pixels(), yTest, net.flow(), progress);
                 double alpha = net.flow().alpha();

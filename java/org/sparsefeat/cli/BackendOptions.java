@@ -17,4 +17,10 @@ public final class BackendOptions {
     Backend open() {
         return Backends.open(backend, threads == null ? Backends.defaultThreads() : threads);
     }
+
+    /** The device, for a command's summary line, with what of the work ran on the CPU instead (cpu_fallbacks). */
+    static String ranOn(Backend backend) {
+        var fallbacks = backend.cpuFallbacks();
+        return backend.device() + (fallbacks.isEmpty() ? "" : "; on the CPU instead: " + String.join("; ", fallbacks));
+    }
 }

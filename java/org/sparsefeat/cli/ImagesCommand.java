@@ -218,6 +218,7 @@ final class ImagesCommand implements Runnable {
             r.put("seconds", (System.nanoTime() - t0) * 1e-9);
             r.put("backend", backend.name());
             r.put("device", backend.device());
+            r.put("cpu_fallbacks", backend.cpuFallbacks());
             w.printf(Locale.ROOT, "images %s %s n=%d: test error %.4f (train %.4f)%s, %.1f s%n", dataset, method, n,
                     o.testError(), o.trainError(), o.stability() == null ? "" : ", R_f = " + (Double.isFinite(o.stability()
                             .relative()) ? String.format(Locale.ROOT, "%.3f", o.stability().relative()) : "n/a (a constant"

@@ -82,12 +82,13 @@ final class KrrCommand implements Callable<Integer> {
             result.put("seconds", seconds);
             result.put("backend", backend.name());
             result.put("device", backend.device());
+        result.put("cpu_fallbacks", backend.cpuFallbacks());
             result.put("threads", backend.threads());
             var w = OutputFiles.messages(spec, out);
             w.printf("krr %s n=%d n_test=%d d=%d ridge=%g: test_mse=%.6e train_mse=%.3e (%.2f s: gram %.2f, cholesky"
                             + " %.2f, solve %.2f, predict %.2f) on %s%n", kernel, ds.n(), ds.nTest(), ds.d(), ridge,
                     r.testMse(), r.trainMse(), timer.total(), seconds.get("gram"), seconds.get("cholesky"),
-                    seconds.get("solve"), seconds.get("predict"), backend.device());
+                    seconds.get("solve"), seconds.get("predict"), BackendOptions.ranOn(backend));
             if (out != null) {
                 OutputFiles.writeJson(out, result);
                 w.println("wrote " + out);

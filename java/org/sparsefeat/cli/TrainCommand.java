@@ -182,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
                 w.printf("train h=%d n=%d d=%d alpha=%g: %s after %d steps, test_mse=%.6e train_mse=%.3e, atoms %d (exact)"
                                 + " / %d (eps %.0e), %.1f s on %s%s%n", init.h(), ds.n(), ds.d(), alpha,
                         r.status().name().toLowerCase(java.util.Locale.ROOT), r.steps(), r.testMse(), r.trainMse(),
-                        r.atoms().exact(), r.atoms().thresholded(), atomEpsilon, timer.total(), backend.device(),
+                        r.atoms().exact(), r.atoms().thresholded(), atomEpsilon, timer.total(), BackendOptions.ranOn(backend),
                         r.health().suffix());
             }
             if (saveWeights != null && !diverged) {
@@ -314,6 +314,7 @@ final class TrainCommand implements Callable<Integer> {
         m.put("seconds", seconds);
         m.put("backend", backend.name());
         m.put("device", backend.device());
+        m.put("cpu_fallbacks", backend.cpuFallbacks());
         m.put("threads", backend.threads());
         return m;
     }

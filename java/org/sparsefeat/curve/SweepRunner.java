@@ -47,6 +47,8 @@ public final class SweepRunner {
     private final Backend backend;
     private final Consumer<String> log;
     private final Map<String, Dataset> datasets = new HashMap<>();
+    /** The CPU fallbacks met while generating each dataset of {@link #datasets} (a point reusing it met them too). */
+    private final Map<String, List<String>> dataFallbacks = new HashMap<>();
     private final Map<String, ImageSet> imageSets = new HashMap<>();
     private final CostModel cost;
     private DatasetStore data = DatasetStore.standard();
@@ -239,6 +241,7 @@ public final class SweepRunner {
     }
 
     private void runKrr(MethodSpec.Krr m, SweepPoint p) {
+        long mark = backend.fallbackMark();
         Dataset ds = dataset(p);
         long start = System.nanoTime();
         Map<String, Object> r = base(p, m);
@@ -255,13 +258,28 @@ public final class SweepRunner {
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
         r.put("seconds", seconds);
+        r.put("cpu_fallbacks", fallbacks(p, mark));
         cost.finished(cost.kind(p), cost.model(p), seconds);
         finish(List.of(p), List.of(r));
+    }
+
+    /**
+     * What of a point's work the backend handed to the CPU: while generating its dataset, and since {@code mark}
+     * (for a batch of nets, what the batch met).
+     */
+    private List<String> fallbacks(SweepPoint p, long mark) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        if (p.dataset() == null) {
+            all.addAll(dataFallbacks.getOrDefault(dataKey(p), List.of()));
+        }
+        all.addAll(backend.cpuFallbacksSince(mark));
+        return List.copyOf(all);
     }
 
     private void runNets(MethodSpec.Net m, Unit unit, BatchCheckpoints checkpoints) {
         List<SweepPoint> points = unit.points();
         BatchCheckpoints.Batch batch = unit.batch();
+        long mark = backend.fallbackMark();
         List<Trainer.Job> jobs = new ArrayList<>();
         for (SweepPoint p : points) {
             Dataset ds = dataset(p);
@@ -317,6 +335,7 @@ public final class SweepRunner {
                 r.put("warning", res.health().detail());
             }
             r.put("seconds", res.seconds() / points.size());
+            r.put("cpu_fallbacks", fallbacks(points.get(i), mark));
             List<double[]> dyn = new ArrayList<>();
             for (Trainer.Checkpoint c : res.dynamics()) {
                 dyn.add(new double[] {c.step(), c.trainHalfMse(), c.testHalfMse()});
@@ -343,6 +362,7 @@ public final class SweepRunner {
             case MethodSpec.Net net -> throw new IllegalStateException("not an image method: " + m.label());
         };
         SweepSpec.StabilitySpec st = spec.stability();
+        long mark = backend.fallbackMark();
         long start = System.nanoTime();
         Map<String, Object> r = base(p, m);
         try {
@@ -369,6 +389,7 @@ public final class SweepRunner {
         }
         double seconds = (System.nanoTime() - start) * 1e-9;
         r.put("seconds", seconds);
+        r.put("cpu_fallbacks", fallbacks(p, mark));
         cost.finished(cost.kind(p), cost.model(p), seconds);
         finish(List.of(p), List.of(r));
     }
@@ -410,11 +431,20 @@ public final class SweepRunner {
 
     /** The dataset of a point: the (d, seed) dataset at the sweep's largest n, cut to the first n points. */
     private Dataset dataset(SweepPoint p) {
-        Dataset full = datasets.computeIfAbsent(p.d() + "/" + p.seed(), k -> Datasets.generate(
-                new DataSpec(spec.points(), p.d(), spec.maxN(), spec.nTest(), spec.target(), p.seed()), backend));
+        String key = dataKey(p);
+        Dataset full = datasets.get(key);
+        if (full == null) {
+            long mark = backend.fallbackMark();
+            full = Datasets.generate(new DataSpec(spec.points(), p.d(), spec.maxN(), spec.nTest(), spec.target(), p.seed()),
+                    backend);
+            datasets.put(key, full);
+            dataFallbacks.put(key, backend.cpuFallbacksSince(mark));
+        }
         Matrix x = full.xTrain().rowRange(0, p.n());
         return new Dataset(x, Arrays.copyOf(full.yTrain(), p.n()), full.xTest(), full.yTest());
     }
+
+    private static String dataKey(SweepPoint p) { return p.d() + "/" + p.seed(); }
 
     /** Seconds as "42s", "3m05s" or "2h07m" ("?" when not a number). */
     public static String duration(double seconds) {

@@ -122,6 +122,15 @@ public final class SweepReport {
 
     public int records() { return results.size(); }
 
+    /** What of the sweep's work ran on the CPU although the backend is another: the records' cpu_fallbacks, merged. */
+    public List<String> cpuFallbacks() {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        for (JsonNode r : results.values()) {
+            r.path("cpu_fallbacks").forEach(f -> all.add(f.asText()));
+        }
+        return List.copyOf(all);
+    }
+
     private void build() {
         int[] ns = spec.n().stream().mapToInt(Integer::intValue).sorted().toArray();
         String metric = spec.images() ? "test_error" : "test_mse";
@@ -419,6 +428,12 @@ public final class SweepReport {
                     .append(esc(f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()))
                     .append("</td></tr>\n"));
             b.append("</table>\n");
+        }
+        List<String> fallbacks = cpuFallbacks();
+        if (!fallbacks.isEmpty()) {
+            b.append("<p>On the CPU although the backend is another (the records' cpu_fallbacks):</p>\n<ul>\n");
+            fallbacks.forEach(f -> b.append("<li>").append(esc(f)).append("</li>\n"));
+            b.append("</ul>\n");
         }
         b.append("<h2>Sweep spec</h2>\n<pre>").append(esc(specText)).append("</pre>\n</body>\n</html>\n");
         return b.toString();

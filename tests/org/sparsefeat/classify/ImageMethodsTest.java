@@ -8,7 +8,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sparsefeat.backend.cpu.CpuBackend;
-import org.sparsefeat.backend.cpu.NativeKernels;
 import org.sparsefeat.data.Philox;
 import org.sparsefeat.data.PointDistribution;
 import org.sparsefeat.data.Points;
@@ -27,11 +26,11 @@ class ImageMethodsTest {
 
     @Test
     void softplusNormalisationOfTheSpec() {
-        assertEquals(1.404383, SoftplusNet.normalisation(5), 2e-6);
+        assertEquals(1.404383, SoftplusNet.normalisation(backend, 5), 2e-6);
         // relu's would be sqrt 2: a very sharp softplus approaches it
-        assertEquals(Math.sqrt(2), SoftplusNet.normalisation(200), 2e-3);
+        assertEquals(Math.sqrt(2), SoftplusNet.normalisation(backend, 200), 2e-3);
         double[] z = {-1e3, -30, 0, 30, 1e3}, a = new double[5], da = new double[5];
-        NativeKernels.softplusAct(z, 5, 1, a, da);
+        backend.softplus(z, 5, 1, a, da);
         assertEquals(0, a[0], 0.0);
         assertEquals(Math.log(2) / 5, a[2], 1e-15);
         assertEquals(1e3, a[4], 1e-12);
@@ -71,7 +70,7 @@ class ImageMethodsTest {
     @Test
     void theNetsGradientMatchesFiniteDifferences() {
         Matrix x = Points.sample(PointDistribution.SPHERE, 7, 12, 3, Philox.STREAM_TRAIN_POINTS);
-        SoftplusNet net = new SoftplusNet(5, 12, 5, 1);
+        SoftplusNet net = new SoftplusNet(backend, 5, 12, 5, 1);
         double[] g = {0.3, -1, 0.5, 2, -0.7, 0.1, 1.1};
         double[] p = net.params().clone();
         double[] grad = net.gradient(p, x, net.forward(p, x), g);
@@ -101,7 +100,7 @@ class ImageMethodsTest {
         Object[] p = separable(40, 8, 4);
         Matrix x = (Matrix) p[0];
         double[] y = (double[]) p[1];
-        GradientFlow.Result r = GradientFlow.train(new SoftplusNet(50, 8, 5, 2), x, y, x, y,
+        GradientFlow.Result r = GradientFlow.train(new SoftplusNet(backend, 50, 8, 5, 2), x, y, x, y,
                 GradientFlow.Options.reference(1, 60, 100_000));
         assertTrue(r.stop() == GradientFlow.Stop.STOP_FRACTION || r.stop() == GradientFlow.Stop.ALL_MARGINS, r.stop().name());
         assertTrue(r.trainError() <= 0.01, "train error " + r.trainError());
@@ -109,13 +108,13 @@ class ImageMethodsTest {
         assertTrue(r.dynamics().getFirst().trainLoss() > r.trainLoss());
         // a very strict output bound forces rejections: each one divides dt by 10, and dt then grows by at
         // most 1.1 per accepted step, so 30 steps after a rejection cover less than 0.1 * sum 1.1^k < 17
-        GradientFlow.Result strict = GradientFlow.train(new SoftplusNet(50, 8, 5, 2), x, y, x, y,
+        GradientFlow.Result strict = GradientFlow.train(new SoftplusNet(backend, 50, 8, 5, 2), x, y, x, y,
                 new GradientFlow.Options(1, 20, 1e-4, 1e-6, 0.99, 60, 30));
         assertTrue(strict.rejected() >= 1, "rejected " + strict.rejected());
         assertEquals(30, strict.accepted());
         assertEquals(GradientFlow.Stop.MAX_STEPS, strict.stop());
         assertTrue(strict.time() < 17, "steps were shortened: flow time " + strict.time());
-        GradientFlow.Result loose = GradientFlow.train(new SoftplusNet(50, 8, 5, 2), x, y, x, y,
+        GradientFlow.Result loose = GradientFlow.train(new SoftplusNet(backend, 50, 8, 5, 2), x, y, x, y,
                 new GradientFlow.Options(1, 20, 1e-4, 1e3, 0.99, 60, 30));
         assertTrue(loose.time() > strict.time(), "looser bounds, longer steps");
     }

@@ -48,6 +48,7 @@ class CliTest {
         }
         assertEquals("cpu", j.get("backend").asText());
         assertEquals(2, j.get("threads").asInt());
+        assertTrue(j.get("cpu_fallbacks").isArray() && j.get("cpu_fallbacks").isEmpty(), "the CPU falls back on nothing");
         assertEquals("teacher", j.get("data").get("target").get("kind").asText());
         double stability = j.get("rotation_stability").get("value").asDouble();
         assertTrue(stability > 0 && stability < 2, "rotation stability " + stability);

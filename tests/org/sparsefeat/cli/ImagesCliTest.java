@@ -35,6 +35,8 @@ class ImagesCliTest {
             assertTrue(err >= 0 && err <= 0.5, method + " test error " + err);
             assertTrue(j.get("stability").get("D_f").asDouble() >= 0, method);
             assertTrue(j.get("stability").get("R_f").isNumber(), method + ": " + j.get("stability"));
+            assertEquals("cpu", j.get("backend").asText());
+            assertTrue(j.get("cpu_fallbacks").isArray() && j.get("cpu_fallbacks").isEmpty(), method);
         }
         Path grid = dir.resolve("grid.png");
         assertEquals(0, CliRunner.run("images", "deformations", "--dataset", "mnist", "--data-root", root.toString(),

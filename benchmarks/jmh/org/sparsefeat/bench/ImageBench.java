@@ -68,7 +68,7 @@ public class ImageBench {
         }
         xSmall = x.rowRange(0, 1024);
         ySmall = java.util.Arrays.copyOf(y, 1024);
-        net = new SoftplusNet(1000, dim, 5, 0);
+        net = new SoftplusNet(backend, 1000, dim, 5, 0);
     }
 
     @TearDown(Level.Trial)

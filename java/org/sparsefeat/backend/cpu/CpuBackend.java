@@ -1,11 +1,13 @@
 package org.sparsefeat.backend.cpu;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.sparsefeat.backend.Backend;
+import org.sparsefeat.backend.SoftplusPass;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.Matrix;
@@ -18,7 +20,8 @@ import org.sparsefeat.net.TwoLayerNet;
 
 /**
  * The CPU backend: Gram tiles and the teacher in libsparsefeat (C, vectorised), spread over a fork-join pool
- * of {@code threads} workers; Cholesky, solves and products in OpenBLAS with the same thread count.
+ * of {@code threads} workers; Cholesky, solves and products in OpenBLAS with the same thread count. Everything
+ * runs on the CPU, so it records no {@link #cpuFallbacks}.
  */
 public final class CpuBackend implements Backend {
     /** Rows per Gram task: small enough to balance a triangle over the threads, large enough to amortise a call. */
@@ -228,6 +231,50 @@ public final class CpuBackend implements Backend {
             System.arraycopy(f, 0, out, r0, f.length);
         });
         return out;
+    }
+
+    @Override
+    public void softplus(double[] z, double beta, double c, double[] a, double[] da) {
+        NativeKernels.softplusAct(z, beta, c, a, da);
+    }
+
+    /** The matrix products go to OpenBLAS, the elementwise pass to native code. */
+    @Override
+    public SoftplusPass softplusForward(double[] p, int h, double beta, double c, Matrix x) {
+        int n = x.rows(), dim = x.cols();
+        Matrix w0 = new Matrix(h, dim, Arrays.copyOf(p, h * dim));
+        Matrix z = Matrix.zeros(n, h);
+        OpenBlas.gemm(false, true, 1 / Math.sqrt(dim), x, w0, 0, z);
+        double[] a = new double[n * h], da = new double[n * h];
+        NativeKernels.softplusAct(z.data(), beta, c, a, da);
+        double[] w1 = Arrays.copyOfRange(p, h * dim, h * dim + h);
+        double[] f = OpenBlas.gemv(new Matrix(n, h, a), w1);
+        for (int i = 0; i < n; i++) {
+            f[i] /= h;
+        }
+        return new SoftplusPass(f, a, da);
+    }
+
+    @Override
+    public double[] softplusGradient(double[] p, int h, Matrix x, SoftplusPass pass, double[] g) {
+        int n = x.rows(), dim = x.cols();
+        double[] grad = new double[p.length];
+        double[] gw1 = OpenBlas.gemv(new Matrix(n, h, pass.activations()), g, true);
+        for (int j = 0; j < h; j++) {
+            grad[h * dim + j] = gw1[j] / h;
+        }
+        double[] m = new double[n * h];
+        double[] slopes = pass.slopes();
+        for (int i = 0; i < n; i++) {
+            double gi = g[i];
+            for (int j = 0; j < h; j++) {
+                m[i * h + j] = gi * slopes[i * h + j] * p[h * dim + j];
+            }
+        }
+        Matrix gw0 = Matrix.zeros(h, dim);
+        OpenBlas.gemm(true, false, 1 / (h * Math.sqrt(dim)), new Matrix(n, h, m), x, 0, gw0);
+        System.arraycopy(gw0.data(), 0, grad, 0, h * dim);
+        return grad;
     }
 
     private void parallelFor(int count, IntConsumer body) {

@@ -5,7 +5,9 @@ import java.lang.foreign.SymbolLookup;
 import java.nio.file.Path;
 import java.util.List;
 import org.sparsefeat.backend.Backend;
+import org.sparsefeat.backend.CpuFallbacks;
 import org.sparsefeat.backend.GramFactor;
+import org.sparsefeat.backend.SoftplusPass;
 import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
@@ -19,7 +21,9 @@ import org.sparsefeat.util.PhaseTimer;
  * The CUDA backend: Gram matrices, the teacher field, KRR's Cholesky, triangular solves and predictions, and the
  * nets' gradient descent run in our kernels (cuda/*.cu, formulas shared with the CPU through native/include).
  * A KRR fit keeps its n x n matrix on the device ({@link #factorGram}); operations on host matrices upload them.
- * The {@link Device} is a GPU through JCuda or, in tests, the CPU emulator of cuda/emu.
+ * The {@link Device} is a GPU through JCuda or, in tests, the CPU emulator of cuda/emu. What it hands to its embedded
+ * CPU backend instead (the teacher for d > 16, nets of other d, net outputs, host linear algebra, the image net) it
+ * records in {@link #cpuFallbacks}, which result files carry.
  * NOT YET RUN ON A GPU: the first device check must prove it (benchmarks/gpu/check.sh).
  */
 public final class CudaBackend implements Backend {
@@ -36,6 +40,7 @@ public final class CudaBackend implements Backend {
     private final DeviceLinalg linalg;
     private final Device.Kernel gram, gramF32, teacher;
     private final CudaNetBatch.Kernels gd;
+    private final CpuFallbacks fallbacks = new CpuFallbacks();
 
     /**
      * Whether a GPU can be used: the driver initialises through JCuda (or, where JCuda cannot load, through FFM), a
@@ -118,6 +123,15 @@ public final class CudaBackend implements Backend {
 
     @Override
     public int threads() { return cpu.threads(); }
+
+    @Override
+    public List<String> cpuFallbacks() { return fallbacks.all(); }
+
+    @Override
+    public long fallbackMark() { return fallbacks.mark(); }
+
+    @Override
+    public List<String> cpuFallbacksSince(long mark) { return fallbacks.since(mark); }
 
     private void launch(Device.Kernel k, long blocksX, long blocksY, int threadsX, int threadsY, KernelArgs args) {
         dev.launch(k, Device.Dim.of(blocksX, blocksY), new Device.Dim(threadsX, threadsY, 1), args);
@@ -240,7 +254,11 @@ public final class CudaBackend implements Backend {
     @Override
     public double[] teacher(Matrix x, TeacherField field) {
         int m = x.rows(), d = x.cols();
-        if (d > TEACHER_MAX_D || m == 0) {
+        if (m == 0) {
+            return new double[0];
+        }
+        if (d > TEACHER_MAX_D) {
+            fallbacks.record("teacher: d = " + d + " > " + TEACHER_MAX_D);
             return cpu.teacher(x, field);
         }
         long chunks = (field.width() + TEACHER_THREADS - 1) / TEACHER_THREADS;
@@ -314,16 +332,28 @@ public final class CudaBackend implements Backend {
 
     /** Host factors stay on the host: uploading n^2 doubles for one solve would cost more than the solve. */
     @Override
-    public void choleskySolve(Matrix l, double[] b) { cpu.choleskySolve(l, b); }
+    public void choleskySolve(Matrix l, double[] b) {
+        fallbacks.record("host linear algebra: Cholesky solve of a host factor");
+        cpu.choleskySolve(l, b);
+    }
 
     @Override
-    public double[] multiply(Matrix a, double[] x) { return cpu.multiply(a, x); }
+    public double[] multiply(Matrix a, double[] x) {
+        fallbacks.record("host linear algebra: A x of a host matrix");
+        return cpu.multiply(a, x);
+    }
 
     @Override
-    public double[] lowerMultiply(Matrix l, double[] x) { return cpu.lowerMultiply(l, x); }
+    public double[] lowerMultiply(Matrix l, double[] x) {
+        fallbacks.record("host linear algebra: L x of a host factor");
+        return cpu.lowerMultiply(l, x);
+    }
 
     @Override
-    public double[] factorMultiply(Matrix l, double[] x) { return cpu.factorMultiply(l, x); }
+    public double[] factorMultiply(Matrix l, double[] x) {
+        fallbacks.record("host linear algebra: L L^T x of a host factor");
+        return cpu.factorMultiply(l, x);
+    }
 
     // ---- device-only timings, for the device check (benchmarks/jmh/.../GpuCheck)
 
@@ -501,12 +531,42 @@ public final class CudaBackend implements Backend {
 
     @Override
     public NetBatch openNets(List<NetProblem> problems) {
-        boolean onGpu = problems.stream().allMatch(p -> CudaNetBatch.DIMENSIONS.contains(p.x().cols()));
-        return onGpu ? new CudaNetBatch(dev, gd, problems) : cpu.openNets(problems);
+        List<Integer> other = problems.stream().map(p -> p.x().cols())
+                .filter(d -> !CudaNetBatch.DIMENSIONS.contains(d)).distinct().sorted().toList();
+        if (other.isEmpty()) {
+            return new CudaNetBatch(dev, gd, problems);
+        }
+        fallbacks.record("nets: d = " + other.stream().map(String::valueOf).collect(java.util.stream.Collectors
+                .joining(", ")) + " (the GPU kernels take d in " + CudaNetBatch.DIMENSIONS.stream().sorted().toList() + ")");
+        return cpu.openNets(problems);
     }
 
     @Override
-    public double[] netOutputs(TwoLayerNet net, Matrix x) { return cpu.netOutputs(net, x); }
+    public double[] netOutputs(TwoLayerNet net, Matrix x) {
+        fallbacks.record("net outputs f(x): on the CPU");
+        return cpu.netOutputs(net, x);
+    }
+
+    /** The image net has no GPU kernels: its gradient flow runs on the CPU, recorded as such. */
+    private static final String IMAGE_NET = "image net: softplus net and gradient flow on the CPU";
+
+    @Override
+    public void softplus(double[] z, double beta, double c, double[] a, double[] da) {
+        fallbacks.record(IMAGE_NET);
+        cpu.softplus(z, beta, c, a, da);
+    }
+
+    @Override
+    public SoftplusPass softplusForward(double[] p, int h, double beta, double c, Matrix x) {
+        fallbacks.record(IMAGE_NET);
+        return cpu.softplusForward(p, h, beta, c, x);
+    }
+
+    @Override
+    public double[] softplusGradient(double[] p, int h, Matrix x, SoftplusPass pass, double[] g) {
+        fallbacks.record(IMAGE_NET);
+        return cpu.softplusGradient(p, h, x, pass, g);
+    }
 
     @Override
     public void close() {
