@@ -265,7 +265,7 @@ public final class SpecParser {
         return switch (kind) {
             case "constant" -> {
                 t.requireObject("kind", "value");
-                yield new Target.Constant(t.number("value", 1));
+                yield t.parse(o -> new Target.Constant(t.number("value", 1)));
             }
             case "teacher" -> {
                 t.requireObject("kind", "act", "power", "width");

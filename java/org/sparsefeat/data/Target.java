@@ -15,7 +15,7 @@ public sealed interface Target {
     record Constant(double value) implements Target {
         public Constant {
             if (!Double.isFinite(value)) {
-                throw new InvalidInputException("constant target must be finite, got " + value);
+                throw new InvalidInputException("{value} of a constant target must be finite, got " + value);
             }
         }
 

@@ -105,6 +105,17 @@ class ErrorsCliTest {
         assertTrue(grf.err().contains("but --grf-kernel-param 2.0 was given"), grf.err());
     }
 
+    @Test
+    void aSpecsErrorNamesItsKeyPathNotAFlag() throws IOException {
+        Path spec = dir.resolve("s.yaml");
+        Files.writeString(spec, "name: t\nmethods:\n  - {kind: krr}\n  - {kind: net, regime: feature, lr: 0}\nd: [3]\n"
+                + "n: [8]\nseeds: [0]\nn_test: 8\n");
+        CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--out", dir.resolve("sweep").toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(List.of("sparsefeat sweep: " + spec + ": methods[1].lr must be a finite number > 0, got 0.0"),
+                r.err().lines().toList());
+    }
+
     /**
      * Domain code does not spell CLI flags: string literals outside cli/ hold no "--name" (they write {name} and
      * the CLI renders it). DatasetStore is let off: it prints whole commands for the user to run.

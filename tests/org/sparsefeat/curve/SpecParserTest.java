@@ -99,6 +99,8 @@ class SpecParserTest {
         assertError(EXAMPLE.replace("regime: feature", "regime: feature, scale: big"), "s.yaml: methods[1].scale 'big' is"
                 + " unknown");
         assertError(EXAMPLE.replace("target: {kind: constant}", "target: {kind: grf, jitter: -1}"), "target.jitter must be");
+        assertError(EXAMPLE.replace("target: {kind: constant}", "target: {kind: constant, value: NaN}"),
+                "target.value of a constant target must be finite");
         assertError(EXAMPLE.replace("methods:", "methods: []\nx:"), "unknown key 'x'");
         assertError("name: [unclosed", "not valid YAML");
         assertError(EXAMPLE.replace("name: ntk-constant-d3", "name: 'a b'"), "name", "expected a name");
