@@ -54,7 +54,7 @@ public final class Main implements Runnable {
         cli.registerConverter(long.class, longs);
         cli.setParameterExceptionHandler((e, a) -> usageError(e));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, commandLine));
-        // Errors pass picocli's exception handler by; running out of memory is the user's to fix, not a bug
+        // picocli's exception handler sees Exceptions only; running out of memory (an Error) is the user's to fix
         cli.setExecutionStrategy(parseResult -> {
             try {
                 return new CommandLine.RunLast().execute(parseResult);

@@ -282,7 +282,7 @@ public final class SpecParser {
         };
     }
 
-    /** The parameters of the domain's messages whose keys here differ from their names (a target's keys drop "teacher_"). */
+    /** The parameters of domain messages whose keys here differ from their names (a target's drop "teacher_"). */
     private static final Map<String, String> KEYS = Map.of("teacher_act", "act", "teacher_power", "power",
             "teacher_width", "width", "grf_kernel", "kernel", "grf_kernel_param", "kernel_param", "grf_jitter", "jitter",
             "svm_c", "c");

@@ -30,7 +30,7 @@ public class InvalidInputException extends IllegalArgumentException implements N
     @Override
     public String template() { return template; }
 
-    /** The same error with parameter {@code from} named {@code to} (a caller that passed its value under another name). */
+    /** The same error with parameter {@code from} named {@code to}: for a caller that passed its value under another name. */
     public InvalidInputException renamed(String from, String to) {
         return new InvalidInputException(template.replace("{" + from + "}", "{" + to + "}"), getCause());
     }
