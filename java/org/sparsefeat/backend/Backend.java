@@ -39,7 +39,7 @@ public interface Backend extends AutoCloseable {
     /** Fails, naming both, when X and Y are points of different dimensions. */
     static void requireSameDimension(Matrix x, Matrix y) {
         if (x.cols() != y.cols()) {
-            throw new IllegalArgumentException("points of different dimension: d = " + x.cols() + " and d = " + y.cols());
+            throw new org.sparsefeat.util.InvalidInputException("points of different dimension: d = " + x.cols() + " and d = " + y.cols());
         }
     }
 
@@ -100,7 +100,7 @@ public interface Backend extends AutoCloseable {
      */
     default double[] gramTimes(Kernel kernel, Matrix x, Matrix centres, double[] c) {
         if (x.cols() != centres.cols()) {
-            throw new IllegalArgumentException("points have d = " + x.cols() + " but the centres d = " + centres.cols());
+            throw new org.sparsefeat.util.InvalidInputException("points have d = " + x.cols() + " but the centres d = " + centres.cols());
         }
         double[] f = new double[x.rows()];
         for (int r0 = 0; r0 < x.rows(); r0 += GRAM_TIMES_ROWS) {

@@ -3,6 +3,7 @@ package org.sparsefeat.backend;
 import java.util.Locale;
 import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.backend.cuda.CudaBackend;
+import org.sparsefeat.util.InvalidInputException;
 
 /** Chooses a backend by name: cpu, cuda, or auto (a usable GPU, else the CPU). */
 public final class Backends {
@@ -14,7 +15,7 @@ public final class Backends {
             case "cpu" -> new CpuBackend(threads);
             case "cuda" -> new CudaBackend(threads);  // says why not when no GPU is usable
             case "auto" -> CudaBackend.available() ? new CudaBackend(threads) : new CpuBackend(threads);
-            default -> throw new IllegalArgumentException("unknown backend '" + name + "'; expected cpu, cuda or auto");
+            default -> throw new InvalidInputException("unknown backend '" + name + "'; expected cpu, cuda or auto");
         };
     }
 

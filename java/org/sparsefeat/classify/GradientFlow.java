@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sparsefeat.backend.SoftplusPass;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * Training of the image nets (docs/method.md, 'Image experiments'): the soft hinge loss
@@ -26,16 +27,16 @@ public final class GradientFlow {
                           double maxWallSeconds, long maxSteps) {
         public Options {
             if (!(alpha > 0) || Double.isInfinite(alpha)) {
-                throw new IllegalArgumentException("--alpha must be a finite number > 0, got " + alpha);
+                throw new InvalidInputException("{alpha} must be a finite number > 0, got " + alpha);
             }
             if (!(lossBeta > 0) || !(maxDgrad > 0) || !(maxDout > 0)) {
-                throw new IllegalArgumentException("--loss-beta, the dgrad and dout bounds must be > 0");
+                throw new InvalidInputException("{loss_beta}, the dgrad and dout bounds must be > 0");
             }
             if (!(stopFrac > 0 && stopFrac <= 1)) {
-                throw new IllegalArgumentException("--stop-frac must be in (0, 1], got " + stopFrac);
+                throw new InvalidInputException("{stop_frac} must be in (0, 1], got " + stopFrac);
             }
             if (!(maxWallSeconds > 0) || maxSteps < 1) {
-                throw new IllegalArgumentException("--max-wall must be > 0 and --max-steps >= 1");
+                throw new InvalidInputException("{max_wall} must be > 0 and {max_steps} >= 1");
             }
         }
 

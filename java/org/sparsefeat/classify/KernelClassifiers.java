@@ -9,6 +9,7 @@ import org.sparsefeat.backend.Backend;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.krr.KernelRidge;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * The kernel baselines of the image experiments (docs/method.md, 'Image experiments'): a support-vector machine on a
@@ -40,7 +41,7 @@ public final class KernelClassifiers {
     /** Trains a C-SVM with the given kernel; labels are +-1. LIBSVM holds the n x n Gram as objects: n <~ 5000. */
     public static Svm svm(Backend backend, Kernel kernel, Matrix x, double[] y, double c) {
         if (!(c > 0)) {
-            throw new IllegalArgumentException("--svm-c must be > 0, got " + c);
+            throw new InvalidInputException("{svm_c} must be > 0, got " + c);
         }
         int n = x.rows();
         Matrix k = backend.gramLower(kernel, x);

@@ -4,6 +4,7 @@ import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.SoftplusPass;
 import org.sparsefeat.data.Philox;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * The fully-connected net of the image experiments (docs/method.md, 'Image experiments'): f(x) = (1/h) sum_j W1_j
@@ -25,10 +26,10 @@ public final class SoftplusNet {
 
     public SoftplusNet(Backend backend, int h, int dim, double beta, long seed) {
         if (h < 1) {
-            throw new IllegalArgumentException("--h must be >= 1, got " + h);
+            throw new InvalidInputException("{h} must be >= 1, got " + h);
         }
         if (!(beta > 0) || Double.isInfinite(beta)) {
-            throw new IllegalArgumentException("--act-beta must be a finite number > 0, got " + beta);
+            throw new InvalidInputException("{act_beta} must be a finite number > 0, got " + beta);
         }
         this.backend = backend;
         this.h = h;

@@ -10,6 +10,7 @@ import org.sparsefeat.backend.Backend;
 import org.sparsefeat.data.DataSpec;
 import org.sparsefeat.data.Dataset;
 import org.sparsefeat.data.Npy;
+import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.OutputFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,11 +43,11 @@ final class DataCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((outXTest == null) != (outYTest == null)) {
-            throw new IllegalArgumentException("--out-x-test and --out-y-test must be given together");
+            throw new InvalidInputException("--out-x-test and --out-y-test must be given together");
         }
         DataSpec s = data.spec();
         if (outXTest == null && data.nTest != null) {
-            throw new IllegalArgumentException("--n-test " + data.nTest + " needs --out-x-test and --out-y-test");
+            throw new InvalidInputException("--n-test " + data.nTest + " needs --out-x-test and --out-y-test");
         }
         OutputFile.check(named("--out-x", outX), named("--out-y", outY), named("--out-x-test", outXTest),
                 named("--out-y-test", outYTest));

@@ -11,6 +11,7 @@ import org.sparsefeat.data.Datasets;
 import org.sparsefeat.data.Npy;
 import org.sparsefeat.data.Target;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -49,14 +50,14 @@ public final class DataOptions {
         }
         List<String> generated = this.generated.given();
         if (!generated.isEmpty()) {
-            throw new IllegalArgumentException(String.join(", ", generated) + " describe generated data and cannot be"
+            throw new InvalidInputException(String.join(", ", generated) + " describe generated data and cannot be"
                     + " combined with --x-train/--y-train/--x-test/--y-test");
         }
         if (xTrain == null || yTrain == null) {
-            throw new IllegalArgumentException("--x-train and --y-train must be given together");
+            throw new InvalidInputException("--x-train and --y-train must be given together");
         }
         if ((xTest == null) != (yTest == null) || (needTest && xTest == null)) {
-            throw new IllegalArgumentException(needTest ? "--x-test and --y-test are required with --x-train"
+            throw new InvalidInputException(needTest ? "--x-test and --y-test are required with --x-train"
                     : "--x-test and --y-test must be given together");
         }
         Matrix xtr = Npy.readMatrix(xTrain, "--x-train");
@@ -64,25 +65,25 @@ public final class DataOptions {
         Matrix xte = xTest == null ? Matrix.zeros(0, xtr.cols()) : Npy.readMatrix(xTest, "--x-test");
         double[] yte = yTest == null ? new double[0] : Npy.readVector(yTest, "--y-test");
         if (xtr.rows() < 1) {
-            throw new IllegalArgumentException("--x-train " + xTrain + ": no training points (n = 0); expected n >= 1");
+            throw new InvalidInputException("--x-train " + xTrain + ": no training points (n = 0); expected n >= 1");
         }
         if (xtr.cols() < 2) {
-            throw new IllegalArgumentException("--x-train " + xTrain + ": d = " + xtr.cols() + "; expected d >= 2");
+            throw new InvalidInputException("--x-train " + xTrain + ": d = " + xtr.cols() + "; expected d >= 2");
         }
         if (needTest && xte.rows() < 1) {
-            throw new IllegalArgumentException("--x-test " + xTest + ": no test points (n_test = 0); expected n_test >= 1,"
+            throw new InvalidInputException("--x-test " + xTest + ": no test points (n_test = 0); expected n_test >= 1,"
                     + " the test error needs test points");
         }
         if (ytr.length != xtr.rows()) {
-            throw new IllegalArgumentException("--y-train " + yTrain + " has " + ytr.length + " values but --x-train has "
+            throw new InvalidInputException("--y-train " + yTrain + " has " + ytr.length + " values but --x-train has "
                     + xtr.rows() + " rows");
         }
         if (xte.cols() != xtr.cols()) {
-            throw new IllegalArgumentException("--x-test " + xTest + " has d = " + xte.cols() + " but --x-train has d = "
+            throw new InvalidInputException("--x-test " + xTest + " has d = " + xte.cols() + " but --x-train has d = "
                     + xtr.cols());
         }
         if (yte.length != xte.rows()) {
-            throw new IllegalArgumentException("--y-test " + yTest + " has " + yte.length + " values but --x-test has "
+            throw new InvalidInputException("--y-test " + yTest + " has " + yte.length + " values but --x-test has "
                     + xte.rows() + " rows");
         }
         return new Dataset(xtr, ytr, xte, yte);

@@ -7,6 +7,7 @@ import org.sparsefeat.data.PointDistribution;
 import org.sparsefeat.data.Target;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherActivation;
+import org.sparsefeat.util.InvalidInputException;
 import picocli.CommandLine.Option;
 
 /**
@@ -70,19 +71,19 @@ public final class GeneratedData {
                     TeacherActivation.parse(teacherAct == null ? "abs" : teacherAct),
                     teacherPower == null ? 1.0 : teacherPower,
                     teacherWidth == null ? DEFAULT_TEACHER_WIDTH : teacherWidth);
-            case "grf" -> new Target.KernelGrf(Kernel.parse(grfKernel == null ? "ntk" : grfKernel, grfKernelParam),
+            case "grf" -> new Target.KernelGrf(grfKernel(),
                     grfJitter == null ? 0.0 : grfJitter);
-            default -> throw new IllegalArgumentException("--target '" + target + "' is unknown; expected constant,"
+            default -> throw new InvalidInputException("--target '" + target + "' is unknown; expected constant,"
                     + " teacher or grf");
         };
         if (!(t instanceof Target.Teacher) && (teacherAct != null || teacherPower != null || teacherWidth != null)) {
-            throw new IllegalArgumentException("--teacher-act/--teacher-power/--teacher-width need --target teacher");
+            throw new InvalidInputException("--teacher-act/--teacher-power/--teacher-width need --target teacher");
         }
         if (!(t instanceof Target.KernelGrf) && (grfKernel != null || grfKernelParam != null || grfJitter != null)) {
-            throw new IllegalArgumentException("--grf-kernel/--grf-kernel-param/--grf-jitter need --target grf");
+            throw new InvalidInputException("--grf-kernel/--grf-kernel-param/--grf-jitter need --target grf");
         }
         if (nTest != null && nTest < 1) {
-            throw new IllegalArgumentException("--n-test must be >= 1 (the test error needs test points), got " + nTest);
+            throw new InvalidInputException("--n-test must be >= 1 (the test error needs test points), got " + nTest);
         }
         return new DataSpec(PointDistribution.parse(points == null ? "sphere" : points), d == null ? DEFAULT_D : d,
                 n == null ? DEFAULT_N : n, nTest == null ? DEFAULT_N_TEST : nTest, t, seed == null ? 0 : seed);
@@ -109,6 +110,15 @@ public final class GeneratedData {
     private static void addIf(List<String> list, Object value, String name) {
         if (value != null) {
             list.add(name);
+        }
+    }
+
+    /** The GRF's covariance kernel; its parameter is --grf-kernel-param here, not --kernel-param. */
+    private Kernel grfKernel() {
+        try {
+            return Kernel.parse(grfKernel == null ? "ntk" : grfKernel, grfKernelParam);
+        } catch (InvalidInputException e) {
+            throw e.renamed("kernel_param", "grf_kernel_param");
         }
     }
 }

@@ -6,6 +6,7 @@ import org.sparsefeat.backend.Backend;
 import org.sparsefeat.data.Npy;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,7 +47,7 @@ final class GramCommand implements Callable<Integer> {
         Matrix a = Npy.readMatrix(x, "--x");
         Matrix b = y == null ? null : Npy.readMatrix(y, "--y");
         if (b != null && b.cols() != a.cols()) {
-            throw new IllegalArgumentException("--y " + y + " has d = " + b.cols() + " but --x has d = " + a.cols());
+            throw new InvalidInputException("--y " + y + " has d = " + b.cols() + " but --x has d = " + a.cols());
         }
         try (Backend backend = backendOptions.open()) {
             if (dtype == Dtype.float32) {
@@ -54,7 +55,7 @@ final class GramCommand implements Callable<Integer> {
                 float[] g = backend.gramFloat32(kernel, a, other);
                 for (float v : g) {
                     if (!Float.isFinite(v)) {
-                        throw new IllegalArgumentException("the Gram matrix has a non-finite float32 entry (" + v
+                        throw new InvalidInputException("the Gram matrix has a non-finite float32 entry (" + v
                                 + "); use --dtype float64");
                     }
                 }

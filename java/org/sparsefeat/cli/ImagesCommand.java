@@ -15,6 +15,7 @@ import org.sparsefeat.images.ImageGrid;
 import org.sparsefeat.images.ImageSet;
 import org.sparsefeat.images.Preprocess;
 import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.Numbers;
 import org.sparsefeat.util.OutputFile;
 import picocli.CommandLine.Command;
@@ -127,10 +128,10 @@ final class ImagesCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
         if (!List.of("feature", "lazy", "svm", "krr").contains(method)) {
-            throw new IllegalArgumentException("--method '" + method + "' is unknown; expected feature, lazy, svm or krr");
+            throw new InvalidInputException("--method '" + method + "' is unknown; expected feature, lazy, svm or krr");
         }
         if (n < 1 || nTest < 1) {
-            throw new IllegalArgumentException("--n and --n-test must be >= 1 (the test error needs test images), got "
+            throw new InvalidInputException("--n and --n-test must be >= 1 (the test error needs test images), got "
                     + n + " and " + nTest);
         }
         progress.check();
@@ -262,7 +263,7 @@ final class ImagesCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if (count < 1) {
-                throw new IllegalArgumentException("--count must be >= 1, got " + count);
+                throw new InvalidInputException("--count must be >= 1, got " + count);
             }
             OutputFile.check(OutputFile.named("--out", out));
             ImageGrid.write(out, data.store().load(dataset), count, delta, cutoff, seed);

@@ -8,6 +8,7 @@ import org.sparsefeat.backend.Backend;
 import org.sparsefeat.data.Dataset;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.krr.KrrRun;
+import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.PhaseTimer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +45,7 @@ final class KrrCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Kernel kernel = kernelOptions.kernel();
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
-            throw new IllegalArgumentException("--ridge must be a finite number >= 0, got " + ridge);
+            throw new InvalidInputException("--ridge must be a finite number >= 0, got " + ridge);
         }
         if (!data.fromFiles()) {
             data.spec();  // option errors before any work

@@ -3,12 +3,16 @@ package org.sparsefeat.cli;
 import java.io.PrintWriter;
 import java.util.List;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.util.InvalidInputException;
+import org.sparsefeat.util.NamesParameters;
+import org.sparsefeat.util.OutOfDeviceMemoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The sparsefeat command line. Exit codes: 0 success, 1 a numerical failure (a singular system, a result
- * that is not finite) or an I/O failure, 2 a usage error (bad option, bad input file).
+ * that is not finite), an I/O failure, running out of memory, or a bug (reported with its stack trace), 2 a usage
+ * error (bad option, bad input file: an {@link InvalidInputException}).
  */
 @Command(name = "sparsefeat", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Kernel ridge regression and wide two-layer networks on the sphere: the experiments of"
@@ -34,7 +38,11 @@ public final class Main implements Runnable {
 
     /** Runs the CLI with the given streams and returns the exit code (the tests call this). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return execute(new CommandLine(new Main()), out, err, args);
+    }
+
+    /** Runs {@code cli} (the sparsefeat command line, perhaps with a test's extra sub-command) as the CLI does. */
+    static int execute(CommandLine cli, PrintWriter out, PrintWriter err, String... args) {
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -46,6 +54,18 @@ public final class Main implements Runnable {
         cli.registerConverter(long.class, longs);
         cli.setParameterExceptionHandler((e, a) -> usageError(e));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> handle(e, commandLine));
+        // picocli's exception handler sees Exceptions only; running out of memory (an Error) is the user's to fix
+        cli.setExecutionStrategy(parseResult -> {
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (OutOfMemoryError e) {
+                CommandLine c = parseResult.asCommandLineList().getLast();
+                c.getErr().println(c.getCommandSpec().qualifiedName() + ": out of memory (" + e.getMessage()
+                        + "): use a smaller n, or give Java more memory (e.g. JAVA_TOOL_OPTIONS=-Xmx100g)");
+                c.getErr().flush();
+                return EXIT_FAILURE;
+            }
+        });
         int code = cli.execute(args);
         out.flush();
         err.flush();
@@ -86,20 +106,35 @@ public final class Main implements Runnable {
     private static int handle(Exception e, CommandLine c) {
         PrintWriter err = c.getErr();
         String name = c.getCommandSpec().qualifiedName();
+        String message = e instanceof NamesParameters p ? p.render(parameter -> flag(parameter, c)) : e.getMessage();
+        if (e instanceof InvalidInputException) {
+            err.println(name + ": " + message);
+            return EXIT_USAGE;
+        }
         if (e instanceof NotPositiveDefiniteException || e instanceof NonFiniteResultException) {
-            err.println(name + ": " + e.getMessage());
+            err.println(name + ": " + message);
             return EXIT_FAILURE;
         }
-        if (e instanceof IllegalArgumentException) {
-            err.println(name + ": " + e.getMessage());
-            return EXIT_USAGE;
+        if (e instanceof OutOfDeviceMemoryException) {
+            err.println(name + ": " + e.getMessage() + "; use a smaller n or --backend cpu");
+            return EXIT_FAILURE;
         }
         if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
             err.println(name + ": I/O error: " + e.getMessage());
             return EXIT_FAILURE;
         }
-        err.println(name + ": internal error (please report it with this trace):");
+        // anything else (a plain IllegalArgumentException too) is a bug: say so, and keep the trace for the report
+        err.println(name + ": internal error (a bug in sparsefeat, please report it with this trace):");
         e.printStackTrace(err);
         return EXIT_FAILURE;
+    }
+
+    /**
+     * A parameter of an {@link InvalidInputException} as the user wrote it: the command's flag ({@code n_test} is
+     * {@code --n-test}), or the bare name where the value came from elsewhere (a preset, a spec file).
+     */
+    static String flag(String parameter, CommandLine c) {
+        String option = "--" + parameter.replace('_', '-');
+        return c.getCommandSpec().findOption(option) != null ? option : parameter;
     }
 }

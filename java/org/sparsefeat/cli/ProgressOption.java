@@ -10,6 +10,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.sparsefeat.util.InvalidInputException;
 import picocli.CommandLine.Option;
 
 /** --progress of the long commands: a bar with ETA on stderr. */
@@ -20,7 +21,7 @@ final class ProgressOption {
 
     void check() {
         if (!List.of("auto", "bar", "none").contains(progress)) {
-            throw new IllegalArgumentException("--progress '" + progress + "' is unknown; expected auto, bar or none");
+            throw new InvalidInputException("--progress '" + progress + "' is unknown; expected auto, bar or none");
         }
     }
 

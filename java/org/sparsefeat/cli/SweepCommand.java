@@ -24,6 +24,7 @@ import org.sparsefeat.curve.SpecParser;
 import org.sparsefeat.curve.SweepLock;
 import org.sparsefeat.curve.SweepRunner;
 import org.sparsefeat.curve.SweepSpec;
+import org.sparsefeat.util.InvalidInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -81,14 +82,14 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if ((specFile == null) == (preset == null)) {
-            throw new IllegalArgumentException("give either a SPEC.yaml file or --preset NAME (" + String.join(", ",
+            throw new InvalidInputException("give either a SPEC.yaml file or --preset NAME (" + String.join(", ",
                     Presets.NAMES) + ")");
         }
         if (specFile != null && scale != null) {
-            throw new IllegalArgumentException("--scale applies to presets; a SPEC.yaml file sets its own sizes");
+            throw new InvalidInputException("--scale applies to presets; a SPEC.yaml file sets its own sizes");
         }
         if (!(checkpointMinutes >= 0) || Double.isInfinite(checkpointMinutes)) {
-            throw new IllegalArgumentException("--checkpoint-every must be a number of minutes >= 0, got "
+            throw new InvalidInputException("--checkpoint-every must be a number of minutes >= 0, got "
                     + checkpointMinutes);
         }
         Shard part = Shard.parse(shard);
@@ -126,7 +127,7 @@ final class SweepCommand implements Callable<Integer> {
                     removeIfEmpty(j.dir(), firstCreated);
                 }
                 removeIfEmpty(out, firstCreated);
-                throw new IllegalArgumentException("--preset " + preset + " at the paper's size is estimated at "
+                throw new InvalidInputException("--preset " + preset + " at the paper's size is estimated at "
                         + SweepRunner.duration(estimate) + " on " + on + ": pass --scale paper to run it anyway, or"
                         + " --scale small for a run of minutes");
             }
@@ -233,7 +234,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         String why = SpecExtension.whyNot(existing, j.spec());
         if (why != null) {
-            throw new IllegalArgumentException("--out " + j.dir() + " holds another sweep ('" + existing.name() + "': "
+            throw new InvalidInputException("--out " + j.dir() + " holds another sweep ('" + existing.name() + "': "
                     + why + "); a spec may only add grid points to it (n, seeds, d, methods): choose another directory");
         }
         return existing;

@@ -12,6 +12,7 @@ import org.sparsefeat.data.Target;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.theory.Eigenlearning;
 import org.sparsefeat.theory.Spectrum;
+import org.sparsefeat.util.InvalidInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,10 +64,10 @@ final class TheoryCommand implements Callable<Integer> {
         Target target = targetOptions.target();
         requireDimension(d);
         if (n == null) {
-            throw new IllegalArgumentException("--n is required: the training-set sizes, e.g. --n 16,32,...,65536");
+            throw new InvalidInputException("--n is required: the training-set sizes, e.g. --n 16,32,...,65536");
         }
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
-            throw new IllegalArgumentException("--ridge must be a finite number >= 0, got " + ridge);
+            throw new InvalidInputException("--ridge must be a finite number >= 0, got " + ridge);
         }
         int[] ns = parseSizes(n);
         int k = kmax != null ? requireKmax(kmax) : Eigenlearning.kmaxFor(d, ns[ns.length - 1]);
@@ -106,16 +107,16 @@ final class TheoryCommand implements Callable<Integer> {
 
     static void requireDimension(Integer d) {
         if (d == null) {
-            throw new IllegalArgumentException("--d is required: the input dimension (points on S^{d-1}), >= 2");
+            throw new InvalidInputException("--d is required: the input dimension (points on S^{d-1}), >= 2");
         }
         if (d < 2) {
-            throw new IllegalArgumentException("--d must be >= 2 (points on S^{d-1}), got " + d);
+            throw new InvalidInputException("--d must be >= 2 (points on S^{d-1}), got " + d);
         }
     }
 
     static int requireKmax(int kmax) {
         if (kmax < 0 || kmax > 100_000) {
-            throw new IllegalArgumentException("--kmax must be between 0 and 100000, got " + kmax);
+            throw new InvalidInputException("--kmax must be between 0 and 100000, got " + kmax);
         }
         return kmax;
     }
@@ -128,13 +129,13 @@ final class TheoryCommand implements Callable<Integer> {
             String s = parts[i].trim();
             if (s.equals("...")) {
                 if (i < 2 || i != parts.length - 2 || parts[i - 1].trim().equals("...")) {
-                    throw new IllegalArgumentException("--n '" + text + "': write a progression as a,b,...,c");
+                    throw new InvalidInputException("--n '" + text + "': write a progression as a,b,...,c");
                 }
                 double a = size(parts[i - 2], text);
                 double b = size(parts[i - 1], text);
                 double c = size(parts[i + 1], text);
                 if (!(b > a) || c < b) {
-                    throw new IllegalArgumentException("--n '" + text + "': a,b,...,c needs a < b <= c");
+                    throw new InvalidInputException("--n '" + text + "': a,b,...,c needs a < b <= c");
                 }
                 for (double v = b; Math.round(v) <= c; v *= b / a) {
                     out.add((int) Math.round(v));
@@ -144,7 +145,7 @@ final class TheoryCommand implements Callable<Integer> {
             out.add(size(s, text));
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException("--n '" + text + "': give at least one training-set size");
+            throw new InvalidInputException("--n '" + text + "': give at least one training-set size");
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -158,7 +159,7 @@ final class TheoryCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException("--n '" + text + "': '" + s.trim() + "' is not a whole number >= 1");
+        throw new InvalidInputException("--n '" + text + "': '" + s.trim() + "' is not a whole number >= 1");
     }
 
     @Command(name = "spectrum", mixinStandardHelpOptions = true, sortOptions = false,

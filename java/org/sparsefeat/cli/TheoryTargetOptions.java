@@ -4,6 +4,7 @@ import java.util.Locale;
 import org.sparsefeat.data.Target;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherActivation;
+import org.sparsefeat.util.InvalidInputException;
 import picocli.CommandLine.Option;
 
 /** The target of a predicted curve: the options of generated data, less the seed and the teacher's finite width. */
@@ -38,16 +39,25 @@ final class TheoryTargetOptions {
             // the width only matters for a sample; the prediction is for H -> infinity
             case "teacher" -> new Target.Teacher(TeacherActivation.parse(teacherAct == null ? "abs" : teacherAct),
                     teacherPower == null ? 1.0 : teacherPower, GeneratedData.DEFAULT_TEACHER_WIDTH);
-            case "grf" -> new Target.KernelGrf(Kernel.parse(grfKernel == null ? "ntk" : grfKernel, grfKernelParam), 0.0);
-            default -> throw new IllegalArgumentException("--target '" + target + "' is unknown; expected constant,"
+            case "grf" -> new Target.KernelGrf(grfKernel(), 0.0);
+            default -> throw new InvalidInputException("--target '" + target + "' is unknown; expected constant,"
                     + " teacher or grf");
         };
         if (!(t instanceof Target.Teacher) && (teacherAct != null || teacherPower != null)) {
-            throw new IllegalArgumentException("--teacher-act/--teacher-power need --target teacher");
+            throw new InvalidInputException("--teacher-act/--teacher-power need --target teacher");
         }
         if (!(t instanceof Target.KernelGrf) && (grfKernel != null || grfKernelParam != null)) {
-            throw new IllegalArgumentException("--grf-kernel/--grf-kernel-param need --target grf");
+            throw new InvalidInputException("--grf-kernel/--grf-kernel-param need --target grf");
         }
         return t;
+    }
+
+    /** The GRF's covariance kernel; its parameter is --grf-kernel-param here, not --kernel-param. */
+    private Kernel grfKernel() {
+        try {
+            return Kernel.parse(grfKernel == null ? "ntk" : grfKernel, grfKernelParam);
+        } catch (InvalidInputException e) {
+            throw e.renamed("kernel_param", "grf_kernel_param");
+        }
     }
 }

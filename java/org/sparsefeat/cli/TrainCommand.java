@@ -23,6 +23,7 @@ import org.sparsefeat.net.Regularizer;
 import org.sparsefeat.net.Scale;
 import org.sparsefeat.net.TwoLayerNet;
 import org.sparsefeat.train.Trainer;
+import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.Numbers;
 import org.sparsefeat.util.OutputFile;
 import org.sparsefeat.util.PhaseTimer;
@@ -135,14 +136,14 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (saveWeights != null && Files.exists(saveWeights) && !Files.isDirectory(saveWeights)) {
-            throw new IllegalArgumentException("--save-weights " + saveWeights + " exists and is not a directory");
+            throw new InvalidInputException("--save-weights " + saveWeights + " exists and is not a directory");
         }
         progress.check();
         Scale s = Scale.parse(scale);
         GdRule rule = new GdRule(alpha, minusF0, lr, Regularizer.parse(reg), lambda, LambdaSchedule.parse(schedule),
                 schedulePower, sphereW1, conic, false, quirks, lossStop);
         if (rule.reg() == Regularizer.NONE && (rule.lambda() != 0 || rule.schedule() != LambdaSchedule.NONE)) {
-            throw new IllegalArgumentException((rule.lambda() != 0 ? "--lambda " + lambda : "--lambda-schedule " + schedule)
+            throw new InvalidInputException((rule.lambda() != 0 ? "--lambda " + lambda : "--lambda-schedule " + schedule)
                     + " has no effect without a regulariser: add --reg l1 or --reg l2");
         }
         Trainer.Options options = new Trainer.Options(maxSteps, saveFreq, atomsEveryCheckpoint, atomEpsilon);
@@ -222,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
         if (initW1.endsWith(".npy")) {
             w1 = Npy.readMatrix(Path.of(initW1), "--init-w1");
             if (w1.cols() != d) {
-                throw new IllegalArgumentException("--init-w1 " + initW1 + " has shape (" + w1.rows() + ", " + w1.cols()
+                throw new InvalidInputException("--init-w1 " + initW1 + " has shape (" + w1.rows() + ", " + w1.cols()
                         + ") but the data have d = " + d + "; expected (h, " + d + ")");
             }
         }
@@ -233,16 +234,16 @@ final class TrainCommand implements Callable<Integer> {
         if (w1 != null || w2 != null) {
             neurons = w1 != null ? w1.rows() : w2.length;
             if (w1 != null && w2 != null && w1.rows() != w2.length) {
-                throw new IllegalArgumentException("--init-w1 has " + w1.rows() + " neurons but --init-w2 has " + w2.length);
+                throw new InvalidInputException("--init-w1 has " + w1.rows() + " neurons but --init-w2 has " + w2.length);
             }
             if (h != null && h != neurons) {
-                throw new IllegalArgumentException("--h " + h + " disagrees with the " + neurons + " neurons of the init files");
+                throw new InvalidInputException("--h " + h + " disagrees with the " + neurons + " neurons of the init files");
             }
         } else {
             neurons = h == null ? 1000 : h;
         }
         if (neurons < 1) {
-            throw new IllegalArgumentException("--h must be >= 1, got " + neurons);
+            throw new InvalidInputException("--h must be >= 1, got " + neurons);
         }
         if (w1 == null) {
             w1 = NetInit.w1(NetInit.W1.parse(initW1), neurons, d, seed);

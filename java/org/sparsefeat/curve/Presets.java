@@ -2,6 +2,7 @@ package org.sparsefeat.curve;
 
 import java.util.List;
 import java.util.Locale;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * The paper's figures as sweeps (docs/method.md, 'The paper's figures'), at the paper's sizes (for a GPU, or a long CPU
@@ -18,7 +19,7 @@ public final class Presets {
         boolean small = switch (scale.toLowerCase(Locale.ROOT)) {
             case "small" -> true;
             case "paper" -> false;
-            default -> throw new IllegalArgumentException("--scale '" + scale + "' is unknown; expected paper or small");
+            default -> throw new InvalidInputException("{scale} '" + scale + "' is unknown; expected paper or small");
         };
         return switch (name) {
             case "fig4" -> List.of(small ? FIG4_SMALL : FIG4);
@@ -27,7 +28,7 @@ public final class Presets {
             case "fig1" -> List.of(small ? FIG1_SMALL : FIG1);
             case "fig6" -> List.of(small ? FIG6_SMALL : FIG6);
             case "demo" -> List.of(DEMO_CONSTANT, DEMO_TEACHER);
-            default -> throw new IllegalArgumentException("unknown preset '" + name + "'; expected one of "
+            default -> throw new InvalidInputException("unknown preset '" + name + "'; expected one of "
                     + String.join(", ", NAMES));
         };
     }

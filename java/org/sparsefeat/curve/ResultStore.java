@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * A sweep's results: one JSON object per line in DIR/results.jsonl, appended whole (one write, then fsync)
@@ -52,10 +53,10 @@ public final class ResultStore {
                 try {
                     node = JSON.readTree(line);
                 } catch (IOException e) {
-                    throw new IllegalArgumentException(f + ": line " + (i + 1) + " is not a JSON record");
+                    throw new InvalidInputException(f + ": line " + (i + 1) + " is not a JSON record");
                 }
                 if (node == null || !node.has("key")) {
-                    throw new IllegalArgumentException(f + ": line " + (i + 1) + " has no 'key'");
+                    throw new InvalidInputException(f + ": line " + (i + 1) + " has no 'key'");
                 }
                 out.put(node.get("key").asText(), node);
             }

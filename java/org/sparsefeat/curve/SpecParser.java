@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import org.sparsefeat.data.PointDistribution;
@@ -24,6 +25,7 @@ import org.sparsefeat.net.LambdaSchedule;
 import org.sparsefeat.net.NetInit;
 import org.sparsefeat.net.Regularizer;
 import org.sparsefeat.net.Scale;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * Reads a sweep spec (YAML) strictly: unknown keys, wrong types, empty grids and impossible combinations
@@ -40,9 +42,9 @@ public final class SpecParser {
         try {
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such sweep spec file");
+            throw new InvalidInputException(file + ": no such sweep spec file");
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
+            throw new InvalidInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
         return parse(text, file.toString());
     }
@@ -52,7 +54,7 @@ public final class SpecParser {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(source + ": not valid YAML: " + e.getOriginalMessage());
+            throw new InvalidInputException(source + ": not valid YAML: " + e.getOriginalMessage());
         }
         Node top = new Node(source, "", root);
         top.requireObject("name", "methods", "d", "n", "seeds", "n_test", "target", "points", "fit", "datasets",
@@ -263,7 +265,7 @@ public final class SpecParser {
         return switch (kind) {
             case "constant" -> {
                 t.requireObject("kind", "value");
-                yield new Target.Constant(t.number("value", 1));
+                yield t.parse(o -> new Target.Constant(t.number("value", 1)));
             }
             case "teacher" -> {
                 t.requireObject("kind", "act", "power", "width");
@@ -280,10 +282,15 @@ public final class SpecParser {
         };
     }
 
+    /** The parameters of domain messages whose keys here differ from their names (a target's drop "teacher_"). */
+    private static final Map<String, String> KEYS = Map.of("teacher_act", "act", "teacher_power", "power",
+            "teacher_width", "width", "grf_kernel", "kernel", "grf_kernel_param", "kernel_param", "grf_jitter", "jitter",
+            "svm_c", "c");
+
     /** A YAML node with its file and path, for messages like "spec.yaml: methods[1].lambda: ...". */
     private record Node(String file, String path, JsonNode node) {
-        IllegalArgumentException error(String message) {
-            return new IllegalArgumentException(file + ": " + (path.isEmpty() ? "" : path + ": ") + message);
+        InvalidInputException error(String message) {
+            return new InvalidInputException(file + ": " + (path.isEmpty() ? "" : path + ": ") + message);
         }
 
         Node child(String key) {
@@ -413,8 +420,8 @@ public final class SpecParser {
             }
             try {
                 return parser.apply(node.isTextual() ? node.asText() : null);
-            } catch (IllegalArgumentException e) {
-                throw error(e.getMessage());
+            } catch (InvalidInputException e) {
+                throw error(e);
             }
         }
 
@@ -422,8 +429,8 @@ public final class SpecParser {
             if (node == null || node.isNull()) {
                 try {
                     return parser.apply(def);
-                } catch (IllegalArgumentException e) {
-                    throw error(e.getMessage());
+                } catch (InvalidInputException e) {
+                    throw error(e);
                 }
             }
             if (!node.isTextual() && !node.isNumber()) {
@@ -431,9 +438,25 @@ public final class SpecParser {
             }
             try {
                 return parser.apply(node.asText());
-            } catch (IllegalArgumentException e) {
-                throw error(e.getMessage());
+            } catch (InvalidInputException e) {
+                throw error(e);
             }
+        }
+
+        /**
+         * A domain error about this node: the parameters it names become key paths ({@code {lr}} of
+         * {@code methods[1]} is {@code methods[1].lr}); without one, the message goes after this node's path.
+         */
+        InvalidInputException error(InvalidInputException e) {
+            return e.namesParameter() ? new InvalidInputException(file + ": " + e.render(this::keyPath), e)
+                    : error(e.getMessage());
+        }
+
+        /** A parameter's key path, its key named as this grammar names it; this node's own path when it is that key. */
+        private String keyPath(String parameter) {
+            String key = KEYS.getOrDefault(parameter, parameter);
+            String last = path.substring(path.lastIndexOf('.') + 1);
+            return path.isEmpty() ? key : last.equals(key) ? path : path + "." + key;
         }
 
         private static String describe(JsonNode v) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.function.Consumer;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * One sweep process per results directory: an OS lock on DIR/.lock (released by the OS when the process dies,
@@ -32,7 +33,7 @@ public final class SweepLock implements AutoCloseable {
     }
 
     /** The directory is in use by another sweep. */
-    public static final class HeldException extends IllegalArgumentException {
+    public static final class HeldException extends InvalidInputException {
         HeldException(String message) { super(message); }
     }
 
@@ -57,8 +58,8 @@ public final class SweepLock implements AutoCloseable {
                 }
                 String holder = holder(file);
                 if (!wait) {
-                    throw new HeldException("--out " + dir + " is in use by another sweep (process " + holder
-                            + "); wait for it to finish, or pass --wait to start when it has");
+                    throw new HeldException("{out} " + dir + " is in use by another sweep (process " + holder
+                            + "); wait for it to finish, or pass {wait} to start when it has");
                 }
                 if (!told) {
                     log.accept("waiting for the sweep in " + dir + " (process " + holder + ") to finish");

@@ -26,6 +26,7 @@ import org.sparsefeat.net.NetInit;
 import org.sparsefeat.net.TwoLayerNet;
 import org.sparsefeat.train.Snapshots;
 import org.sparsefeat.train.Trainer;
+import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.Numbers;
 import org.sparsefeat.util.PhaseTimer;
 
@@ -86,7 +87,7 @@ public final class SweepRunner {
     /** How often a batch of nets saves its state while it trains (default 5 minutes; zero: after every call). */
     public SweepRunner checkpointEvery(Duration every) {
         if (every.isNegative()) {
-            throw new IllegalArgumentException("--checkpoint-every must be >= 0, got " + every);
+            throw new InvalidInputException("{checkpoint_every} must be >= 0, got " + every);
         }
         this.checkpointEvery = every;
         return this;

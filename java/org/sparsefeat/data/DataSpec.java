@@ -1,5 +1,7 @@
 package org.sparsefeat.data;
 
+import org.sparsefeat.util.InvalidInputException;
+
 /**
  * A generated dataset: n training and nTest test points in dimension d, a target, one seed for points and
  * teacher (as the reference: teacherseed = dataseed).
@@ -10,13 +12,13 @@ public record DataSpec(PointDistribution points, int d, int n, int nTest, Target
             throw new IllegalArgumentException("point distribution is required");
         }
         if (d < 2) {
-            throw new IllegalArgumentException("--d must be >= 2 (points on S^{d-1}), got " + d);
+            throw new InvalidInputException("{d} must be >= 2 (points on S^{d-1}), got " + d);
         }
         if (n < 1) {
-            throw new IllegalArgumentException("--n must be >= 1, got " + n);
+            throw new InvalidInputException("{n} must be >= 1, got " + n);
         }
         if (nTest < 0) {
-            throw new IllegalArgumentException("--n-test must be >= 0, got " + nTest);
+            throw new InvalidInputException("{n_test} must be >= 0, got " + nTest);
         }
         if (target == null) {
             throw new IllegalArgumentException("target is required");

@@ -37,7 +37,7 @@ public final class Datasets {
         try {
             backend.cholesky(k, g.jitter());
         } catch (org.sparsefeat.linalg.NotPositiveDefiniteException e) {
-            throw e.about("the GRF covariance K(train + test points)", "Raise --grf-jitter (e.g. 1e-10).");
+            throw e.about("the GRF covariance K(train + test points)", "Raise {grf_jitter} (e.g. 1e-10).");
         }
         double[] z = new double[n + m];
         double[] pair = new double[2];

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.OutputFile;
 
 /**
@@ -44,9 +45,9 @@ public final class Npy {
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             return parse(file, seg, size);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException(file + ": no such file (expected a float64 .npy file)");
+            throw new InvalidInputException(file + ": no such file (expected a float64 .npy file)");
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
+            throw new InvalidInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
     }
 
@@ -107,7 +108,7 @@ public final class Npy {
     public static Matrix readMatrix(Path file, String what) {
         Array a = read(file);
         if (a.shape().length != 2) {
-            throw new IllegalArgumentException(what + " " + file + ": expected a 2-d array of shape (n, d), got "
+            throw new InvalidInputException(what + " " + file + ": expected a 2-d array of shape (n, d), got "
                     + a);
         }
         requireFinite(a.data(), what + " " + file);
@@ -119,7 +120,7 @@ public final class Npy {
         Array a = read(file);
         boolean column = a.shape().length == 2 && a.shape()[1] == 1;
         if (a.shape().length != 1 && !column) {
-            throw new IllegalArgumentException(what + " " + file + ": expected a 1-d array of shape (n,), got " + a);
+            throw new InvalidInputException(what + " " + file + ": expected a 1-d array of shape (n,), got " + a);
         }
         requireFinite(a.data(), what + " " + file);
         return a.data();
@@ -128,7 +129,7 @@ public final class Npy {
     public static void requireFinite(double[] values, String what) {
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
-                throw new IllegalArgumentException(what + ": value " + values[i] + " at flat index " + i
+                throw new InvalidInputException(what + ": value " + values[i] + " at flat index " + i
                         + "; expected finite numbers only");
             }
         }
@@ -240,7 +241,7 @@ public final class Npy {
         return b.append(')').toString();
     }
 
-    private static IllegalArgumentException bad(Path file, String what) {
-        return new IllegalArgumentException(file + ": " + what);
+    private static InvalidInputException bad(Path file, String what) {
+        return new InvalidInputException(file + ": " + what);
     }
 }

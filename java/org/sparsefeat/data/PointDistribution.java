@@ -1,6 +1,7 @@
 package org.sparsefeat.data;
 
 import java.util.Locale;
+import org.sparsefeat.util.InvalidInputException;
 
 /** Where input points live. */
 public enum PointDistribution {
@@ -19,7 +20,7 @@ public enum PointDistribution {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown point distribution '" + s + "'; expected sphere, gaussian or ball");
+        throw new InvalidInputException("unknown point distribution '" + s + "'; expected sphere, gaussian or ball");
     }
 
     @Override

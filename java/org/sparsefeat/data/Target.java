@@ -2,6 +2,7 @@ package org.sparsefeat.data;
 
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherActivation;
+import org.sparsefeat.util.InvalidInputException;
 
 /** What the learner must fit. */
 public sealed interface Target {
@@ -14,7 +15,7 @@ public sealed interface Target {
     record Constant(double value) implements Target {
         public Constant {
             if (!Double.isFinite(value)) {
-                throw new IllegalArgumentException("constant target must be finite, got " + value);
+                throw new InvalidInputException("{value} of a constant target must be finite, got " + value);
             }
         }
 
@@ -40,10 +41,10 @@ public sealed interface Target {
     record KernelGrf(Kernel kernel, double jitter) implements Target {
         public KernelGrf {
             if (kernel == null) {
-                throw new IllegalArgumentException("--grf-kernel is required for --target grf");
+                throw new InvalidInputException("{grf_kernel} is required for {target} grf");
             }
             if (!(jitter >= 0) || Double.isInfinite(jitter)) {
-                throw new IllegalArgumentException("--grf-jitter must be a finite number >= 0, got " + jitter);
+                throw new InvalidInputException("{grf_jitter} must be a finite number >= 0, got " + jitter);
             }
         }
 

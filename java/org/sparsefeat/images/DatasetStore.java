@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * Where image data sets live and how they get there. The root is $SPARSEFEAT_DATA, else
@@ -60,7 +61,7 @@ public final class DatasetStore {
     public ImageSet load(String name) {
         Path dir = location(name);
         if (dir == null) {
-            throw new IllegalArgumentException("data set '" + name + "' is not installed; run: sparsefeat datasets install "
+            throw new InvalidInputException("data set '" + name + "' is not installed; run: sparsefeat datasets install "
                     + name + (name.equals("cifar10") ? " --from DIR" : ""));
         }
         return switch (name) {
@@ -146,7 +147,7 @@ public final class DatasetStore {
 
     private Path installCifar(Path from) throws IOException {
         if (from == null) {
-            throw new IllegalArgumentException("CIFAR-10 is in no package registry reachable here: download its binary"
+            throw new InvalidInputException("CIFAR-10 is in no package registry reachable here: download its binary"
                     + " version (cifar-10-binary.tar.gz, https://www.cs.toronto.edu/~kriz/cifar.html), unpack it and run"
                     + " sparsefeat datasets install cifar10 --from cifar-10-batches-bin");
         }
@@ -158,7 +159,7 @@ public final class DatasetStore {
 
     private static String requireKnown(String name) {
         if (!NAMES.contains(name)) {
-            throw new IllegalArgumentException("unknown data set '" + name + "'; expected one of " + String.join(", ", NAMES));
+            throw new InvalidInputException("unknown data set '" + name + "'; expected one of " + String.join(", ", NAMES));
         }
         return name;
     }

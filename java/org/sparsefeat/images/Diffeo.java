@@ -1,6 +1,7 @@
 package org.sparsefeat.images;
 
 import org.sparsefeat.data.Philox;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * Random smooth deformations of images (docs/method.md, 'Diffeomorphisms'; Petrini et al. 2021): two independent fields
@@ -18,7 +19,7 @@ public final class Diffeo {
     /** T = 4 delta^2 / (pi n^2 ln c). */
     public static double temperature(double delta, int n, double cutoff) {
         if (!(delta >= 0) || n < 2 || !(cutoff > 1)) {
-            throw new IllegalArgumentException("diffeomorphisms need delta >= 0, n >= 2 and cutoff c > 1");
+            throw new InvalidInputException("diffeomorphisms need delta >= 0, n >= 2 and cutoff c > 1");
         }
         return 4 * delta * delta / (Math.PI * n * n * Math.log(cutoff));
     }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * The IDX format of MNIST and Fashion-MNIST (raw or gzip-compressed, told apart by their first bytes):
@@ -81,7 +82,7 @@ public final class Idx {
     public static ImageSet pool(String name, ImageSet a, ImageSet b) {
         int dim = a.dimension();
         if (b.dimension() != dim) {
-            throw new IllegalArgumentException(name + ": cannot pool images of " + dim + " and " + b.dimension() + " values");
+            throw new InvalidInputException(name + ": cannot pool images of " + dim + " and " + b.dimension() + " values");
         }
         double[] px = new double[(a.size() + b.size()) * dim];
         System.arraycopy(a.pixels().data(), 0, px, 0, a.size() * dim);
@@ -101,7 +102,7 @@ public final class Idx {
         return new DataInputStream(in);
     }
 
-    static IllegalArgumentException bad(Path file, String what) {
-        return new IllegalArgumentException(file + ": " + what);
+    static InvalidInputException bad(Path file, String what) {
+        return new InvalidInputException(file + ": " + what);
     }
 }

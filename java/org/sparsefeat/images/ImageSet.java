@@ -1,6 +1,7 @@
 package org.sparsefeat.images;
 
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * Images and their class labels: row i of {@code pixels} is image i flattened channel-major (C, H, W), as
@@ -9,10 +10,10 @@ import org.sparsefeat.linalg.Matrix;
 public record ImageSet(String name, Matrix pixels, int[] labels, int channels, int height, int width) {
     public ImageSet {
         if (pixels.rows() != labels.length) {
-            throw new IllegalArgumentException(name + ": " + pixels.rows() + " images but " + labels.length + " labels");
+            throw new InvalidInputException(name + ": " + pixels.rows() + " images but " + labels.length + " labels");
         }
         if (pixels.cols() != channels * height * width) {
-            throw new IllegalArgumentException(name + ": images have " + pixels.cols() + " values, expected "
+            throw new InvalidInputException(name + ": images have " + pixels.cols() + " values, expected "
                     + channels + " x " + height + " x " + width);
         }
     }

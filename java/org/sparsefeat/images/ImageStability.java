@@ -4,6 +4,7 @@ import java.util.function.Function;
 import org.sparsefeat.analysis.Stability;
 import org.sparsefeat.data.Philox;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * Relative stability to deformations R_f = D_f / G_f (docs/method.md, 'Stability'): D_f is the stability S of a
@@ -24,7 +25,7 @@ public final class ImageStability {
 
     public static Perturbed perturb(ImageSet images, double delta, double cutoff, long seed) {
         if (images.height() != images.width()) {
-            throw new IllegalArgumentException("deformations need square images, got " + images.height() + " x "
+            throw new InvalidInputException("deformations need square images, got " + images.height() + " x "
                     + images.width());
         }
         int n = images.height(), dim = images.dimension(), count = images.size();

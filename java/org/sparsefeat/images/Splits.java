@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import org.sparsefeat.data.Philox;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * Class-balanced splits as the reference draws them (docs/method.md, 'Image experiments'; the reference's
@@ -22,11 +23,11 @@ public final class Splits {
 
     public static Split split(int[] classes, int nTrain, int nTest, long seedTrain, long seedTest) {
         if (nTrain < 1 || nTest < 0) {
-            throw new IllegalArgumentException("need n >= 1 training and n_test >= 0 test images, got " + nTrain + " and "
+            throw new InvalidInputException("need {n} >= 1 training and {n_test} >= 0 test images, got " + nTrain + " and "
                     + nTest);
         }
         if ((long) nTrain + nTest > classes.length) {
-            throw new IllegalArgumentException("asked for " + nTrain + " training and " + nTest + " test images, but the"
+            throw new InvalidInputException("asked for " + nTrain + " training and " + nTest + " test images, but the"
                     + " data set has " + classes.length);
         }
         int[] all = new int[classes.length];

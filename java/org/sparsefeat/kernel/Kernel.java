@@ -1,5 +1,7 @@
 package org.sparsefeat.kernel;
 
+import org.sparsefeat.util.InvalidInputException;
+
 /**
  * A kernel with its parameter (NaN for kernels without one).
  *
@@ -13,7 +15,7 @@ public record Kernel(KernelType type, double param) {
         }
         if (type.hasParam()) {
             if (!(param > 0) || Double.isInfinite(param)) {
-                throw new IllegalArgumentException("kernel parameter of " + type + " must be a finite number > 0, got " + param);
+                throw new InvalidInputException("kernel parameter of " + type + " must be a finite number > 0, got " + param);
             }
         } else {
             param = Double.NaN;
@@ -27,7 +29,7 @@ public record Kernel(KernelType type, double param) {
     public static Kernel parse(String name, Double param) {
         KernelType type = KernelType.parse(name);
         if (param != null && !type.hasParam()) {
-            throw new IllegalArgumentException("kernel " + type + " takes no parameter, but --kernel-param " + param + " was given");
+            throw new InvalidInputException("kernel " + type + " takes no parameter, but {kernel_param} " + param + " was given");
         }
         return new Kernel(type, param == null ? type.defaultParam() : param);
     }

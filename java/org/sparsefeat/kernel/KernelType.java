@@ -3,6 +3,7 @@ package org.sparsefeat.kernel;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * The kernels of the paper. The formulas live once, in native/include/sf_kernels.h, shared by the CPU and
@@ -51,7 +52,7 @@ public enum KernelType {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown kernel '" + name + "'; expected one of " + names());
+        throw new InvalidInputException("unknown kernel '" + name + "'; expected one of " + names());
     }
 
     public static String names() {

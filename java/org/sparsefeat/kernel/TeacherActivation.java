@@ -1,6 +1,7 @@
 package org.sparsefeat.kernel;
 
 import java.util.Locale;
+import org.sparsefeat.util.InvalidInputException;
 
 /** The teacher's activation; ids as in native/include/sf_teacher.h. */
 public enum TeacherActivation {
@@ -21,7 +22,7 @@ public enum TeacherActivation {
                 return a;
             }
         }
-        throw new IllegalArgumentException("unknown teacher activation '" + s + "'; expected abs or relu");
+        throw new InvalidInputException("unknown teacher activation '" + s + "'; expected abs or relu");
     }
 
     @Override

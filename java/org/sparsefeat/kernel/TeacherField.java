@@ -1,5 +1,7 @@
 package org.sparsefeat.kernel;
 
+import org.sparsefeat.util.InvalidInputException;
+
 /**
  * The teacher Gaussian random field y(x) = H^{-1/2} sum_{j < H} s_j act(theta_j . x)^a of the paper (docs/method.md,
  * 'Targets'), theta_j uniform on the sphere, s_j = +-1, neuron j drawn from Philox stream 3 under {@code seed}. Its
@@ -16,10 +18,10 @@ public record TeacherField(long seed, TeacherActivation activation, double power
             throw new IllegalArgumentException("teacher activation is required (abs or relu)");
         }
         if (!(power > 0) || Double.isInfinite(power)) {
-            throw new IllegalArgumentException("--teacher-power must be a finite number > 0, got " + power);
+            throw new InvalidInputException("{teacher_power} must be a finite number > 0, got " + power);
         }
         if (width < 1) {
-            throw new IllegalArgumentException("--teacher-width must be >= 1, got " + width);
+            throw new InvalidInputException("{teacher_width} must be >= 1, got " + width);
         }
     }
 }

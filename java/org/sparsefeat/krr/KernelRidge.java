@@ -4,6 +4,7 @@ import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.GramFactor;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.PhaseTimer;
 
 /** Exact kernel ridge(less) regression: c = (K + ridge I)^{-1} y by Cholesky, in float64. */
@@ -36,7 +37,7 @@ public final class KernelRidge {
             throw new IllegalArgumentException("need at least one training point");
         }
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
-            throw new IllegalArgumentException("--ridge must be a finite number >= 0, got " + ridge);
+            throw new InvalidInputException("{ridge} must be a finite number >= 0, got " + ridge);
         }
         GramFactor factor = backend.factorGram(kernel, x, ridge, timer);
         try {

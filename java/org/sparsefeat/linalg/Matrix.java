@@ -1,6 +1,7 @@
 package org.sparsefeat.linalg;
 
 import java.util.Arrays;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * A dense float64 matrix in row-major (C) order, backed by one heap array so that native code (through FFM
@@ -27,7 +28,7 @@ public final class Matrix {
     public static Matrix zeros(int rows, int cols) {
         long size = (long) rows * cols;
         if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("a " + rows + " x " + cols
+            throw new InvalidInputException("a " + rows + " x " + cols
                     + " matrix is larger than one Java array can hold (2^31 values)");
         }
         return new Matrix(rows, cols, new double[(int) size]);

@@ -1,5 +1,7 @@
 package org.sparsefeat.net;
 
+import org.sparsefeat.util.InvalidInputException;
+
 /**
  * How one net is trained: the predictor F = alpha f or alpha (f - f0), the loss
  * (1/n) sum (F - y)^2 / (2 alpha) + R(w), and full-batch gradient descent with step lr * h.
@@ -25,26 +27,26 @@ public record GdRule(double alpha, boolean minusF0, double lr, Regularizer reg, 
                      boolean referenceQuirks, double lossStop) {
     public GdRule {
         if (!(alpha > 0) || Double.isInfinite(alpha)) {
-            throw new IllegalArgumentException("--alpha must be a finite number > 0, got " + alpha);
+            throw new InvalidInputException("{alpha} must be a finite number > 0, got " + alpha);
         }
         if (alpha > 1 && !minusF0) {
-            throw new IllegalArgumentException("--alpha " + alpha + " > 1 needs --minus-f0 (subtract the initial net),"
+            throw new InvalidInputException("{alpha} " + alpha + " > 1 needs {minus_f0} (subtract the initial net),"
                     + " as the reference requires: otherwise the initial output alpha f0 is huge");
         }
         if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("--lr must be a finite number > 0, got " + lr);
+            throw new InvalidInputException("{lr} must be a finite number > 0, got " + lr);
         }
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
-            throw new IllegalArgumentException("--lambda must be a finite number >= 0, got " + lambda);
+            throw new InvalidInputException("{lambda} must be a finite number >= 0, got " + lambda);
         }
         if (reg == null || schedule == null) {
             throw new IllegalArgumentException("regulariser and lambda schedule are required");
         }
         if (!(schedulePower > 0) || Double.isInfinite(schedulePower)) {
-            throw new IllegalArgumentException("--lambda-power must be a finite number > 0, got " + schedulePower);
+            throw new InvalidInputException("{lambda_power} must be a finite number > 0, got " + schedulePower);
         }
         if (!(lossStop >= 0)) {
-            throw new IllegalArgumentException("--loss-stop must be >= 0, got " + lossStop);
+            throw new InvalidInputException("{loss_stop} must be >= 0, got " + lossStop);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.sparsefeat.net;
 
 import java.util.Locale;
+import org.sparsefeat.util.InvalidInputException;
 
 /** lambda(t) (docs/method.md, 'The two-layer network'; the reference's --l_decay); ids and formulas in
  * native/include/sf_net.h. */
@@ -32,6 +33,6 @@ public enum LambdaSchedule {
                 return l;
             }
         }
-        throw new IllegalArgumentException("--lambda-schedule '" + s + "' is unknown; expected none, pow_law, exp or pl_exp");
+        throw new InvalidInputException("{lambda_schedule} '" + s + "' is unknown; expected none, pow_law, exp or pl_exp");
     }
 }

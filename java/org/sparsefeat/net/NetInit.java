@@ -3,6 +3,7 @@ package org.sparsefeat.net;
 import java.util.Locale;
 import org.sparsefeat.data.Philox;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * Initial weights (docs/method.md, 'The two-layer network'). w1: normal (iid N(0,1), not normalised), unitary (rows
@@ -22,7 +23,7 @@ public final class NetInit {
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--init-w1 '" + s + "' is unknown; expected normal, unitary,"
+                throw new InvalidInputException("{init_w1} '" + s + "' is unknown; expected normal, unitary,"
                         + " fibonacci or a .npy file");
             }
         }
@@ -47,7 +48,7 @@ public final class NetInit {
                 }
                 return new W2("scaled", f);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--init-w2 '" + s + "' is unknown; expected normal, zero, one, a"
+                throw new InvalidInputException("{init_w2} '" + s + "' is unknown; expected normal, zero, one, a"
                         + " number (the std of a normal draw) or a .npy file");
             }
         }
@@ -101,7 +102,7 @@ public final class NetInit {
                 a[3 * j + 2] = z;
             }
         } else {
-            throw new IllegalArgumentException("--init-w1 fibonacci is defined for d = 2 and 3, not d = " + d);
+            throw new InvalidInputException("{init_w1} fibonacci is defined for d = 2 and 3, not d = " + d);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.sparsefeat.net;
 
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * One net to train: its training data, its initial weights and its rule. f0 (when the rule subtracts it) is
@@ -28,7 +29,7 @@ public record NetProblem(Matrix x, double[] y, TwoLayerNet init, GdRule rule) {
         double[] norms = w1.rowNorms();
         for (int j = 0; j < w1.rows(); j++) {
             if (!(norms[j] > 0)) {
-                throw new IllegalArgumentException("w1 on the sphere: row " + j + " of w1 has norm " + norms[j]
+                throw new InvalidInputException("w1 on the sphere: row " + j + " of w1 has norm " + norms[j]
                         + " and cannot be normalised");
             }
             for (int k = 0; k < w1.cols(); k++) {

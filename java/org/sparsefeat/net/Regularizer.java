@@ -1,6 +1,7 @@
 package org.sparsefeat.net;
 
 import java.util.Locale;
+import org.sparsefeat.util.InvalidInputException;
 
 /** The regulariser R(w) added to the loss (docs/method.md, 'The two-layer network'); ids as in sf_net.h. */
 public enum Regularizer {
@@ -24,6 +25,6 @@ public enum Regularizer {
                 return r;
             }
         }
-        throw new IllegalArgumentException("--reg '" + s + "' is unknown; expected none, l1 or l2");
+        throw new InvalidInputException("{reg} '" + s + "' is unknown; expected none, l1 or l2");
     }
 }

@@ -1,6 +1,7 @@
 package org.sparsefeat.net;
 
 import java.util.Locale;
+import org.sparsefeat.util.InvalidInputException;
 
 /** The output prefactor s in f(x) = s sum_h w2_h relu(w1_h . x + b_h). */
 public enum Scale {
@@ -17,7 +18,7 @@ public enum Scale {
         return switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "mean-field", "meanfield", "1/h" -> MEAN_FIELD;
             case "ntk", "1/sqrt(h)", "sqrt" -> NTK;
-            default -> throw new IllegalArgumentException("--scale '" + s + "' is unknown; expected mean-field (1/h) or ntk (1/sqrt(h))");
+            default -> throw new InvalidInputException("{scale} '" + s + "' is unknown; expected mean-field (1/h) or ntk (1/sqrt(h))");
         };
     }
 }

@@ -19,6 +19,7 @@ import org.sparsefeat.curve.SpecParser;
 import org.sparsefeat.curve.SweepSpec;
 import org.sparsefeat.curve.Theory;
 import org.sparsefeat.train.TrainingHealth;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * The report of one sweep, possibly run in shards: merged results, learning curves per (method, d) with
@@ -82,14 +83,14 @@ public final class SweepReport {
     /** Reads and merges the sweep directories (the shards of one sweep). */
     public SweepReport(List<Path> dirs) {
         if (dirs.isEmpty()) {
-            throw new IllegalArgumentException("report: give at least one sweep directory");
+            throw new InvalidInputException("report: give at least one sweep directory");
         }
         SweepSpec first = null;
         String firstText = null;
         for (Path dir : dirs) {
             Path specFile = dir.resolve(ResultStore.SPEC);
             if (!Files.isRegularFile(specFile)) {
-                throw new IllegalArgumentException(dir + ": not a sweep directory (no " + ResultStore.SPEC + ")");
+                throw new InvalidInputException(dir + ": not a sweep directory (no " + ResultStore.SPEC + ")");
             }
             SweepSpec s = SpecParser.parse(specFile);
             String text = read(specFile);
@@ -97,7 +98,7 @@ public final class SweepReport {
                 first = s;
                 firstText = text;
             } else if (!sameSweep(firstText, text)) {
-                throw new IllegalArgumentException(dir + " holds another sweep ('" + s.name() + "') than " + dirs.getFirst()
+                throw new InvalidInputException(dir + " holds another sweep ('" + s.name() + "') than " + dirs.getFirst()
                         + " ('" + first.name() + "'): their spec.yaml differ");
             }
             Path env = dir.resolve(ResultStore.ENVIRONMENT);
@@ -105,7 +106,7 @@ public final class SweepReport {
                 try {
                     environments.add(JSON.readTree(env.toFile()));
                 } catch (IOException e) {
-                    throw new IllegalArgumentException(env + ": not JSON (" + e.getMessage() + ")");
+                    throw new InvalidInputException(env + ": not JSON (" + e.getMessage() + ")");
                 }
             }
             results.putAll(new ResultStore(dir).load());
@@ -517,7 +518,7 @@ public final class SweepReport {
         try {
             return Files.readString(f, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalArgumentException(f + ": cannot read (" + e.getMessage() + ")");
+            throw new InvalidInputException(f + ": cannot read (" + e.getMessage() + ")");
         }
     }
 

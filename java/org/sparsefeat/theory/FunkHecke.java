@@ -1,6 +1,7 @@
 package org.sparsefeat.theory;
 
 import java.util.function.DoubleUnaryOperator;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * Funk-Hecke coefficients of a function f of t = x.y on S^{d-1}:
@@ -39,7 +40,7 @@ final class FunkHecke {
     static Raw coefficients(DoubleUnaryOperator f, int d, int kmax, boolean splitAtZero, int gradeExponent) {
         Harmonics.requireDimension(d);
         if (kmax < 0) {
-            throw new IllegalArgumentException("--kmax must be >= 0, got " + kmax);
+            throw new InvalidInputException("{kmax} must be >= 0, got " + kmax);
         }
         int m = nodesFor(kmax) * gradeExponent;
         double[] t;

@@ -1,5 +1,7 @@
 package org.sparsefeat.theory;
 
+import org.sparsefeat.util.InvalidInputException;
+
 /**
  * Spherical harmonics of S^{d-1} by degree: the Gegenbauer polynomials P_k normalised to P_k(1) = 1 (Legendre at
  * d = 3, Chebyshev at d = 2), the multiplicities N(d, k) and the Funk-Hecke constant (docs/theory.md, 'Spectra and
@@ -10,7 +12,7 @@ public final class Harmonics {
 
     static void requireDimension(int d) {
         if (d < 2) {
-            throw new IllegalArgumentException("--d must be >= 2 (the sphere S^{d-1}), got " + d);
+            throw new InvalidInputException("{d} must be >= 2 (the sphere S^{d-1}), got " + d);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.sparsefeat.train;
 
+import org.sparsefeat.util.InvalidInputException;
+
 /**
  * When the reference saves a state (docs/method.md, 'Stopping and checkpoints'): at int(s^{i/10}) for i = 1..9 and then
  * every s steps (s = saveFreq), at every multiple of maxSteps/50, at the last step, and whenever the training loss
@@ -8,10 +10,10 @@ package org.sparsefeat.train;
 public record CheckpointSchedule(long maxSteps, long saveFreq) {
     public CheckpointSchedule {
         if (maxSteps < 1) {
-            throw new IllegalArgumentException("--max-steps must be >= 1, got " + maxSteps);
+            throw new InvalidInputException("{max_steps} must be >= 1, got " + maxSteps);
         }
         if (saveFreq < 1) {
-            throw new IllegalArgumentException("--save-freq must be >= 1, got " + saveFreq);
+            throw new InvalidInputException("{save_freq} must be >= 1, got " + saveFreq);
         }
     }
 

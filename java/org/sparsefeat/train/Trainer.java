@@ -10,6 +10,7 @@ import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * Trains nets by full-batch gradient descent, several at once in one backend batch, with the reference's
@@ -31,7 +32,7 @@ public final class Trainer {
         public Options {
             new CheckpointSchedule(maxSteps, saveFreq);
             if (!(atomEpsilon >= 0 && atomEpsilon < 1)) {
-                throw new IllegalArgumentException("--atom-epsilon must be in [0, 1), got " + atomEpsilon);
+                throw new InvalidInputException("{atom_epsilon} must be in [0, 1), got " + atomEpsilon);
             }
         }
     }
@@ -86,7 +87,7 @@ public final class Trainer {
         List<NetProblem> problems = new ArrayList<>();
         for (Job j : jobs) {
             if (j.data().nTest() < 1) {
-                throw new IllegalArgumentException("training needs a test set (n_test >= 1)");
+                throw new InvalidInputException("training needs a test set ({n_test} >= 1)");
             }
             problems.add(new NetProblem(j.data().xTrain(), j.data().yTrain(), j.init(), j.rule()));
         }

@@ -80,7 +80,7 @@ public final class OutputFile {
             if (!t.direct()) {
                 Named other = seen.putIfAbsent(identity(t.path()), o);
                 if (other != null) {
-                    throw new IllegalArgumentException(other.option() + " " + other.path() + " and " + o.option() + " "
+                    throw new InvalidInputException(other.option() + " " + other.path() + " and " + o.option() + " "
                             + o.path() + " name the same file; give each output its own file");
                 }
             }
@@ -94,16 +94,16 @@ public final class OutputFile {
         try {
             t = target(file);
         } catch (IOException e) {
-            throw new IllegalArgumentException(what + ": cannot write (" + reason(e) + ")");
+            throw new InvalidInputException(what + ": cannot write (" + reason(e) + ")");
         }
         if (t.direct()) {
             if (!Files.isWritable(file)) {
-                throw new IllegalArgumentException(what + ": cannot write (permission denied)");
+                throw new InvalidInputException(what + ": cannot write (permission denied)");
             }
             return t;
         }
         if (Files.isDirectory(t.path())) {
-            throw new IllegalArgumentException(what + " is a directory; expected a file name");
+            throw new InvalidInputException(what + " is a directory; expected a file name");
         }
         requireDirectory(what, t.path().getParent(), t.path());
         return t;
@@ -117,7 +117,7 @@ public final class OutputFile {
     public static void checkDirectory(String option, Path dir) {
         String what = option + " " + dir;
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException(what + " exists and is not a directory");
+            throw new InvalidInputException(what + " exists and is not a directory");
         }
         requireDirectory(what, dir.toAbsolutePath(), dir.toAbsolutePath().resolve("probe"));
     }
@@ -127,16 +127,16 @@ public final class OutputFile {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new IllegalArgumentException(what + ": cannot create the directory " + dir + " (" + reason(e) + ")");
+            throw new InvalidInputException(what + ": cannot create the directory " + dir + " (" + reason(e) + ")");
         }
         try {  // the real test: make (and remove) the temporary file the write will make
             Temp probe = createTemp(file);
             probe.channel().close();
             Files.delete(probe.path());
         } catch (TempFile e) {
-            throw new IllegalArgumentException(what + ": cannot create a file in " + dir + " (" + reason(e.cause) + ")");
+            throw new InvalidInputException(what + ": cannot create a file in " + dir + " (" + reason(e.cause) + ")");
         } catch (IOException e) {
-            throw new IllegalArgumentException(what + ": cannot write (" + reason(e) + ")");
+            throw new InvalidInputException(what + ": cannot write (" + reason(e) + ")");
         }
     }
 

@@ -1,6 +1,7 @@
 package org.sparsefeat.curve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,7 @@ class SpecParserTest {
     private static void assertError(String yaml, String... parts) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpecParser.parse(yaml, "s.yaml"));
         assertTrue(e.getMessage().startsWith("s.yaml: "), e.getMessage());
+        assertFalse(e.getMessage().contains("--"), "a spec's error names its keys, not CLI flags: " + e.getMessage());
         for (String p : parts) {
             assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' should mention '" + p + "'");
         }
@@ -84,15 +86,21 @@ class SpecParserTest {
                 "unknown kernel 'rbf'");
         assertError(EXAMPLE.replace("kind: krr,", "kind: lasso,"), "methods[0].kind", "expected krr or net");
         assertError(EXAMPLE.replace("kind: krr,", "kind: svm,"), "methods[0].kind", "svm is a method of image sweeps");
-        assertError(EXAMPLE.replace("regime: feature", "regime: feature, alpha: 100, minus_f0: false"), "methods[1]",
-                "needs --minus-f0");
+        assertError(EXAMPLE.replace("regime: feature", "regime: feature, alpha: 100, minus_f0: false"), "methods[1].alpha 100.0 > 1",
+                "needs methods[1].minus_f0");
         assertError(EXAMPLE.replace("{kind: krr, kernel: ntk, ridge: 0}", "{kind: krr, kernel: ntk, ridge: 0, d: [5]}"),
                 "methods[0].d", "not in the sweep's d");
         assertError(EXAMPLE.replace("{kind: krr, kernel: ntk, ridge: 0}",
                 "{kind: krr, kernel: ntk, ridge: 0}\n  - {kind: krr, kernel: ntk, ridge: 1}"), "methods[1]",
                 "label 'krr-ntk' is used by another method");
-        assertError(EXAMPLE.replace("target: {kind: constant}", "target: {kind: teacher, power: -1}"), "target",
-                "--teacher-power must be");
+        assertError(EXAMPLE.replace("target: {kind: constant}", "target: {kind: teacher, power: -1}"), "target.power must be");
+        assertError(EXAMPLE.replace("lambda: 1.0e-4", "lambda: -1"), "s.yaml: methods[1].lambda must be a finite number >= 0");
+        assertError(EXAMPLE.replace("regime: feature", "regime: feature, lr: 0"), "s.yaml: methods[1].lr must be");
+        assertError(EXAMPLE.replace("regime: feature", "regime: feature, scale: big"), "s.yaml: methods[1].scale 'big' is"
+                + " unknown");
+        assertError(EXAMPLE.replace("target: {kind: constant}", "target: {kind: grf, jitter: -1}"), "target.jitter must be");
+        assertError(EXAMPLE.replace("target: {kind: constant}", "target: {kind: constant, value: NaN}"),
+                "target.value of a constant target must be finite");
         assertError(EXAMPLE.replace("methods:", "methods: []\nx:"), "unknown key 'x'");
         assertError("name: [unclosed", "not valid YAML");
         assertError(EXAMPLE.replace("name: ntk-constant-d3", "name: 'a b'"), "name", "expected a name");

@@ -17,6 +17,7 @@ import org.sparsefeat.linalg.Pivots;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
+import org.sparsefeat.util.InvalidInputException;
 
 /**
  * The CPU backend: Gram tiles and the teacher in libsparsefeat (C, vectorised), spread over a fork-join pool
@@ -36,7 +37,7 @@ public final class CpuBackend implements Backend {
 
     public CpuBackend(int threads) {
         if (threads < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+            throw new InvalidInputException("{threads} must be >= 1, got " + threads);
         }
         this.threads = threads;
         this.pool = new ForkJoinPool(threads);

@@ -76,7 +76,8 @@ public final class CudaBackend implements Backend {
      */
     private static Device openDriver() {
         if (!available()) {
-            throw new IllegalArgumentException("--backend cuda: no usable GPU (" + whyNot() + "); use --backend cpu");
+            throw new org.sparsefeat.util.InvalidInputException("{backend} cuda: no usable GPU (" + whyNot()
+                    + "); use {backend} cpu");
         }
         boolean ffm = ffmChosen() || !DriverDevice.available();
         return ffm ? FfmDriverDevice.open() : new DriverDevice();

@@ -60,7 +60,7 @@ final class CudaNetBatch implements NetBatch {
             return switch (v.toLowerCase(java.util.Locale.ROOT)) {
                 case "v1" -> V1;
                 case "v2" -> V2;
-                default -> throw new IllegalArgumentException("-D" + GD_KERNELS + " must be v1 or v2, got '" + v + "'");
+                default -> throw new org.sparsefeat.util.InvalidInputException("-D" + GD_KERNELS + " must be v1 or v2, got '" + v + "'");
             };
         }
 

@@ -87,7 +87,7 @@ final class DeviceLinalg {
         return switch (v.trim()) {
             case "32" -> CHOLESKY_BLOCK;
             case "64" -> LEAF;
-            default -> throw new IllegalArgumentException("-D" + LEAF_PROPERTY + " must be 32 or 64, got '" + v + "'");
+            default -> throw new org.sparsefeat.util.InvalidInputException("-D" + LEAF_PROPERTY + " must be 32 or 64, got '" + v + "'");
         };
     }
 
@@ -111,7 +111,7 @@ final class DeviceLinalg {
         } catch (NumberFormatException ignored) {
             // the message below
         }
-        throw new IllegalArgumentException("-D" + BLOCK_PROPERTY + " must be a positive number of rows or 'all', got '"
+        throw new org.sparsefeat.util.InvalidInputException("-D" + BLOCK_PROPERTY + " must be a positive number of rows or 'all', got '"
                 + v + "'");
     }
 

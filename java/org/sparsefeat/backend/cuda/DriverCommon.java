@@ -2,6 +2,7 @@ package org.sparsefeat.backend.cuda;
 
 import java.io.IOException;
 import java.io.InputStream;
+import org.sparsefeat.util.OutOfDeviceMemoryException;
 
 /** What the two bindings of the driver API (JCuda, FFM) share: the kernels' fat binaries and their messages. */
 final class DriverCommon {
@@ -25,10 +26,11 @@ final class DriverCommon {
         }
     }
 
-    /** A failed allocation: what, how much was asked, how much was free, and the driver's words. */
-    static IllegalStateException outOfMemory(String what, long bytes, long free, long total, String cause) {
-        return new IllegalStateException(String.format("GPU out of memory allocating %s: %.2f GiB asked, %.2f GiB free"
-                + " of %.2f GiB (%s); use a smaller n or --backend cpu", what, bytes / 1073741824.0, free / 1073741824.0,
-                total / 1073741824.0, cause));
+    /** A failed allocation: what, how much was asked, how much was free, and the driver's words (the CLI advises). */
+    static OutOfDeviceMemoryException outOfMemory(String what, long bytes, long free, long total, String cause,
+            Throwable driverError) {
+        return new OutOfDeviceMemoryException(String.format("GPU out of memory allocating %s: %.2f GiB asked, %.2f GiB"
+                + " free of %.2f GiB (%s)", what, bytes / 1073741824.0, free / 1073741824.0, total / 1073741824.0,
+                cause), driverError);
     }
 }

@@ -148,9 +148,7 @@ final class DriverDevice implements Device {
         } catch (CudaException e) {
             long[] free = {0}, total = {0};
             cuMemGetInfo(free, total);
-            IllegalStateException oom = DriverCommon.outOfMemory(what, bytes, free[0], total[0], e.getMessage());
-            oom.initCause(e);
-            throw oom;
+            throw DriverCommon.outOfMemory(what, bytes, free[0], total[0], e.getMessage(), e);
         }
         return p.value();
     }

@@ -194,7 +194,7 @@ final class FfmDriverDevice implements Device {
             if (rc != 0) {
                 MemorySegment free = arena.allocate(LONG), total = arena.allocate(LONG);
                 int ignored = (int) memGetInfo.invokeExact(free, total);
-                throw DriverCommon.outOfMemory(what, bytes, free.get(LONG, 0), total.get(LONG, 0), describe(rc));
+                throw DriverCommon.outOfMemory(what, bytes, free.get(LONG, 0), total.get(LONG, 0), describe(rc), null);
             }
             return out.get(LONG, 0);
         } catch (Throwable t) {

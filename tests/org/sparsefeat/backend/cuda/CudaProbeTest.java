@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.Backends;
+import org.sparsefeat.util.InvalidInputException;
 
 class CudaProbeTest {
     @Test
@@ -19,8 +20,9 @@ class CudaProbeTest {
         String why = CudaBackend.whyNot();
         assertFalse(why.isEmpty());
         assertFalse(why.contains("\n"), why);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.open("cuda", 1));
-        assertTrue(e.getMessage().contains("no usable GPU") && e.getMessage().contains("--backend cpu"), e.getMessage());
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Backends.open("cuda", 1));
+        String shown = e.render(parameter -> "--" + parameter);  // as the CLI shows it
+        assertTrue(shown.contains("no usable GPU") && shown.contains("--backend cpu"), shown);
         try (Backend b = Backends.open("auto", 1)) {
             assertEquals("cpu", b.name());
         }
