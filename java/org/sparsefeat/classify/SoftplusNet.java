@@ -11,8 +11,6 @@ import org.sparsefeat.linalg.OpenBlas;
  * bias. The matrix products go to OpenBLAS, the elementwise pass to native code.
  */
 public final class SoftplusNet {
-    static final int STREAM_W0 = 9;
-    static final int STREAM_W1 = 10;
 
     private final int h;
     private final int dim;
@@ -35,11 +33,11 @@ public final class SoftplusNet {
         this.c = normalisation(beta);
         this.params = new double[h * dim + h];
         for (int j = 0; j < h; j++) {
-            Philox.normals(seed, STREAM_W0, j, params, j * dim, dim);
+            Philox.normals(seed, Philox.STREAM_SOFTPLUS_W0, j, params, j * dim, dim);
         }
         double[] pair = new double[2];
         for (int j = 0; j < h; j++) {
-            Philox.normalPair(seed, STREAM_W1, j, 0, pair, 0);
+            Philox.normalPair(seed, Philox.STREAM_SOFTPLUS_W1, j, 0, pair, 0);
             params[h * dim + j] = pair[0];
         }
     }
