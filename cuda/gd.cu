@@ -32,7 +32,6 @@
 // reports (sf_layout.h); step, stopped and loss are written by the device.
 __device__ __forceinline__ bool sf_gd_active(const sf_gd_net& q) { return !q.stopped && q.step < q.limit; }
 
-
 // Per-thread arrays are indexed with the compile-time dimension D, so they live in registers (a run-time index
 // would put them in local memory); the kernels below pick D among the sphere experiments' d. Each slice of a
 // neuron sums its points in order, then the first slice adds the slices' sums in order and updates the neuron.
