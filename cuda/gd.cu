@@ -352,16 +352,14 @@ extern "C" __global__ void __launch_bounds__(SF_GD_FINISH) sf_gd_finish(sf_gd_ne
   }
 }
 
-// R(w) per neuron of one net at step `step` (sf_neuron_reg_value), summed afterwards by sf_gd_sum.
-extern "C" __global__ void sf_gd_reg(int d, int h, long long n, const double* __restrict__ w1,
-                                     const double* __restrict__ b, const double* __restrict__ w2, int reg, double lambda,
-                                     int schedule, double power, long long step, int sphere, int quirks,
-                                     double* __restrict__ out) {
-  const int j = blockIdx.x * blockDim.x + threadIdx.x;
-  if (j >= h) return;
-  const sf_neuron_rule rule = sf_rule_at(d, h, b != 0, reg, lambda, schedule, power, (int)n, step, sphere, 0, 0,
-                                         quirks, 0.0);
-  out[j] = sf_neuron_reg_value(&rule, w1 + (long long)j * d, b ? b[j] : 0.0, w2[j]);
+// R(w) per neuron of net `which` of the batch at its current step (sf_neuron_reg_value under the step's rule, as
+// the CPU's sf_gd_regularizer), summed afterwards by sf_gd_sum.
+extern "C" __global__ void sf_gd_reg(const sf_gd_net* __restrict__ nets, int which, double* __restrict__ out) {
+  const sf_gd_net& q = nets[which];
+  const long long j = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (j >= q.h) return;
+  const sf_neuron_rule rule = sf_gd_rule(&q, (int)q.d);
+  out[j] = sf_neuron_reg_value(&rule, q.w1 + j * q.d, q.b ? q.b[j] : 0.0, q.w2[j]);
 }
 
 // *result = factor * sum of v[0..count), one block of SF_GD_SUM_THREADS threads, in a fixed tree.

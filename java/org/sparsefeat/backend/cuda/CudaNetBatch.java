@@ -374,11 +374,9 @@ final class CudaNetBatch implements NetBatch {
     @Override
     public double regularizer(int b) {
         Net net = nets.get(b);
-        GdRule rule = net.problem.rule();
+        // the rule at the net's step, from its sf_gd_net on the device (as the step kernels read it)
         dev.launch(k.reg(), Device.Dim.of(Device.Dim.cover(net.h, REG_THREADS)), new Device.Dim(REG_THREADS, 1, 1),
-                KernelArgs.of().i32(net.d).i32(net.h).i64(net.n).ptr(net.w1).ptr(net.b).ptr(net.w2).i32(rule.reg().id())
-                        .f64(rule.lambda()).i32(rule.schedule().id()).f64(rule.schedulePower()).i64(step(b))
-                        .i32(rule.sphereW1()).i32(rule.referenceQuirks()).ptr(net.scratch));
+                KernelArgs.of().ptr(deviceState).i32(b).ptr(net.scratch));
         dev.launch(k.sum(), Device.Dim.of(1), new Device.Dim(SUM_THREADS, 1, 1),
                 KernelArgs.of().i64(net.h).ptr(net.scratch).f64(1.0).ptr(net.scalar));
         return net.scalar.download()[0];
