@@ -26,30 +26,11 @@
 // kernel reads d + 1 = 6 values per pair from L1 (1.9e6 warp loads, about as many load as FP64 issue slots);
 // v2's 6 per point for 2 neurons (half). Registers (ptxas, sm_90; cuda/resources.sh prints them): v2 neurons
 // 96 (d = 5), 204 (d = 16); v2 partial 55, 94; no spills, no stack.
-#include "sf_net.h"
+#include "sf_layout.h"  // sf_net.h (struct sf_gd_net, the per-step rule), sf_launch.h (block sizes)
 
-#define SF_GD_CHUNK 256
-#define SF_GD_FINISH 1024  // one point per thread up to n = 1024
-
-// One net of a batch. Every field is 8 bytes: the host (CudaNetBatch.Field) writes it as an array of longs in
-// this order. step, stopped and loss are written by the device.
-struct sf_gd_net {
-  long long n, np, d, h, chunks;
-  const double* xt;  // points, transposed and padded: d x np
-  const double* y;
-  double* f0;        // the outputs at initialisation (alpha-trick), or null
-  double *f, *r, *partial, *w1, *b, *w2;
-  double scale, alpha, lambda, power, eta, loss_stop, stop_below;
-  long long reg, schedule, sphere, conic, conic_from_start, quirks;
-  long long step, limit, stopped;
-  double loss;
-};
-
+// A net of the batch is an sf_gd_net (sf_net.h): the host (CudaNetBatch) writes it at the offsets libsparsefeat
+// reports (sf_layout.h); step, stopped and loss are written by the device.
 __device__ __forceinline__ bool sf_gd_active(const sf_gd_net& q) { return !q.stopped && q.step < q.limit; }
-
-#define SF_GD_DIMENSIONS(CASE) CASE(2) CASE(3) CASE(4) CASE(5) CASE(6) CASE(8) CASE(10) CASE(16)
-#define SF_GD_NEURONS 32   // neurons per block of sf_gd_neurons (threadIdx.x)
-#define SF_GD_SLICES 8     // threads per neuron (threadIdx.y), each over every 8th point: h = 1e4 alone fills the GPU
 
 // Per-thread arrays are indexed with the compile-time dimension D, so they live in registers (a run-time index
 // would put them in local memory); the kernels below pick D among the sphere experiments' d. Each slice of a
@@ -110,9 +91,7 @@ __device__ __forceinline__ void neurons(sf_gd_net* __restrict__ nets) {
   const long long j = (long long)blockIdx.x * SF_GD_NEURONS + threadIdx.x;
   // whole blocks leave together, before the barrier
   if (q.d != D || !sf_gd_active(q) || (long long)blockIdx.x * SF_GD_NEURONS >= q.h) return;
-  const sf_neuron_rule rule = sf_rule_at(D, (int)q.h, q.b != 0, (int)q.reg, q.lambda, (int)q.schedule, q.power,
-                                         (int)q.n, q.step, (int)q.sphere, (int)q.conic, (int)q.conic_from_start,
-                                         (int)q.quirks, q.eta);
+  const sf_neuron_rule rule = sf_gd_rule(&q, D);
   neuron_step<D>(q, j, j < q.h, rule, acc);
 }
 
@@ -172,12 +151,7 @@ SF_GD_DIMENSIONS(SF_GD_KERNELS)
 // broadcast loads) for one point's D + 2 floating-point instructions: the loads, not the FP64 units, set its pace.
 // v2's reads the neuron's record once, as 16-byte loads, for SF_GD2_POINTS points; v2's neuron thread reads a point
 // (D + 1 loads) once for SF_GD2_PER_THREAD neurons. Both use 128-thread blocks.
-#define SF_GD2_THREADS 128
-#define SF_GD2_POINTS 2      // points per thread of sf_gd_partial2 (a block covers SF_GD_CHUNK points, as in v1)
-#define SF_GD2_LANES 16      // neuron lanes of sf_gd_neurons2 (threadIdx.x)
-#define SF_GD2_PER_THREAD 2  // neurons per thread of sf_gd_neurons2: a block updates SF_GD2_LANES x this = 32 neurons
-#define SF_GD2_SLICES 8      // threads per neuron group (threadIdx.y), each over every 8th point, as in v1
-#define SF_GD2_BLOCK_NEURONS (SF_GD2_LANES * SF_GD2_PER_THREAD)
+// SF_GD2_*: sf_launch.h.
 static_assert(SF_GD2_LANES * SF_GD2_SLICES == SF_GD2_THREADS, "sf_gd_neurons2: 128 threads");
 static_assert(SF_GD2_THREADS * SF_GD2_POINTS == SF_GD_CHUNK, "sf_gd_partial2: a block covers v1's points");
 static_assert(SF_GD_CHUNK % SF_GD2_THREADS == 0, "sf_gd_partial2: every thread loads whole neurons");
@@ -251,9 +225,7 @@ __device__ __forceinline__ void neurons2(sf_gd_net* __restrict__ nets) {
     s2 += acc[s][u][D];
     sb += acc[s][u][D + 1];
   }
-  const sf_neuron_rule rule = sf_rule_at(D, (int)q.h, q.b != 0, (int)q.reg, q.lambda, (int)q.schedule, q.power,
-                                         (int)q.n, q.step, (int)q.sphere, (int)q.conic, (int)q.conic_from_start,
-                                         (int)q.quirks, q.eta);
+  const sf_neuron_rule rule = sf_gd_rule(&q, D);
   const double v2 = q.w2[j];
   s2 *= q.scale;
   sb *= q.scale * v2;
@@ -349,6 +321,7 @@ extern "C" __global__ void __launch_bounds__(SF_GD_FINISH) sf_gd_finish(sf_gd_ne
   const int t = threadIdx.x;
   const long long n = q.n, np = q.np;
   const double* f0 = useF0 ? q.f0 : nullptr;
+  const double inv = 1.0 / (double)n;
   double s2 = 0.0;
   for (long long i = t; i < np; i += SF_GD_FINISH) {
     if (i >= n) {
@@ -359,9 +332,8 @@ extern "C" __global__ void __launch_bounds__(SF_GD_FINISH) sf_gd_finish(sf_gd_ne
     double s = 0.0;
     for (long long c = 0; c < q.chunks; c++) s += q.partial[c * np + i];
     q.f[i] = s;
-    const double F = q.alpha * (f0 ? s - f0[i] : s);
-    const double e = F - q.y[i];
-    q.r[i] = e / (double)n;
+    const double e = sf_gd_error(q.alpha, s, f0, q.y, i);
+    q.r[i] = e * inv;  // the CPU's rounding (native/src/gd.c)
     s2 += e * e;
   }
   acc[t] = s2;
@@ -371,38 +343,51 @@ extern "C" __global__ void __launch_bounds__(SF_GD_FINISH) sf_gd_finish(sf_gd_ne
     __syncthreads();
   }
   if (t == 0) {
-    const double loss = acc[0] / (2.0 * (double)n);
+    const double loss = sf_half_mse_of(acc[0], n);
     q.loss = loss;
     if (advance) {
       q.step++;
-      if (isnan(loss) || loss < q.loss_stop || loss <= q.stop_below) q.stopped = 1;
+      if (sf_gd_stops(loss, q.loss_stop, q.stop_below)) q.stopped = 1;
     }
   }
 }
 
-// R(w) per neuron of one net at step `step` (sf_neuron_reg_value), summed afterwards by sf_gd_sum.
-extern "C" __global__ void sf_gd_reg(int d, int h, long long n, const double* __restrict__ w1,
-                                     const double* __restrict__ b, const double* __restrict__ w2, int reg, double lambda,
-                                     int schedule, double power, long long step, int sphere, int quirks,
-                                     double* __restrict__ out) {
-  const int j = blockIdx.x * blockDim.x + threadIdx.x;
-  if (j >= h) return;
-  const sf_neuron_rule rule = sf_rule_at(d, h, b != 0, reg, lambda, schedule, power, (int)n, step, sphere, 0, 0,
-                                         quirks, 0.0);
-  out[j] = sf_neuron_reg_value(&rule, w1 + (long long)j * d, b ? b[j] : 0.0, w2[j]);
+// R(w) per neuron of net `which` of the batch at its current step (sf_neuron_reg_value under the step's rule, as
+// the CPU's sf_gd_regularizer), summed afterwards by sf_gd_sum.
+extern "C" __global__ void sf_gd_reg(const sf_gd_net* __restrict__ nets, int which, double* __restrict__ out) {
+  const sf_gd_net& q = nets[which];
+  const long long j = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+  if (j >= q.h) return;
+  const sf_neuron_rule rule = sf_gd_rule(&q, (int)q.d);
+  out[j] = sf_neuron_reg_value(&rule, q.w1 + j * q.d, q.b ? q.b[j] : 0.0, q.w2[j]);
 }
 
-// *result = factor * sum of v[0..count), one block of 256 threads, in a fixed tree.
+// *result = factor * sum of v[0..count), one block of SF_GD_SUM_THREADS threads, in a fixed tree.
 extern "C" __global__ void sf_gd_sum(long long count, const double* __restrict__ v, double factor,
                                      double* __restrict__ result) {
-  __shared__ double acc[256];
+  __shared__ double acc[SF_GD_SUM_THREADS];
   double s = 0.0;
-  for (long long i = threadIdx.x; i < count; i += 256) s += v[i];
+  for (long long i = threadIdx.x; i < count; i += SF_GD_SUM_THREADS) s += v[i];
   acc[threadIdx.x] = s;
   __syncthreads();
-  for (int w = 128; w > 0; w >>= 1) {
+  for (int w = SF_GD_SUM_THREADS / 2; w > 0; w >>= 1) {
     if (threadIdx.x < w) acc[threadIdx.x] += acc[threadIdx.x + w];
     __syncthreads();
   }
   if (threadIdx.x == 0) *result = factor * acc[0];
 }
+
+// The layout table of sf_layout.h as this compiler lays it out (nvcc here, g++ in the emulator), into
+// out[0..SF_LAYOUT_COUNT), in the order of libsparsefeat's table (native/src/layout.c, gcc): the host compares the
+// two before it trusts the offsets it writes sf_gd_net with. One thread.
+#define SF_LAYOUT_FIELD_VALUE(f) out[i++] = (long long)offsetof(sf_gd_net, f);
+#define SF_LAYOUT_CONST_VALUE(c) out[i++] = (long long)(c);
+extern "C" __global__ void sf_layout_values(long long* __restrict__ out) {
+  if (blockIdx.x != 0 || threadIdx.x != 0) return;
+  int i = 0;
+  out[i++] = (long long)sizeof(sf_gd_net);
+  SF_LAYOUT_FIELDS(SF_LAYOUT_FIELD_VALUE)
+  SF_LAYOUT_CONSTANTS(SF_LAYOUT_CONST_VALUE)
+}
+#undef SF_LAYOUT_FIELD_VALUE
+#undef SF_LAYOUT_CONST_VALUE

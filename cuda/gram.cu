@@ -5,7 +5,7 @@
 // Napkin math: float64 throughput, not bandwidth, bounds it for small d: one acos per entry.
 #include "sf_kernels.h"
 
-#define SF_TILE 16
+#include "sf_launch.h"  // SF_GRAM_TILE
 
 // The float32 option rounds each entry once, after the float64 dot product and kernel function: it halves the
 // memory and the bytes written, not the arithmetic.
@@ -13,17 +13,17 @@ template <typename T>
 __device__ __forceinline__ void gram_tile(int id, double param, int d, const double* __restrict__ X,
                                           const double* __restrict__ xn, long long n, const double* __restrict__ Y,
                                           const double* __restrict__ yn, long long m, int lower, int same,
-                                          T* __restrict__ K, double (*xs)[SF_TILE + 1], double (*ys)[SF_TILE + 1]) {
-  const long long i0 = (long long)blockIdx.y * SF_TILE, j0 = (long long)blockIdx.x * SF_TILE;
+                                          T* __restrict__ K, double (*xs)[SF_GRAM_TILE + 1], double (*ys)[SF_GRAM_TILE + 1]) {
+  const long long i0 = (long long)blockIdx.y * SF_GRAM_TILE, j0 = (long long)blockIdx.x * SF_GRAM_TILE;
   const int ty = threadIdx.y, tx = threadIdx.x;
   const long long i = i0 + ty, j = j0 + tx;
   double t = 0.0;
-  for (int k0 = 0; k0 < d; k0 += SF_TILE) {
+  for (int k0 = 0; k0 < d; k0 += SF_GRAM_TILE) {
     xs[ty][tx] = (i0 + ty < n && k0 + tx < d) ? X[(i0 + ty) * d + k0 + tx] : 0.0;
     ys[ty][tx] = (j0 + ty < m && k0 + tx < d) ? Y[(j0 + ty) * d + k0 + tx] : 0.0;
     __syncthreads();
 #pragma unroll
-    for (int k = 0; k < SF_TILE; k++) t += xs[ty][k] * ys[tx][k];
+    for (int k = 0; k < SF_GRAM_TILE; k++) t += xs[ty][k] * ys[tx][k];
     __syncthreads();
   }
   if (i >= n || j >= m || (lower && j > i)) return;
@@ -37,9 +37,9 @@ __device__ __forceinline__ void gram_tile(int id, double param, int d, const dou
                                   const double* __restrict__ xn, long long n, const double* __restrict__ Y,      \
                                   const double* __restrict__ yn, long long m, int lower, int same,               \
                                   T* __restrict__ K) {                                                           \
-    if (lower && (long long)blockIdx.x * SF_TILE > (long long)blockIdx.y * SF_TILE + SF_TILE - 1) return;       \
-    __shared__ double xs[SF_TILE][SF_TILE + 1];                                                                  \
-    __shared__ double ys[SF_TILE][SF_TILE + 1];                                                                  \
+    if (lower && (long long)blockIdx.x * SF_GRAM_TILE > (long long)blockIdx.y * SF_GRAM_TILE + SF_GRAM_TILE - 1) return;       \
+    __shared__ double xs[SF_GRAM_TILE][SF_GRAM_TILE + 1];                                                                  \
+    __shared__ double ys[SF_GRAM_TILE][SF_GRAM_TILE + 1];                                                                  \
     gram_tile<T>(id, param, d, X, xn, n, Y, yn, m, lower, same, K, xs, ys);                                     \
   }
 SF_GRAM_KERNEL(sf_gram, double)

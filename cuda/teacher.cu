@@ -4,8 +4,7 @@
 // sf_add_slabs (linalg.cu) adds the chunks in order, so the result does not depend on scheduling. d <= SF_TEACHER_MAX_D.
 #include "sf_teacher.h"
 
-#define SF_TEACHER_THREADS 256
-#define SF_TEACHER_MAX_D 16
+#include "sf_launch.h"  // SF_TEACHER_THREADS, SF_TEACHER_MAX_D
 
 template <int D>
 __device__ __forceinline__ double teacher_sum(const double* __restrict__ xi, double (*theta)[SF_TEACHER_MAX_D],

@@ -25,5 +25,6 @@ for isa in v3 v4; do
 done
 "$cc" "${common[@]}" -ffast-math -c "$here/src/act.c" -o "$obj/act.o"
 "$cc" "${common[@]}" -c "$here/src/dispatch.c" -o "$obj/dispatch.o"
+"$cc" "${common[@]}" -c "$here/src/layout.c" -o "$obj/layout.o"
 "$cc" -shared -o "$out.tmp" "$obj"/*.o -lm
 mv "$out.tmp" "$out"

@@ -48,7 +48,7 @@ const Entry kKernels[] = {
     SF_EMU_KERNEL(sf_gram),          SF_EMU_KERNEL(sf_gram_f32),SF_EMU_KERNEL(sf_teacher),     
     SF_EMU_KERNEL(sf_potrf_diag),    SF_EMU_KERNEL(sf_trsm_panel),  SF_EMU_KERNEL(sf_syrk_update),
     SF_EMU_KERNEL(sf_potrf_leaf),    SF_EMU_KERNEL(sf_trsm_panel_leaf), SF_EMU_KERNEL(sf_syrk_update_leaf),
-    SF_EMU_KERNEL(sf_gd_finish),
+    SF_EMU_KERNEL(sf_gd_finish),    SF_EMU_KERNEL(sf_layout_values),
     SF_EMU_KERNEL(sf_gd_reg),        SF_EMU_KERNEL(sf_gd_sum),      SF_EMU_KERNEL(sf_add_diagonal),
     SF_EMU_KERNEL(sf_get_diagonal),  SF_EMU_KERNEL(sf_trsv_diag),   SF_EMU_KERNEL(sf_trsv_update),
     SF_EMU_KERNEL(sf_trsv_diag_t),   SF_EMU_KERNEL(sf_trsv_update_t), SF_EMU_KERNEL(sf_gemv_rows),

@@ -9,6 +9,37 @@
 
 #include "sf_common.h"
 
+/* Neurons per block: a block's partial outputs are summed in block order (deterministic). */
+#define SF_GD_BLOCK 256
+/* Point arrays are padded to a multiple of this (the widest vector: 8 doubles). */
+#define SF_GD_PAD 8
+
+/* One net's state, the one layout that the CPU step (native/src/gd.c), the GPU kernels (cuda/gd.cu) and the Java
+ * host (org.sparsefeat.backend.cpu.GdNetField, which reads the offsets from libsparsefeat: sf_layout.h) share.
+ * Every field is 8 bytes. Point arrays have np = n rounded up to a multiple of SF_GD_PAD entries; xt is d x np
+ * (inputs transposed). partial has one row of np per block of SF_GD_BLOCK (CPU) or SF_GD_CHUNK (GPU) neurons.
+ * Adding a field: add it to SF_LAYOUT_FIELDS (sf_layout.h) and to GdNetField in the same place. */
+typedef struct sf_gd_net {
+  int64_t n, np, d, h;
+  const double* xt;      /* d x np training inputs */
+  const double* y;       /* n targets */
+  const double* f0;      /* n outputs of the initial net, or NULL when f0 is not subtracted */
+  double* f;             /* np outputs f(x_i) at the current weights (without alpha, f0) */
+  double* r;             /* np residuals dL/df_i, scratch */
+  double* partial;       /* blocks x np partial outputs, scratch */
+  double* w1;            /* h x d */
+  double* b;             /* h biases, or NULL */
+  double* w2;            /* h */
+  double scale, alpha, lr, lambda, lambda_power, loss_stop, stop_below;
+  int64_t reg, schedule, sphere, conic, conic_from_start, quirks;
+  int64_t step;          /* steps done */
+  double loss;           /* training half MSE (1/2n) sum (F - y)^2 at the current weights */
+  /* GPU only (cuda/gd.cu; the CPU leaves them 0) */
+  int64_t chunks;        /* rows of partial: h / SF_GD_CHUNK rounded up */
+  int64_t limit;         /* the step at which this net stops for now (the host's budget) */
+  int64_t stopped;       /* set by the device when the stopping rule (sf_gd_stops) holds */
+} sf_gd_net;
+
 enum sf_reg { SF_REG_NONE = 0, SF_REG_L1 = 1, SF_REG_L2 = 2 };
 enum sf_schedule { SF_LAMBDA_CONST = 0, SF_LAMBDA_POW_LAW = 1, SF_LAMBDA_EXP = 2, SF_LAMBDA_PL_EXP = 3 };
 
@@ -52,6 +83,27 @@ SF_HD sf_neuron_rule sf_rule_at(int d, int h, int bias, int reg, double lambda, 
   r.conic_signed = quirks;
   r.eta = eta;
   return r;
+}
+
+/* The rule of a net's current step, for input dimension d (a compile-time constant in the GPU kernels). */
+SF_HD sf_neuron_rule sf_gd_rule(const sf_gd_net* q, int d) {
+  return sf_rule_at(d, (int)q->h, q->b != 0, (int)q->reg, q->lambda, (int)q->schedule, q->lambda_power, (int)q->n,
+                    q->step, (int)q->sphere, (int)q->conic, (int)q->conic_from_start, (int)q->quirks,
+                    q->lr * (double)q->h);
+}
+
+/* The error F_i - y_i of the predictor F = alpha (f - f0), or alpha f when f0 is NULL (the alpha-trick). */
+SF_HD double sf_gd_error(double alpha, double f, const double* f0, const double* y, int64_t i) {
+  return alpha * (f0 ? f - f0[i] : f) - y[i];
+}
+
+/* The training half MSE (1/2n) sum (F - y)^2 from the sum of squared errors. */
+SF_HD double sf_half_mse_of(double sum_squares, int64_t n) { return sum_squares / (2.0 * (double)n); }
+
+/* The stopping rule after a step: the loss is NaN (divergence), below the rule's floor loss_stop (the reference's
+ * 1e-30), or at most the caller's stop_below (a learning curve's target). */
+SF_HD int sf_gd_stops(double loss, double loss_stop, double stop_below) {
+  return loss != loss || loss < loss_stop || loss <= stop_below;
 }
 
 /* Adds the regulariser's gradient, rescales (conic), projects (sphere), steps and renormalises one

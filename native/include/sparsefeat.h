@@ -4,6 +4,7 @@
 #define SPARSEFEAT_H
 
 #include <stdint.h>
+#include "sf_net.h"
 
 /* K[i][j] = k(X_i, Y_j) for i in [i0, i1), j in [j0, j1) (j <= i too when lower != 0); xn, yn are the
  * row norms; same != 0 says that X and Y are the same points (so X_i . Y_i = |X_i|^2 exactly).
@@ -38,29 +39,7 @@ void sf_softplus_act(const double* z, int64_t count, double beta, double c, doub
 
 /* ---- gradient descent of two-layer ReLU nets (src/gd.c, formulas in sf_net.h) ---- */
 
-/* Neurons per block: a block's partial outputs are summed in block order (deterministic). */
-#define SF_GD_BLOCK 256
-/* Point arrays are padded to a multiple of this (the widest vector: 8 doubles). */
-#define SF_GD_PAD 8
-
-/* One net's state, in native memory. Every field is 8 bytes (the Java side mirrors this layout).
- * Point arrays have np = n rounded up to a multiple of SF_GD_PAD entries; xt is d x np (inputs transposed). */
-typedef struct {
-  int64_t n, d, h;
-  const double* xt;      /* d x np training inputs */
-  const double* y;       /* n targets */
-  const double* f0;      /* n outputs of the initial net, or NULL when f0 is not subtracted */
-  double* f;             /* np outputs f(x_i) at the current weights (without alpha, f0) */
-  double* w1;            /* h x d */
-  double* b;             /* h biases, or NULL */
-  double* w2;            /* h */
-  double* r;             /* np residuals dL/df_i, scratch */
-  double* partial;       /* blocks x np partial outputs, scratch */
-  double alpha, scale, lr, lambda, lambda_power, loss_stop, stop_below;
-  int64_t reg, schedule, sphere, conic, conic_from_start, quirks;
-  int64_t step;          /* steps done */
-  double loss;           /* training half MSE (1/2n) sum (F - y)^2 at the current weights */
-} sf_gd_net;
+/* struct sf_gd_net, SF_GD_BLOCK and SF_GD_PAD: sf_net.h (one layout for the CPU, the GPU and Java). */
 
 int64_t sf_gd_blocks_of(int64_t h);
 /* Chooses the instruction set of the vector loops (Gram, teacher, GD): 4 (AVX-512, where the CPU has it), 3
@@ -72,7 +51,7 @@ int sf_select_isa(int want);
 void sf_gd_begin(sf_gd_net* net);
 void sf_gd_blocks(sf_gd_net* net, int64_t b0, int64_t b1);
 int sf_gd_end(sf_gd_net* net);
-/* Up to k steps on this thread; stops after a step whose loss is NaN, < loss_stop or <= stop_below.
+/* Up to k steps on this thread; stops after a step where sf_gd_stops holds.
  * Returns the steps done. */
 int64_t sf_gd_steps(sf_gd_net* net, int64_t k);
 double sf_half_mse(const sf_gd_net* net);
@@ -81,5 +60,11 @@ double sf_gd_regularizer(const sf_gd_net* net);
 /* out[0..np) = f at the points xt (d x np); partial: blocks x np scratch. */
 void sf_net_forward(const double* w1, const double* b, const double* w2, int64_t h, int64_t d, double scale,
                     const double* xt, int64_t n, double* out, double* partial);
+
+/* The layout table of sf_layout.h: entry i's name ("sizeof(sf_gd_net)", "sf_gd_net.<field>" for an offset, or a
+ * constant's macro name) and value; i < sf_layout_count(). */
+int64_t sf_layout_count(void);
+const char* sf_layout_name(int64_t i);
+int64_t sf_layout_value(int64_t i);
 
 #endif

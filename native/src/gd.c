@@ -35,19 +35,10 @@ static inline sf_v4 splat(double x) { return (sf_v4){0} + x; }
 
 static int64_t padded(int64_t n) { return (n + SF_GD_PAD - 1) / SF_GD_PAD * SF_GD_PAD; }
 
-static sf_neuron_rule rule_at(const sf_gd_net* net) {
-  return sf_rule_at((int)net->d, (int)net->h, net->b != NULL, (int)net->reg, net->lambda, (int)net->schedule,
-                    net->lambda_power, (int)net->n, net->step, (int)net->sphere, (int)net->conic,
-                    (int)net->conic_from_start, (int)net->quirks, net->lr * (double)net->h);
-}
-
 void SF_FN(sf_gd_begin)(sf_gd_net* net) {
   const int64_t n = net->n, np = padded(n);
-  const double a = net->alpha, inv = 1.0 / (double)n;
-  for (int64_t i = 0; i < n; i++) {
-    double F = a * (net->f0 ? net->f[i] - net->f0[i] : net->f[i]);
-    net->r[i] = (F - net->y[i]) * inv;
-  }
+  const double inv = 1.0 / (double)n;
+  for (int64_t i = 0; i < n; i++) net->r[i] = sf_gd_error(net->alpha, net->f[i], net->f0, net->y, i) * inv;
   for (int64_t i = n; i < np; i++) net->r[i] = 0.0;
 }
 
@@ -109,7 +100,7 @@ static void block_step(const sf_neuron_rule* rule, const sf_gd_net* net, int64_t
 }
 
 void SF_FN(sf_gd_blocks)(sf_gd_net* net, int64_t b0, int64_t b1) {
-  const sf_neuron_rule rule = rule_at(net);
+  const sf_neuron_rule rule = sf_gd_rule(net, (int)net->d);
   for (int64_t blk = b0; blk < b1; blk++) block_step(&rule, net, blk);
 }
 
@@ -127,14 +118,12 @@ int SF_FN(sf_gd_end)(sf_gd_net* net) {
 }
 
 double SF_FN(sf_half_mse)(const sf_gd_net* net) {
-  const double a = net->alpha;
   double sum = 0.0;
   for (int64_t i = 0; i < net->n; i++) {
-    double F = a * (net->f0 ? net->f[i] - net->f0[i] : net->f[i]);
-    double e = F - net->y[i];
+    double e = sf_gd_error(net->alpha, net->f[i], net->f0, net->y, i);
     sum += e * e;
   }
-  return sum / (2.0 * (double)net->n);
+  return sf_half_mse_of(sum, net->n);
 }
 
 
@@ -143,14 +132,14 @@ int64_t SF_FN(sf_gd_steps)(sf_gd_net* net, int64_t k) {
   for (int64_t t = 0; t < k; t++) {
     SF_FN(sf_gd_begin)(net);
     SF_FN(sf_gd_blocks)(net, 0, blocks);
-    if (SF_FN(sf_gd_end)(net)) return t + 1;  /* NaN: the caller reports divergence */
-    if (net->loss < net->loss_stop || net->loss <= net->stop_below) return t + 1;
+    SF_FN(sf_gd_end)(net);  /* a NaN loss stops too: the caller reports divergence */
+    if (sf_gd_stops(net->loss, net->loss_stop, net->stop_below)) return t + 1;
   }
   return k;
 }
 
 double SF_FN(sf_gd_regularizer)(const sf_gd_net* net) {
-  sf_neuron_rule rule = rule_at(net);
+  sf_neuron_rule rule = sf_gd_rule(net, (int)net->d);
   double sum = 0.0;
   for (int64_t j = 0; j < net->h; j++)
     sum += sf_neuron_reg_value(&rule, net->w1 + j * net->d, net->b ? net->b[j] : 0.0, net->w2[j]);

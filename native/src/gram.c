@@ -6,7 +6,7 @@
 #include "isa.h"
 #include "dispatch.h"
 
-#define SF_TILE 256
+#define SF_GRAM_CPU_TILE 256  /* columns per tile of the CPU loops (not the GPU's SF_GRAM_TILE, sf_launch.h) */
 #define SF_LANES 8  /* tiles padded to a multiple of the widest vector */
 
 /* Every entry goes through the vector path of the loops below (the tile is padded to a multiple of
@@ -17,15 +17,15 @@ static inline __attribute__((always_inline)) void gram_rows(
     const double* X, const double* xn, int64_t i0, int64_t i1,
     const double* Yt, const double* yn, int64_t m, int64_t j0, int64_t j1,
     int lower, int same, double* K, int64_t ldk) {
-  double t[SF_TILE] __attribute__((aligned(64)));
-  double ny[SF_TILE] __attribute__((aligned(64)));
-  double kv[SF_TILE] __attribute__((aligned(64)));
+  double t[SF_GRAM_CPU_TILE] __attribute__((aligned(64)));
+  double ny[SF_GRAM_CPU_TILE] __attribute__((aligned(64)));
+  double kv[SF_GRAM_CPU_TILE] __attribute__((aligned(64)));
   for (int64_t i = i0; i < i1; i++) {
     int64_t end = lower && i + 1 < j1 ? i + 1 : j1;
     const double* x = X + i * d;
     const double nx = xn[i];
-    for (int64_t c0 = j0; c0 < end; c0 += SF_TILE) {
-      int64_t w = end - c0 < SF_TILE ? end - c0 : SF_TILE;
+    for (int64_t c0 = j0; c0 < end; c0 += SF_GRAM_CPU_TILE) {
+      int64_t w = end - c0 < SF_GRAM_CPU_TILE ? end - c0 : SF_GRAM_CPU_TILE;
       int64_t wp = (w + SF_LANES - 1) / SF_LANES * SF_LANES;
       for (int64_t j = 0; j < wp; j++) { t[j] = 0.0; ny[j] = j < w ? yn[c0 + j] : 1.0; }
       for (int k = 0; k < d; k++) {
@@ -75,15 +75,15 @@ double sf_kernel_value(int id, double t, double nx, double ny, double param, int
 int SF_FN(sf_kernel_apply)(int id, double param, int d, double* G, int64_t i0, int64_t i1, int64_t m, const double* xn,
                     const double* yn, int lower, int same) {
   if (id < SF_NTK || id > SF_GAUSSIAN) return -1;
-  double kv[SF_TILE] __attribute__((aligned(64)));
-  double tt[SF_TILE] __attribute__((aligned(64)));
-  double ny[SF_TILE] __attribute__((aligned(64)));
+  double kv[SF_GRAM_CPU_TILE] __attribute__((aligned(64)));
+  double tt[SF_GRAM_CPU_TILE] __attribute__((aligned(64)));
+  double ny[SF_GRAM_CPU_TILE] __attribute__((aligned(64)));
   for (int64_t i = i0; i < i1; i++) {
     int64_t end = lower && i + 1 < m ? i + 1 : m;
     double* row = G + i * m;
     const double nx = xn[i];
-    for (int64_t c0 = 0; c0 < end; c0 += SF_TILE) {
-      int64_t w = end - c0 < SF_TILE ? end - c0 : SF_TILE;
+    for (int64_t c0 = 0; c0 < end; c0 += SF_GRAM_CPU_TILE) {
+      int64_t w = end - c0 < SF_GRAM_CPU_TILE ? end - c0 : SF_GRAM_CPU_TILE;
       int64_t wp = (w + SF_LANES - 1) / SF_LANES * SF_LANES;
       for (int64_t j = 0; j < wp; j++) { tt[j] = j < w ? row[c0 + j] : 0.0; ny[j] = j < w ? yn[c0 + j] : 1.0; }
       if (same && i >= c0 && i < c0 + w) tt[i - c0] = nx * nx;

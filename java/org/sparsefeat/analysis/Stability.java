@@ -10,7 +10,6 @@ import org.sparsefeat.linalg.Matrix;
  * terms, i.e. 2 Var(f).
  */
 public final class Stability {
-    static final int STREAM_ROTATION = 7;
 
     private Stability() {}
 
@@ -30,7 +29,7 @@ public final class Stability {
 
     /**
      * Rotation stability on the sphere: x' = |x| (cos g x^ + sin g b^) with b^ a random unit direction
-     * orthogonal to x (Philox stream 7 under {@code seed}) and g = angle in degrees (the reference: 10).
+     * orthogonal to x (Philox stream STREAM_ROTATION under {@code seed}) and g = angle in degrees (the reference: 10).
      */
     public static double rotation(Function<Matrix, double[]> predictor, Matrix x, double angleDegrees, long seed) {
         return of(predictor.apply(x), predictor.apply(rotate(x, angleDegrees, seed)));
@@ -44,7 +43,7 @@ public final class Stability {
         for (int i = 0; i < n; i++) {
             double[] xi = x.row(i);
             double nx = norm(xi);
-            Philox.normals(seed, STREAM_ROTATION, i, dir, 0, d);
+            Philox.normals(seed, Philox.STREAM_ROTATION, i, dir, 0, d);
             double dot = 0;
             for (int k = 0; k < d; k++) {
                 dot += dir[k] * xi[k] / nx;

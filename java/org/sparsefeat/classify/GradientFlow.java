@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sparsefeat.backend.SoftplusPass;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.net.NetLoss;
 import org.sparsefeat.util.InvalidInputException;
 
 /**
@@ -197,11 +198,7 @@ public final class GradientFlow {
     }
 
     private static double[] predictor(SoftplusNet net, double[] p, Matrix x, double[] f0, double alpha) {
-        double[] f = net.forward(p, x).f();
-        for (int i = 0; i < f.length; i++) {
-            f[i] = alpha * (f[i] - f0[i]);
-        }
-        return f;
+        return NetLoss.predictor(alpha, net.forward(p, x).f(), f0);
     }
 
     private static double testError(SoftplusNet net, double[] p, Matrix x, double[] y, double[] f0, double alpha) {

@@ -10,6 +10,7 @@ import org.sparsefeat.images.Splits;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.krr.KernelRidge;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.net.NetLoss;
 
 /**
  * One point of the image experiments (docs/method.md, 'Image experiments'): split a pooled, center-normalised set (test
@@ -71,13 +72,7 @@ public final class ImageExperiment {
                 SoftplusNet initial = model.copy();
                 flow = GradientFlow.train(model, train.pixels(), y, test.pixels(), yTest, net.flow(), progress);
                 double alpha = net.flow().alpha();
-                predictor = x -> {
-                    double[] f = model.outputs(x), f0 = initial.outputs(x);
-                    for (int i = 0; i < f.length; i++) {
-                        f[i] = alpha * (f[i] - f0[i]);
-                    }
-                    return f;
-                };
+                predictor = x -> NetLoss.predictor(alpha, model.outputs(x), initial.outputs(x));
             }
         }
         double[] testScores = flow != null ? flow.testF() : predictor.apply(test.pixels());

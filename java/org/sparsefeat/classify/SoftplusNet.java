@@ -12,8 +12,6 @@ import org.sparsefeat.util.InvalidInputException;
  * bias. Its passes run in the {@link Backend} it was made with (the CUDA backend hands them to the CPU and says so).
  */
 public final class SoftplusNet {
-    static final int STREAM_W0 = 9;
-    static final int STREAM_W1 = 10;
 
     private final Backend backend;
     private final int h;
@@ -38,11 +36,11 @@ public final class SoftplusNet {
         this.c = normalisation(backend, beta);
         this.params = new double[h * dim + h];
         for (int j = 0; j < h; j++) {
-            Philox.normals(seed, STREAM_W0, j, params, j * dim, dim);
+            Philox.normals(seed, Philox.STREAM_SOFTPLUS_W0, j, params, j * dim, dim);
         }
         double[] pair = new double[2];
         for (int j = 0; j < h; j++) {
-            Philox.normalPair(seed, STREAM_W1, j, 0, pair, 0);
+            Philox.normalPair(seed, Philox.STREAM_SOFTPLUS_W1, j, 0, pair, 0);
             params[h * dim + j] = pair[0];
         }
     }

@@ -19,6 +19,7 @@ import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.LambdaSchedule;
 import org.sparsefeat.net.NetInit;
+import org.sparsefeat.net.NetLoss;
 import org.sparsefeat.net.Regularizer;
 import org.sparsefeat.net.Scale;
 import org.sparsefeat.net.TwoLayerNet;
@@ -208,11 +209,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private static double[] predictor(Backend backend, TwoLayerNet init, TwoLayerNet net, GdRule rule, Matrix x) {
         double[] f = backend.netOutputs(net, x);
-        double[] f0 = rule.minusF0() ? backend.netOutputs(init, x) : null;
-        for (int i = 0; i < f.length; i++) {
-            f[i] = rule.alpha() * (f0 == null ? f[i] : f[i] - f0[i]);
-        }
-        return f;
+        return NetLoss.predictor(rule.alpha(), f, rule.minusF0() ? backend.netOutputs(init, x) : null);
     }
 
     /** Initial weights from kinds (drawn with the net seed) or from .npy files, checked against d and each other. */

@@ -7,11 +7,33 @@ package org.sparsefeat.data;
  * every machine and JVM.
  */
 public final class Philox {
-    /** Streams of independent draws under one seed. Teacher weights use stream 3 (SF_STREAM_TEACHER). */
+    // The registry of streams: independent draws under one seed, one id per use, every id here and nowhere else
+    // (PhiloxTest checks that they are distinct, and that the teacher's is the native SF_STREAM_TEACHER).
+    // Changing an id changes every result drawn from it.
+    /** Training points (data.Points). */
     public static final int STREAM_TRAIN_POINTS = 1;
+    /** Test points. */
     public static final int STREAM_TEST_POINTS = 2;
+    /** Teacher neurons' weights: SF_STREAM_TEACHER of native/include/sf_teacher.h (drawn in C and CUDA too). */
     public static final int STREAM_TEACHER = 3;
+    /** The Gaussian random field's coefficients (data.Datasets). */
     public static final int STREAM_GRF = 4;
+    /** A net's first-layer weights (net.NetInit). */
+    public static final int STREAM_NET_W1 = 5;
+    /** A net's second-layer weights (net.NetInit). */
+    public static final int STREAM_NET_W2 = 6;
+    /** Random rotations of the stability analysis (analysis.Stability). */
+    public static final int STREAM_ROTATION = 7;
+    /** The shuffles of image splits (images.Splits). */
+    public static final int STREAM_IMAGE_SHUFFLE = 8;
+    /** The image classifier's first-layer weights (classify.SoftplusNet). */
+    public static final int STREAM_SOFTPLUS_W0 = 9;
+    /** The image classifier's second-layer weights (classify.SoftplusNet). */
+    public static final int STREAM_SOFTPLUS_W1 = 10;
+    /** The random displacement fields of image diffeomorphisms (images.Diffeo). */
+    public static final int STREAM_DIFFEO_FIELDS = 11;
+    /** The noise of the image stability measure (images.ImageStability). */
+    public static final int STREAM_IMAGE_NOISE = 12;
 
     private Philox() {}
 

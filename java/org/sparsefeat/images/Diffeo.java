@@ -12,7 +12,6 @@ import org.sparsefeat.util.InvalidInputException;
  * image-averaged |tau|^2; on a finite grid the RMS displacement comes out near 0.8 delta).
  */
 public final class Diffeo {
-    static final int STREAM_FIELDS = 11;
 
     private Diffeo() {}
 
@@ -47,7 +46,7 @@ public final class Diffeo {
                 if (Math.sqrt(i * i + j * j) >= cutoff + 0.5) {
                     continue;
                 }
-                Philox.normalPair(seed, STREAM_FIELDS, item, i * 64 + j, g, 0);
+                Philox.normalPair(seed, Philox.STREAM_DIFFEO_FIELDS, item, i * 64 + j, g, 0);
                 double cij = g[0] / Math.sqrt(i * i + j * j);
                 for (int r = 0; r < n; r++) {
                     double sy = Math.sin(j * Math.PI * r / (n - 1));

@@ -12,7 +12,6 @@ import org.sparsefeat.util.InvalidInputException;
  * deformation (per image). Both use {@link Stability#of}; its normalisation cancels in the ratio.
  */
 public final class ImageStability {
-    static final int STREAM_NOISE = 12;
 
     /** D_f, G_f and their ratio, with the deformation's settings. */
     public record Result(double deformation, double noise, double relative, double delta, double cutoff,
@@ -36,7 +35,7 @@ public final class ImageStability {
         for (int i = 0; i < count; i++) {
             Diffeo.apply(src, i * dim, images.channels(), n, Diffeo.displacement(n, t, cutoff, seed, i), def, i * dim);
             double moved = 0, gn = 0;
-            Philox.normals(seed, STREAM_NOISE, i, g, 0, dim);
+            Philox.normals(seed, Philox.STREAM_IMAGE_NOISE, i, g, 0, dim);
             for (int k = 0; k < dim; k++) {
                 double e = def[i * dim + k] - src[i * dim + k];
                 moved += e * e;

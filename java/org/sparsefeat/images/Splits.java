@@ -11,10 +11,9 @@ import org.sparsefeat.util.InvalidInputException;
  * Class-balanced splits as the reference draws them (docs/method.md, 'Image experiments'; the reference's
  * intertwine_labels / intertwine_split): shuffle each class, then take the classes round-robin, so that every prefix is
  * balanced. The test set is drawn first (seed seedTest + nTest), the training set from what remains (seed seedTrain +
- * nTrain); they are disjoint. Shuffles are Fisher-Yates driven by Philox (stream 8), not torch's randperm.
+ * nTrain); they are disjoint. Shuffles are Fisher-Yates driven by Philox (stream STREAM_IMAGE_SHUFFLE), not torch's randperm.
  */
 public final class Splits {
-    static final int STREAM_SHUFFLE = 8;
 
     /** Indices into the pooled set. */
     public record Split(int[] train, int[] test) {}
@@ -50,7 +49,7 @@ public final class Splits {
         for (var e : byClass.entrySet()) {
             int[] v = e.getValue().stream().mapToInt(Integer::intValue).toArray();
             for (int k = v.length - 1; k > 0; k--) {  // Fisher-Yates, item = (class, position)
-                int[] r = Philox.draw(seed, STREAM_SHUFFLE, ((long) e.getKey() << 32) | k, 0);
+                int[] r = Philox.draw(seed, Philox.STREAM_IMAGE_SHUFFLE, ((long) e.getKey() << 32) | k, 0);
                 int j = (int) Long.remainderUnsigned(Integer.toUnsignedLong(r[0]) << 32 | Integer.toUnsignedLong(r[1]), k + 1);
                 int t = v[k];
                 v[k] = v[j];

@@ -4,7 +4,7 @@ import org.sparsefeat.util.InvalidInputException;
 
 /**
  * The teacher Gaussian random field y(x) = H^{-1/2} sum_{j < H} s_j act(theta_j . x)^a of the paper (docs/method.md,
- * 'Targets'), theta_j uniform on the sphere, s_j = +-1, neuron j drawn from Philox stream 3 under {@code seed}. Its
+ * 'Targets'), theta_j uniform on the sphere, s_j = +-1, neuron j drawn from Philox stream STREAM_TEACHER under {@code seed}. Its
  * formula is native/include/sf_teacher.h; backends evaluate it in neuron blocks, never storing H x d weights.
  *
  * @param seed       teacher seed

@@ -8,12 +8,10 @@ import org.sparsefeat.util.InvalidInputException;
 /**
  * Initial weights (docs/method.md, 'The two-layer network'). w1: normal (iid N(0,1), not normalised), unitary (rows
  * uniform on the sphere) or fibonacci (a deterministic lattice, d = 2 or 3). w2: normal N(0,1), zero, one (random +-1)
- * or a number s (s N(0,1), e.g. 1e-10 for Fig 4 at d = 2). Drawn from Philox streams 5 (w1) and 6 (w2) under the net
+ * or a number s (s N(0,1), e.g. 1e-10 for Fig 4 at d = 2). Drawn from Philox streams STREAM_NET_W1 and STREAM_NET_W2 under the net
  * seed, neuron j from item j, so a net of h neurons is a prefix of one of 2h.
  */
 public final class NetInit {
-    static final int STREAM_W1 = 5;
-    static final int STREAM_W2 = 6;
 
     /** How to draw w1. */
     public enum W1 {
@@ -67,7 +65,7 @@ public final class NetInit {
         switch (kind) {
             case NORMAL, UNITARY -> {
                 for (int j = 0; j < h; j++) {
-                    Philox.normals(seed, STREAM_W1, j, a, j * d, d);
+                    Philox.normals(seed, Philox.STREAM_NET_W1, j, a, j * d, d);
                     if (kind == W1.UNITARY) {
                         double s = 0;
                         for (int k = 0; k < d; k++) {
@@ -112,9 +110,9 @@ public final class NetInit {
         for (int j = 0; j < h; j++) {
             switch (kind.kind()) {
                 case "zero" -> w[j] = 0;
-                case "one" -> w[j] = (Philox.draw(seed, STREAM_W2, j, 0)[0] >>> 31) == 1 ? -1 : 1;
+                case "one" -> w[j] = (Philox.draw(seed, Philox.STREAM_NET_W2, j, 0)[0] >>> 31) == 1 ? -1 : 1;
                 default -> {
-                    Philox.normalPair(seed, STREAM_W2, j, 0, pair, 0);
+                    Philox.normalPair(seed, Philox.STREAM_NET_W2, j, 0, pair, 0);
                     w[j] = kind.factor() * pair[0];
                 }
             }

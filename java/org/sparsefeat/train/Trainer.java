@@ -8,6 +8,7 @@ import org.sparsefeat.data.Dataset;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.NetBatch;
+import org.sparsefeat.net.NetLoss;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
 import org.sparsefeat.util.InvalidInputException;
@@ -254,7 +255,7 @@ public final class Trainer {
             TwoLayerNet w = batch.weights(index);
             double[] f = testPredictor(w);
             lastTrain = batch.trainHalfMse(index);
-            lastTest = halfMse(f, job.data().yTest());
+            lastTest = NetLoss.halfMse(f, job.data().yTest());
             lastReg = batch.regularizer(index);
             lastFinite = w;
             lastTestF = f;
@@ -270,12 +271,7 @@ public final class Trainer {
 
         /** F = alpha f or alpha (f - f0) on the test points. */
         double[] testPredictor(TwoLayerNet w) {
-            double[] f = backend.netOutputs(w, job.data().xTest());
-            double a = job.rule().alpha();
-            for (int i = 0; i < f.length; i++) {
-                f[i] = a * (f0Test == null ? f[i] : f[i] - f0Test[i]);
-            }
-            return f;
+            return NetLoss.predictor(job.rule().alpha(), backend.netOutputs(w, job.data().xTest()), f0Test);
         }
 
         Result result(double seconds, Options options) {
@@ -300,14 +296,6 @@ public final class Trainer {
                 objective[i] = c.trainHalfMse() + alpha * c.regularizer();
             }
             return TrainingHealth.assess(steps, objective, train);
-        }
-
-        private static double halfMse(double[] f, double[] y) {
-            double s = 0;
-            for (int i = 0; i < y.length; i++) {
-                s += (f[i] - y[i]) * (f[i] - y[i]);
-            }
-            return s / (2.0 * y.length);
         }
     }
 }

@@ -20,6 +20,20 @@ class PhiloxTest {
                 Philox.block(0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344, 0xa4093822, 0x299f31d0));
     }
 
+    /** The registry of streams: every STREAM_ constant of Philox a distinct id; the teacher's the one C and CUDA draw. */
+    @Test
+    void streamIdsAreDistinctAndTheTeachersMatchesTheNativeOne() throws IllegalAccessException {
+        java.util.Map<Integer, String> seen = new java.util.TreeMap<>();
+        for (java.lang.reflect.Field f : Philox.class.getFields()) {
+            if (f.getName().startsWith("STREAM_")) {
+                String before = seen.put(f.getInt(null), f.getName());
+                assertTrue(before == null, f.getName() + " and " + before + " share stream " + f.getInt(null));
+            }
+        }
+        assertEquals(12, seen.size(), "streams: " + seen);
+        assertEquals(org.sparsefeat.backend.cpu.NativeLayout.value("SF_STREAM_TEACHER"), Philox.STREAM_TEACHER);
+    }
+
     /** The C header that the CPU and GPU teachers use gives the same words as the Java generator. */
     @Test
     void nativeAndJavaGeneratorsAgree() {

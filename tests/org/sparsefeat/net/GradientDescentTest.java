@@ -120,18 +120,81 @@ class GradientDescentTest {
         assertTrue(Math.sqrt(num / den) < 1e-5, name + ": relative error " + Math.sqrt(num / den));
     }
 
+    static Stream<Arguments> scheduledRules() {
+        return Stream.of(
+                Arguments.of("pow_law p 1.5 at step 7, l2", LambdaSchedule.POW_LAW, 1.5, 7, false, Regularizer.L2, false, false),
+                Arguments.of("exp p 0.5 at step 3, l1 path norm", LambdaSchedule.EXP, 0.5, 3, false, Regularizer.L1, false,
+                        false),
+                Arguments.of("pl_exp at step 40, l1 sphere", LambdaSchedule.PL_EXP, 1.0, 40, false, Regularizer.L1, true,
+                        false),
+                Arguments.of("pl_exp at step 0, l2", LambdaSchedule.PL_EXP, 1.0, 0, false, Regularizer.L2, false, false),
+                Arguments.of("quirks at step 0: lambda 0.5", LambdaSchedule.NONE, 1.0, 0, true, Regularizer.L2, false, false),
+                Arguments.of("quirks at step 4: the rule's lambda", LambdaSchedule.POW_LAW, 1.0, 4, true, Regularizer.L2,
+                        false, false),
+                Arguments.of("quirks, conic at step 7: signed division", LambdaSchedule.NONE, 1.0, 7, true, Regularizer.L1, false, true),
+                Arguments.of("conic, not yet at step 3", LambdaSchedule.NONE, 1.0, 3, false, Regularizer.L1, false, true),
+                Arguments.of("conic, active at step 6", LambdaSchedule.EXP, 0.3, 6, false, Regularizer.L1, false, true));
+    }
+
+    /**
+     * A step taken at step t (the net restored there) against ReferenceNet's lambda(t), conic switch and quirks: the
+     * schedules and the quirks come from the document in ReferenceNet, not from sf_net.h, so this is their oracle.
+     * The regulariser the batch reports at step t is checked too. Conic cases leave conicFromStart off, so the step
+     * number decides.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scheduledRules")
+    void scheduledAndQuirkyStepsFollowTheReference(String name, LambdaSchedule schedule, double power, int start,
+                                                   boolean quirks, Regularizer reg, boolean sphere, boolean conic) {
+        int h = 7, d = 3, n = 9;
+        Matrix x = points(n, d, 1);
+        double[] y = targets(x);
+        TwoLayerNet init = net(h, d, false, Scale.MEAN_FIELD, 3);
+        if (sphere) {
+            init = normalisedRows(init);
+        }
+        double lr = 1e-9, eta = lr * h;
+        GdRule rule = new GdRule(1, false, lr, reg, 0.4, schedule, power, sphere, conic, false, quirks, 0);
+        double lambda = ReferenceNet.lambdaAt(rule, start, n);
+        TwoLayerNet after;
+        try (NetBatch batch = backend.openNets(List.of(new NetProblem(x, y, init, rule)))) {
+            batch.restore(List.of(init), new long[] {start}, new double[] {0});
+            assertEquals(ReferenceNet.regularizer(init, rule, lambda), batch.regularizer(0),
+                    1e-13 * Math.max(1, Math.abs(batch.regularizer(0))), name + ": R(w) at step " + start);
+            batch.advance(new long[] {1}, new double[] {Double.NEGATIVE_INFINITY});
+            after = batch.weights(0);
+        }
+        double[] p0 = ReferenceNet.flatten(init), p1 = ReferenceNet.flatten(after);
+        double[] g = ReferenceNet.numericalGradient(init, x, y, null, rule, lambda, 1e-6);
+        double[] expected = transform(g, init, sphere, ReferenceNet.conicAt(rule, start), quirks);
+        double num = 0, den = 0;
+        for (int q = 0; q < p0.length; q++) {
+            double measured = (p0[q] - p1[q]) / eta;
+            num += (measured - expected[q]) * (measured - expected[q]);
+            den += expected[q] * expected[q];
+        }
+        assertTrue(den > 0);
+        assertTrue(Math.sqrt(num / den) < 1e-5, name + ": relative error " + Math.sqrt(num / den));
+    }
+
     /** What the step does to the gradient: conic rescaling (by |w2|), then the sphere's tangent projection. */
     private static double[] transform(double[] g, TwoLayerNet net, boolean sphere, boolean conic) {
+        return transform(g, net, sphere, conic, false);
+    }
+
+    /** The same; signed divides by w2 instead of |w2| (the reference's quirk). */
+    private static double[] transform(double[] g, TwoLayerNet net, boolean sphere, boolean conic, boolean signed) {
         int h = net.h(), d = net.d(), off = h * d + (net.hasBias() ? h : 0);
         double[] t = g.clone();
         for (int j = 0; j < h; j++) {
             double w2 = net.w2()[j];
             if (conic) {
+                double q = signed ? w2 : Math.abs(w2);
                 for (int k = 0; k < d; k++) {
-                    t[j * d + k] /= Math.abs(w2);
+                    t[j * d + k] /= q;
                 }
                 if (net.hasBias()) {
-                    t[h * d + j] /= Math.abs(w2);
+                    t[h * d + j] /= q;
                 }
                 t[off + j] *= w2;
             }

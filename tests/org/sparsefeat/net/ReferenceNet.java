@@ -3,7 +3,8 @@ package org.sparsefeat.net;
 import org.sparsefeat.linalg.Matrix;
 
 /** The model and loss of docs/method.md, 'The two-layer network', written out plainly in Java: the oracle for the
- * native step. */
+ * native step, with the lambda schedules and the reference quirks ('Reference quirks') written from the document, not
+ * from native/include/sf_net.h. */
 public final class ReferenceNet {
     private ReferenceNet() {}
 
@@ -25,8 +26,35 @@ public final class ReferenceNet {
         return f;
     }
 
+    /**
+     * lambda at step t: none lambda; pow_law lambda / (1 + t^p); exp lambda e^{1 - t^p}; pl_exp
+     * lambda e^{1 - sqrt(t) / n^0.7} / (1 + t); under the reference's quirks 0.5 at step 0, whatever the rule says.
+     */
+    public static double lambdaAt(GdRule rule, long step, int n) {
+        if (rule.referenceQuirks() && step == 0) {
+            return 0.5;
+        }
+        double l = rule.lambda(), t = step, p = rule.schedulePower();
+        return switch (rule.schedule()) {
+            case NONE -> l;
+            case POW_LAW -> l / (1 + Math.pow(t, p));
+            case EXP -> l * Math.exp(1 - Math.pow(t, p));
+            case PL_EXP -> l * Math.exp(1 - Math.sqrt(t) / Math.pow(n, 0.7)) / (1 + t);
+        };
+    }
+
+    /** Whether the conic rescaling applies at this step: after step 5, or from the start when asked. */
+    public static boolean conicAt(GdRule rule, long step) {
+        return rule.conic() && (step > 5 || rule.conicFromStart());
+    }
+
     /** (1/n) sum (F - y)^2 / (2 alpha) + R(w), F = alpha (f - f0) or alpha f. */
     public static double loss(TwoLayerNet net, Matrix x, double[] y, double[] f0, GdRule rule) {
+        return loss(net, x, y, f0, rule, rule.lambda());
+    }
+
+    /** The loss with R at the given lambda (a step's, after its schedule). */
+    public static double loss(TwoLayerNet net, Matrix x, double[] y, double[] f0, GdRule rule, double lambda) {
         double[] f = outputs(net, x);
         double data = 0;
         for (int i = 0; i < y.length; i++) {
@@ -34,12 +62,14 @@ public final class ReferenceNet {
             data += (F - y[i]) * (F - y[i]);
         }
         data /= y.length * 2 * rule.alpha();
-        return data + regularizer(net, rule);
+        return data + regularizer(net, rule, lambda);
     }
 
-    public static double regularizer(TwoLayerNet net, GdRule rule) {
+    public static double regularizer(TwoLayerNet net, GdRule rule) { return regularizer(net, rule, rule.lambda()); }
+
+    public static double regularizer(TwoLayerNet net, GdRule rule, double lambda) {
         int h = net.h(), d = net.d();
-        double c = rule.lambda() / h, r = 0;
+        double c = lambda / h, r = 0;
         for (int j = 0; j < h; j++) {
             double w2 = net.w2()[j], b = net.hasBias() ? net.b()[j] : 0, n2 = b * b;
             for (int k = 0; k < d; k++) {
@@ -75,13 +105,19 @@ public final class ReferenceNet {
 
     /** Central finite differences of the loss. */
     public static double[] numericalGradient(TwoLayerNet net, Matrix x, double[] y, double[] f0, GdRule rule, double eps) {
+        return numericalGradient(net, x, y, f0, rule, rule.lambda(), eps);
+    }
+
+    /** Central finite differences of the loss with R at the given lambda. */
+    public static double[] numericalGradient(TwoLayerNet net, Matrix x, double[] y, double[] f0, GdRule rule,
+                                             double lambda, double eps) {
         double[] p = flatten(net), g = new double[p.length];
         for (int q = 0; q < p.length; q++) {
             double keep = p[q];
             p[q] = keep + eps;
-            double up = loss(unflatten(p, net), x, y, f0, rule);
+            double up = loss(unflatten(p, net), x, y, f0, rule, lambda);
             p[q] = keep - eps;
-            double down = loss(unflatten(p, net), x, y, f0, rule);
+            double down = loss(unflatten(p, net), x, y, f0, rule, lambda);
             p[q] = keep;
             g[q] = (up - down) / (2 * eps);
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 import org.sparsefeat.net.NetBatch;
+import org.sparsefeat.net.NetLoss;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
 
@@ -69,11 +70,10 @@ final class CpuNetBatch implements NetBatch {
             List<Integer> still = new ArrayList<>();
             for (int b : running) {
                 NativeNet net = nets.get(b);
-                boolean nan = net.end();
+                net.end();  // its NaN flag is NetLoss.stops' first test
                 done[b]++;
-                double loss = net.loss();
-                boolean stop = nan || loss < problems.get(b).rule().lossStop() || loss <= stopBelow[b];
-                if (!stop && done[b] < steps[b]) {
+                if (!NetLoss.stops(net.loss(), problems.get(b).rule().lossStop(), stopBelow[b])
+                        && done[b] < steps[b]) {
                     still.add(b);
                 }
             }

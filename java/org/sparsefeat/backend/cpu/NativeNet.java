@@ -13,23 +13,17 @@ import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.TwoLayerNet;
 
 /**
- * One net's gradient-descent state in native memory: the sf_gd_net struct of native/include/sparsefeat.h
- * (27 fields of 8 bytes) and the arrays it points to. Not thread-safe by itself: CpuNetBatch decides who
+ * One net's gradient-descent state in native memory: the sf_gd_net struct of native/include/sf_net.h (written at
+ * the offsets libsparsefeat reports: {@link GdNetField}) and the arrays it points to. Not thread-safe by itself: CpuNetBatch decides who
  * calls what.
  */
 final class NativeNet implements AutoCloseable {
-    static final int BLOCK = 256;  // SF_GD_BLOCK
-    static final int PAD = 8;  // SF_GD_PAD
+    static final int BLOCK = NativeLayout.constant("SF_GD_BLOCK");
+    static final int PAD = NativeLayout.constant("SF_GD_PAD");
 
     private static final ValueLayout.OfLong J = ValueLayout.JAVA_LONG;
     private static final ValueLayout.OfDouble D = ValueLayout.JAVA_DOUBLE;
-    private static final MethodHandle BEGIN, BLOCKS, END, STEPS, REGULARIZER, FORWARD, SELECT_ISA;
-
-    // field indices of sf_gd_net
-    private static final int N = 0, DIM = 1, H = 2, XT = 3, Y = 4, F0 = 5, F = 6, W1 = 7, B = 8, W2 = 9, R = 10,
-            PARTIAL = 11, ALPHA = 12, SCALE = 13, LR = 14, LAMBDA = 15, LAMBDA_POWER = 16, LOSS_STOP = 17,
-            STOP_BELOW = 18, REG = 19, SCHEDULE = 20, SPHERE = 21, CONIC = 22, CONIC_FROM_START = 23, QUIRKS = 24,
-            STEP = 25, LOSS = 26, FIELDS = 27;
+    private static final MethodHandle BEGIN, BLOCKS, END, STEPS, REGULARIZER, FORWARD, SELECT_ISA, HALF_MSE;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -41,6 +35,7 @@ final class NativeNet implements AutoCloseable {
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, a));
         STEPS = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_steps"), FunctionDescriptor.of(J, a, J));
         REGULARIZER = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gd_regularizer"), FunctionDescriptor.of(D, a));
+        HALF_MSE = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_half_mse"), FunctionDescriptor.of(D, a));
         SELECT_ISA = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_select_isa"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
         FORWARD = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_net_forward"),
@@ -60,7 +55,7 @@ final class NativeNet implements AutoCloseable {
         h = init.h();
         blocks = blocksOf(h);
         bias = init.hasBias();
-        s = arena.allocate(8L * FIELDS, 8);
+        s = arena.allocate(GdNetField.BYTES, 8);  // zeroed: the GPU-only fields stay 0
         MemorySegment xt = pointsTransposed(arena, x);
         w1 = copy(arena, init.w1().data());
         b = bias ? copy(arena, init.b()) : MemorySegment.NULL;
@@ -73,33 +68,34 @@ final class NativeNet implements AutoCloseable {
             f0 = arena.allocate(8L * np, 64);
             f0.copyFrom(f);
         }
-        setLong(N, n);
-        setLong(DIM, d);
-        setLong(H, h);
-        setAddress(XT, xt);
-        setAddress(Y, copy(arena, y));
-        setAddress(F0, f0);
-        setAddress(F, f);
-        setAddress(W1, w1);
-        setAddress(B, b);
-        setAddress(W2, w2);
-        setAddress(R, arena.allocate(8L * np, 64));
-        setAddress(PARTIAL, partial);
-        setDouble(ALPHA, rule.alpha());
-        setDouble(SCALE, init.scale().factor(h));
-        setDouble(LR, rule.lr());
-        setDouble(LAMBDA, rule.lambda());
-        setDouble(LAMBDA_POWER, rule.schedulePower());
-        setDouble(LOSS_STOP, rule.lossStop());
-        setDouble(STOP_BELOW, Double.NEGATIVE_INFINITY);
-        setLong(REG, rule.reg().id());
-        setLong(SCHEDULE, rule.schedule().id());
-        setLong(SPHERE, rule.sphereW1() ? 1 : 0);
-        setLong(CONIC, rule.conic() ? 1 : 0);
-        setLong(CONIC_FROM_START, rule.conicFromStart() ? 1 : 0);
-        setLong(QUIRKS, rule.referenceQuirks() ? 1 : 0);
-        setLong(STEP, 0);
-        setDouble(LOSS, halfMseOfCurrentOutputs());
+        setLong(GdNetField.N, n);
+        setLong(GdNetField.NP, np);
+        setLong(GdNetField.D, d);
+        setLong(GdNetField.H, h);
+        setAddress(GdNetField.XT, xt);
+        setAddress(GdNetField.Y, copy(arena, y));
+        setAddress(GdNetField.F0, f0);
+        setAddress(GdNetField.F, f);
+        setAddress(GdNetField.W1, w1);
+        setAddress(GdNetField.B, b);
+        setAddress(GdNetField.W2, w2);
+        setAddress(GdNetField.R, arena.allocate(8L * np, 64));
+        setAddress(GdNetField.PARTIAL, partial);
+        setDouble(GdNetField.ALPHA, rule.alpha());
+        setDouble(GdNetField.SCALE, init.scale().factor(h));
+        setDouble(GdNetField.LR, rule.lr());
+        setDouble(GdNetField.LAMBDA, rule.lambda());
+        setDouble(GdNetField.LAMBDA_POWER, rule.schedulePower());
+        setDouble(GdNetField.LOSS_STOP, rule.lossStop());
+        setDouble(GdNetField.STOP_BELOW, Double.NEGATIVE_INFINITY);
+        setLong(GdNetField.REG, rule.reg().id());
+        setLong(GdNetField.SCHEDULE, rule.schedule().id());
+        setLong(GdNetField.SPHERE, rule.sphereW1() ? 1 : 0);
+        setLong(GdNetField.CONIC, rule.conic() ? 1 : 0);
+        setLong(GdNetField.CONIC_FROM_START, rule.conicFromStart() ? 1 : 0);
+        setLong(GdNetField.QUIRKS, rule.referenceQuirks() ? 1 : 0);
+        setLong(GdNetField.STEP, 0);
+        setDouble(GdNetField.LOSS, halfMse());  // sf_gd_end computes it after every step; before the first, here
     }
 
     /**
@@ -116,11 +112,11 @@ final class NativeNet implements AutoCloseable {
 
     int blocks() { return blocks; }
 
-    long step() { return s.getAtIndex(J, STEP); }
+    long step() { return s.get(J, GdNetField.STEP.offset); }
 
-    double loss() { return s.getAtIndex(D, LOSS); }
+    double loss() { return s.get(D, GdNetField.LOSS.offset); }
 
-    void stopBelow(double v) { setDouble(STOP_BELOW, v); }
+    void stopBelow(double v) { setDouble(GdNetField.STOP_BELOW, v); }
 
     void begin() { invoke(BEGIN, s); }
 
@@ -175,25 +171,19 @@ final class NativeNet implements AutoCloseable {
             MemorySegment.copy(w.b(), 0, b, D, 0, h);
         }
         MemorySegment.copy(w.w2(), 0, w2, D, 0, h);
-        MemorySegment xt = s.getAtIndex(ValueLayout.ADDRESS, XT).reinterpret(8L * np * d);
-        MemorySegment partial = s.getAtIndex(ValueLayout.ADDRESS, PARTIAL).reinterpret(8L * np * blocks);
-        forward(w1, b, w2, h, d, s.getAtIndex(D, SCALE), xt, n, f, partial);
-        setLong(STEP, step);
-        setDouble(LOSS, loss);
+        MemorySegment xt = s.get(ValueLayout.ADDRESS, GdNetField.XT.offset).reinterpret(8L * np * d);
+        MemorySegment partial = s.get(ValueLayout.ADDRESS, GdNetField.PARTIAL.offset).reinterpret(8L * np * blocks);
+        forward(w1, b, w2, h, d, s.get(D, GdNetField.SCALE.offset), xt, n, f, partial);
+        setLong(GdNetField.STEP, step);
+        setDouble(GdNetField.LOSS, loss);
     }
 
-    private double halfMseOfCurrentOutputs() {
-        // sf_gd_end computes it after every step; before the first, the same formula here
-        MemorySegment y = s.getAtIndex(ValueLayout.ADDRESS, Y).reinterpret(8L * n);
-        MemorySegment f0 = s.getAtIndex(ValueLayout.ADDRESS, F0);
-        double alpha = s.getAtIndex(D, ALPHA), sum = 0;
-        for (int i = 0; i < n; i++) {
-            double fi = f.getAtIndex(D, i);
-            double out = alpha * (f0.address() == 0 ? fi : fi - f0.reinterpret(8L * np).getAtIndex(D, i));
-            double e = out - y.getAtIndex(D, i);
-            sum += e * e;
+    private double halfMse() {
+        try {
+            return (double) HALF_MSE.invokeExact(s);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
         }
-        return sum / (2.0 * n);
     }
 
     /** f at every row of x for the given weights (native forward, one thread). */
@@ -232,11 +222,11 @@ final class NativeNet implements AutoCloseable {
 
     static int blocksOf(int h) { return (h + BLOCK - 1) / BLOCK; }
 
-    private void setLong(int field, long v) { s.setAtIndex(J, field, v); }
+    private void setLong(GdNetField field, long v) { s.set(J, field.offset, v); }
 
-    private void setDouble(int field, double v) { s.setAtIndex(D, field, v); }
+    private void setDouble(GdNetField field, double v) { s.set(D, field.offset, v); }
 
-    private void setAddress(int field, MemorySegment v) { s.setAtIndex(ValueLayout.ADDRESS, field, v); }
+    private void setAddress(GdNetField field, MemorySegment v) { s.set(ValueLayout.ADDRESS, field.offset, v); }
 
     private static void invoke(MethodHandle mh, MemorySegment s) {
         try {

@@ -9,6 +9,7 @@ import org.sparsefeat.backend.CpuFallbacks;
 import org.sparsefeat.backend.GramFactor;
 import org.sparsefeat.backend.SoftplusPass;
 import org.sparsefeat.backend.cpu.CpuBackend;
+import org.sparsefeat.backend.cpu.NativeLayout;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.Matrix;
@@ -27,9 +28,10 @@ import org.sparsefeat.util.PhaseTimer;
  * NOT YET RUN ON A GPU: the first device check must prove it (benchmarks/gpu/check.sh).
  */
 public final class CudaBackend implements Backend {
-    private static final int TILE = 16;             // SF_TILE of gram.cu
-    private static final int TEACHER_THREADS = 256;
-    private static final int TEACHER_MAX_D = 16;
+    // launch geometry of gram.cu and teacher.cu, as libsparsefeat reports it (native/include/sf_launch.h)
+    private static final int TILE = NativeLayout.constant("SF_GRAM_TILE");
+    private static final int TEACHER_THREADS = NativeLayout.constant("SF_TEACHER_THREADS");
+    private static final int TEACHER_MAX_D = NativeLayout.constant("SF_TEACHER_MAX_D");
     /** Neuron chunks of 256 per teacher launch: bounds the partial sums to 1024 x m doubles. */
     private static final int TEACHER_CHUNKS_PER_LAUNCH = 1024;
     /** Doubles of K per block of {@link #gramTimes}: 256 MiB. */

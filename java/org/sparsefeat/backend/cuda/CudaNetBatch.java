@@ -3,6 +3,8 @@ package org.sparsefeat.backend.cuda;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.sparsefeat.backend.cpu.GdNetField;
+import org.sparsefeat.backend.cpu.NativeLayout;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.NetBatch;
@@ -18,13 +20,15 @@ import org.sparsefeat.net.TwoLayerNet;
  * run it on the emulator of cuda/emu).
  */
 final class CudaNetBatch implements NetBatch {
-    static final int CHUNK = 256;            // SF_GD_CHUNK
-    static final int FINISH_THREADS = 1024;  // SF_GD_FINISH
-    static final int NEURONS = 32, SLICES = 8;    // SF_GD_NEURONS x SF_GD_SLICES threads per block of sf_gd_neurons_d*
-    static final int NEURON_THREADS = 128;        // sf_gd_reg
-    static final int PAD = 8;
-    /** The input dimensions the kernels are compiled for (SF_GD_DIMENSIONS in cuda/gd.cu). */
-    static final Set<Integer> DIMENSIONS = Set.of(2, 3, 4, 5, 6, 8, 10, 16);
+    // the launch geometry of cuda/gd.cu, as libsparsefeat reports it (native/include/sf_launch.h)
+    static final int CHUNK = NativeLayout.constant("SF_GD_CHUNK");
+    static final int FINISH_THREADS = NativeLayout.constant("SF_GD_FINISH");
+    static final int NEURONS = NativeLayout.constant("SF_GD_NEURONS"), SLICES = NativeLayout.constant("SF_GD_SLICES");
+    static final int REG_THREADS = NativeLayout.constant("SF_GD_REG_THREADS");
+    static final int SUM_THREADS = NativeLayout.constant("SF_GD_SUM_THREADS");
+    static final int PAD = NativeLayout.constant("SF_GD_PAD");
+    /** The input dimensions the kernels are compiled for (SF_GD_DIMENSIONS in sf_launch.h). */
+    static final Set<Integer> DIMENSIONS = dimensions(NativeLayout.value("SF_GD_DIMENSION_MASK"));
     /** Steps launched between two reads of the batch's state. */
     static final int SYNC_EVERY = 128;
     /** A system property: true enqueues the steps as plain launches, never a CUDA graph (the device check times both). */
@@ -41,8 +45,9 @@ final class CudaNetBatch implements NetBatch {
      */
     enum StepKernels {
         V1("sf_gd_neurons_d", "sf_gd_partial_d", new Device.Dim(NEURONS, SLICES, 1), new Device.Dim(CHUNK, 1, 1)),
-        // SF_GD2_LANES x SF_GD2_SLICES (x SF_GD2_PER_THREAD = 2 neurons), SF_GD2_THREADS (x SF_GD2_POINTS = 2 points)
-        V2("sf_gd_neurons2_d", "sf_gd_partial2_d", new Device.Dim(16, 8, 1), new Device.Dim(128, 1, 1));
+        // lanes x slices threads (x SF_GD2_PER_THREAD neurons each), SF_GD2_THREADS (x SF_GD2_POINTS points each)
+        V2("sf_gd_neurons2_d", "sf_gd_partial2_d", new Device.Dim(NativeLayout.constant("SF_GD2_LANES"),
+                NativeLayout.constant("SF_GD2_SLICES"), 1), new Device.Dim(NativeLayout.constant("SF_GD2_THREADS"), 1, 1));
 
         final String neuronsPrefix, partialPrefix;
         final Device.Dim neuronBlock, partialBlock;
@@ -68,15 +73,20 @@ final class CudaNetBatch implements NetBatch {
         public String toString() { return name().toLowerCase(java.util.Locale.ROOT); }
     }
 
-    /** The fields of struct sf_gd_net (cuda/gd.cu), in its order, 8 bytes each. */
-    private enum Field {
-        N, NP, D, H, CHUNKS, XT, Y, F0, F, R, PARTIAL, W1, B, W2, SCALE, ALPHA, LAMBDA, POWER, ETA, LOSS_STOP,
-        STOP_BELOW, REG, SCHEDULE, SPHERE, CONIC, CONIC_FROM_START, QUIRKS, STEP, LIMIT, STOPPED, LOSS
-    }
-
-    private static final int FIELDS = Field.values().length;
+    /** struct sf_gd_net (native/include/sf_net.h) as 8-byte words: the host writes net b's at b * WORDS. */
+    private static final int WORDS = GdNetField.WORDS;
     /** The size of struct sf_gd_net as the host lays it out. */
-    static final int DESCRIPTOR_BYTES = FIELDS * Long.BYTES;
+    static final int DESCRIPTOR_BYTES = Math.toIntExact(GdNetField.BYTES);
+
+    private static Set<Integer> dimensions(long mask) {
+        java.util.SortedSet<Integer> ds = new java.util.TreeSet<>();
+        for (int d = 0; d < Long.SIZE; d++) {
+            if ((mask >>> d & 1) != 0) {
+                ds.add(d);
+            }
+        }
+        return java.util.Collections.unmodifiableSortedSet(ds);
+    }
 
     /**
      * The kernels of cuda/gd.cu: the per-neuron and forward kernels of each set ({@link StepKernels}) for each input
@@ -92,8 +102,35 @@ final class CudaNetBatch implements NetBatch {
                     partial.put(key(set, d), dev.kernel("gd", set.partialPrefix + d));
                 }
             }
+            checkLayout(dev, dev.kernel("gd", "sf_layout_values"));
             return new Kernels(neurons, partial, dev.kernel("gd", "sf_gd_finish"), dev.kernel("gd", "sf_gd_reg"),
                     dev.kernel("gd", "sf_gd_sum"));
+        }
+
+        /**
+         * The layout table as the device compiler laid it out (nvcc; g++ for the emulator) against libsparsefeat's
+         * (gcc), entry by entry: the host writes sf_gd_net at gcc's offsets for kernels compiled by another compiler.
+         */
+        static void checkLayout(Device dev, Device.Kernel values) {
+            java.util.List<java.util.Map.Entry<String, Long>> host = List.copyOf(NativeLayout.table().entrySet());
+            long[] device = deviceLayout(dev, values, host.size());
+            for (int i = 0; i < host.size(); i++) {
+                if (device[i] != host.get(i).getValue()) {
+                    throw new IllegalStateException("the GPU kernels (cuda/gd.cu) and libsparsefeat disagree on "
+                            + host.get(i).getKey() + ": " + device[i] + " on the device, " + host.get(i).getValue()
+                            + " in the library (native/include/sf_layout.h); rebuild both from the same headers");
+                }
+            }
+        }
+
+        /** The values sf_layout_values writes, in the order of NativeLayout.table(). */
+        static long[] deviceLayout(Device dev, Device.Kernel values, int count) {
+            try (DeviceArray out = DeviceArray.allocate(dev, "the layout table", count)) {
+                dev.launch(values, Device.Dim.of(1), new Device.Dim(1, 1, 1), KernelArgs.of().ptr(out));
+                long[] v = new long[count];
+                dev.copyToHost(v, out.address());
+                return v;
+            }
         }
 
         static String key(StepKernels set, int d) { return set + "/" + d; }
@@ -103,7 +140,7 @@ final class CudaNetBatch implements NetBatch {
     private final Kernels k;
     private final StepKernels stepKernels = StepKernels.fromProperty();
     private final List<Net> nets = new ArrayList<>();
-    /** The host's copy of every net's sf_gd_net, net b at b * FIELDS. */
+    /** The host's copy of every net's sf_gd_net, net b at b * WORDS. */
     private long[] state;
     private DeviceArray deviceState;
     private int maxH, maxNp, maxChunks;
@@ -153,36 +190,36 @@ final class CudaNetBatch implements NetBatch {
         /** This net's sf_gd_net into state at offset o. */
         void describe(long[] state, int o) {
             GdRule rule = problem.rule();
-            long[] v = new long[FIELDS];
-            v[Field.N.ordinal()] = n;
-            v[Field.NP.ordinal()] = np;
-            v[Field.D.ordinal()] = d;
-            v[Field.H.ordinal()] = h;
-            v[Field.CHUNKS.ordinal()] = chunks;
-            v[Field.XT.ordinal()] = xt.address();
-            v[Field.Y.ordinal()] = y.address();
-            v[Field.F0.ordinal()] = f0 == null ? 0 : f0.address();
-            v[Field.F.ordinal()] = f.address();
-            v[Field.R.ordinal()] = r.address();
-            v[Field.PARTIAL.ordinal()] = partial.address();
-            v[Field.W1.ordinal()] = w1.address();
-            v[Field.B.ordinal()] = b == null ? 0 : b.address();
-            v[Field.W2.ordinal()] = w2.address();
-            v[Field.SCALE.ordinal()] = bits(problem.init().scale().factor(h));
-            v[Field.ALPHA.ordinal()] = bits(rule.alpha());
-            v[Field.LAMBDA.ordinal()] = bits(rule.lambda());
-            v[Field.POWER.ordinal()] = bits(rule.schedulePower());
-            v[Field.ETA.ordinal()] = bits(rule.lr() * h);
-            v[Field.LOSS_STOP.ordinal()] = bits(rule.lossStop());
-            v[Field.STOP_BELOW.ordinal()] = bits(Double.NEGATIVE_INFINITY);
-            v[Field.REG.ordinal()] = rule.reg().id();
-            v[Field.SCHEDULE.ordinal()] = rule.schedule().id();
-            v[Field.SPHERE.ordinal()] = rule.sphereW1() ? 1 : 0;
-            v[Field.CONIC.ordinal()] = rule.conic() ? 1 : 0;
-            v[Field.CONIC_FROM_START.ordinal()] = rule.conicFromStart() ? 1 : 0;
-            v[Field.QUIRKS.ordinal()] = rule.referenceQuirks() ? 1 : 0;
-            v[Field.LOSS.ordinal()] = bits(Double.NaN);
-            System.arraycopy(v, 0, state, o, FIELDS);
+            long[] v = new long[WORDS];
+            v[GdNetField.N.word()] = n;
+            v[GdNetField.NP.word()] = np;
+            v[GdNetField.D.word()] = d;
+            v[GdNetField.H.word()] = h;
+            v[GdNetField.CHUNKS.word()] = chunks;
+            v[GdNetField.XT.word()] = xt.address();
+            v[GdNetField.Y.word()] = y.address();
+            v[GdNetField.F0.word()] = f0 == null ? 0 : f0.address();
+            v[GdNetField.F.word()] = f.address();
+            v[GdNetField.R.word()] = r.address();
+            v[GdNetField.PARTIAL.word()] = partial.address();
+            v[GdNetField.W1.word()] = w1.address();
+            v[GdNetField.B.word()] = b == null ? 0 : b.address();
+            v[GdNetField.W2.word()] = w2.address();
+            v[GdNetField.SCALE.word()] = bits(problem.init().scale().factor(h));
+            v[GdNetField.ALPHA.word()] = bits(rule.alpha());
+            v[GdNetField.LAMBDA.word()] = bits(rule.lambda());
+            v[GdNetField.LAMBDA_POWER.word()] = bits(rule.schedulePower());
+            v[GdNetField.LR.word()] = bits(rule.lr());
+            v[GdNetField.LOSS_STOP.word()] = bits(rule.lossStop());
+            v[GdNetField.STOP_BELOW.word()] = bits(Double.NEGATIVE_INFINITY);
+            v[GdNetField.REG.word()] = rule.reg().id();
+            v[GdNetField.SCHEDULE.word()] = rule.schedule().id();
+            v[GdNetField.SPHERE.word()] = rule.sphereW1() ? 1 : 0;
+            v[GdNetField.CONIC.word()] = rule.conic() ? 1 : 0;
+            v[GdNetField.CONIC_FROM_START.word()] = rule.conicFromStart() ? 1 : 0;
+            v[GdNetField.QUIRKS.word()] = rule.referenceQuirks() ? 1 : 0;
+            v[GdNetField.LOSS.word()] = bits(Double.NaN);
+            System.arraycopy(v, 0, state, o, WORDS);
         }
 
         @Override
@@ -207,10 +244,10 @@ final class CudaNetBatch implements NetBatch {
                 }
                 nets.add(new Net(dev, p));
             }
-            state = new long[Math.max(1, nets.size()) * FIELDS];
+            state = new long[Math.max(1, nets.size()) * WORDS];
             for (int b = 0; b < nets.size(); b++) {
                 Net net = nets.get(b);
-                net.describe(state, b * FIELDS);
+                net.describe(state, b * WORDS);
                 maxH = Math.max(maxH, net.h);
                 maxNp = Math.max(maxNp, net.np);
                 maxChunks = Math.max(maxChunks, net.chunks);
@@ -262,9 +299,9 @@ final class CudaNetBatch implements NetBatch {
                 KernelArgs.of().ptr(deviceState).i32(all).i32(useF0).i32(advance));
     }
 
-    private long get(int b, Field f) { return state[b * FIELDS + f.ordinal()]; }
+    private long get(int b, GdNetField f) { return state[b * WORDS + f.word()]; }
 
-    private void set(int b, Field f, long v) { state[b * FIELDS + f.ordinal()] = v; }
+    private void set(int b, GdNetField f, long v) { state[b * WORDS + f.word()] = v; }
 
     @Override
     public int size() { return nets.size(); }
@@ -277,10 +314,10 @@ final class CudaNetBatch implements NetBatch {
         }
         long[] before = new long[nets.size()];
         for (int b = 0; b < nets.size(); b++) {
-            before[b] = get(b, Field.STEP);
-            set(b, Field.LIMIT, before[b] + Math.max(0, steps[b]));
-            set(b, Field.STOP_BELOW, bits(stopBelow[b]));
-            set(b, Field.STOPPED, 0);
+            before[b] = get(b, GdNetField.STEP);
+            set(b, GdNetField.LIMIT, before[b] + Math.max(0, steps[b]));
+            set(b, GdNetField.STOP_BELOW, bits(stopBelow[b]));
+            set(b, GdNetField.STOPPED, 0);
         }
         dev.copyToDevice(deviceState.address(), state);
         for (long left = remaining(); left > 0; ) {
@@ -303,7 +340,7 @@ final class CudaNetBatch implements NetBatch {
         }
         long[] done = new long[nets.size()];
         for (int b = 0; b < nets.size(); b++) {
-            done[b] = get(b, Field.STEP) - before[b];
+            done[b] = get(b, GdNetField.STEP) - before[b];
         }
         return done;
     }
@@ -312,7 +349,7 @@ final class CudaNetBatch implements NetBatch {
     private long[] steps() {
         long[] s = new long[nets.size()];
         for (int b = 0; b < s.length; b++) {
-            s[b] = get(b, Field.STEP);
+            s[b] = get(b, GdNetField.STEP);
         }
         return s;
     }
@@ -321,28 +358,26 @@ final class CudaNetBatch implements NetBatch {
     private long remaining() {
         long most = 0;
         for (int b = 0; b < nets.size(); b++) {
-            if (get(b, Field.STOPPED) == 0) {
-                most = Math.max(most, get(b, Field.LIMIT) - get(b, Field.STEP));
+            if (get(b, GdNetField.STOPPED) == 0) {
+                most = Math.max(most, get(b, GdNetField.LIMIT) - get(b, GdNetField.STEP));
             }
         }
         return most;
     }
 
     @Override
-    public long step(int b) { return get(b, Field.STEP); }
+    public long step(int b) { return get(b, GdNetField.STEP); }
 
     @Override
-    public double trainHalfMse(int b) { return Double.longBitsToDouble(get(b, Field.LOSS)); }
+    public double trainHalfMse(int b) { return Double.longBitsToDouble(get(b, GdNetField.LOSS)); }
 
     @Override
     public double regularizer(int b) {
         Net net = nets.get(b);
-        GdRule rule = net.problem.rule();
-        dev.launch(k.reg(), Device.Dim.of(Device.Dim.cover(net.h, NEURON_THREADS)), new Device.Dim(NEURON_THREADS, 1, 1),
-                KernelArgs.of().i32(net.d).i32(net.h).i64(net.n).ptr(net.w1).ptr(net.b).ptr(net.w2).i32(rule.reg().id())
-                        .f64(rule.lambda()).i32(rule.schedule().id()).f64(rule.schedulePower()).i64(step(b))
-                        .i32(rule.sphereW1()).i32(rule.referenceQuirks()).ptr(net.scratch));
-        dev.launch(k.sum(), Device.Dim.of(1), new Device.Dim(256, 1, 1),
+        // the rule at the net's step, from its sf_gd_net on the device (as the step kernels read it)
+        dev.launch(k.reg(), Device.Dim.of(Device.Dim.cover(net.h, REG_THREADS)), new Device.Dim(REG_THREADS, 1, 1),
+                KernelArgs.of().ptr(deviceState).i32(b).ptr(net.scratch));
+        dev.launch(k.sum(), Device.Dim.of(1), new Device.Dim(SUM_THREADS, 1, 1),
                 KernelArgs.of().i64(net.h).ptr(net.scratch).f64(1.0).ptr(net.scalar));
         return net.scalar.download()[0];
     }
@@ -372,7 +407,7 @@ final class CudaNetBatch implements NetBatch {
                 dev.copyToDevice(net.b.address(), w.b(), 0, net.h);
             }
             dev.copyToDevice(net.w2.address(), w.w2(), 0, net.h);
-            set(b, Field.STEP, steps[b]);
+            set(b, GdNetField.STEP, steps[b]);
         }
         dev.copyToDevice(deviceState.address(), state);
         // f, the residuals and the loss by the kernels a step ends with (the same sums, so the same bits)
@@ -380,7 +415,7 @@ final class CudaNetBatch implements NetBatch {
         finishLaunch(true, true, false).run();
         dev.copyToHost(state, deviceState.address());
         for (int b = 0; b < nets.size(); b++) {
-            set(b, Field.LOSS, bits(trainHalfMse[b]));
+            set(b, GdNetField.LOSS, bits(trainHalfMse[b]));
         }
     }
 

@@ -85,7 +85,14 @@ class CudaEmulatorTest {
 
     @Test
     void theGdDescriptorHasTheSameLayoutInJavaAndInCuda() {
-        assertEquals(dev.sizeofGdNet(), CudaNetBatch.DESCRIPTOR_BYTES, "struct sf_gd_net vs CudaNetBatch.Field");
+        // cuda/gd.cu as the emulator's g++ compiled it against libsparsefeat's table (gcc), entry by entry; Java
+        // writes the struct at the library's offsets (GdNetLayoutTest checks those field by field)
+        var host = java.util.List.copyOf(org.sparsefeat.backend.cpu.NativeLayout.table().entrySet());
+        long[] device = CudaNetBatch.Kernels.deviceLayout(dev, dev.kernel("gd", "sf_layout_values"), host.size());
+        for (int i = 0; i < host.size(); i++) {
+            assertEquals(host.get(i).getValue(), device[i], host.get(i).getKey());
+        }
+        assertEquals(dev.sizeofGdNet(), CudaNetBatch.DESCRIPTOR_BYTES, "sizeof(struct sf_gd_net)");
     }
 
     @Test

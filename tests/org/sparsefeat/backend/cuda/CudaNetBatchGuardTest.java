@@ -45,7 +45,8 @@ class CudaNetBatchGuardTest {
             double[] y = new double[16];
             TwoLayerNet init = new TwoLayerNet(NetInit.w1(NetInit.W1.UNITARY, 8, 3, 1), null,
                     NetInit.w2(NetInit.W2.parse("1e-3"), 8, 1), Scale.MEAN_FIELD);
-            try (CudaNetBatch batch = new CudaNetBatch(idle, CudaNetBatch.Kernels.load(idle),
+            // the kernels are loaded (and the layout checked, which runs one) on the real device
+            try (CudaNetBatch batch = new CudaNetBatch(idle, CudaNetBatch.Kernels.load(real),
                     List.of(new NetProblem(x, y, init, GdRule.featureL1(1, 1e-4))))) {
                 IllegalStateException e = assertThrows(IllegalStateException.class,
                         () -> batch.advance(new long[] {300}, new double[] {Double.NEGATIVE_INFINITY}));
