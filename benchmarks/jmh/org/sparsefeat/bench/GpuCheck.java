@@ -202,7 +202,7 @@ public final class GpuCheck {
             failed = true;
             table.row(what, "ERROR " + e.getClass().getName() + ": " + firstLine(e), "-", "-", "FAIL");
             e.printStackTrace(System.out);
-            Optional<String> why = gpu.probe();
+            Optional<String> why = timings(gpu).probe();
             if (why.isPresent()) {
                 deviceLost = true;
                 table.row("device probe after that error", "the device no longer answers (" + why.get()
@@ -333,6 +333,11 @@ public final class GpuCheck {
         }
     }
 
+    /** The device-only timings of this backend (one per backend; they hold no state of their own). */
+    private static org.sparsefeat.backend.cuda.DeviceTimings timings(CudaBackend gpu) {
+        return new org.sparsefeat.backend.cuda.DeviceTimings(gpu);
+    }
+
     private static int pivot(Runnable factor) {
         try {
             factor.run();
@@ -376,7 +381,7 @@ public final class GpuCheck {
 
     /** The binding's own cost per launch: decides which driver binding should be the default. */
     private void launches(CudaBackend gpu, Sizes s) {
-        double[] us = gpu.launchMicros(s.launches());
+        double[] us = timings(gpu).launchMicros(s.launches());
         table.row("launch cost, " + s.launches() + " empty launches (" + binding() + ")",
                 fmt("%.2f us prepared, %.2f us laid out each time", us[0], us[1]), "-", "-", "");
     }
@@ -390,7 +395,7 @@ public final class GpuCheck {
         for (int n : s.choleskyN()) {
             attempt(gpu, "Cholesky n = " + n, () -> {
                 Matrix x = Points.sample(PointDistribution.SPHERE, n, 5, 5, Philox.STREAM_TRAIN_POINTS);
-                double seconds = gpu.secondsCholesky(Kernel.of(KernelType.LAPLACE), x, 1e-8, s.repeats());
+                double seconds = timings(gpu).secondsCholesky(Kernel.of(KernelType.LAPLACE), x, 1e-8, s.repeats());
                 double tflops = Math.pow(n, 3) / 3 / seconds / 1e12;
                 Double peer = peers.get("cusolver_potrf_" + n);
                 String ratio = peer == null ? "-" : fmt("%.2fx cuSOLVER", peer / seconds);
@@ -426,7 +431,7 @@ public final class GpuCheck {
             attempt(gpu, "Cholesky n = " + c.n() + ", leaf " + c.leaf() + ", block " + c.block(),
                     () -> withProperties(c.leaf(), c.block(), () -> {
                         String path = gpu.choleskyPath();
-                        double t = gpu.secondsCholesky(Kernel.of(KernelType.LAPLACE), x, 1e-8, s.repeats());
+                        double t = timings(gpu).secondsCholesky(Kernel.of(KernelType.LAPLACE), x, 1e-8, s.repeats());
                         Double base = c.leaf() == 32 ? null : leaf32.get(c.n());
                         if (c.leaf() == 32) {
                             leaf32.put(c.n(), t);
@@ -574,14 +579,14 @@ public final class GpuCheck {
     /** The two solve paths at the KRR size: our kernels and cuBLAS DTRSV. */
     private void solves(CudaBackend gpu, Sizes s) {
         Matrix x = Points.sample(PointDistribution.SPHERE, s.krrN(), 5, 7, Philox.STREAM_TRAIN_POINTS);
-        double ours = gpu.secondsSolve(Kernel.of(KernelType.LAPLACE), x, 1e-8, false, s.repeats());
-        double floor = (double) s.krrN() * s.krrN() * 8 / gpu.copyBandwidth(1L << 30) * 2;  // L read once per pass
+        double ours = timings(gpu).secondsSolve(Kernel.of(KernelType.LAPLACE), x, 1e-8, false, s.repeats());
+        double floor = (double) s.krrN() * s.krrN() * 8 / timings(gpu).copyBandwidth(1L << 30) * 2;  // L read once per pass
         if (gpu.device().contains("no cuBLAS")) {
             table.row("Cholesky solve (L L^T)^-1 b, n = " + s.krrN() + ", our kernels", fmt("%.3g s", ours),
                     "cuBLAS absent", fmt("%.1fx the read floor %.3g s", ours / floor, floor), "");
             return;
         }
-        double cublas = gpu.secondsSolve(Kernel.of(KernelType.LAPLACE), x, 1e-8, true, s.repeats());
+        double cublas = timings(gpu).secondsSolve(Kernel.of(KernelType.LAPLACE), x, 1e-8, true, s.repeats());
         table.row("Cholesky solve (L L^T)^-1 b, n = " + s.krrN() + ", our kernels (best of " + s.repeats() + ")",
                 fmt("%.3g s", ours), fmt("cuBLAS DTRSV x 2: %.3g s (read floor %.3g s)", cublas, floor),
                 fmt("%.2fx", cublas / ours), "default: " + gpu.solvePath());
@@ -594,7 +599,7 @@ public final class GpuCheck {
             return;
         }
         int n = s.blasN();
-        double[] t = gpu.secondsBlasLevel3(n, s.repeats());
+        double[] t = timings(gpu).secondsBlasLevel3(n, s.repeats());
         double flops = Math.pow(n / 2.0, 3);
         Double peer = peers.get("cusolver_potrf_" + n);
         table.row("cuBLAS alone at n = " + n + ": DTRSM n/2 x n/2 / rank-n/2 DSYRK", fmt("%.3g s / %.3g s", t[0], t[1]),
@@ -605,8 +610,8 @@ public final class GpuCheck {
     private void gram(CudaBackend gpu, Sizes s) {
         int n = s.gramN();
         Matrix x = Points.sample(PointDistribution.SPHERE, n, 5, 3, Philox.STREAM_TRAIN_POINTS);
-        double seconds = gpu.secondsGramLower(Kernel.of(KernelType.NTK), x, s.repeats());
-        double bandwidth = gpu.copyBandwidth(Math.min(1L << 31, (long) n * n * 8));
+        double seconds = timings(gpu).secondsGramLower(Kernel.of(KernelType.NTK), x, s.repeats());
+        double bandwidth = timings(gpu).copyBandwidth(Math.min(1L << 31, (long) n * n * 8));
         double floor = (double) n * (n + 1) / 2 * 8 / (bandwidth / 2);  // writing the triangle at the copy's write rate
         table.row("NTK Gram, lower, n = " + n + ", d = 5 (device only, best of " + s.repeats() + ")",
                 fmt("%.3g s", seconds), fmt("%.3g s (writes at %.0f GB/s)", floor, bandwidth / 2e9),
