@@ -2,7 +2,7 @@
 # The benchmark guard (CI runs it after the tests): short single-threaded JMH runs of the hot paths (GuardBench:
 # Gram tiles, a GD step, the teacher, a small Cholesky) and of a pure-Java yardstick, all in one JVM. Each hot
 # path's time over the yardstick's is compared with benchmarks/guard/baseline.json; the guard fails when one is
-# slower than its baseline by more than GUARD_MARGIN (default 1.5x; BENCHMARKS.md, "The benchmark guard", says why).
+# slower than its baseline by more than GUARD_MARGIN (default 1.5x; BENCHMARKS.md, section 8, says why).
 # A failing benchmark is measured once more and fails only if the second run agrees (noise on shared machines).
 # Then the self-test: the same run on the baseline x86-64 build of the native loops (SPARSEFEAT_ISA=generic),
 # which the guard must fail.
@@ -26,6 +26,10 @@ case "${1:-}" in
 esac
 [ $# -le 1 ] || { echo "benchmarks/guard.sh: one option at most, got $*" >&2; exit 2; }
 margin=${GUARD_MARGIN:-1.5}
+if ! awk -v m="$margin" 'BEGIN { exit !(m ~ /^[0-9]+(\.[0-9]+)?$/ && m + 0 > 1) }'; then
+  echo "benchmarks/guard.sh: GUARD_MARGIN must be a number above 1 (a factor, e.g. 1.5), got '$margin'" >&2
+  exit 2
+fi
 baseline=benchmarks/guard/baseline.json
 out=benchmarks/out/guard
 mkdir -p "$out"
