@@ -17,8 +17,15 @@ trap 'rm -rf "$obj"' EXIT
 common=(-O3 -march=x86-64-v3 -mtune=generic -fPIC -fopenmp-simd -fno-math-errno -std=gnu11 -Wall -Wextra -Werror
         -I "$here/include" -I "$here/src")
 v4=("${common[@]/x86-64-v3/x86-64-v4}" -mprefer-vector-width=512)
-for isa in v3 v4; do
-  if [ "$isa" = v3 ]; then flags=("${common[@]}" -DSF_VW=4 -DSF_ISA=v3); else flags=("${v4[@]}" -DSF_VW=8 -DSF_ISA=v4); fi
+# v1: the baseline x86-64 (SSE2, no FMA) build of the same loops, never picked by itself: SPARSEFEAT_ISA=generic
+# forces it, so that benchmarks/guard.sh can prove it catches a hot path that got slower.
+v1=("${common[@]/x86-64-v3/x86-64}")
+for isa in v1 v3 v4; do
+  case $isa in
+    v1) flags=("${v1[@]}" -Wno-psabi -DSF_VW=4 -DSF_ISA=v1 -DSF_GENERIC=1) ;;  # psabi: static helpers only
+    v3) flags=("${common[@]}" -DSF_VW=4 -DSF_ISA=v3) ;;
+    v4) flags=("${v4[@]}" -DSF_VW=8 -DSF_ISA=v4) ;;
+  esac
   "$cc" "${flags[@]}" -ffast-math -c "$here/src/gram.c" -o "$obj/gram_$isa.o"
   "$cc" "${flags[@]}" -ffp-contract=off -c "$here/src/teacher.c" -o "$obj/teacher_$isa.o"
   "$cc" "${flags[@]}" -c "$here/src/gd.c" -o "$obj/gd_$isa.o"

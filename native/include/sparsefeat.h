@@ -43,7 +43,8 @@ void sf_softplus_act(const double* z, int64_t count, double beta, double c, doub
 
 int64_t sf_gd_blocks_of(int64_t h);
 /* Chooses the instruction set of the vector loops (Gram, teacher, GD): 4 (AVX-512, where the CPU has it), 3
- * (AVX2), or 0 (AVX-512 where available unless SPARSEFEAT_ISA=v3); a negative value only asks. Returns the one in
+ * (AVX2), 1 (baseline x86-64, the benchmark guard's slow path), or 0 (AVX-512 where available unless
+ * SPARSEFEAT_ISA=v3 or SPARSEFEAT_ISA=generic); a negative value only asks. Returns the one in
  * use. Results agree to ~1e-16 relative. */
 int sf_select_isa(int want);
 /* A step in three phases, so that a caller can spread the blocks over threads: residuals; blocks

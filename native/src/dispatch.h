@@ -1,4 +1,4 @@
-/* The two builds of the vector loops (AVX2: _v3, AVX-512: _v4), declared for dispatch.c and the files themselves. */
+/* The builds of the vector loops (AVX2: _v3, AVX-512: _v4, baseline x86-64 for the benchmark guard: _v1), declared for dispatch.c and the files themselves. */
 #ifndef SF_DISPATCH_H
 #define SF_DISPATCH_H
 
@@ -20,6 +20,7 @@
                             const double* xn, const double* yn, int lower, int same);                            \
   int sf_teacher_block_##ISA(uint64_t seed, int d, int act, double power, uint64_t j0, uint64_t j1,             \
                              const double* X, int64_t m, double* out);
+SF_DECLARE(v1)
 SF_DECLARE(v3)
 SF_DECLARE(v4)
 

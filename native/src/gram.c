@@ -64,7 +64,7 @@ int SF_FN(sf_gram_block)(int id, double param, int d,
   }
 }
 
-#if SF_VW == 4  /* the scalar helper: once, in the AVX2 build */
+#if SF_VW == 4 && !defined(SF_GENERIC)  /* the scalar helper: once, in the AVX2 build */
 double sf_kernel_value(int id, double t, double nx, double ny, double param, int d) {
   return sf_kernel(id, t, nx, ny, param, d);
 }

@@ -109,7 +109,7 @@ int SF_FN(sf_teacher_block)(uint64_t seed, int d, int act, double power, uint64_
   return 0;
 }
 
-#if SF_VW == 4  /* scalar helpers: once, in the AVX2 build */
+#if SF_VW == 4 && !defined(SF_GENERIC)  /* scalar helpers: once, in the AVX2 build */
 void sf_teacher_neuron_weights(uint64_t seed, int d, uint64_t j, double* theta_and_sign) {
   theta_and_sign[d] = sf_teacher_neuron(seed, d, j, theta_and_sign);
 }

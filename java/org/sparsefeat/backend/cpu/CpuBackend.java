@@ -53,7 +53,11 @@ public final class CpuBackend implements Backend {
     @Override
     public String device() {
         return CpuInfo.modelName() + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ", OpenBLAS, "
-                + (NativeNet.selectIsa(-1) == 4 ? "AVX-512" : "AVX2");
+                + switch (NativeNet.selectIsa(-1)) {
+                    case 4 -> "AVX-512";
+                    case 1 -> "generic x86-64";
+                    default -> "AVX2";
+                };
     }
 
     @Override
@@ -211,8 +215,9 @@ public final class CpuBackend implements Backend {
 
     /**
      * Chooses the vector instructions of the native loops (Gram tiles, teacher, gradient descent) for the whole
-     * process: 4 = AVX-512 where the CPU has it, 3 = AVX2, 0 = the default (AVX-512 unless the environment says
-     * SPARSEFEAT_ISA=v3). Returns the one in use. The two agree to about 1e-16 relative (the lane sums differ).
+     * process: 4 = AVX-512 where the CPU has it, 3 = AVX2, 1 = baseline x86-64 (the slow path benchmarks/guard.sh
+     * forces), 0 = the default (AVX-512 unless the environment says SPARSEFEAT_ISA=v3 or generic). Returns the one
+     * in use. The two agree to about 1e-16 relative (the lane sums differ).
      */
     public static int selectInstructionSet(int want) { return NativeNet.selectIsa(want); }
 

@@ -99,8 +99,8 @@ final class NativeNet implements AutoCloseable {
     }
 
     /**
-     * The instruction set of the native GD loops: 4 (AVX-512 where the CPU has it), 3 (AVX2), 0 (the
-     * default: AVX-512 unless SPARSEFEAT_ISA=v3). Returns the one in use.
+     * The instruction set of the native GD loops: 4 (AVX-512 where the CPU has it), 3 (AVX2), 1 (baseline
+     * x86-64), 0 (the default: AVX-512 unless SPARSEFEAT_ISA=v3 or generic). Returns the one in use.
      */
     static int selectIsa(int want) {
         try {
