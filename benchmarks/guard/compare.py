@@ -77,6 +77,26 @@ def machine():
     return f"{model}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}"
 
 
+def signature():
+    """The CPU model and the native build the engine picks on it by default (native/build.sh's dispatch): ratios
+    are comparable only between machines that agree on both (the AVX-512 Gram is ~1.8x the AVX2 one)."""
+    model, flags = "?", set()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name") and model == "?":
+                    model = line.split(":", 1)[1].strip()
+                elif line.startswith("flags") and not flags:
+                    flags = set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    isa = "avx512" if {"avx512f", "avx512dq", "avx512vl"} <= flags else "avx2" if {"avx2", "fma"} <= flags else "generic"
+    return f"{model}, {isa}"
+
+
+NOT_COMPARABLE = 4
+
+
 def commit():
     try:
         return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
@@ -92,6 +112,7 @@ def update(baseline, runs):
         "about": "benchmarks/guard.sh: each GuardBench hot path's fastest iteration divided by the yardstick's, "
                  "same JVM; rewrite with benchmarks/guard.sh --update",
         "machine": machine(),
+        "signature": signature(),
         "jvm": jvm,
         "commit": commit(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -113,6 +134,11 @@ def update(baseline, runs):
 def check(baseline, margin, runs):
     with open(baseline) as f:
         base = json.load(f)
+    if base.get("signature") != signature():
+        print(f"benchmark guard: the baseline comes from another kind of machine ({base.get('signature')}; this is "
+              f"{signature()}): ratios are not comparable, nothing checked. Run benchmarks/guard.sh --update here "
+              f"and commit {baseline} to guard this machine.")
+        return NOT_COMPARABLE
     best = ratios_of(runs)
     missing = sorted(set(base["ratios"]) - set(best))
     rows, failed = [], []
