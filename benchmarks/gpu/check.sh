@@ -10,7 +10,8 @@
 #   (and the binding's cost per launch), the PyTorch peers, GpuCheck's timings (each row on its own), the JUnit
 #   suites of the CUDA backend.
 # `check.sh --emulated` runs every step the same way here, on the CPU emulator of the kernels at toy sizes (the
-# dry run CI makes; no peers, as there is no PyTorch). SPARSEFEAT_CHECK_FAIL=<section> makes that section of
+# dry run CI makes; no peers, as there is no PyTorch; both smoke runs bind the emulator through FFM, as JCuda
+# needs a driver). SPARSEFEAT_CHECK_FAIL=<section> makes that section of
 # GpuCheck throw, to see the rest still run.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -174,7 +175,6 @@ junit=("$java" "${jflags[@]}" -jar "$console" execute -cp "$cp" --include-engine
 if [ $emulated = 1 ]; then
   step "JUnit: the CUDA backend on the emulator" 240 "$out/junit.log" "${junit[@]}" \
     --select-class org.sparsefeat.backend.cuda.EmulatedCudaParityTest \
-    --select-class org.sparsefeat.backend.cuda.EmulatedFfmParityTest \
     --select-class org.sparsefeat.backend.cuda.EmulatedCholeskyPathsTest
 else
   step "JUnit: the CUDA backend (contract, parity, probe), default binding" 180 "$out/junit.log" "${junit[@]}" \

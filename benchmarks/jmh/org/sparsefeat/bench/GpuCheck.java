@@ -17,6 +17,7 @@ import java.util.Set;
 import org.sparsefeat.backend.GramFactor;
 import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.backend.cuda.CudaBackend;
+import org.sparsefeat.backend.cuda.Emulator;
 import org.sparsefeat.data.DataSpec;
 import org.sparsefeat.data.Dataset;
 import org.sparsefeat.data.Datasets;
@@ -52,8 +53,9 @@ import org.sparsefeat.util.PhaseTimer;
  * check.sh, leaving "key seconds" lines in the file given with --peers).
  * <p>
  * Usage: {@code GpuCheck [--smoke] [--emulated] [--peers FILE] [--table FILE]}; --emulated runs on the CPU emulator
- * of the kernels at toy sizes (a dry run of this program, not a measurement). SPARSEFEAT_CHECK_FAIL=section (or a
- * comma-separated list) makes those sections throw, to test that the rest still runs.
+ * of the kernels at toy sizes (a dry run of this program, not a measurement): the library -Dsparsefeat.cudaEmulator
+ * names, through the FFM driver binding whatever SPARSEFEAT_CUDA_BINDING says. SPARSEFEAT_CHECK_FAIL=section (or
+ * a comma-separated list) makes those sections throw, to test that the rest still runs.
  */
 public final class GpuCheck {
     /** The sizes of one run: the on a GPU, toy ones on the emulator. */
@@ -104,9 +106,9 @@ public final class GpuCheck {
             GpuCheck check = new GpuCheck(table, peers, forced);
             System.out.println("java " + Runtime.version() + "; CUDA usable: " + CudaBackend.available()
                     + (CudaBackend.available() ? "" : " (" + CudaBackend.whyNot() + ")"));
-            if (emulated ? !CudaBackend.emulatorAvailable() : !CudaBackend.available()) {
+            if (emulated ? !Emulator.available() : !CudaBackend.available()) {
                 table.row("device", "ERROR: no " + (emulated ? "emulator" : "usable GPU") + " ("
-                        + (emulated ? "-Dsparsefeat.cudaEmulator not set or not built" : CudaBackend.whyNot()) + ")",
+                        + (emulated ? Emulator.whyNot() : CudaBackend.whyNot()) + ")",
                         "-", "-", "FAIL");
                 System.exit(1);
             }
@@ -114,9 +116,8 @@ public final class GpuCheck {
             Sizes sizes = smoke ? SMOKE : emulated ? EMULATED : GPU;
             CudaBackend gpu;
             try {
-                boolean ffm = "ffm".equals(System.getenv("SPARSEFEAT_CUDA_BINDING"));
-                gpu = !emulated ? new CudaBackend(threads) : ffm ? CudaBackend.emulatedThroughFfm(threads)
-                        : CudaBackend.emulated(threads, true);
+                // the emulator is bound through FFM whatever SPARSEFEAT_CUDA_BINDING says: JCuda needs a driver
+                gpu = emulated ? Emulator.backend(threads, true) : new CudaBackend(threads);
             } catch (RuntimeException | LinkageError e) {
                 table.row("device", "ERROR opening the backend: " + firstLine(e), "-", "-", "FAIL");
                 System.exit(1);
@@ -382,13 +383,15 @@ public final class GpuCheck {
     /** The binding's own cost per launch: decides which driver binding should be the default. */
     private void launches(CudaBackend gpu, Sizes s) {
         double[] us = timings(gpu).launchMicros(s.launches());
-        table.row("launch cost, " + s.launches() + " empty launches (" + binding() + ")",
+        table.row("launch cost, " + s.launches() + " empty launches (" + binding(gpu) + ")",
                 fmt("%.2f us prepared, %.2f us laid out each time", us[0], us[1]), "-", "-", "");
     }
 
-    private static String binding() {
+    /** The binding that ran (the emulator's is FFM whatever was asked), and what was asked. */
+    private static String binding(CudaBackend gpu) {
+        String ran = gpu.device().contains("driver API through FFM") ? "FFM" : "JCuda";
         String b = System.getenv("SPARSEFEAT_CUDA_BINDING");
-        return b == null || b.isBlank() ? "default binding" : "SPARSEFEAT_CUDA_BINDING=" + b;
+        return ran + ", " + (b == null || b.isBlank() ? "default binding" : "SPARSEFEAT_CUDA_BINDING=" + b);
     }
 
     private void cholesky(CudaBackend gpu, Sizes s) {

@@ -1,8 +1,5 @@
 package org.sparsefeat.backend.cuda;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.SymbolLookup;
-import java.nio.file.Path;
 import java.util.List;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.CpuFallbacks;
@@ -22,9 +19,10 @@ import org.sparsefeat.util.PhaseTimer;
  * The CUDA backend: Gram matrices, the teacher field, KRR's Cholesky, triangular solves and predictions, and the
  * nets' gradient descent run in our kernels (cuda/*.cu, formulas shared with the CPU through native/include).
  * A KRR fit keeps its n x n matrix on the device ({@link #factorGram}); operations on host matrices upload them.
- * The {@link Device} is a GPU through JCuda or, in tests, the CPU emulator of cuda/emu. What it hands to its embedded
- * CPU backend instead (the teacher for d > 16, nets of other d, net outputs, host linear algebra, the image net) it
- * records in {@link #cpuFallbacks}, which result files carry.
+ * The {@link Device} is a GPU through JCuda (or the driver API through FFM) or, in tests, the CPU emulator of
+ * cuda/emu bound through FFM (cuda/emu/java's Emulator). What it hands to its embedded CPU backend instead (the
+ * teacher for d > 16, nets of other d, net outputs, host linear algebra, the image net) it records in
+ * {@link #cpuFallbacks}, which result files carry.
  * NOT YET RUN ON A GPU: the first device check must prove it (benchmarks/gpu/check.sh).
  */
 public final class CudaBackend implements Backend {
@@ -94,29 +92,6 @@ public final class CudaBackend implements Backend {
         linalg = new DeviceLinalg(dev);
         gd = CudaNetBatch.Kernels.load(dev);
     }
-
-    /**
-     * The CPU emulator of the kernels (cuda/emu), for tests and dry runs of the device check; withBlas: the
-     * Cholesky hands its big updates to the emulator's cuBLAS entry points, as to cuBLAS on a GPU.
-     */
-    public static CudaBackend emulated(int threads, boolean withBlas) {
-        return new CudaBackend(new EmulatedDevice(withBlas), threads);
-    }
-
-    /**
-     * As {@link #emulated} through the FFM driver binding, bound to the emulator's driver entry points (tests, and
-     * the device check's dry run of SPARSEFEAT_CUDA_BINDING=ffm).
-     */
-    public static CudaBackend emulatedThroughFfm(int threads) {
-        Path lib = EmulatedDevice.library();
-        if (lib == null) {
-            throw new IllegalStateException(EmulatedDevice.whyNot());
-        }
-        return new CudaBackend(FfmDriverDevice.overEmulator(SymbolLookup.libraryLookup(lib, Arena.global())), threads);
-    }
-
-    /** Whether {@link #emulated} can run: the build made the emulator (g++) and told this JVM where. */
-    public static boolean emulatorAvailable() { return EmulatedDevice.library() != null; }
 
     @Override
     public String name() { return "cuda"; }

@@ -2,9 +2,10 @@ package org.sparsefeat.backend.cuda;
 
 /**
  * The few driver operations the CUDA backend needs, over raw device addresses: memory, copies, kernel launches
- * on one stream. {@link DriverDevice} is a real GPU through JCuda's driver API; {@link EmulatedDevice} runs
- * the same kernels on the CPU (cuda/emu) so that the tests check the kernels and the code that drives them on
- * machines without a GPU. All operations are ordered (the legacy default stream); copies to the host wait.
+ * on one stream. {@link DriverDevice} is a real GPU through JCuda's driver API, {@link FfmDriverDevice} the same
+ * API bound with FFM, to libcuda.so.1 or to the CPU emulator of the kernels (cuda/emu), so that the tests check
+ * the kernels and the code that drives them on machines without a GPU. All operations are ordered (the legacy
+ * default stream); copies to the host wait.
  */
 interface Device extends AutoCloseable {
     /** The GPU's name, for result files. */

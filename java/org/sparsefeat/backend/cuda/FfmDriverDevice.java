@@ -17,8 +17,8 @@ import org.sparsefeat.linalg.NativeLibraries;
  * GPU 0 through the CUDA driver API bound with Panama FFM: {@code libcuda.so.1} by its exported, versioned names
  * ({@code cuMemAlloc_v2}, ...). JCuda ({@link DriverDevice}) is the project's binding; this one is the fallback the
  * plan names for a driver JCuda cannot load under, used when JCuda fails and the driver loads, or when
- * {@code SPARSEFEAT_CUDA_BINDING=ffm}. The emulator of cuda/emu exports the same entry points, so the tests drive
- * this binding too. Launches go to the legacy default stream, as cuBLAS's do; no CUDA graphs here.
+ * {@code SPARSEFEAT_CUDA_BINDING=ffm}. The emulator of cuda/emu exports the same entry points, so the tests and
+ * the device check's dry run drive this binding, bound to it. Launches go to the legacy default stream, as cuBLAS's do; no CUDA graphs here.
  */
 final class FfmDriverDevice implements Device {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -98,10 +98,18 @@ final class FfmDriverDevice implements Device {
         return new FfmDriverDevice(lib, DriverCommon::fatbin, CudaBlas::load);
     }
 
-    /** Over the emulator's driver entry points (tests), with its cuBLAS subset; its modules are built in. */
-    static FfmDriverDevice overEmulator(SymbolLookup emulator) {
-        return new FfmDriverDevice(emulator, module -> new byte[0],
-                () -> new CudaBlas(emulator, "the emulator's cuBLAS subset"));
+    /**
+     * Over the emulator's driver entry points (cuda/emu; the tests and the dry run open it through
+     * cuda/emu/java's {@code Emulator}); its modules are built in. withBlas: with its cuBLAS subset, else the device has none, as a
+     * machine without cuBLAS (both paths of the Cholesky are tested).
+     */
+    static FfmDriverDevice overEmulator(SymbolLookup emulator, boolean withBlas) {
+        return new FfmDriverDevice(emulator, module -> new byte[0], () -> {
+            if (!withBlas) {
+                throw new IllegalStateException("no cuBLAS (emulated without it)");
+            }
+            return new CudaBlas(emulator, "the emulator's cuBLAS subset");
+        });
     }
 
     /**

@@ -42,8 +42,8 @@ class CpuFallbacksTest {
     private static final TeacherField TEACHER = new TeacherField(7, TeacherActivation.ABS, 1, 600);
 
     private static CudaBackend emulated() {
-        assumeTrue(CudaBackend.emulatorAvailable(), EmulatedDevice::whyNot);
-        return CudaBackend.emulated(1, false);
+        assumeTrue(Emulator.available(), Emulator::whyNot);
+        return Emulator.backend(1, false);
     }
 
     private static Matrix points(int n, int d) {

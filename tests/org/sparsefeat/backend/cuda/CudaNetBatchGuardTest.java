@@ -27,8 +27,8 @@ class CudaNetBatchGuardTest {
     @Test
     @Timeout(60)   // without the guard the loop never ends: fail, don't hang
     void aBatchWhoseStepsNeverAdvanceFailsInsteadOfLooping() {
-        assumeTrue(CudaBackend.emulatorAvailable(), EmulatedDevice::whyNot);
-        try (EmulatedDevice real = new EmulatedDevice(false)) {
+        assumeTrue(Emulator.available(), Emulator::whyNot);
+        try (Device real = Emulator.device(false)) {
             Device idle = (Device) Proxy.newProxyInstance(Device.class.getClassLoader(), new Class<?>[] {Device.class},
                     (proxy, method, args) -> switch (method.getName()) {
                         case "prepare" -> (Device.Launch) () -> {};

@@ -27,14 +27,14 @@ import org.sparsefeat.util.PhaseTimer;
  */
 class EmulatedCholeskyPathsTest {
     @BeforeAll
-    static void emulator() { assumeTrue(CudaBackend.emulatorAvailable(), EmulatedDevice::whyNot); }
+    static void emulator() { assumeTrue(Emulator.available(), Emulator::whyNot); }
 
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void bothPathsFactorAsOpenBlasAcrossSeveralPanels(boolean withBlas) {
         int n = 600;  // with cuBLAS: two levels of recursion, diagonal blocks of 160, 160, 160 and 120
         Matrix x = Points.sample(PointDistribution.SPHERE, n, 4, 11, Philox.STREAM_TRAIN_POINTS);
-        try (CudaBackend gpu = CudaBackend.emulated(1, withBlas); CpuBackend cpu = new CpuBackend(1)) {
+        try (CudaBackend gpu = Emulator.backend(1, withBlas); CpuBackend cpu = new CpuBackend(1)) {
             Matrix k = cpu.gramLower(Kernel.of(KernelType.LAPLACE), x);
             Matrix a = k.copy(), b = k.copy();
             gpu.cholesky(a, 1e-10);
@@ -63,7 +63,7 @@ class EmulatedCholeskyPathsTest {
         }
         String before = System.getProperty("sparsefeat.cuda.solve");
         System.setProperty("sparsefeat.cuda.solve", path);
-        try (CudaBackend gpu = CudaBackend.emulated(1, true); CpuBackend cpu = new CpuBackend(1);
+        try (CudaBackend gpu = Emulator.backend(1, true); CpuBackend cpu = new CpuBackend(1);
              var g = gpu.factorGram(Kernel.of(KernelType.NTK), x, 1e-8, new PhaseTimer());
              var c = cpu.factorGram(Kernel.of(KernelType.NTK), x, 1e-8, new PhaseTimer())) {
             double diff = org.sparsefeat.backend.BackendContract.relativeDifference(g.solve(b), c.solve(b));
@@ -84,7 +84,7 @@ class EmulatedCholeskyPathsTest {
         Matrix x = Points.sample(PointDistribution.SPHERE, n, 3, 12, Philox.STREAM_TRAIN_POINTS);
         System.arraycopy(x.data(), 10 * 3, x.data(), 300 * 3, 3);  // point 301 repeats point 11: a singular matrix
         withLeaf(leaf, () -> {
-            try (CudaBackend gpu = CudaBackend.emulated(1, withBlas); CpuBackend cpu = new CpuBackend(1)) {
+            try (CudaBackend gpu = Emulator.backend(1, withBlas); CpuBackend cpu = new CpuBackend(1)) {
                 Matrix k = cpu.gramLower(Kernel.of(KernelType.NTK), x);
                 var g = assertThrows(NotPositiveDefiniteException.class, () -> gpu.cholesky(k.copy(), 0));
                 var c = assertThrows(NotPositiveDefiniteException.class, () -> cpu.cholesky(k.copy(), 0));
@@ -103,7 +103,7 @@ class EmulatedCholeskyPathsTest {
     @CsvSource({"32, true", "32, false", "64, true", "64, false"})
     void bothLeavesFactorAsOpenBlasAtSizesWithPartialBlocks(int leaf, boolean withBlas) {
         withLeaf(leaf, () -> {
-            try (CudaBackend gpu = CudaBackend.emulated(1, withBlas); CpuBackend cpu = new CpuBackend(1)) {
+            try (CudaBackend gpu = Emulator.backend(1, withBlas); CpuBackend cpu = new CpuBackend(1)) {
                 assertTrue(gpu.choleskyPath().startsWith("leaf " + leaf), gpu.choleskyPath());
                 for (int n : new int[] {1, 63, 64, 65, 200, 300}) {
                     Matrix x = Points.sample(PointDistribution.SPHERE, n, 4, 20 + n, Philox.STREAM_TRAIN_POINTS);
@@ -133,7 +133,7 @@ class EmulatedCholeskyPathsTest {
         int n = 150;
         Matrix x = Points.sample(PointDistribution.SPHERE, n, 4, 31, Philox.STREAM_TRAIN_POINTS);
         withLeaf(leaf, () -> {
-            try (CudaBackend gpu = CudaBackend.emulated(1, withBlas); CpuBackend cpu = new CpuBackend(1)) {
+            try (CudaBackend gpu = Emulator.backend(1, withBlas); CpuBackend cpu = new CpuBackend(1)) {
                 Matrix k = cpu.gramLower(Kernel.of(KernelType.LAPLACE), x);
                 Matrix m = k.copy();
                 m.set(130, 130, -1.0);
@@ -150,7 +150,7 @@ class EmulatedCholeskyPathsTest {
     @org.junit.jupiter.api.Test
     void aLeafOtherThan32Or64IsRefusedByName() {
         withLeaf(48, () -> {
-            try (CudaBackend gpu = CudaBackend.emulated(1, true)) {
+            try (CudaBackend gpu = Emulator.backend(1, true)) {
                 var e = assertThrows(IllegalArgumentException.class, () -> gpu.cholesky(Matrix.of(new double[][] {{4}}), 0));
                 assertTrue(e.getMessage().contains("sparsefeat.cuda.choleskyLeaf must be 32 or 64, got '48'"), e.getMessage());
             }
@@ -161,7 +161,7 @@ class EmulatedCholeskyPathsTest {
     void aBadBlockIsRefusedByNameBeforeTheMatrixIsTouched() {
         String before = System.getProperty(CudaBackend.CHOLESKY_BLOCK);
         System.setProperty(CudaBackend.CHOLESKY_BLOCK, "big");
-        try (CudaBackend gpu = CudaBackend.emulated(1, true)) {
+        try (CudaBackend gpu = Emulator.backend(1, true)) {
             Matrix m = Matrix.of(new double[][] {{4}});
             var e = assertThrows(IllegalArgumentException.class, () -> gpu.cholesky(m, 1));
             assertTrue(e.getMessage().contains("sparsefeat.cuda.choleskyBlock must be a positive number of rows or 'all', got 'big'"),

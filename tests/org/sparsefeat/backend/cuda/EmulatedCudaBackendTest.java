@@ -12,7 +12,7 @@ import org.sparsefeat.backend.BackendContract;
 class EmulatedCudaBackendTest extends BackendContract {
     @Override
     protected Backend open() {
-        assumeTrue(CudaBackend.emulatorAvailable(), EmulatedDevice::whyNot);
-        return CudaBackend.emulated(2, true);
+        assumeTrue(Emulator.available(), Emulator::whyNot);
+        return Emulator.backend(2, true);
     }
 }
