@@ -2,6 +2,7 @@ package org.sparsefeat.data;
 
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.kernel.TeacherField;
+import org.sparsefeat.linalg.HostLinalg;
 import org.sparsefeat.linalg.Matrix;
 
 /** Generates the datasets of a {@link DataSpec}: points, then the target on train and test points together. */
@@ -35,7 +36,7 @@ public final class Datasets {
         System.arraycopy(xTest.data(), 0, all, n * d, m * d);
         Matrix k = backend.gramLower(g.kernel(), new Matrix(n + m, d, all));
         try {
-            backend.cholesky(k, g.jitter());
+            HostLinalg.cholesky(k, g.jitter());
         } catch (org.sparsefeat.linalg.NotPositiveDefiniteException e) {
             throw e.about("the GRF covariance K(train + test points)", "Raise {grf_jitter} (e.g. 1e-10).");
         }
@@ -45,7 +46,7 @@ public final class Datasets {
             Philox.normalPair(seed, Philox.STREAM_GRF, i, 0, pair, 0);
             z[i] = pair[0];
         }
-        double[] y = backend.lowerMultiply(k, z);
+        double[] y = HostLinalg.lowerMultiply(k, z);
         return new double[][] {java.util.Arrays.copyOfRange(y, 0, n), java.util.Arrays.copyOfRange(y, n, n + m)};
     }
 
