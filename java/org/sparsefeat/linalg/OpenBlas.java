@@ -57,7 +57,8 @@ public final class OpenBlas {
 
     private OpenBlas() {}
 
-    public static void setThreads(int threads) {
+    /** Process-wide: only {@link NativeThreads} calls it. */
+    static void setThreads(int threads) {
         try {
             SET_THREADS.invokeExact(threads);
         } catch (Throwable t) {
@@ -65,6 +66,7 @@ public final class OpenBlas {
         }
     }
 
+    /** OpenBLAS's thread count, process-wide. */
     public static int threads() {
         try {
             return (int) GET_THREADS.invokeExact();

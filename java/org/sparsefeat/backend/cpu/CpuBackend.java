@@ -11,6 +11,7 @@ import org.sparsefeat.backend.SoftplusPass;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NativeThreads;
 import org.sparsefeat.linalg.OpenBlas;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetProblem;
@@ -21,6 +22,8 @@ import org.sparsefeat.util.InvalidInputException;
  * The CPU backend: Gram tiles and the teacher in libsparsefeat (C, vectorised), spread over a fork-join pool
  * of {@code threads} workers; the Cholesky factor of a Gram matrix and its solves in OpenBLAS
  * ({@link org.sparsefeat.linalg.HostLinalg}). Everything runs on the CPU, so it records no {@link #cpuFallbacks}.
+ * {@code threads} is this backend's pool only: OpenBLAS's count is the process's, set apart (see
+ * {@link org.sparsefeat.linalg.NativeThreads}), so constructing a backend changes nothing global.
  */
 public final class CpuBackend implements Backend {
     /** Rows per Gram task: small enough to balance a triangle over the threads, large enough to amortise a call. */
@@ -39,7 +42,6 @@ public final class CpuBackend implements Backend {
         }
         this.threads = threads;
         this.pool = new ForkJoinPool(threads);
-        OpenBlas.setThreads(threads);
     }
 
     /** A backend with one thread per available processor. */
@@ -50,7 +52,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String device() {
-        return CpuInfo.modelName() + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ", OpenBLAS, "
+        return CpuInfo.modelName() + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ", OpenBLAS ("
+                + NativeThreads.openBlasThreads() + "), "
                 + (NativeNet.selectIsa(-1) == 4 ? "AVX-512" : "AVX2");
     }
 
