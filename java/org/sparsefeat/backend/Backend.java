@@ -1,8 +1,8 @@
 package org.sparsefeat.backend;
 
 import java.util.List;
+import org.sparsefeat.data.TargetEvaluator;
 import org.sparsefeat.kernel.Kernel;
-import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.HostLinalg;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.net.NetBatch;
@@ -12,10 +12,11 @@ import org.sparsefeat.util.PhaseTimer;
 
 /**
  * Where the hot paths run. Algorithms (KRR, training, sweeps) talk only to this interface, so the CPU and
- * CUDA backends are interchangeable and pass the same tests. Matrices are row-major float64. Linear algebra on host
+ * CUDA backends are interchangeable and pass the same tests. The Gram's lower triangle and the teacher come from
+ * {@link TargetEvaluator}, which the data generators take. Matrices are row-major float64. Linear algebra on host
  * matrices is not a backend's: it is {@link HostLinalg}'s, the same whichever backend runs.
  */
-public interface Backend extends AutoCloseable {
+public interface Backend extends TargetEvaluator, AutoCloseable {
     /** "cpu" or "cuda". */
     String name();
 
@@ -61,9 +62,6 @@ public interface Backend extends AutoCloseable {
         return f;
     }
 
-    /** K(X, X), lower triangle only (the strict upper triangle is zero): what a Cholesky factorisation reads. */
-    Matrix gramLower(Kernel kernel, Matrix x);
-
     /**
      * The Cholesky factor of K(X, X) + ridge I, kept by this backend (the GPU keeps it in device memory); phases
      * "gram" and "cholesky" are timed into {@code timer}.
@@ -96,9 +94,6 @@ public interface Backend extends AutoCloseable {
 
     /** Rows of K per block in {@link #gramTimes}: bounds its memory to this many rows. */
     int GRAM_TIMES_ROWS = 2048;
-
-    /** The teacher field y(x) at every row of x, its H^{-1/2} included. */
-    double[] teacher(Matrix x, TeacherField field);
 
     /**
      * How many nets a sweep should train in one batch: on the CPU enough to keep the cores busy, on a GPU enough to
