@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.sparsefeat.linalg.NativeLibraries;
+import org.sparsefeat.ffm.NativeLibraries;
 
 /**
  * The kernels of cuda/*.cu run on the CPU by the emulator of cuda/emu (one fiber per CUDA thread, blocks one after
