@@ -1,8 +1,9 @@
 package org.sparsefeat.backend;
 
 import java.util.List;
+import org.sparsefeat.data.TargetEvaluator;
 import org.sparsefeat.kernel.Kernel;
-import org.sparsefeat.kernel.TeacherField;
+import org.sparsefeat.linalg.HostLinalg;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetProblem;
@@ -11,9 +12,11 @@ import org.sparsefeat.util.PhaseTimer;
 
 /**
  * Where the hot paths run. Algorithms (KRR, training, sweeps) talk only to this interface, so the CPU and
- * CUDA backends are interchangeable and pass the same tests. Matrices are row-major float64.
+ * CUDA backends are interchangeable and pass the same tests. The Gram's lower triangle and the teacher come from
+ * {@link TargetEvaluator}, which the data generators take. Matrices are row-major float64. Linear algebra on host
+ * matrices is not a backend's: it is {@link HostLinalg}'s, the same whichever backend runs.
  */
-public interface Backend extends AutoCloseable {
+public interface Backend extends TargetEvaluator, AutoCloseable {
     /** "cpu" or "cuda". */
     String name();
 
@@ -59,39 +62,16 @@ public interface Backend extends AutoCloseable {
         return f;
     }
 
-    /** K(X, X), lower triangle only (the strict upper triangle is zero): what a Cholesky factorisation reads. */
-    Matrix gramLower(Kernel kernel, Matrix x);
-
-    /**
-     * Replaces the lower triangle of {@code a} by L with L L^T = A + ridge I.
-     *
-     * @throws org.sparsefeat.linalg.NotPositiveDefiniteException naming the first pivot that is not
-     *         numerically positive (see {@link org.sparsefeat.linalg.Pivots})
-     */
-    void cholesky(Matrix a, double ridge);
-
-    /** b := (L L^T)^{-1} b, with L from {@link #cholesky}. */
-    void choleskySolve(Matrix l, double[] b);
-
-    /** A x. */
-    double[] multiply(Matrix a, double[] x);
-
-    /** L x for lower-triangular L. */
-    double[] lowerMultiply(Matrix l, double[] x);
-
-    /** L (L^T x): the factored matrix times x, with L from {@link #cholesky}. */
-    double[] factorMultiply(Matrix l, double[] x);
-
     /**
      * The Cholesky factor of K(X, X) + ridge I, kept by this backend (the GPU keeps it in device memory); phases
      * "gram" and "cholesky" are timed into {@code timer}.
      *
-     * @throws org.sparsefeat.linalg.NotPositiveDefiniteException as {@link #cholesky}
+     * @throws org.sparsefeat.linalg.NotPositiveDefiniteException as {@link HostLinalg#cholesky}
      */
     default GramFactor factorGram(Kernel kernel, Matrix x, double ridge, PhaseTimer timer) {
         Matrix k = timer.time("gram", () -> gramLower(kernel, x));
-        timer.time("cholesky", () -> cholesky(k, ridge));
-        return new HostGramFactor(this, k);
+        timer.time("cholesky", () -> HostLinalg.cholesky(k, ridge));
+        return new HostGramFactor(k);
     }
 
     /**
@@ -106,7 +86,7 @@ public interface Backend extends AutoCloseable {
         for (int r0 = 0; r0 < x.rows(); r0 += GRAM_TIMES_ROWS) {
             int r1 = Math.min(x.rows(), r0 + GRAM_TIMES_ROWS);
             Matrix block = r0 == 0 && r1 == x.rows() ? x : x.rowRange(r0, r1);
-            double[] part = multiply(gram(kernel, block, centres), c);
+            double[] part = HostLinalg.multiply(gram(kernel, block, centres), c);
             System.arraycopy(part, 0, f, r0, part.length);
         }
         return f;
@@ -114,9 +94,6 @@ public interface Backend extends AutoCloseable {
 
     /** Rows of K per block in {@link #gramTimes}: bounds its memory to this many rows. */
     int GRAM_TIMES_ROWS = 2048;
-
-    /** The teacher field y(x) at every row of x, its H^{-1/2} included. */
-    double[] teacher(Matrix x, TeacherField field);
 
     /**
      * How many nets a sweep should train in one batch: on the CPU enough to keep the cores busy, on a GPU enough to

@@ -3,20 +3,28 @@ package org.sparsefeat.backend;
 import java.util.Locale;
 import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.backend.cuda.CudaBackend;
+import org.sparsefeat.linalg.NativeThreads;
 import org.sparsefeat.util.InvalidInputException;
 
 /** Chooses a backend by name: cpu, cuda, or auto (a usable GPU, else the CPU). */
 public final class Backends {
     private Backends() {}
 
+    /**
+     * The process's backend, as the CLI opens it: {@code threads} host threads for the backend's pool and, since
+     * OpenBLAS has one count for the whole process, for OpenBLAS too ({@link NativeThreads}). Library code that
+     * constructs a backend directly leaves OpenBLAS's count alone.
+     */
     public static Backend open(String name, int threads) {
         String n = name.trim().toLowerCase(Locale.ROOT);
-        return switch (n) {
+        Backend backend = switch (n) {
             case "cpu" -> new CpuBackend(threads);
             case "cuda" -> new CudaBackend(threads);  // says why not when no GPU is usable
             case "auto" -> CudaBackend.available() ? new CudaBackend(threads) : new CpuBackend(threads);
             default -> throw new InvalidInputException("unknown backend '" + name + "'; expected cpu, cuda or auto");
         };
+        NativeThreads.setOpenBlasThreads(threads);  // after the backend, which has checked the count
+        return backend;
     }
 
     public static int defaultThreads() { return Runtime.getRuntime().availableProcessors(); }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sparsefeat.images.DatasetStore;
+import org.sparsefeat.images.install.DatasetInstaller;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,7 +50,7 @@ final class DatasetsCommand implements Runnable {
         @Override
         public Integer call() {
             DatasetStore store = root.store();
-            Path where = store.install(name, from);
+            Path where = new DatasetInstaller(store).install(name, from);
             int size = store.load(name).size();
             spec.commandLine().getOut().printf("%s: %d images in %s%n", name, size, where);
             return 0;

@@ -7,6 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import org.sparsefeat.ffm.Native;
+import org.sparsefeat.ffm.NativeLibraries;
 
 /**
  * The few BLAS / LAPACK routines we need, bound with FFM to OpenBLAS's Fortran symbols (column-major, every
@@ -57,20 +59,14 @@ public final class OpenBlas {
 
     private OpenBlas() {}
 
-    public static void setThreads(int threads) {
-        try {
-            SET_THREADS.invokeExact(threads);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+    /** Process-wide: only {@link NativeThreads} calls it. */
+    static void setThreads(int threads) {
+        Native.run(() -> { SET_THREADS.invokeExact(threads); });
     }
 
+    /** OpenBLAS's thread count, process-wide. */
     public static int threads() {
-        try {
-            return (int) GET_THREADS.invokeExact();
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        return Native.call(() -> (int) GET_THREADS.invokeExact());
     }
 
     /**
@@ -81,11 +77,9 @@ public final class OpenBlas {
         int n = a.rows();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(INT);
-            DPOTRF.invokeExact(chr(arena, 'U'), integer(arena, n), MemorySegment.ofArray(a.data()),
-                    integer(arena, Math.max(1, n)), info, 1L);
+            Native.run(() -> { DPOTRF.invokeExact(chr(arena, 'U'), integer(arena, n), MemorySegment.ofArray(a.data()),
+                    integer(arena, Math.max(1, n)), info, 1L); });
             return info.get(INT, 0);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -97,12 +91,10 @@ public final class OpenBlas {
         int n = l.rows();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(INT);
-            DPOTRS.invokeExact(chr(arena, 'U'), integer(arena, n), integer(arena, nrhs),
+            Native.run(() -> { DPOTRS.invokeExact(chr(arena, 'U'), integer(arena, n), integer(arena, nrhs),
                     MemorySegment.ofArray(l.data()), integer(arena, Math.max(1, n)), MemorySegment.ofArray(b),
-                    integer(arena, Math.max(1, n)), info, 1L);
+                    integer(arena, Math.max(1, n)), info, 1L); });
             check("dpotrs", info.get(INT, 0));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -121,13 +113,12 @@ public final class OpenBlas {
         }
         try (Arena arena = Arena.ofConfined()) {
             // row-major A (m x n) is column-major A^T (n x m): A x = (A^T)^T x, A^T x = (A^T) x
-            DGEMV.invokeExact(chr(arena, transpose ? 'N' : 'T'), integer(arena, a.cols()), integer(arena, a.rows()),
+            Native.run(() -> { DGEMV.invokeExact(chr(arena, transpose ? 'N' : 'T'), integer(arena, a.cols()),
+                    integer(arena, a.rows()),
                     real(arena, 1.0), MemorySegment.ofArray(a.data()), integer(arena, a.cols()),
                     MemorySegment.ofArray(x), integer(arena, 1), real(arena, 0.0), MemorySegment.ofArray(y),
-                    integer(arena, 1), 1L);
+                    integer(arena, 1), 1L); });
             return y;
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -146,13 +137,12 @@ public final class OpenBlas {
         }
         try (Arena arena = Arena.ofConfined()) {
             // row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: swap the operands, keep the flags
-            DGEMM.invokeExact(chr(arena, transB ? 'T' : 'N'), chr(arena, transA ? 'T' : 'N'), integer(arena, n),
+            Native.run(() -> { DGEMM.invokeExact(chr(arena, transB ? 'T' : 'N'), chr(arena, transA ? 'T' : 'N'),
+                    integer(arena, n),
                     integer(arena, m), integer(arena, k), real(arena, alpha), MemorySegment.ofArray(b.data()),
                     integer(arena, Math.max(1, b.cols())), MemorySegment.ofArray(a.data()),
                     integer(arena, Math.max(1, a.cols())), real(arena, beta), MemorySegment.ofArray(c.data()),
-                    integer(arena, Math.max(1, n)), 1L, 1L);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
+                    integer(arena, Math.max(1, n)), 1L, 1L); });
         }
     }
 
@@ -164,11 +154,10 @@ public final class OpenBlas {
         int n = l.rows();
         try (Arena arena = Arena.ofConfined()) {
             // row-major lower L is column-major upper U = L^T: L x = U^T x and L^T x = U x
-            DTRMV.invokeExact(chr(arena, 'U'), chr(arena, transpose ? 'N' : 'T'), chr(arena, 'N'), integer(arena, n),
+            Native.run(() -> { DTRMV.invokeExact(chr(arena, 'U'), chr(arena, transpose ? 'N' : 'T'), chr(arena, 'N'),
+                    integer(arena, n),
                     MemorySegment.ofArray(l.data()), integer(arena, Math.max(1, n)), MemorySegment.ofArray(x),
-                    integer(arena, 1), 1L, 1L, 1L);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
+                    integer(arena, 1), 1L, 1L, 1L); });
         }
     }
 

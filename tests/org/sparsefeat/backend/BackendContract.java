@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.sparsefeat.data.Philox;
 import org.sparsefeat.data.PointDistribution;
 import org.sparsefeat.data.Points;
@@ -19,8 +18,10 @@ import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.kernel.ReferenceKernels;
 import org.sparsefeat.kernel.TeacherActivation;
 import org.sparsefeat.kernel.TeacherField;
+import org.sparsefeat.linalg.HostLinalg;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.util.PhaseTimer;
 
 /**
  * What every backend must do, checked against plain-Java references. The CPU backend runs it here; the CUDA
@@ -130,31 +131,27 @@ public abstract class BackendContract {
         for (int i = 0; i < x.rows(); i++) {
             trace += k.get(i, i);
         }
-        backend.cholesky(k, 1e-12 * trace);
+        backend.factorGram(Kernel.of(type), x, 1e-12 * trace, new PhaseTimer()).close();
     }
 
-    /** LAPACK's criterion: |A - L L^T| / (n eps |A|) is O(1). */
-    @ParameterizedTest
-    @ValueSource(ints = {1, 2, 17, 200, 700})
-    void choleskyResidualIsAtRoundingLevel(int n) {
-        Matrix x = sphere(n, 5, n);
-        Matrix a = backend.gramLower(Kernel.of(KernelType.NTK), x);
-        a.mirrorLowerToUpper();
-        Matrix l = a.copy();
-        backend.cholesky(l, 0);
-        l.zeroUpper();
-        double[] r = a.data().clone();
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = 0;
-                for (int p = 0; p <= Math.min(i, j); p++) {
-                    s += l.get(i, p) * l.get(j, p);
-                }
-                r[i * n + j] -= s;
-            }
+    /** The factor a backend keeps solves K + ridge I and multiplies by it, as the host factor does. */
+    @Test
+    void theGramFactorSolvesAndMultipliesLikeTheHostFactor() {
+        Matrix x = sphere(120, 4, 3);
+        Kernel kernel = Kernel.of(KernelType.RFK1);
+        Matrix l = backend.gramLower(kernel, x);
+        HostLinalg.cholesky(l, 1e-6);
+        double[] b = new double[120];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = Math.sin(i);
         }
-        double ratio = new Matrix(n, n, r).frobeniusNorm() / (n * Math.ulp(1.0) * a.frobeniusNorm());
-        assertTrue(ratio < 30, "residual ratio " + ratio);
+        double[] hostSolve = b.clone();
+        HostLinalg.choleskySolve(l, hostSolve);
+        try (GramFactor f = backend.factorGram(kernel, x, 1e-6, new PhaseTimer())) {
+            assertEquals(120, f.size());
+            assertTrue(relativeDifference(f.solve(b), hostSolve) < 1e-9, "solve");
+            assertTrue(relativeDifference(f.factorMultiply(b), HostLinalg.factorMultiply(l, b)) < 1e-13, "L L^T b");
+        }
     }
 
     @Test
@@ -162,58 +159,12 @@ public abstract class BackendContract {
         Matrix x = sphere(50, 3, 5);
         double[] data = x.data();
         System.arraycopy(data, 10 * 3, data, 30 * 3, 3);  // point 30 := point 10
-        Matrix k = backend.gramLower(Kernel.of(KernelType.NTK), x);
-        NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class, () -> backend.cholesky(k, 0));
+        Kernel ntk = Kernel.of(KernelType.NTK);
+        NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class,
+                () -> backend.factorGram(ntk, x, 0, new PhaseTimer()));
         assertEquals(31, e.pivot());
         assertTrue(e.getMessage().contains("pivot 31 of 50") && e.getMessage().contains("ridge 1e-10"), e.getMessage());
-        Matrix again = backend.gramLower(Kernel.of(KernelType.NTK), x);
-        backend.cholesky(again, 1e-8);  // and a ridge cures it
-    }
-
-    @Test
-    void negativeDefiniteMatrixFailsAtTheFirstPivot() {
-        Matrix a = Matrix.of(new double[][] {{-1, 0}, {0, 1}});
-        assertEquals(1, assertThrows(NotPositiveDefiniteException.class, () -> backend.cholesky(a, 0)).pivot());
-        Matrix b = Matrix.of(new double[][] {{4, 0, 0}, {2, 1, 0}, {0, 0, 1}});  // lower triangle of [[4,2],[2,1]]
-        assertEquals(2, assertThrows(NotPositiveDefiniteException.class, () -> backend.cholesky(b, 0)).pivot());
-    }
-
-    @Test
-    void choleskySolveSolves() {
-        Matrix x = sphere(120, 4, 3);
-        Matrix a = backend.gramLower(Kernel.of(KernelType.RFK1), x);
-        a.mirrorLowerToUpper();
-        double[] b = new double[120];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = Math.sin(i);
-        }
-        Matrix l = a.copy();
-        backend.cholesky(l, 1e-6);
-        double[] c = b.clone();
-        backend.choleskySolve(l, c);
-        double[] back = backend.multiply(a, c);
-        for (int i = 0; i < b.length; i++) {
-            back[i] += 1e-6 * c[i];
-        }
-        assertTrue(relativeDifference(back, b) < 1e-9, "residual " + relativeDifference(back, b));
-    }
-
-    @Test
-    void theFactorTimesAVectorIsTheFactoredMatrixTimesIt() {
-        Matrix x = sphere(90, 3, 6);
-        Matrix a = backend.gramLower(Kernel.of(KernelType.NTK), x);
-        a.mirrorLowerToUpper();
-        Matrix l = a.copy();
-        backend.cholesky(l, 0.5);
-        double[] v = new double[90];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = Math.cos(3 * i);
-        }
-        double[] expected = backend.multiply(a, v);
-        for (int i = 0; i < v.length; i++) {
-            expected[i] += 0.5 * v[i];
-        }
-        assertTrue(relativeDifference(backend.factorMultiply(l, v), expected) < 1e-14);
+        backend.factorGram(ntk, x, 1e-8, new PhaseTimer()).close();  // and a ridge cures it
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ClassifyLayerTest {
     private static final Path SOURCES = Path.of(System.getProperty("basedir", "."), "java/org/sparsefeat/classify");
     private static final Pattern PAST_THE_SEAM = Pattern.compile(
-            "org\\.sparsefeat\\.backend\\.(cpu|cuda)\\b|org\\.sparsefeat\\.linalg\\.(OpenBlas|NativeLibraries)\\b"
+            "org\\.sparsefeat\\.backend\\.(cpu|cuda)\\b|org\\.sparsefeat\\.linalg\\.OpenBlas\\b|org\\.sparsefeat\\.ffm\\b"
                     + "|\\bNativeKernels\\b|\\bOpenBlas\\.");
 
     @Test
@@ -44,7 +44,7 @@ class ClassifyLayerTest {
     @Test
     void thePatternCatchesWhatItShould() {
         for (String line : List.of("import org.sparsefeat.backend.cpu.NativeKernels;", "import org.sparsefeat.linalg.OpenBlas;",
-                "double[] f = OpenBlas.gemv(a, w);", "import org.sparsefeat.backend.cuda.CudaBackend;")) {
+                "double[] f = OpenBlas.gemv(a, w);", "import org.sparsefeat.ffm.Native;", "import org.sparsefeat.backend.cuda.CudaBackend;")) {
             assertTrue(PAST_THE_SEAM.matcher(line).find(), line);
         }
         for (String line : List.of("import org.sparsefeat.backend.Backend;", "import org.sparsefeat.linalg.Matrix;")) {

@@ -20,7 +20,9 @@ import org.sparsefeat.data.PointDistribution;
 import org.sparsefeat.data.Points;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.KernelType;
+import org.sparsefeat.linalg.HostLinalg;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NativeThreads;
 
 /**
  * Cholesky (OpenBLAS dpotrf through FFM, plus the pivot check) and the triangular solves of ridgeless KRR on
@@ -53,11 +55,12 @@ public class CholeskyBench {
 
     @Setup(Level.Trial)
     public void setUp() {
+        NativeThreads.setOpenBlasThreads(threads);  // the benchmark owns the process: OpenBLAS's count is its
         backend = new CpuBackend(threads);
         Matrix x = Points.sample(PointDistribution.SPHERE, n, d, SEED, Philox.STREAM_TRAIN_POINTS);
         gram = backend.gramLower(Kernel.of(KernelType.NTK), x);
         factor = gram.copy();
-        backend.cholesky(factor, 0);
+        HostLinalg.cholesky(factor, 0);
         y = new double[n];
         double[] pair = new double[2];
         for (int i = 0; i < n; i++) {  // fixed right-hand side: standard normals from the seed
@@ -81,9 +84,9 @@ public class CholeskyBench {
     @Benchmark
     public double[] choleskySolve() {
         Matrix k = gram.copy();
-        backend.cholesky(k, 0);
+        HostLinalg.cholesky(k, 0);
         double[] c = y.clone();
-        backend.choleskySolve(k, c);
+        HostLinalg.choleskySolve(k, c);
         return c;
     }
 
@@ -91,7 +94,7 @@ public class CholeskyBench {
     @Benchmark
     public double[] solve() {
         double[] c = y.clone();
-        backend.choleskySolve(factor, c);
+        HostLinalg.choleskySolve(factor, c);
         return c;
     }
 }

@@ -30,7 +30,9 @@ import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.kernel.TeacherActivation;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.krr.KrrRun;
+import org.sparsefeat.linalg.HostLinalg;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NativeThreads;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.NetBatch;
@@ -123,6 +125,7 @@ public final class GpuCheck {
                 System.exit(1);
                 return;
             }
+            NativeThreads.setOpenBlasThreads(threads);  // the CPU side's OpenBLAS, as --threads would set it
             try (CpuBackend cpu = new CpuBackend(threads)) {
                 check.run(cpu, gpu, sizes, smoke);
             } finally {
@@ -250,7 +253,7 @@ public final class GpuCheck {
                     Matrix k = cpu.gramLower(Kernel.of(KernelType.LAPLACE), x);
                     Matrix a = k.copy(), b = k.copy();
                     gpu.cholesky(a, 1e-8);
-                    cpu.cholesky(b, 1e-8);
+                    HostLinalg.cholesky(b, 1e-8);
                     a.zeroUpper();
                     b.zeroUpper();
                     double diff = rel(a.data(), b.data());

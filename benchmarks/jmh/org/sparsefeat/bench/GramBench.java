@@ -21,6 +21,7 @@ import org.sparsefeat.data.Points;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NativeThreads;
 
 /**
  * Gram construction with the NTK on the sphere: the lower triangle of K(X, X) (what KRR's fit factors) and
@@ -52,6 +53,7 @@ public class GramBench {
 
     @Setup(Level.Trial)
     public void setUp() {
+        NativeThreads.setOpenBlasThreads(threads);  // the benchmark owns the process: OpenBLAS's count is its
         backend = new CpuBackend(threads);
         kernel = Kernel.of(KernelType.NTK);
         x = Points.sample(PointDistribution.SPHERE, n, d, SEED, Philox.STREAM_TRAIN_POINTS);

@@ -23,6 +23,7 @@ import org.sparsefeat.data.Points;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NativeThreads;
 
 /**
  * The image experiments' hot paths at MNIST's D = 784: the NTK Gram of 5000 images (GEMM + kernel function),
@@ -55,6 +56,7 @@ public class ImageBench {
 
     @Setup(Level.Trial)
     public void setUp() {
+        NativeThreads.setOpenBlasThreads(threads);  // the benchmark owns the process: OpenBLAS's count is its
         backend = new CpuBackend(threads);
         x = Points.sample(PointDistribution.SPHERE, n, dim, 0, Philox.STREAM_TRAIN_POINTS);
         double[] a = x.data();

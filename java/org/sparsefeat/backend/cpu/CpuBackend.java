@@ -11,9 +11,8 @@ import org.sparsefeat.backend.SoftplusPass;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.Matrix;
-import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.linalg.NativeThreads;
 import org.sparsefeat.linalg.OpenBlas;
-import org.sparsefeat.linalg.Pivots;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
@@ -21,8 +20,10 @@ import org.sparsefeat.util.InvalidInputException;
 
 /**
  * The CPU backend: Gram tiles and the teacher in libsparsefeat (C, vectorised), spread over a fork-join pool
- * of {@code threads} workers; Cholesky, solves and products in OpenBLAS with the same thread count. Everything
- * runs on the CPU, so it records no {@link #cpuFallbacks}.
+ * of {@code threads} workers; the Cholesky factor of a Gram matrix and its solves in OpenBLAS
+ * ({@link org.sparsefeat.linalg.HostLinalg}). Everything runs on the CPU, so it records no {@link #cpuFallbacks}.
+ * {@code threads} is this backend's pool only: OpenBLAS's count is the process's, set apart (see
+ * {@link org.sparsefeat.linalg.NativeThreads}), so constructing a backend changes nothing global.
  */
 public final class CpuBackend implements Backend {
     /** Rows per Gram task: small enough to balance a triangle over the threads, large enough to amortise a call. */
@@ -41,7 +42,6 @@ public final class CpuBackend implements Backend {
         }
         this.threads = threads;
         this.pool = new ForkJoinPool(threads);
-        OpenBlas.setThreads(threads);
     }
 
     /** A backend with one thread per available processor. */
@@ -52,7 +52,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String device() {
-        return CpuInfo.modelName() + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ", OpenBLAS, "
+        return CpuInfo.modelName() + ", " + threads + " thread" + (threads == 1 ? "" : "s") + ", OpenBLAS ("
+                + NativeThreads.openBlasThreads() + "), "
                 + switch (NativeNet.selectIsa(-1)) {
                     case 4 -> "AVX-512";
                     case 1 -> "generic x86-64";
@@ -123,57 +124,6 @@ public final class CpuBackend implements Backend {
         int id = kernel.type().id();
         parallelFor(tasks, t -> NativeKernels.kernelApply(id, kernel.param(), x.cols(), k.data(), (long) t * rows,
                 Math.min(n, (long) (t + 1) * rows), m, xn, yn, lower, same));
-    }
-
-    @Override
-    public void cholesky(Matrix a, double ridge) {
-        if (!a.isSquare()) {
-            throw new IllegalArgumentException("Cholesky needs a square matrix, got " + a);
-        }
-        if (!(ridge >= 0) || Double.isInfinite(ridge)) {
-            throw new IllegalArgumentException("ridge must be a finite number >= 0, got " + ridge);
-        }
-        int n = a.rows();
-        double maxDiag = Pivots.maxDiagonal(a, ridge);
-        if (ridge != 0) {
-            for (int i = 0; i < n; i++) {
-                a.data()[i * n + i] += ridge;
-            }
-        }
-        int info = OpenBlas.dpotrfLower(a);
-        if (info > 0) {
-            throw new NotPositiveDefiniteException(info, n, "the leading minor of order " + info + " is not positive");
-        }
-        if (info < 0) {
-            throw new IllegalStateException("dpotrf rejected argument " + (-info));
-        }
-        Pivots.requireNumericallyPositive(a, maxDiag);
-    }
-
-    @Override
-    public void choleskySolve(Matrix l, double[] b) {
-        if (b.length != l.rows()) {
-            throw new IllegalArgumentException("right-hand side has " + b.length + " values, the factor is " + l);
-        }
-        OpenBlas.dpotrsLower(l, b, 1);
-    }
-
-    @Override
-    public double[] multiply(Matrix a, double[] x) { return OpenBlas.gemv(a, x); }
-
-    @Override
-    public double[] lowerMultiply(Matrix l, double[] x) {
-        double[] y = x.clone();
-        OpenBlas.trmvLower(l, y);
-        return y;
-    }
-
-    @Override
-    public double[] factorMultiply(Matrix l, double[] x) {
-        double[] y = x.clone();
-        OpenBlas.trmvLower(l, y, true);
-        OpenBlas.trmvLower(l, y, false);
-        return y;
     }
 
     /**

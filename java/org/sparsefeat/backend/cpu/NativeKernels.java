@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import org.sparsefeat.linalg.NativeLibraries;
+import org.sparsefeat.ffm.Native;
+import org.sparsefeat.ffm.NativeLibraries;
 
 /** FFM bindings of libsparsefeat (native/include/sparsefeat.h). */
 public final class NativeKernels {
@@ -51,13 +52,9 @@ public final class NativeKernels {
                           double[] yT, double[] yNorms, long m, long j0, long j1, boolean lower, boolean same,
                           double[] k, long ldk) {
         int rc;
-        try {
-            rc = (int) GRAM_BLOCK.invokeExact(kernelId, param, d, MemorySegment.ofArray(x),
-                    MemorySegment.ofArray(xNorms), i0, i1, MemorySegment.ofArray(yT), MemorySegment.ofArray(yNorms),
-                    m, j0, j1, lower ? 1 : 0, same ? 1 : 0, MemorySegment.ofArray(k), ldk);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        rc = Native.call(() -> (int) GRAM_BLOCK.invokeExact(kernelId, param, d, MemorySegment.ofArray(x),
+                MemorySegment.ofArray(xNorms), i0, i1, MemorySegment.ofArray(yT), MemorySegment.ofArray(yNorms),
+                m, j0, j1, lower ? 1 : 0, same ? 1 : 0, MemorySegment.ofArray(k), ldk));
         if (rc != 0) {
             throw new IllegalArgumentException("native Gram builder does not know kernel id " + kernelId);
         }
@@ -67,12 +64,8 @@ public final class NativeKernels {
     static void kernelApply(int kernelId, double param, int d, double[] g, long i0, long i1, long m, double[] xNorms,
                             double[] yNorms, boolean lower, boolean same) {
         int rc;
-        try {
-            rc = (int) KERNEL_APPLY.invokeExact(kernelId, param, d, MemorySegment.ofArray(g), i0, i1, m,
-                    MemorySegment.ofArray(xNorms), MemorySegment.ofArray(yNorms), lower ? 1 : 0, same ? 1 : 0);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        rc = Native.call(() -> (int) KERNEL_APPLY.invokeExact(kernelId, param, d, MemorySegment.ofArray(g), i0, i1, m,
+                MemorySegment.ofArray(xNorms), MemorySegment.ofArray(yNorms), lower ? 1 : 0, same ? 1 : 0));
         if (rc != 0) {
             throw new IllegalArgumentException("native Gram builder does not know kernel id " + kernelId);
         }
@@ -80,33 +73,21 @@ public final class NativeKernels {
 
     /** a = c softplus(beta z) / beta and da = c sigmoid(beta z), elementwise (native/include/sf_act.h). */
     public static void softplusAct(double[] z, double beta, double c, double[] a, double[] da) {
-        try {
-            SOFTPLUS_ACT.invokeExact(MemorySegment.ofArray(z), (long) z.length, beta, c, MemorySegment.ofArray(a),
-                    MemorySegment.ofArray(da));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        Native.run(() -> { SOFTPLUS_ACT.invokeExact(MemorySegment.ofArray(z), (long) z.length, beta, c,
+                MemorySegment.ofArray(a), MemorySegment.ofArray(da)); });
     }
 
     /** One kernel value from t = x.y and the norms, through the same code as the Gram tiles. */
     public static double kernelValue(int kernelId, double t, double nx, double ny, double param, int d) {
-        try {
-            return (double) KERNEL_VALUE.invokeExact(kernelId, t, nx, ny, param, d);
-        } catch (Throwable t2) {
-            throw NativeLibraries.propagate(t2);
-        }
+        return Native.call(() -> (double) KERNEL_VALUE.invokeExact(kernelId, t, nx, ny, param, d));
     }
 
     /** sf_teacher_block: out[i] = sum over neurons [j0, j1) of s_j act(theta_j . x_i)^power. */
     static void teacherBlock(long seed, int d, int act, double power, long j0, long j1, double[] x, long m,
                              double[] out) {
         int rc;
-        try {
-            rc = (int) TEACHER_BLOCK.invokeExact(seed, d, act, power, j0, j1, MemorySegment.ofArray(x), m,
-                    MemorySegment.ofArray(out));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        rc = Native.call(() -> (int) TEACHER_BLOCK.invokeExact(seed, d, act, power, j0, j1, MemorySegment.ofArray(x), m,
+                MemorySegment.ofArray(out)));
         if (rc != 0) {
             throw new OutOfMemoryError("native teacher block of " + (j1 - j0) + " neurons could not allocate");
         }
@@ -115,11 +96,7 @@ public final class NativeKernels {
     /** theta_j (d values) then s_j, as the native teacher draws them. */
     public static double[] teacherNeuron(long seed, int d, long j) {
         double[] out = new double[d + 1];
-        try {
-            TEACHER_NEURON.invokeExact(seed, d, j, MemorySegment.ofArray(out));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        Native.run(() -> { TEACHER_NEURON.invokeExact(seed, d, j, MemorySegment.ofArray(out)); });
         return out;
     }
 
@@ -127,10 +104,8 @@ public final class NativeKernels {
     public static int[] philoxWords(int c0, int c1, int c2, int c3, int k0, int k1) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(I, 4);
-            PHILOX_WORDS.invokeExact(c0, c1, c2, c3, k0, k1, out);
+            Native.run(() -> { PHILOX_WORDS.invokeExact(c0, c1, c2, c3, k0, k1, out); });
             return out.toArray(I);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 

@@ -9,7 +9,8 @@ import java.lang.invoke.MethodHandle;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.sparsefeat.linalg.NativeLibraries;
+import org.sparsefeat.ffm.Native;
+import org.sparsefeat.ffm.NativeLibraries;
 
 /**
  * The layout table of native/include/sf_layout.h as libsparsefeat reports it (native/src/layout.c): the size and
@@ -46,16 +47,13 @@ public final class NativeLayout {
         MethodHandle name = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_layout_name"),
                 FunctionDescriptor.of(ValueLayout.ADDRESS, j));
         MethodHandle value = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_layout_value"), FunctionDescriptor.of(j, j));
-        try {
-            long n = (long) count.invokeExact();
-            Map<String, Long> table = new LinkedHashMap<>();
-            for (long i = 0; i < n; i++) {
-                MemorySegment s = (MemorySegment) name.invokeExact(i);
-                table.put(s.reinterpret(Long.MAX_VALUE).getString(0), (long) value.invokeExact(i));
-            }
-            return Collections.unmodifiableMap(table);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
+        long n = Native.call(() -> (long) count.invokeExact());
+        Map<String, Long> table = new LinkedHashMap<>();
+        for (long i = 0; i < n; i++) {
+            long at = i;
+            MemorySegment s = Native.call(() -> (MemorySegment) name.invokeExact(at));
+            table.put(s.reinterpret(Long.MAX_VALUE).getString(0), Native.call(() -> (long) value.invokeExact(at)));
         }
+        return Collections.unmodifiableMap(table);
     }
 }

@@ -8,7 +8,8 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import org.sparsefeat.linalg.Matrix;
-import org.sparsefeat.linalg.NativeLibraries;
+import org.sparsefeat.ffm.Native;
+import org.sparsefeat.ffm.NativeLibraries;
 import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.TwoLayerNet;
 
@@ -103,11 +104,7 @@ final class NativeNet implements AutoCloseable {
      * x86-64), 0 (the default: AVX-512 unless SPARSEFEAT_ISA=v3 or generic). Returns the one in use.
      */
     static int selectIsa(int want) {
-        try {
-            return (int) SELECT_ISA.invokeExact(want);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        return Native.call(() -> (int) SELECT_ISA.invokeExact(want));
     }
 
     int blocks() { return blocks; }
@@ -121,36 +118,20 @@ final class NativeNet implements AutoCloseable {
     void begin() { invoke(BEGIN, s); }
 
     void runBlocks(long b0, long b1) {
-        try {
-            BLOCKS.invokeExact(s, b0, b1);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        Native.run(() -> { BLOCKS.invokeExact(s, b0, b1); });
     }
 
     /** Returns true when the loss became NaN. */
     boolean end() {
-        try {
-            return (int) END.invokeExact(s) != 0;
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        return Native.call(() -> (int) END.invokeExact(s) != 0);
     }
 
     long steps(long k) {
-        try {
-            return (long) STEPS.invokeExact(s, k);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        return Native.call(() -> (long) STEPS.invokeExact(s, k));
     }
 
     double regularizer() {
-        try {
-            return (double) REGULARIZER.invokeExact(s);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        return Native.call(() -> (double) REGULARIZER.invokeExact(s));
     }
 
     TwoLayerNet weights(org.sparsefeat.net.Scale scale) {
@@ -179,11 +160,7 @@ final class NativeNet implements AutoCloseable {
     }
 
     private double halfMse() {
-        try {
-            return (double) HALF_MSE.invokeExact(s);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        return Native.call(() -> (double) HALF_MSE.invokeExact(s));
     }
 
     /** f at every row of x for the given weights (native forward, one thread). */
@@ -200,11 +177,7 @@ final class NativeNet implements AutoCloseable {
 
     private static void forward(MemorySegment w1, MemorySegment b, MemorySegment w2, long h, long d, double scale,
                                 MemorySegment xt, long n, MemorySegment out, MemorySegment partial) {
-        try {
-            FORWARD.invokeExact(w1, b, w2, h, d, scale, xt, n, out, partial);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        Native.run(() -> { FORWARD.invokeExact(w1, b, w2, h, d, scale, xt, n, out, partial); });
     }
 
     /** d x np, zero-padded: the layout the native loops read a vector of points at a time. */
@@ -229,11 +202,7 @@ final class NativeNet implements AutoCloseable {
     private void setAddress(GdNetField field, MemorySegment v) { s.set(ValueLayout.ADDRESS, field.offset, v); }
 
     private static void invoke(MethodHandle mh, MemorySegment s) {
-        try {
-            mh.invokeExact(s);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        Native.run(() -> { mh.invokeExact(s); });
     }
 
 

@@ -21,7 +21,7 @@ import org.sparsefeat.util.PhaseTimer;
  * A KRR fit keeps its n x n matrix on the device ({@link #factorGram}); operations on host matrices upload them.
  * The {@link Device} is a GPU through JCuda (or the driver API through FFM) or, in tests, the CPU emulator of
  * cuda/emu bound through FFM (cuda/emu/java's Emulator). What it hands to its embedded CPU backend instead (the
- * teacher for d > 16, nets of other d, net outputs, host linear algebra, the image net) it records in
+ * teacher for d > 16, nets of other d, net outputs, the image net) it records in
  * {@link #cpuFallbacks}, which result files carry.
  * NOT YET RUN ON A GPU: the first device check must prove it (benchmarks/gpu/check.sh).
  */
@@ -272,7 +272,10 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    @Override
+    /**
+     * Replaces the lower triangle of {@code a} by L with L L^T = A + ridge I, factored on the device: the kernels
+     * of {@link #factorGram} on a host matrix, for the parity tests with {@link org.sparsefeat.linalg.HostLinalg}.
+     */
     public void cholesky(Matrix a, double ridge) {
         if (!a.isSquare()) {
             throw new IllegalArgumentException("Cholesky needs a square matrix, got " + a);
@@ -308,30 +311,6 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** Host factors stay on the host: uploading n^2 doubles for one solve would cost more than the solve. */
-    @Override
-    public void choleskySolve(Matrix l, double[] b) {
-        fallbacks.record("host linear algebra: Cholesky solve of a host factor");
-        cpu.choleskySolve(l, b);
-    }
-
-    @Override
-    public double[] multiply(Matrix a, double[] x) {
-        fallbacks.record("host linear algebra: A x of a host matrix");
-        return cpu.multiply(a, x);
-    }
-
-    @Override
-    public double[] lowerMultiply(Matrix l, double[] x) {
-        fallbacks.record("host linear algebra: L x of a host factor");
-        return cpu.lowerMultiply(l, x);
-    }
-
-    @Override
-    public double[] factorMultiply(Matrix l, double[] x) {
-        fallbacks.record("host linear algebra: L L^T x of a host factor");
-        return cpu.factorMultiply(l, x);
-    }
 
     // ---- what the device check (benchmarks/.../DeviceTimings, GpuCheck) reaches in this package
 

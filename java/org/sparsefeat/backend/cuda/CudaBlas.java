@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.sparsefeat.linalg.NativeLibraries;
+import org.sparsefeat.ffm.NativeLibraries;
 
 /**
  * The cuBLAS routines the GPU Cholesky hands its big updates to (DTRSM, DSYRK), and DTRSV, bound with Panama FFM by

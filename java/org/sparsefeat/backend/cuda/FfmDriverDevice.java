@@ -11,7 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import org.sparsefeat.linalg.NativeLibraries;
+import org.sparsefeat.ffm.NativeLibraries;
 
 /**
  * GPU 0 through the CUDA driver API bound with Panama FFM: {@code libcuda.so.1} by its exported, versioned names

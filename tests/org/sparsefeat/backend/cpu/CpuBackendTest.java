@@ -1,6 +1,8 @@
 package org.sparsefeat.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.sparsefeat.backend.Backend;
@@ -12,7 +14,9 @@ import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.kernel.TeacherActivation;
 import org.sparsefeat.kernel.TeacherField;
+import org.sparsefeat.backend.Backends;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NativeThreads;
 
 class CpuBackendTest extends BackendContract {
     @Override
@@ -27,5 +31,39 @@ class CpuBackendTest extends BackendContract {
             Kernel k = Kernel.of(KernelType.NTK);
             assertArrayEquals(one.gramLower(k, x).data(), three.gramLower(k, x).data());
         }
+    }
+
+    /** OpenBLAS's count is the process's: a backend's own count must not change it, whatever order they come in. */
+    @Test
+    void constructingBackendsLeavesOpenBlasThreadsAlone() {
+        int before = NativeThreads.openBlasThreads();
+        Matrix x = Points.sample(PointDistribution.SPHERE, 300, 60, 8, Philox.STREAM_TRAIN_POINTS);  // d >= 48: GEMM
+        Kernel k = Kernel.of(KernelType.LAPLACE);
+        try (CpuBackend one = new CpuBackend(1)) {
+            double[] alone = one.gram(k, x, x).data();
+            try (CpuBackend three = new CpuBackend(3)) {
+                assertEquals(before, NativeThreads.openBlasThreads(), "after new CpuBackend(3)");
+                assertEquals(1, one.threads());
+                assertEquals(3, three.threads());
+                assertArrayEquals(alone, one.gram(k, x, x).data(), "the first backend after the second opened");
+                assertTrue(three.device().contains("3 threads, OpenBLAS (" + before + ")"), three.device());
+            }
+        }
+        assertEquals(before, NativeThreads.openBlasThreads(), "after both closed");
+    }
+
+    /** The process-level entry sets the count, once: again with the same count it is a no-op. */
+    @Test
+    void theProcessSetsOpenBlasThreadsExplicitly() {
+        int before = NativeThreads.openBlasThreads();
+        int other = before == 1 ? 2 : 1;
+        try (Backend b = Backends.open("cpu", other)) {
+            assertEquals(other, NativeThreads.openBlasThreads());
+            NativeThreads.setOpenBlasThreads(other);
+            assertEquals(other, NativeThreads.openBlasThreads());
+        } finally {
+            NativeThreads.setOpenBlasThreads(before);
+        }
+        assertEquals(before, NativeThreads.openBlasThreads());
     }
 }

@@ -20,10 +20,16 @@ import org.sparsefeat.curve.ResultStore;
 import org.sparsefeat.curve.Shard;
 import org.sparsefeat.curve.SpecParser;
 import org.sparsefeat.curve.SweepRunner;
+import org.sparsefeat.data.DataSpec;
+import org.sparsefeat.data.Dataset;
+import org.sparsefeat.data.Datasets;
 import org.sparsefeat.data.Philox;
 import org.sparsefeat.data.PointDistribution;
 import org.sparsefeat.data.Points;
+import org.sparsefeat.data.Target;
 import org.sparsefeat.images.ImageSet;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.kernel.TeacherActivation;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.Matrix;
@@ -83,6 +89,24 @@ class CpuFallbacksTest {
             assertEquals(List.of("teacher: d = 20 > 16", nets.getFirst()), cuda.cpuFallbacks());
             assertEquals(List.of("teacher: d = 20 > 16"), cuda.cpuFallbacksSince(cuda.fallbackMark() - 1));
             assertEquals(List.of(), cuda.cpuFallbacksSince(cuda.fallbackMark()));
+        }
+    }
+
+    /**
+     * Linear algebra on host matrices is no backend's (linalg.HostLinalg): the grf target's Cholesky and L z run
+     * there on every backend and are not fallbacks; its Gram is the backend's.
+     */
+    @Test
+    void theGrfTargetsHostLinearAlgebraIsNoFallback() {
+        DataSpec spec = new DataSpec(PointDistribution.SPHERE, 3, 30, 20,
+                new Target.KernelGrf(Kernel.of(KernelType.LAPLACE), 1e-10), 5);
+        try (CudaBackend cuda = emulated(); CpuBackend cpu = new CpuBackend(1)) {
+            Dataset onCuda = Datasets.generate(spec, cuda);
+            Dataset onCpu = Datasets.generate(spec, cpu);
+            assertEquals(List.of(), cuda.cpuFallbacks());
+            for (int i = 0; i < onCpu.yTrain().length; i++) {
+                assertEquals(onCpu.yTrain()[i], onCuda.yTrain()[i], 1e-9 * (1 + Math.abs(onCpu.yTrain()[i])), "y " + i);
+            }
         }
     }
 

@@ -7,7 +7,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.sparsefeat.linalg.NativeLibraries;
+import org.sparsefeat.ffm.NativeLibraries;
 
 /**
  * The CPU emulator of the kernels (cuda/emu) as a device, for the tests and the device check's dry run

@@ -1,4 +1,4 @@
-package org.sparsefeat.linalg;
+package org.sparsefeat.ffm;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,8 @@ import java.util.Locale;
  * Finds the native libraries on the class path (OpenBLAS from bytedeco's jar, our own libsparsefeat built by
  * the Maven build), copies them once into a cache directory and opens them for FFM. The cache directory is
  * {@code -Dsparsefeat.native.dir}, else {@code $XDG_CACHE_HOME/sparsefeat} or {@code ~/.cache/sparsefeat}; each
- * set of libraries lives in a sub-directory named by a hash of its origin, so versions never mix.
+ * set of libraries lives in a sub-directory named by a hash of its origin, so versions never mix. Loading only:
+ * the downcalls go through {@link Native}.
  */
 public final class NativeLibraries {
     public static final String PLATFORM = "linux-x86_64";
@@ -55,19 +56,8 @@ public final class NativeLibraries {
         return lib.find(name).orElseThrow(() -> new IllegalStateException("native symbol " + name + " not found"));
     }
 
-    /**
-     * What to throw for a Throwable out of {@code MethodHandle.invokeExact}: runtime exceptions and errors as
-     * they are, anything else (a downcall declares Throwable but throws no checked exception) wrapped.
-     */
-    public static RuntimeException propagate(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
-    }
+    /** As {@link Native#propagate}: kept for the downcalls not yet written with {@link Native#call}. */
+    public static RuntimeException propagate(Throwable t) { return Native.propagate(t); }
 
     private static Path extract(String resourceDir, List<String> files, String name) {
         requireSupportedPlatform();
