@@ -20,11 +20,7 @@ import org.sparsefeat.data.PointDistribution;
 import org.sparsefeat.data.Target;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherActivation;
-import org.sparsefeat.net.GdRule;
-import org.sparsefeat.net.LambdaSchedule;
-import org.sparsefeat.net.NetInit;
-import org.sparsefeat.net.Regularizer;
-import org.sparsefeat.net.Scale;
+import org.sparsefeat.train.NetOptions;
 import org.sparsefeat.util.InvalidInputException;
 
 /**
@@ -211,40 +207,41 @@ public final class SpecParser {
                         restriction(m));
             }
             case "net" -> {
-                m.requireObject("kind", "label", "regime", "h", "scale", "init_w1", "init_w2", "alpha", "minus_f0", "lr",
-                        "reg", "lambda", "lambda_schedule", "lambda_power", "sphere_w1", "conic", "loss_stop", "max_steps",
-                        "save_freq", "d", "n");
+                List<String> keys = new ArrayList<>(List.of("kind", "label", "regime"));
+                keys.addAll(NetOptions.specKeys());
+                keys.addAll(List.of("d", "n"));
+                m.requireObject(keys.toArray(String[]::new));
                 String regime = m.string("regime", "feature");
                 if (!regime.equals("feature") && !regime.equals("lazy")) {
                     throw m.child("regime").error("expected feature or lazy, got '" + regime + "'");
                 }
-                boolean feature = regime.equals("feature");
-                int h = m.integer("h", 1000);
-                if (h < 1) {
-                    throw m.child("h").error("expected h >= 1, got " + h);
-                }
-                GdRule base = MethodSpec.Net.defaultRule(regime);
-                Scale scale = m.child("scale").parseOr("mean-field", Scale::parse);
-                NetInit.W1 w1 = m.child("init_w1").parseOr(feature ? "unitary" : "normal", NetInit.W1::parse);
-                NetInit.W2 w2 = m.child("init_w2").parseOr(feature ? "zero" : "normal", NetInit.W2::parse);
-                double alpha = m.number("alpha", base.alpha());
-                GdRule rule = m.parse(o -> new GdRule(alpha, m.bool("minus_f0", base.minusF0() || alpha > 1),
-                        m.number("lr", feature ? base.lr() : 1 / alpha),
-                        m.child("reg").parseOr(base.reg().cliName(), Regularizer::parse), m.number("lambda", base.lambda()),
-                        m.child("lambda_schedule").parseOr("none", LambdaSchedule::parse), m.number("lambda_power", 1),
-                        m.bool("sphere_w1", base.sphereW1()), m.bool("conic", false), !w2.isZero(), false,
-                        m.number("loss_stop", 1e-30)));
-                long maxSteps = m.count("max_steps", 10_000);
-                long saveFreq = m.count("save_freq", 10_000);
-                if (maxSteps < 1 || saveFreq < 1) {
-                    throw m.error("max_steps and save_freq must be >= 1");
-                }
-                yield new MethodSpec.Net(m.string("label", MethodSpec.Net.defaultLabel(regime, h)), regime, h, scale, w1,
-                        w2, rule, maxSteps, saveFreq, restriction(m));
+                NetOptions options = m.parse(o -> NetOptions.of(netValues(m), NetOptions.Regime.sweep(regime)));
+                m.parse(o -> options.w1Kind());
+                m.parse(o -> options.w2Kind());
+                yield new MethodSpec.Net(m.string("label", MethodSpec.Net.defaultLabel(regime, options.h())), regime,
+                        options, restriction(m));
             }
             case "svm" -> throw m.child("kind").error("svm is a method of image sweeps (give datasets)");
             default -> throw m.child("kind").error("expected krr or net, got '" + kind + "'");
         };
+    }
+
+    /** A net method's options by name, each read as its type (so that a wrong type names its key). */
+    private static Map<String, Object> netValues(Node m) {
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        for (NetOptions.Key k : NetOptions.KEYS) {
+            if (k.spec() && m.has(k.name())) {
+                String name = k.name();
+                values.put(name, switch (k.type()) {
+                    case INT -> m.integer(name, 0);
+                    case COUNT -> m.count(name, 0);
+                    case NUMBER -> m.number(name, 0);
+                    case FLAG -> m.bool(name, false);
+                    case TEXT -> m.child(name).parseOr(null, v -> v);
+                });
+            }
+        }
+        return values;
     }
 
     /** A method's own d and n lists (subsets of the sweep's), checked against the sweep in parse(). */

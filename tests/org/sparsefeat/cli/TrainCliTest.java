@@ -23,6 +23,7 @@ import org.sparsefeat.net.NetInit;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.Scale;
 import org.sparsefeat.net.TwoLayerNet;
+import org.sparsefeat.train.NetOptions;
 
 class TrainCliTest {
     @TempDir
@@ -150,5 +151,31 @@ class TrainCliTest {
         JsonNode k = new ObjectMapper().readTree(dir.resolve("ok.json").toFile());
         assertEquals(0, k.get("warnings").size());
         assertFalse(k.has("warning"));
+    }
+
+    /** One name and one default per net option: the help's flags and defaults and the result's keys are the record's. */
+    @Test
+    void helpAndResultNameEveryNetOptionOfTheRecord() throws IOException {
+        CliRunner.Run help = run("train", "--help");
+        assertEquals(0, help.code(), help.err());
+        String text = help.out().replaceAll("\\s+", " ");
+        for (NetOptions.Key k : NetOptions.KEYS) {
+            assertTrue(text.contains(k.flag()), k.flag() + " missing from: " + text);
+        }
+        assertTrue(text.contains("(default mean-field)") && text.contains("(default 1e-30)")
+                && text.contains("(default 10000)"), text);
+        CliRunner.Run r = run("train", "--d", "3", "--n", "16", "--n-test", "16", "--h", "20", "--lr", "0.5",
+                "--lambda-power", "2", "--max-steps", "30", "--save-freq", "10", "--progress", "none", "--threads", "1",
+                "--out", p("run.json"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("run.json").toFile());
+        java.util.Map<String, Object> given = new java.util.LinkedHashMap<>();
+        for (NetOptions.Key k : NetOptions.KEYS) {
+            assertTrue(j.has(k.name()), k.name() + " missing from the result");
+            given.put(k.name(), j.get(k.name()).asText());
+        }
+        NetOptions read = NetOptions.of(given, NetOptions.Regime.TRAIN);
+        assertEquals(NetOptions.of(java.util.Map.of("h", 20, "lr", 0.5, "lambda_power", 2, "max_steps", 30,
+                "save_freq", 10), NetOptions.Regime.TRAIN), read);
     }
 }
