@@ -5,7 +5,6 @@ import static org.sparsefeat.util.OutputFile.named;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +20,7 @@ import org.sparsefeat.net.NetInit;
 import org.sparsefeat.net.NetLoss;
 import org.sparsefeat.net.TwoLayerNet;
 import org.sparsefeat.train.NetOptions;
+import org.sparsefeat.train.RunRecord;
 import org.sparsefeat.train.Trainer;
 import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.Numbers;
@@ -189,39 +189,15 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> options = net.toMap();
         options.put("h", init.h());  // the init files' when given
         m.putAll(options);
-        m.put("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("steps", r.steps());
-        m.put("train_mse", Numbers.finiteOrNull(r.trainMse()));
-        m.put("test_mse", Numbers.finiteOrNull(r.testMse()));
-        m.put("train_half_mse", Numbers.finiteOrNull(r.trainHalfMse()));
-        m.put("test_half_mse", Numbers.finiteOrNull(r.testHalfMse()));
+        RunRecord.putOutcome(m, r);
         m.put("mse", "train_mse/test_mse: full, mean (F - y)^2; *_half_mse: (1/2n) sum (F - y)^2 as the reference logs");
-        m.put("regularizer", Numbers.finiteOrNull(r.regularizer()));
-        m.put("warnings", r.health().codes());
-        if (!r.health().ok()) {
-            m.put("warning", r.health().detail());
-        }
         Map<String, Object> atoms = new LinkedHashMap<>();
         atoms.put("exact", r.atoms().exact());
         atoms.put("thresholded", r.atoms().thresholded());
         atoms.put("epsilon", r.atoms().epsilon());
         m.put("atoms", atoms);
         m.put("rotation_stability", Map.of("angle_degrees", rotationAngle, "value", Numbers.finiteOrNull(rotation)));
-        List<Map<String, Object>> dyn = new ArrayList<>();
-        for (Trainer.Checkpoint c : r.dynamics()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("step", c.step());
-            e.put("seconds", c.seconds());
-            e.put("train_half_mse", Numbers.finiteOrNull(c.trainHalfMse()));
-            e.put("test_half_mse", Numbers.finiteOrNull(c.testHalfMse()));
-            e.put("regularizer", Numbers.finiteOrNull(c.regularizer()));
-            if (c.atoms() != null) {
-                e.put("atoms", c.atoms());
-                e.put("atoms_thresholded", c.atomsThresholded());
-            }
-            dyn.add(e);
-        }
-        m.put("dynamics", dyn);
+        m.put("dynamics", RunRecord.dynamics(r));
         m.put("data", data.describe());
         Map<String, Double> seconds = new LinkedHashMap<>(timer.seconds());
         seconds.put("total", timer.total());

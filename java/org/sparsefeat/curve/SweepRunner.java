@@ -25,6 +25,7 @@ import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.net.NetInit;
 import org.sparsefeat.net.TwoLayerNet;
 import org.sparsefeat.train.Snapshots;
+import org.sparsefeat.train.RunRecord;
 import org.sparsefeat.train.Trainer;
 import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.Numbers;
@@ -322,26 +323,13 @@ public final class SweepRunner {
         for (int i = 0; i < points.size(); i++) {
             Trainer.Result res = results.get(i);
             Map<String, Object> r = base(points.get(i), m);
-            r.put("status", res.status().name().toLowerCase(java.util.Locale.ROOT));
-            r.put("steps", res.steps());
-            r.put("test_mse", Numbers.finiteOrNull(res.testMse()));
-            r.put("train_mse", Numbers.finiteOrNull(res.trainMse()));
-            r.put("test_half_mse", Numbers.finiteOrNull(res.testHalfMse()));
-            r.put("train_half_mse", Numbers.finiteOrNull(res.trainHalfMse()));
+            RunRecord.putOutcome(r, res);
             r.put("atoms_exact", res.atoms().exact());
             r.put("atoms_thresholded", res.atoms().thresholded());
             r.put("atom_epsilon", res.atoms().epsilon());
-            r.put("warnings", res.health().codes());
-            if (!res.health().ok()) {
-                r.put("warning", res.health().detail());
-            }
             r.put("seconds", res.seconds() / points.size());
             r.put("cpu_fallbacks", fallbacks(points.get(i), mark));
-            List<double[]> dyn = new ArrayList<>();
-            for (Trainer.Checkpoint c : res.dynamics()) {
-                dyn.add(new double[] {c.step(), c.trainHalfMse(), c.testHalfMse()});
-            }
-            r.put("dynamics", dyn.stream().map(a -> Arrays.stream(a).mapToObj(v -> Numbers.finiteOrNull(v)).toList()).toList());
+            r.put("dynamics", RunRecord.dynamics(res));
             records.add(r);
         }
         finish(points, records);
