@@ -20,7 +20,9 @@ import org.sparsefeat.data.PointDistribution;
 import org.sparsefeat.data.Target;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherActivation;
+import org.sparsefeat.krr.KrrOptions;
 import org.sparsefeat.train.NetOptions;
+import org.sparsefeat.util.OptionValues;
 import org.sparsefeat.util.InvalidInputException;
 
 /**
@@ -157,9 +159,7 @@ public final class SpecParser {
             case "krr" -> method(m);
             case "svm" -> {
                 m.requireObject("kind", "label", "kernel", "kernel_param", "c", "n");
-                Kernel kernel = m.has("kernel_param")
-                        ? m.parse(o -> Kernel.parse(m.string("kernel", "ntk"), m.number("kernel_param", 0)))
-                        : m.child("kernel").parseOr("ntk", s -> Kernel.parse(s, null));
+                Kernel kernel = m.parse(o -> KrrOptions.kernel(new OptionValues(kernelValues(m))));
                 double c = m.number("c", 1e20);
                 if (!(c > 0)) {
                     throw m.child("c").error("expected C > 0, got " + c);
@@ -195,16 +195,13 @@ public final class SpecParser {
         }
         return switch (kind) {
             case "krr" -> {
-                m.requireObject("kind", "label", "kernel", "kernel_param", "ridge", "d", "n");
-                Kernel kernel = m.has("kernel_param")
-                        ? m.parse(o -> Kernel.parse(m.string("kernel", "ntk"), m.number("kernel_param", 0)))
-                        : m.child("kernel").parseOr("ntk", s -> Kernel.parse(s, null));
-                double ridge = m.number("ridge", 0);
-                if (!(ridge >= 0) || Double.isInfinite(ridge)) {
-                    throw m.child("ridge").error("expected a number >= 0, got " + ridge);
-                }
-                yield new MethodSpec.Krr(m.string("label", "krr-" + kernel.type().cliName()), kernel, ridge,
-                        restriction(m));
+                List<String> keys = new ArrayList<>(List.of("kind", "label"));
+                keys.addAll(KrrOptions.NAMES);
+                keys.addAll(List.of("d", "n"));
+                m.requireObject(keys.toArray(String[]::new));
+                KrrOptions options = m.parse(o -> KrrOptions.of(kernelValues(m)));
+                yield new MethodSpec.Krr(m.string("label", "krr-" + options.kernel().type().cliName()),
+                        options.kernel(), options.ridge(), restriction(m));
             }
             case "net" -> {
                 List<String> keys = new ArrayList<>(List.of("kind", "label", "regime"));
@@ -224,6 +221,20 @@ public final class SpecParser {
             case "svm" -> throw m.child("kind").error("svm is a method of image sweeps (give datasets)");
             default -> throw m.child("kind").error("expected krr or net, got '" + kind + "'");
         };
+    }
+
+    /** A kernel method's kernel, kernel_param and ridge, each read as its type (so that a wrong type names its key). */
+    private static Map<String, Object> kernelValues(Node m) {
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        if (m.has("kernel")) {
+            values.put("kernel", m.child("kernel").parseOr(null, v -> v));
+        }
+        for (String k : new String[] {"kernel_param", "ridge"}) {
+            if (m.has(k)) {
+                values.put(k, m.number(k, 0));
+            }
+        }
+        return values;
     }
 
     /** A net method's options by name, each read as its type (so that a wrong type names its key). */

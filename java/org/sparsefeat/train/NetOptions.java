@@ -11,6 +11,7 @@ import org.sparsefeat.net.NetInit;
 import org.sparsefeat.net.Regularizer;
 import org.sparsefeat.net.Scale;
 import org.sparsefeat.util.InvalidInputException;
+import org.sparsefeat.util.OptionValues;
 
 /**
  * Every option of a two-layer net and its training, in one place: its canonical name (snake_case: the sweep spec's
@@ -117,13 +118,7 @@ public record NetOptions(int h, Scale scale, boolean bias, String initW1, String
      * regimes, and the lazy regime's lr is 1/alpha.
      */
     public static NetOptions of(Map<String, ?> values, Regime regime) {
-        for (String k : values.keySet()) {
-            if (KEYS.stream().noneMatch(key -> key.name().equals(k))) {
-                throw new InvalidInputException("unknown net option '" + k + "'; expected one of " + String.join(", ",
-                        KEYS.stream().map(Key::name).toList()));
-            }
-        }
-        Reader r = new Reader(values);
+        OptionValues r = new OptionValues(values).requireKnown("net", KEYS.stream().map(Key::name).toList());
         boolean feature = regime == Regime.FEATURE, lazy = regime == Regime.LAZY;
         double alpha = r.number("alpha", lazy ? 1e3 : 1);
         Regularizer reg = Regularizer.parse(r.text("reg", feature ? "l1" : "none"));
@@ -194,51 +189,5 @@ public record NetOptions(int h, Scale scale, boolean bias, String initW1, String
             }
         }
         return out;
-    }
-
-    /** Reads values given as numbers, booleans or text. */
-    private record Reader(Map<String, ?> values) {
-        double number(String name, double def) {
-            Object v = values.get(name);
-            if (v == null) {
-                return def;
-            }
-            if (v instanceof Number n) {
-                return n.doubleValue();
-            }
-            try {
-                return Double.parseDouble(v.toString().trim());
-            } catch (NumberFormatException e) {
-                throw new InvalidInputException("{" + name + "} expected a number, got '" + v + "'");
-            }
-        }
-
-        long count(String name, long def, long max) {
-            double v = number(name, def);
-            if (v != Math.rint(v) || Math.abs(v) > max) {
-                throw new InvalidInputException("{" + name + "} expected a whole number, got " + values.get(name));
-            }
-            return (long) v;
-        }
-
-        boolean flag(String name, boolean def) {
-            Object v = values.get(name);
-            if (v == null) {
-                return def;
-            }
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            return switch (v.toString().trim()) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new InvalidInputException("{" + name + "} expected true or false, got '" + v + "'");
-            };
-        }
-
-        String text(String name, String def) {
-            Object v = values.get(name);
-            return v == null ? def : v.toString();
-        }
     }
 }

@@ -134,4 +134,16 @@ class SpecParserTest {
         assertError(EXAMPLE.replace("regime: feature", "regime: feature, init_w1: W1.npy"),
                 "methods[1].init_w1 'W1.npy'");
     }
+
+    @Test
+    void aKernelMethodTakesTheKeysOfItsRecord() {
+        org.sparsefeat.krr.KrrOptions laplace = org.sparsefeat.krr.KrrOptions.of(java.util.Map.of("kernel", "laplace",
+                "kernel_param", 0.5, "ridge", 1e-3));
+        StringBuilder krr = new StringBuilder("{kind: krr");
+        laplace.toMap().forEach((k, v) -> krr.append(", ").append(k).append(": ").append(v));
+        SweepSpec s = SpecParser.parse(EXAMPLE.replace("{kind: krr, kernel: ntk, ridge: 0}", krr + "}"), "k.yaml");
+        MethodSpec.Krr m = (MethodSpec.Krr) s.methods().getFirst();
+        assertEquals(laplace, new org.sparsefeat.krr.KrrOptions(m.kernel(), m.ridge()));
+        assertError(EXAMPLE.replace("ridge: 0", "ridge: -1"), "s.yaml: methods[0].ridge must be a finite number >= 0");
+    }
 }
