@@ -39,7 +39,7 @@ final class NetOptionFlags implements CommandLine.IModelTransformer {
     }
 
     /** A default as a user would type it: 1 and 1e-30, not 1.0 and 1.0E-30. */
-    private static String shown(Object v) {
+    static String shown(Object v) {
         if (v instanceof Double d) {
             return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString(d.longValue())
                     : d.toString().replace(".0E", "e").replace('E', 'e');

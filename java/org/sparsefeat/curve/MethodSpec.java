@@ -1,6 +1,7 @@
 package org.sparsefeat.curve;
 
 import java.util.Locale;
+import org.sparsefeat.classify.ImageNetOptions;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.NetInit;
@@ -51,10 +52,11 @@ public sealed interface MethodSpec {
      * The image experiments' softplus net trained by gradient flow (docs/method.md, 'Image experiments'): feature =
      * alpha 1e-6, lazy = alpha 1e4, f0 subtracted in both.
      */
-    record ImageNet(String label, String regime, int h, double alpha, double actBeta, double lossBeta, double stopFrac,
-                    double maxWall, long maxSteps, Restriction only) implements MethodSpec {
+    record ImageNet(String label, String regime, ImageNetOptions options, Restriction only) implements MethodSpec {
         @Override
         public String kind() { return "net"; }
+
+        public int h() { return options.h(); }
     }
 
     /** A net and how it is trained; the regime ({@link NetOptions.Regime}) set the options' defaults. */

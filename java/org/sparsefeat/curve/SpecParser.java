@@ -20,6 +20,7 @@ import org.sparsefeat.data.PointDistribution;
 import org.sparsefeat.data.Target;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherActivation;
+import org.sparsefeat.classify.ImageNetOptions;
 import org.sparsefeat.krr.KrrOptions;
 import org.sparsefeat.train.NetOptions;
 import org.sparsefeat.util.OptionValues;
@@ -167,22 +168,23 @@ public final class SpecParser {
                 yield new MethodSpec.Svm(m.string("label", "svm-" + kernel.type().cliName()), kernel, c, restriction(m));
             }
             case "net" -> {
-                m.requireObject("kind", "label", "regime", "h", "alpha", "act_beta", "loss_beta", "stop_frac", "max_wall",
-                        "max_steps", "n");
+                List<String> keys = new ArrayList<>(List.of("kind", "label", "regime"));
+                keys.addAll(ImageNetOptions.NAMES);
+                keys.add("n");
+                m.requireObject(keys.toArray(String[]::new));
                 String regime = m.string("regime", "feature");
                 if (!regime.equals("feature") && !regime.equals("lazy")) {
                     throw m.child("regime").error("expected feature or lazy, got '" + regime + "'");
                 }
-                int h = m.integer("h", 1000);
-                if (h < 1) {
-                    throw m.child("h").error("expected h >= 1, got " + h);
+                Map<String, Object> values = new java.util.LinkedHashMap<>();
+                for (String k : ImageNetOptions.NAMES) {
+                    if (m.has(k)) {
+                        values.put(k, k.equals("h") || k.equals("max_steps") ? m.count(k, 0) : m.number(k, 0));
+                    }
                 }
-                double alpha = m.number("alpha", regime.equals("feature") ? 1e-6 : 1e4);
-                MethodSpec.ImageNet net = new MethodSpec.ImageNet(m.string("label", MethodSpec.Net.defaultLabel(regime, h)),
-                        regime, h, alpha, m.number("act_beta", 5), m.number("loss_beta", 20), m.number("stop_frac", 0.99),
-                        m.number("max_wall", 20000), m.count("max_steps", 100_000), restriction(m));
-                m.parse(o -> org.sparsefeat.classify.GradientFlow.Options.reference(alpha, net.maxWall(), net.maxSteps()));
-                yield net;
+                ImageNetOptions options = m.parse(o -> ImageNetOptions.of(values, regime));
+                yield new MethodSpec.ImageNet(m.string("label", MethodSpec.Net.defaultLabel(regime, options.h())), regime,
+                        options, restriction(m));
             }
             default -> throw m.child("kind").error("expected krr, svm or net, got '" + kind + "'");
         };

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.sparsefeat.backend.Backend;
-import org.sparsefeat.classify.GradientFlow;
 import org.sparsefeat.classify.ImageExperiment;
 import org.sparsefeat.images.DatasetStore;
 import org.sparsefeat.images.ImageSet;
@@ -345,9 +344,7 @@ public final class SweepRunner {
         ImageExperiment.Method method = switch (m) {
             case MethodSpec.Krr k -> new ImageExperiment.Method.KernelRegression(k.kernel(), k.ridge());
             case MethodSpec.Svm sv -> new ImageExperiment.Method.SupportVectors(sv.kernel(), sv.c());
-            case MethodSpec.ImageNet net -> new ImageExperiment.Method.Net(net.h(), net.actBeta(),
-                    new GradientFlow.Options(net.alpha(), net.lossBeta(), 1e-4, 0.1, net.stopFrac(), net.maxWall(),
-                            net.maxSteps()));
+            case MethodSpec.ImageNet net -> net.options().method();
             case MethodSpec.Net net -> throw new IllegalStateException("not an image method: " + m.label());
         };
         SweepSpec.StabilitySpec st = spec.stability();
