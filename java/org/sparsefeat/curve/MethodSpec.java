@@ -57,6 +57,8 @@ public sealed interface MethodSpec {
         public String kind() { return "net"; }
 
         public int h() { return options.h(); }
+
+        public double alpha() { return options.alpha(); }
     }
 
     /** A net and how it is trained; the regime ({@link NetOptions.Regime}) set the options' defaults. */
