@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.classify.GradientFlow;
+import org.sparsefeat.classify.ImageNetOptions;
 import org.sparsefeat.classify.ImageExperiment;
 import org.sparsefeat.images.ImageGrid;
 import org.sparsefeat.images.ImageSet;
@@ -36,6 +37,7 @@ final class ImagesCommand implements Runnable {
 
 
     @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
+            defaultValueProvider = ImagesCommand.NetDefaults.class,
         description = {"Classify images by parity: test error and stability to deformations.",
                 "MNIST, Fashion-MNIST or CIFAR-10, by a feature-regime or a lazy fully-connected net, a hard-margin SVM",
                 "or kernel regression.",
@@ -73,28 +75,28 @@ final class ImagesCommand implements Runnable {
     @Option(names = "--ridge", defaultValue = "0", paramLabel = "L", description = "krr's ridge (default ${DEFAULT-VALUE}).")
     double ridge;
 
-    @Option(names = "--h", defaultValue = "1000", paramLabel = "H", description = "Neurons (default ${DEFAULT-VALUE}).")
+    @Option(names = "--h", paramLabel = "H", description = "Neurons (default ${DEFAULT-VALUE}).")
     int h;
 
-    @Option(names = "--alpha", defaultValue = "1e-6", paramLabel = "A", description = "alpha of the feature net (default ${DEFAULT-VALUE}).")
+    @Option(names = "--alpha", paramLabel = "A", description = "alpha of the feature net (default ${DEFAULT-VALUE}).")
     double alpha;
 
-    @Option(names = "--lazy-alpha", defaultValue = "1e4", paramLabel = "A", description = "alpha of the lazy net (default ${DEFAULT-VALUE}).")
+    @Option(names = "--lazy-alpha", paramLabel = "A", description = "alpha of the lazy net (default ${DEFAULT-VALUE}).")
     double lazyAlpha;
 
-    @Option(names = "--act-beta", defaultValue = "5", paramLabel = "B", description = "Softplus sharpness (default ${DEFAULT-VALUE}).")
+    @Option(names = "--act-beta", paramLabel = "B", description = "Softplus sharpness (default ${DEFAULT-VALUE}).")
     double actBeta;
 
-    @Option(names = "--loss-beta", defaultValue = "20", paramLabel = "B", description = "Soft hinge sharpness (default ${DEFAULT-VALUE}).")
+    @Option(names = "--loss-beta", paramLabel = "B", description = "Soft hinge sharpness (default ${DEFAULT-VALUE}).")
     double lossBeta;
 
-    @Option(names = "--stop-frac", defaultValue = "0.99", paramLabel = "F", description = "Stop when more training margins than this are met (default ${DEFAULT-VALUE}).")
+    @Option(names = "--stop-frac", paramLabel = "F", description = "Stop when more training margins than this are met (default ${DEFAULT-VALUE}).")
     double stopFrac;
 
-    @Option(names = "--max-wall", defaultValue = "20000", paramLabel = "SEC", description = "Wall-clock limit of a net (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-wall", paramLabel = "SEC", description = "Wall-clock limit of a net (default ${DEFAULT-VALUE}).")
     double maxWall;
 
-    @Option(names = "--max-steps", defaultValue = "100000", paramLabel = "T",
+    @Option(names = "--max-steps", paramLabel = "T",
             description = "Accepted-step limit of a net (default ${DEFAULT-VALUE}).")
     long maxSteps;
 
@@ -137,16 +139,17 @@ final class ImagesCommand implements Runnable {
         progress.check();
         OutputFile.check(OutputFile.named("--out", out));
         Kernel k = Kernel.parse(kernel, null);
-        GradientFlow.Options flow = GradientFlow.Options.reference(method.equals("lazy") ? lazyAlpha : alpha, maxWall,
-                maxSteps);
-        flow = new GradientFlow.Options(flow.alpha(), lossBeta, flow.maxDgrad(), flow.maxDout(), stopFrac, maxWall,
-                maxSteps);
+        String regime = method.equals("lazy") ? "lazy" : "feature";
+        ImageNetOptions net = ImageNetOptions.of(Map.of("h", h, "alpha", regime.equals("lazy") ? lazyAlpha : alpha,
+                "act_beta", actBeta, "loss_beta", lossBeta, "stop_frac", stopFrac, "max_wall", maxWall, "max_steps",
+                maxSteps), regime);
+        GradientFlow.Options flow = net.flow();
         long t0 = System.nanoTime();
         ImageSet all = Preprocess.centerNormalize(data.store().load(dataset));
         ImageExperiment.Method m = switch (method) {
             case "svm" -> new ImageExperiment.Method.SupportVectors(k, svmC);
             case "krr" -> new ImageExperiment.Method.KernelRegression(k, ridge);
-            default -> new ImageExperiment.Method.Net(h, actBeta, flow);
+            default -> net.method();
         };
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("command", "images");
@@ -179,8 +182,7 @@ final class ImagesCommand implements Runnable {
             }
             if (o.flow() != null) {
                 GradientFlow.Result res = o.flow();
-                r.put("h", h);
-                r.put("alpha", flow.alpha());
+                r.putAll(net.toMap());
                 r.put("seed_init", seedInit);
                 r.put("stop", res.stop().name().toLowerCase(Locale.ROOT));
                 r.put("accepted_steps", res.accepted());
@@ -269,6 +271,22 @@ final class ImagesCommand implements Runnable {
             ImageGrid.write(out, data.store().load(dataset), count, delta, cutoff, seed);
             OutputFiles.messages(spec, out).println("wrote " + out);
             return 0;
+        }
+    }
+
+    /** The net's defaults in help and values come from {@link ImageNetOptions}: --alpha the feature regime's, --lazy-alpha the lazy's. */
+    static final class NetDefaults implements picocli.CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(picocli.CommandLine.Model.ArgSpec arg) {
+            if (!(arg instanceof picocli.CommandLine.Model.OptionSpec o)) {
+                return null;
+            }
+            String flag = o.longestName();
+            if (flag.equals("--lazy-alpha")) {
+                return NetOptionFlags.shown(ImageNetOptions.defaults("lazy").alpha());
+            }
+            Object v = ImageNetOptions.defaults("feature").toMap().get(flag.substring(2).replace('-', '_'));
+            return v == null ? null : NetOptionFlags.shown(v);
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.sparsefeat.cli;
 
 import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.krr.KrrOptions;
 import picocli.CommandLine.Option;
 
 /** --kernel and --kernel-param. */
@@ -15,4 +16,14 @@ public final class KernelOptions {
     Double param;
 
     Kernel kernel() { return Kernel.parse(kernel, param); }
+
+    /** The given values by their option names (kernel_param only when given), for {@link KrrOptions#of}. */
+    java.util.Map<String, Object> values() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("kernel", kernel);
+        if (param != null) {
+            m.put("kernel_param", param);
+        }
+        return m;
+    }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.Callable;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.data.Dataset;
 import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.krr.KrrOptions;
 import org.sparsefeat.krr.KrrRun;
-import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.PhaseTimer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,10 +43,10 @@ final class KrrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Kernel kernel = kernelOptions.kernel();
-        if (!(ridge >= 0) || Double.isInfinite(ridge)) {
-            throw new InvalidInputException("--ridge must be a finite number >= 0, got " + ridge);
-        }
+        Map<String, Object> given = kernelOptions.values();
+        given.put("ridge", ridge);
+        KrrOptions options = KrrOptions.of(given);
+        Kernel kernel = options.kernel();
         if (!data.fromFiles()) {
             data.spec();  // option errors before any work
         }
@@ -63,12 +63,10 @@ final class KrrCommand implements Callable<Integer> {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("command", "krr");
             result.put("version", Version.VERSION);
-            result.put("kernel", kernel.type().cliName());
-            result.put("kernel_param", Double.isNaN(kernel.param()) ? null : kernel.param());
+            result.putAll(options.toMap());
             result.put("n", ds.n());
             result.put("n_test", ds.nTest());
             result.put("d", ds.d());
-            result.put("ridge", ridge);
             result.put("test_mse", r.testMse());
             result.put("train_mse", r.trainMse());
             result.put("mse", "full: mean over points of (f(x) - y)^2");

@@ -1,12 +1,12 @@
 package org.sparsefeat.curve;
 
 import java.util.Locale;
+import org.sparsefeat.classify.ImageNetOptions;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.net.GdRule;
-import org.sparsefeat.net.LambdaSchedule;
 import org.sparsefeat.net.NetInit;
-import org.sparsefeat.net.Regularizer;
 import org.sparsefeat.net.Scale;
+import org.sparsefeat.train.NetOptions;
 
 /** One learner of a sweep: kernel ridge regression, or a two-layer net trained by gradient descent. */
 public sealed interface MethodSpec {
@@ -52,30 +52,36 @@ public sealed interface MethodSpec {
      * The image experiments' softplus net trained by gradient flow (docs/method.md, 'Image experiments'): feature =
      * alpha 1e-6, lazy = alpha 1e4, f0 subtracted in both.
      */
-    record ImageNet(String label, String regime, int h, double alpha, double actBeta, double lossBeta, double stopFrac,
-                    double maxWall, long maxSteps, Restriction only) implements MethodSpec {
+    record ImageNet(String label, String regime, ImageNetOptions options, Restriction only) implements MethodSpec {
         @Override
         public String kind() { return "net"; }
+
+        public int h() { return options.h(); }
+
+        public double alpha() { return options.alpha(); }
     }
 
-    /**
-     * A net and how it is trained. The regime sets the defaults: feature = the paper's L1 rule (alpha 1, L1 on
-     * w2, w1 on the sphere, w1 unitary, w2 zero); lazy = the alpha-trick (alpha 1e3, f0 subtracted, no
-     * regulariser, w1 and w2 normal, lr = 1/alpha).
-     */
-    record Net(String label, String regime, int h, Scale scale, NetInit.W1 initW1, NetInit.W2 initW2, GdRule rule,
-               long maxSteps, long saveFreq, Restriction only) implements MethodSpec {
+    /** A net and how it is trained; the regime ({@link NetOptions.Regime}) set the options' defaults. */
+    record Net(String label, String regime, NetOptions options, Restriction only) implements MethodSpec {
         @Override
         public String kind() { return "net"; }
 
         public boolean feature() { return regime.equals("feature"); }
 
-        static GdRule defaultRule(String regime) {
-            return regime.equals("feature")
-                    ? new GdRule(1, false, 1, Regularizer.L1, 1e-4, LambdaSchedule.NONE, 1, true, false, false, false, 1e-30)
-                    : new GdRule(1e3, true, 1e-3, Regularizer.NONE, 0, LambdaSchedule.NONE, 1, false, false, true, false,
-                    1e-30);
-        }
+        public int h() { return options.h(); }
+
+        public Scale scale() { return options.scale(); }
+
+        public NetInit.W1 initW1() { return options.w1Kind(); }
+
+        public NetInit.W2 initW2() { return options.w2Kind(); }
+
+        /** The rule; conic GD may start at step 0 when w2 does not start at zero. */
+        public GdRule rule() { return options.rule(initW2().isZero()); }
+
+        public long maxSteps() { return options.maxSteps(); }
+
+        public long saveFreq() { return options.saveFreq(); }
 
         static String defaultLabel(String regime, int h) {
             return "net-" + regime.toLowerCase(Locale.ROOT) + "-h" + h;

@@ -61,10 +61,8 @@ public final class SpecExtension {
         return switch (m) {
             case MethodSpec.Krr k -> new MethodSpec.Krr(k.label(), k.kernel(), k.ridge(), all);
             case MethodSpec.Svm s -> new MethodSpec.Svm(s.label(), s.kernel(), s.c(), all);
-            case MethodSpec.ImageNet n -> new MethodSpec.ImageNet(n.label(), n.regime(), n.h(), n.alpha(), n.actBeta(),
-                    n.lossBeta(), n.stopFrac(), n.maxWall(), n.maxSteps(), all);
-            case MethodSpec.Net n -> new MethodSpec.Net(n.label(), n.regime(), n.h(), n.scale(), n.initW1(), n.initW2(),
-                    n.rule(), n.maxSteps(), n.saveFreq(), all);
+            case MethodSpec.ImageNet n -> new MethodSpec.ImageNet(n.label(), n.regime(), n.options(), all);
+            case MethodSpec.Net n -> new MethodSpec.Net(n.label(), n.regime(), n.options(), all);
         };
     }
 }

@@ -20,11 +20,10 @@ import org.sparsefeat.data.PointDistribution;
 import org.sparsefeat.data.Target;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherActivation;
-import org.sparsefeat.net.GdRule;
-import org.sparsefeat.net.LambdaSchedule;
-import org.sparsefeat.net.NetInit;
-import org.sparsefeat.net.Regularizer;
-import org.sparsefeat.net.Scale;
+import org.sparsefeat.classify.ImageNetOptions;
+import org.sparsefeat.krr.KrrOptions;
+import org.sparsefeat.train.NetOptions;
+import org.sparsefeat.util.OptionValues;
 import org.sparsefeat.util.InvalidInputException;
 
 /**
@@ -161,9 +160,7 @@ public final class SpecParser {
             case "krr" -> method(m);
             case "svm" -> {
                 m.requireObject("kind", "label", "kernel", "kernel_param", "c", "n");
-                Kernel kernel = m.has("kernel_param")
-                        ? m.parse(o -> Kernel.parse(m.string("kernel", "ntk"), m.number("kernel_param", 0)))
-                        : m.child("kernel").parseOr("ntk", s -> Kernel.parse(s, null));
+                Kernel kernel = m.parse(o -> KrrOptions.kernel(new OptionValues(kernelValues(m))));
                 double c = m.number("c", 1e20);
                 if (!(c > 0)) {
                     throw m.child("c").error("expected C > 0, got " + c);
@@ -171,22 +168,23 @@ public final class SpecParser {
                 yield new MethodSpec.Svm(m.string("label", "svm-" + kernel.type().cliName()), kernel, c, restriction(m));
             }
             case "net" -> {
-                m.requireObject("kind", "label", "regime", "h", "alpha", "act_beta", "loss_beta", "stop_frac", "max_wall",
-                        "max_steps", "n");
+                List<String> keys = new ArrayList<>(List.of("kind", "label", "regime"));
+                keys.addAll(ImageNetOptions.NAMES);
+                keys.add("n");
+                m.requireObject(keys.toArray(String[]::new));
                 String regime = m.string("regime", "feature");
                 if (!regime.equals("feature") && !regime.equals("lazy")) {
                     throw m.child("regime").error("expected feature or lazy, got '" + regime + "'");
                 }
-                int h = m.integer("h", 1000);
-                if (h < 1) {
-                    throw m.child("h").error("expected h >= 1, got " + h);
+                Map<String, Object> values = new java.util.LinkedHashMap<>();
+                for (String k : ImageNetOptions.NAMES) {
+                    if (m.has(k)) {
+                        values.put(k, k.equals("h") || k.equals("max_steps") ? m.count(k, 0) : m.number(k, 0));
+                    }
                 }
-                double alpha = m.number("alpha", regime.equals("feature") ? 1e-6 : 1e4);
-                MethodSpec.ImageNet net = new MethodSpec.ImageNet(m.string("label", MethodSpec.Net.defaultLabel(regime, h)),
-                        regime, h, alpha, m.number("act_beta", 5), m.number("loss_beta", 20), m.number("stop_frac", 0.99),
-                        m.number("max_wall", 20000), m.count("max_steps", 100_000), restriction(m));
-                m.parse(o -> org.sparsefeat.classify.GradientFlow.Options.reference(alpha, net.maxWall(), net.maxSteps()));
-                yield net;
+                ImageNetOptions options = m.parse(o -> ImageNetOptions.of(values, regime));
+                yield new MethodSpec.ImageNet(m.string("label", MethodSpec.Net.defaultLabel(regime, options.h())), regime,
+                        options, restriction(m));
             }
             default -> throw m.child("kind").error("expected krr, svm or net, got '" + kind + "'");
         };
@@ -199,52 +197,64 @@ public final class SpecParser {
         }
         return switch (kind) {
             case "krr" -> {
-                m.requireObject("kind", "label", "kernel", "kernel_param", "ridge", "d", "n");
-                Kernel kernel = m.has("kernel_param")
-                        ? m.parse(o -> Kernel.parse(m.string("kernel", "ntk"), m.number("kernel_param", 0)))
-                        : m.child("kernel").parseOr("ntk", s -> Kernel.parse(s, null));
-                double ridge = m.number("ridge", 0);
-                if (!(ridge >= 0) || Double.isInfinite(ridge)) {
-                    throw m.child("ridge").error("expected a number >= 0, got " + ridge);
-                }
-                yield new MethodSpec.Krr(m.string("label", "krr-" + kernel.type().cliName()), kernel, ridge,
-                        restriction(m));
+                List<String> keys = new ArrayList<>(List.of("kind", "label"));
+                keys.addAll(KrrOptions.NAMES);
+                keys.addAll(List.of("d", "n"));
+                m.requireObject(keys.toArray(String[]::new));
+                KrrOptions options = m.parse(o -> KrrOptions.of(kernelValues(m)));
+                yield new MethodSpec.Krr(m.string("label", "krr-" + options.kernel().type().cliName()),
+                        options.kernel(), options.ridge(), restriction(m));
             }
             case "net" -> {
-                m.requireObject("kind", "label", "regime", "h", "scale", "init_w1", "init_w2", "alpha", "minus_f0", "lr",
-                        "reg", "lambda", "lambda_schedule", "lambda_power", "sphere_w1", "conic", "loss_stop", "max_steps",
-                        "save_freq", "d", "n");
+                List<String> keys = new ArrayList<>(List.of("kind", "label", "regime"));
+                keys.addAll(NetOptions.specKeys());
+                keys.addAll(List.of("d", "n"));
+                m.requireObject(keys.toArray(String[]::new));
                 String regime = m.string("regime", "feature");
                 if (!regime.equals("feature") && !regime.equals("lazy")) {
                     throw m.child("regime").error("expected feature or lazy, got '" + regime + "'");
                 }
-                boolean feature = regime.equals("feature");
-                int h = m.integer("h", 1000);
-                if (h < 1) {
-                    throw m.child("h").error("expected h >= 1, got " + h);
-                }
-                GdRule base = MethodSpec.Net.defaultRule(regime);
-                Scale scale = m.child("scale").parseOr("mean-field", Scale::parse);
-                NetInit.W1 w1 = m.child("init_w1").parseOr(feature ? "unitary" : "normal", NetInit.W1::parse);
-                NetInit.W2 w2 = m.child("init_w2").parseOr(feature ? "zero" : "normal", NetInit.W2::parse);
-                double alpha = m.number("alpha", base.alpha());
-                GdRule rule = m.parse(o -> new GdRule(alpha, m.bool("minus_f0", base.minusF0() || alpha > 1),
-                        m.number("lr", feature ? base.lr() : 1 / alpha),
-                        m.child("reg").parseOr(base.reg().cliName(), Regularizer::parse), m.number("lambda", base.lambda()),
-                        m.child("lambda_schedule").parseOr("none", LambdaSchedule::parse), m.number("lambda_power", 1),
-                        m.bool("sphere_w1", base.sphereW1()), m.bool("conic", false), !w2.isZero(), false,
-                        m.number("loss_stop", 1e-30)));
-                long maxSteps = m.count("max_steps", 10_000);
-                long saveFreq = m.count("save_freq", 10_000);
-                if (maxSteps < 1 || saveFreq < 1) {
-                    throw m.error("max_steps and save_freq must be >= 1");
-                }
-                yield new MethodSpec.Net(m.string("label", MethodSpec.Net.defaultLabel(regime, h)), regime, h, scale, w1,
-                        w2, rule, maxSteps, saveFreq, restriction(m));
+                NetOptions options = m.parse(o -> NetOptions.of(netValues(m), NetOptions.Regime.sweep(regime)));
+                m.parse(o -> options.w1Kind());
+                m.parse(o -> options.w2Kind());
+                yield new MethodSpec.Net(m.string("label", MethodSpec.Net.defaultLabel(regime, options.h())), regime,
+                        options, restriction(m));
             }
             case "svm" -> throw m.child("kind").error("svm is a method of image sweeps (give datasets)");
             default -> throw m.child("kind").error("expected krr or net, got '" + kind + "'");
         };
+    }
+
+    /** A kernel method's kernel, kernel_param and ridge, each read as its type (so that a wrong type names its key). */
+    private static Map<String, Object> kernelValues(Node m) {
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        if (m.has("kernel")) {
+            values.put("kernel", m.child("kernel").parseOr(null, v -> v));
+        }
+        for (String k : new String[] {"kernel_param", "ridge"}) {
+            if (m.has(k)) {
+                values.put(k, m.number(k, 0));
+            }
+        }
+        return values;
+    }
+
+    /** A net method's options by name, each read as its type (so that a wrong type names its key). */
+    private static Map<String, Object> netValues(Node m) {
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        for (NetOptions.Key k : NetOptions.KEYS) {
+            if (k.spec() && m.has(k.name())) {
+                String name = k.name();
+                values.put(name, switch (k.type()) {
+                    case INT -> m.integer(name, 0);
+                    case COUNT -> m.count(name, 0);
+                    case NUMBER -> m.number(name, 0);
+                    case FLAG -> m.bool(name, false);
+                    case TEXT -> m.child(name).parseOr(null, v -> v);
+                });
+            }
+        }
+        return values;
     }
 
     /** A method's own d and n lists (subsets of the sweep's), checked against the sweep in parse(). */

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.sparsefeat.backend.Backend;
-import org.sparsefeat.classify.GradientFlow;
 import org.sparsefeat.classify.ImageExperiment;
 import org.sparsefeat.images.DatasetStore;
 import org.sparsefeat.images.ImageSet;
@@ -25,6 +24,7 @@ import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.net.NetInit;
 import org.sparsefeat.net.TwoLayerNet;
 import org.sparsefeat.train.Snapshots;
+import org.sparsefeat.train.RunRecord;
 import org.sparsefeat.train.Trainer;
 import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.Numbers;
@@ -322,26 +322,13 @@ public final class SweepRunner {
         for (int i = 0; i < points.size(); i++) {
             Trainer.Result res = results.get(i);
             Map<String, Object> r = base(points.get(i), m);
-            r.put("status", res.status().name().toLowerCase(java.util.Locale.ROOT));
-            r.put("steps", res.steps());
-            r.put("test_mse", Numbers.finiteOrNull(res.testMse()));
-            r.put("train_mse", Numbers.finiteOrNull(res.trainMse()));
-            r.put("test_half_mse", Numbers.finiteOrNull(res.testHalfMse()));
-            r.put("train_half_mse", Numbers.finiteOrNull(res.trainHalfMse()));
+            RunRecord.putOutcome(r, res);
             r.put("atoms_exact", res.atoms().exact());
             r.put("atoms_thresholded", res.atoms().thresholded());
             r.put("atom_epsilon", res.atoms().epsilon());
-            r.put("warnings", res.health().codes());
-            if (!res.health().ok()) {
-                r.put("warning", res.health().detail());
-            }
             r.put("seconds", res.seconds() / points.size());
             r.put("cpu_fallbacks", fallbacks(points.get(i), mark));
-            List<double[]> dyn = new ArrayList<>();
-            for (Trainer.Checkpoint c : res.dynamics()) {
-                dyn.add(new double[] {c.step(), c.trainHalfMse(), c.testHalfMse()});
-            }
-            r.put("dynamics", dyn.stream().map(a -> Arrays.stream(a).mapToObj(v -> Numbers.finiteOrNull(v)).toList()).toList());
+            r.put("dynamics", RunRecord.dynamics(res));
             records.add(r);
         }
         finish(points, records);
@@ -357,9 +344,7 @@ public final class SweepRunner {
         ImageExperiment.Method method = switch (m) {
             case MethodSpec.Krr k -> new ImageExperiment.Method.KernelRegression(k.kernel(), k.ridge());
             case MethodSpec.Svm sv -> new ImageExperiment.Method.SupportVectors(sv.kernel(), sv.c());
-            case MethodSpec.ImageNet net -> new ImageExperiment.Method.Net(net.h(), net.actBeta(),
-                    new GradientFlow.Options(net.alpha(), net.lossBeta(), 1e-4, 0.1, net.stopFrac(), net.maxWall(),
-                            net.maxSteps()));
+            case MethodSpec.ImageNet net -> net.options().method();
             case MethodSpec.Net net -> throw new IllegalStateException("not an image method: " + m.label());
         };
         SweepSpec.StabilitySpec st = spec.stability();

@@ -16,6 +16,7 @@ import org.sparsefeat.curve.Fits;
 import org.sparsefeat.curve.MethodSpec;
 import org.sparsefeat.curve.ResultStore;
 import org.sparsefeat.curve.SpecParser;
+import org.sparsefeat.curve.SweepPoint;
 import org.sparsefeat.curve.SweepSpec;
 import org.sparsefeat.curve.Theory;
 import org.sparsefeat.train.TrainingHealth;
@@ -203,7 +204,7 @@ public final class SweepReport {
     }
 
     private static String key(MethodSpec m, String where, int n, long seed) {
-        return m.label() + "/" + where + "/n" + n + "/s" + seed;
+        return SweepPoint.key(m.label(), where, n, seed);
     }
 
     private String placeName(String where) { return spec.images() ? where : "d = " + where.substring(1); }
@@ -345,9 +346,13 @@ public final class SweepReport {
         }
         List<double[]> rows = new ArrayList<>();
         for (JsonNode row : r.get("dynamics")) {
-            if (row.size() == 3 && row.get(1).isNumber() && row.get(2).isNumber() && row.get(1).asDouble() > 0
-                    && row.get(2).asDouble() > 0) {
-                rows.add(new double[] {row.get(0).asDouble() + 1, row.get(1).asDouble(), row.get(2).asDouble()});
+            // RunRecord's objects; results files written before it hold rows [step, train, test]
+            JsonNode step = row.isArray() ? row.get(0) : row.get("step");
+            JsonNode train = row.isArray() ? row.get(1) : row.get("train_half_mse");
+            JsonNode test = row.isArray() ? row.get(2) : row.get("test_half_mse");
+            if (step != null && train != null && test != null && train.isNumber() && test.isNumber()
+                    && train.asDouble() > 0 && test.asDouble() > 0) {
+                rows.add(new double[] {step.asDouble() + 1, train.asDouble(), test.asDouble()});
             }
         }
         if (rows.size() < 2) {

@@ -23,6 +23,7 @@ import org.sparsefeat.net.NetInit;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.Scale;
 import org.sparsefeat.net.TwoLayerNet;
+import org.sparsefeat.train.NetOptions;
 
 class TrainCliTest {
     @TempDir
@@ -150,5 +151,72 @@ class TrainCliTest {
         JsonNode k = new ObjectMapper().readTree(dir.resolve("ok.json").toFile());
         assertEquals(0, k.get("warnings").size());
         assertFalse(k.has("warning"));
+    }
+
+    /** One name and one default per net option: the help's flags and defaults and the result's keys are the record's. */
+    @Test
+    void helpAndResultNameEveryNetOptionOfTheRecord() throws IOException {
+        CliRunner.Run help = run("train", "--help");
+        assertEquals(0, help.code(), help.err());
+        String text = help.out().replaceAll("\\s+", " ");
+        for (NetOptions.Key k : NetOptions.KEYS) {
+            assertTrue(text.contains(k.flag()), k.flag() + " missing from: " + text);
+        }
+        assertTrue(text.contains("(default mean-field)") && text.contains("(default 1e-30)")
+                && text.contains("(default 10000)"), text);
+        CliRunner.Run r = run("train", "--d", "3", "--n", "16", "--n-test", "16", "--h", "20", "--lr", "0.5",
+                "--lambda-power", "2", "--max-steps", "30", "--save-freq", "10", "--progress", "none", "--threads", "1",
+                "--out", p("run.json"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(dir.resolve("run.json").toFile());
+        java.util.Map<String, Object> given = new java.util.LinkedHashMap<>();
+        for (NetOptions.Key k : NetOptions.KEYS) {
+            assertTrue(j.has(k.name()), k.name() + " missing from the result");
+            given.put(k.name(), j.get(k.name()).asText());
+        }
+        NetOptions read = NetOptions.of(given, NetOptions.Regime.TRAIN);
+        assertEquals(NetOptions.of(java.util.Map.of("h", 20, "lr", 0.5, "lambda_power", 2, "max_steps", 30,
+                "save_freq", 10), NetOptions.Regime.TRAIN), read);
+    }
+
+    /** train --out and a sweep's results.jsonl share one producer: the same outcome fields and dynamics rows. */
+    @Test
+    void trainAndSweepWriteTheSameRecordShape() throws IOException {
+        CliRunner.Run r = run("train", "--d", "3", "--n", "16", "--n-test", "16", "--h", "20", "--init-w1", "unitary",
+                "--init-w2", "zero", "--sphere-w1", "--reg", "l1", "--lambda", "1e-4", "--max-steps", "30",
+                "--save-freq", "10", "--progress", "none", "--threads", "1", "--out", p("run.json"));
+        assertEquals(0, r.code(), r.err());
+        Path spec = dir.resolve("s.yaml");
+        Files.writeString(spec, """
+                name: shape
+                methods:
+                  - {kind: net, regime: feature, h: 20, max_steps: 30, save_freq: 10}
+                d: [3]
+                n: [16]
+                seeds: [0]
+                n_test: 16
+                target: {kind: constant}
+                """);
+        CliRunner.Run sweep = run("sweep", spec.toString(), "--out", p("sweep"), "--threads", "1");
+        assertEquals(0, sweep.code(), sweep.err());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode train = json.readTree(dir.resolve("run.json").toFile());
+        JsonNode point = json.readTree(Files.readAllLines(dir.resolve("sweep/results.jsonl")).getFirst());
+        for (String k : List.of("status", "steps", "train_mse", "test_mse", "train_half_mse", "test_half_mse",
+                "regularizer", "warnings")) {
+            assertTrue(train.has(k) && point.has(k), k);
+        }
+        assertEquals(train.get("dynamics").size(), point.get("dynamics").size());
+        for (int i = 0; i < train.get("dynamics").size(); i++) {
+            JsonNode a = train.get("dynamics").get(i), b = point.get("dynamics").get(i);
+            assertEquals(List.copyOf(iterable(a.fieldNames())), List.copyOf(iterable(b.fieldNames())), a + " / " + b);
+            assertEquals(a.get("step"), b.get("step"));
+        }
+    }
+
+    private static List<String> iterable(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
     }
 }

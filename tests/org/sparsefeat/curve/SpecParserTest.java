@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.sparsefeat.data.Target;
 import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.net.Regularizer;
+import org.sparsefeat.train.NetOptions;
 
 class SpecParserTest {
     /** The example of the issue, as written. */
@@ -104,5 +105,45 @@ class SpecParserTest {
         assertError(EXAMPLE.replace("methods:", "methods: []\nx:"), "unknown key 'x'");
         assertError("name: [unclosed", "not valid YAML");
         assertError(EXAMPLE.replace("name: ntk-constant-d3", "name: 'a b'"), "name", "expected a name");
+    }
+
+    @Test
+    void aNetTakesEveryOptionOfItsRecordUnderItsName() {
+        // every option a spec accepts, written under its record name with the feature regime's defaults, given to
+        // a lazy net: the net is the feature regime's, so each key reached its option
+        NetOptions feature = NetOptions.defaults(NetOptions.Regime.FEATURE);
+        StringBuilder net = new StringBuilder("{kind: net, regime: lazy");
+        feature.toMap().forEach((k, v) -> {
+            if (NetOptions.specKeys().contains(k)) {
+                net.append(", ").append(k).append(": ").append(v);
+            }
+        });
+        SweepSpec s = SpecParser.parse(EXAMPLE.replace(
+                "{kind: net, regime: feature, h: 1000, reg: l1, lambda: 1.0e-4, sphere_w1: true, max_steps: 100000}",
+                net + "}"), "all.yaml");
+        assertEquals(feature, ((MethodSpec.Net) s.methods().get(1)).options());
+        assertEquals(NetOptions.defaults(NetOptions.Regime.LAZY), ((MethodSpec.Net) SpecParser.parse(EXAMPLE.replace(
+                "{kind: net, regime: feature, h: 1000, reg: l1, lambda: 1.0e-4, sphere_w1: true, max_steps: 100000}",
+                "{kind: net, regime: lazy}"), "lazy.yaml").methods().get(1)).options());
+        // keys unknown to the record, or the train command's own, are refused by name
+        assertError(EXAMPLE.replace("regime: feature", "regime: feature, lamda: 1"), "methods[1]",
+                "unknown key 'lamda'");
+        assertError(EXAMPLE.replace("regime: feature", "regime: feature, bias: true"), "methods[1]",
+                "unknown key 'bias'");
+        assertError(EXAMPLE.replace("h: 1000", "h: 0"), "methods[1].h must be >= 1");
+        assertError(EXAMPLE.replace("regime: feature", "regime: feature, init_w1: W1.npy"),
+                "methods[1].init_w1 'W1.npy'");
+    }
+
+    @Test
+    void aKernelMethodTakesTheKeysOfItsRecord() {
+        org.sparsefeat.krr.KrrOptions laplace = org.sparsefeat.krr.KrrOptions.of(java.util.Map.of("kernel", "laplace",
+                "kernel_param", 0.5, "ridge", 1e-3));
+        StringBuilder krr = new StringBuilder("{kind: krr");
+        laplace.toMap().forEach((k, v) -> krr.append(", ").append(k).append(": ").append(v));
+        SweepSpec s = SpecParser.parse(EXAMPLE.replace("{kind: krr, kernel: ntk, ridge: 0}", krr + "}"), "k.yaml");
+        MethodSpec.Krr m = (MethodSpec.Krr) s.methods().getFirst();
+        assertEquals(laplace, new org.sparsefeat.krr.KrrOptions(m.kernel(), m.ridge()));
+        assertError(EXAMPLE.replace("ridge: 0", "ridge: -1"), "s.yaml: methods[0].ridge must be a finite number >= 0");
     }
 }

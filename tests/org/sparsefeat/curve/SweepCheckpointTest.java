@@ -87,7 +87,7 @@ class SweepCheckpointTest {
             if (a.has("dynamics")) {
                 assertEquals(a.get("steps"), b.get("steps"), key);
                 assertEquals(a.get("atoms_exact"), b.get("atoms_exact"), key);
-                assertEquals(a.get("dynamics"), b.get("dynamics"), key);
+                assertEquals(withoutSeconds(a.get("dynamics")), withoutSeconds(b.get("dynamics")), key);
             }
         }
     }
@@ -122,5 +122,12 @@ class SweepCheckpointTest {
             assertTrue(l.contains("ETA 0s)"), "a finished batch's points are not left to do: " + l);
         }
         assertTrue(log.getFirst().contains("estimate"), log.getFirst());
+    }
+
+    /** The dynamics without their wall-clock times, which differ between runs. */
+    private static JsonNode withoutSeconds(JsonNode dynamics) {
+        JsonNode copy = dynamics.deepCopy();
+        copy.forEach(row -> ((com.fasterxml.jackson.databind.node.ObjectNode) row).remove("seconds"));
+        return copy;
     }
 }
