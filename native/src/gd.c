@@ -16,22 +16,10 @@
 #include "sparsefeat.h"
 #include "isa.h"
 #include "dispatch.h"
+#include "vec.h"
 
-
-typedef double sf_v4 __attribute__((vector_size(SF_VW * 8)));
-typedef long long sf_m4 __attribute__((vector_size(SF_VW * 8)));
-
-static inline sf_v4 load4(const double* p) { sf_v4 v; memcpy(&v, p, sizeof v); return v; }
-static inline void store4(double* p, sf_v4 v) { memcpy(p, &v, sizeof v); }
-static inline double hsum4(sf_v4 v) {
-#if SF_VW == 8
-  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
-#else
-  return (v[0] + v[1]) + (v[2] + v[3]);
-#endif
-}
-static inline sf_v4 relu4(sf_v4 z) { return (sf_v4)((z > 0.0) & (sf_m4)z); }
-static inline sf_v4 splat(double x) { return (sf_v4){0} + x; }
+static inline sf_vd sf_vrelu(sf_vd z) { return (sf_vd)((z > 0.0) & (sf_vm)z); }
+static inline sf_vd sf_vsplat(double x) { return (sf_vd){0} + x; }
 
 static int64_t padded(int64_t n) { return (n + SF_GD_PAD - 1) / SF_GD_PAD * SF_GD_PAD; }
 
@@ -52,31 +40,31 @@ static inline __attribute__((always_inline)) void neuron_step(
   const double* xt = net->xt;
   double* w1 = net->w1 + j * D;
   double bj = net->b ? net->b[j] : 0.0;
-  sf_v4 g1acc[D];
-  sf_v4 g2acc = {0}, gbacc = {0};
-  for (int64_t k = 0; k < D; k++) g1acc[k] = (sf_v4){0};
+  sf_vd g1acc[D];
+  sf_vd g2acc = {0}, gbacc = {0};
+  for (int64_t k = 0; k < D; k++) g1acc[k] = (sf_vd){0};
   for (int64_t i = 0; i < np; i += SF_VW) {
-    sf_v4 z = splat(bj);
-    for (int64_t k = 0; k < D; k++) z += w1[k] * load4(xt + k * np + i);
-    sf_v4 r = load4(net->r + i);
-    sf_v4 rm = (sf_v4)((z > 0.0) & (sf_m4)r);
-    g2acc += r * relu4(z);
+    sf_vd z = sf_vsplat(bj);
+    for (int64_t k = 0; k < D; k++) z += w1[k] * sf_vload(xt + k * np + i);
+    sf_vd r = sf_vload(net->r + i);
+    sf_vd rm = (sf_vd)((z > 0.0) & (sf_vm)r);
+    g2acc += r * sf_vrelu(z);
     gbacc += rm;
-    for (int64_t k = 0; k < D; k++) g1acc[k] += rm * load4(xt + k * np + i);
+    for (int64_t k = 0; k < D; k++) g1acc[k] += rm * sf_vload(xt + k * np + i);
   }
   double w2 = net->w2[j];
   double g1[D];
-  double g2 = s * hsum4(g2acc), gb = s * w2 * hsum4(gbacc);
-  for (int64_t k = 0; k < D; k++) g1[k] = s * w2 * hsum4(g1acc[k]);
+  double g2 = s * sf_vhsum(g2acc), gb = s * w2 * sf_vhsum(gbacc);
+  for (int64_t k = 0; k < D; k++) g1[k] = s * w2 * sf_vhsum(g1acc[k]);
   sf_neuron_update(rule, w1, net->b ? &net->b[j] : &bj, &net->w2[j], g1, &gb, &g2);
   bj = net->b ? net->b[j] : 0.0;
   double sw = s * net->w2[j];
   double wk[D];
   for (int64_t k = 0; k < D; k++) wk[k] = w1[k];
   for (int64_t i = 0; i < np; i += SF_VW) {
-    sf_v4 z = splat(bj);
-    for (int64_t k = 0; k < D; k++) z += wk[k] * load4(xt + k * np + i);
-    store4(part + i, load4(part + i) + sw * relu4(z));
+    sf_vd z = sf_vsplat(bj);
+    for (int64_t k = 0; k < D; k++) z += wk[k] * sf_vload(xt + k * np + i);
+    sf_vstore(part + i, sf_vload(part + i) + sw * sf_vrelu(z));
   }
 }
 
@@ -159,9 +147,9 @@ void SF_FN(sf_net_forward)(const double* w1, const double* b, const double* w2, 
       double bj = b ? b[j] : 0.0;
       double sw = scale * w2[j];
       for (int64_t i = 0; i < np; i += SF_VW) {
-        sf_v4 z = splat(bj);
-        for (int64_t k = 0; k < d; k++) z += wj[k] * load4(xt + k * np + i);
-        store4(part + i, load4(part + i) + sw * relu4(z));
+        sf_vd z = sf_vsplat(bj);
+        for (int64_t k = 0; k < d; k++) z += wj[k] * sf_vload(xt + k * np + i);
+        sf_vstore(part + i, sf_vload(part + i) + sw * sf_vrelu(z));
       }
     }
   }

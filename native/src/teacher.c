@@ -5,61 +5,44 @@
 #include "sparsefeat.h"
 #include "isa.h"
 #include "dispatch.h"
+#include "vec.h"
 
 #define SF_TEACHER_POINTS 4  /* points per pass: each weight, loaded once, serves four points */
 #define SF_TEACHER_LANES SF_VW  /* neurons per step: one vector register; also the partial sums per point */
 
-/* GCC vector extension: four doubles, one AVX2 register; loads through memcpy need no alignment. */
-typedef double sf_v4 __attribute__((vector_size(SF_VW * 8)));
-
-/* A vector's lanes added in a fixed tree. */
-static inline __attribute__((always_inline)) double sf_hsum(sf_v4 v) {
-#if SF_VW == 8
-  return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]));
-#else
-  return (v[0] + v[1]) + (v[2] + v[3]);
-#endif
-}
-
-static inline __attribute__((always_inline)) sf_v4 sf_load4(const double* p) {
-  sf_v4 v;
-  __builtin_memcpy(&v, p, sizeof v);
-  return v;
-}
-
-static inline __attribute__((always_inline)) sf_v4 sf_act4(const int act, const double power, sf_v4 z) {
-  sf_v4 r;
+static inline __attribute__((always_inline)) sf_vd sf_vact(const int act, const double power, sf_vd z) {
+  sf_vd r;
   for (int l = 0; l < SF_TEACHER_LANES; l++) r[l] = sf_teacher_act(act, power, z[l]);
   return r;
 }
 
 /* Sums over the block's neurons for four points at once, dot products and activation in registers.
- * Lane l of acc[p] accumulates neurons j = l (mod 4) in order, and the lanes are added in a fixed tree,
+ * Lane l of acc[p] accumulates neurons j = l (mod SF_VW) in order, and the lanes are added in a fixed tree,
  * so the result does not depend on the thread count. ACT and POWER are constants in the common cases
  * (see teacher_dispatch), so sf_teacher_act's branches fold away. */
 static inline __attribute__((always_inline)) void teacher_points(
     const int act, const double power, int d, const double* theta, const double* sign, int64_t bp,
     const double* x0, const double* x1, const double* x2, const double* x3, double out[SF_TEACHER_POINTS]) {
-  sf_v4 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
+  sf_vd a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
   for (int64_t j = 0; j < bp; j += SF_TEACHER_LANES) {
-    sf_v4 z0 = {0}, z1 = {0}, z2 = {0}, z3 = {0};
+    sf_vd z0 = {0}, z1 = {0}, z2 = {0}, z3 = {0};
     for (int k = 0; k < d; k++) {
-      sf_v4 t = sf_load4(theta + (int64_t)k * bp + j);
+      sf_vd t = sf_vload(theta + (int64_t)k * bp + j);
       z0 += x0[k] * t;
       z1 += x1[k] * t;
       z2 += x2[k] * t;
       z3 += x3[k] * t;
     }
-    sf_v4 s = sf_load4(sign + j);
-    a0 += s * sf_act4(act, power, z0);
-    a1 += s * sf_act4(act, power, z1);
-    a2 += s * sf_act4(act, power, z2);
-    a3 += s * sf_act4(act, power, z3);
+    sf_vd s = sf_vload(sign + j);
+    a0 += s * sf_vact(act, power, z0);
+    a1 += s * sf_vact(act, power, z1);
+    a2 += s * sf_vact(act, power, z2);
+    a3 += s * sf_vact(act, power, z3);
   }
-  out[0] = sf_hsum(a0);
-  out[1] = sf_hsum(a1);
-  out[2] = sf_hsum(a2);
-  out[3] = sf_hsum(a3);
+  out[0] = sf_vhsum(a0);
+  out[1] = sf_vhsum(a1);
+  out[2] = sf_vhsum(a2);
+  out[3] = sf_vhsum(a3);
 }
 
 #define SF_TEACHER_CASE(ACT, POWER) \

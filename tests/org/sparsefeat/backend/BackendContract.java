@@ -24,8 +24,8 @@ import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.util.PhaseTimer;
 
 /**
- * What every backend must do, checked against plain-Java references. The CPU backend runs it here; the CUDA
- * backend will subclass it too.
+ * What every backend must do, checked against plain-Java references: CpuBackendTest runs it on the CPU backend,
+ * EmulatedCudaBackendTest on the CUDA backend over the emulator of its kernels, CudaBackendTest on a GPU.
  */
 public abstract class BackendContract {
     protected Backend backend;
