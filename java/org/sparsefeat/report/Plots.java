@@ -59,10 +59,18 @@ public final class Plots {
      * One curve.
      *
      * @param errors error bars (null for none)
-     * @param line   drawn as a dashed line without markers (fits), else markers joined by a thin line
-     * @param color  index into the palette, so a curve and its fit share a color
+     * @param line   drawn as a line without markers (dashed: fits; dotted: predictions), else markers joined by a
+     *               thin line
+     * @param color  index into the palette, so a curve, its fit and its prediction share a color
+     * @param dotted with {@code line}: dotted rather than dashed, so that a prediction and a fit of the same curve
+     *               can be told apart
      */
-    public record Series(String name, double[] x, double[] y, double[] errors, boolean line, int color) {}
+    public record Series(String name, double[] x, double[] y, double[] errors, boolean line, int color,
+                         boolean dotted) {
+        public Series(String name, double[] x, double[] y, double[] errors, boolean line, int color) {
+            this(name, x, y, errors, line, color, false);
+        }
+    }
 
     static {
         // JFreeChart draws rotated text (the y axis title) as glyph outlines by default, a work-around for JDKs of
@@ -139,7 +147,7 @@ public final class Plots {
             r.setSeriesShapesVisible(i, !d.line());
             r.setSeriesShape(i, MARKER);
             r.setSeriesShapesFilled(i, true);
-            r.setSeriesStroke(i, d.line() ? DASHED : THIN);
+            r.setSeriesStroke(i, !d.line() ? THIN : d.dotted() ? DOTTED : DASHED);
             r.setSeriesVisibleInLegend(i, named.add(d.name()));  // "N_A = n" once, however many nets share it
         }
         XYPlot plot = new XYPlot(data, axis(xLabel, xb), axis(yLabel, yb), r);
@@ -168,6 +176,8 @@ public final class Plots {
     private static final Stroke THIN = new BasicStroke(1.0f);
     private static final Stroke DASHED = new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
             new float[] {7f, 5f}, 0f);
+    private static final Stroke DOTTED = new BasicStroke(1.8f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f,
+            new float[] {0.1f, 4f}, 0f);
 
     private static LogAxis axis(String label, Bounds b) {
         DecadeAxis axis = new DecadeAxis(label);

@@ -16,7 +16,7 @@ import org.sparsefeat.theory.Spectrum;
  */
 final class PredictedCurves {
     /** What the report says about the prediction (plain text, nothing to escape in HTML). */
-    static final String NOTE = "Dashed lines named 'predicted' are the predicted curves of kernel regression: the spectral"
+    static final String NOTE = "Dotted lines named 'predicted' are the predicted curves of kernel regression: the spectral"
             + " (eigenlearning) theory of docs/theory.md, 'Spectra and predicted curves', from the kernel's and the"
             + " target's spectra on the sphere. A prediction is an average over training sets and targets, from an"
             + " asymptotic theory: it is not a fit, does not describe one seed, and is approximate at small n;"
@@ -94,14 +94,14 @@ final class PredictedCurves {
                 + "</td>" : "";
     }
 
-    /** The dashed series of the learning-curve plot, in the curve's colour, or null. */
+    /** The dotted series of the learning-curve plot, in the curve's colour, or null. */
     Plots.Series series(SweepReport.Curve c, int color) {
         double[] p = of(c);
         if (p == null) {
             return null;
         }
         double[] x = java.util.Arrays.stream(c.n()).asDoubleStream().toArray();
-        return new Plots.Series("predicted " + c.method().label(), x, p, null, true, color);
+        return new Plots.Series("predicted " + c.method().label(), x, p, null, true, color, true);
     }
 
     static String text(double v, String format) { return Double.isFinite(v) ? String.format(Locale.ROOT, format, v) : ""; }
