@@ -23,15 +23,22 @@ public final class Pivots {
 
     /** As above, from the factor's diagonal alone (what a GPU backend brings back). */
     public static void requireNumericallyPositive(double[] pivots, double maxDiag) {
-        int n = pivots.length;
+        requireNumericallyPositive(pivots, 0, pivots.length, maxDiag);
+    }
+
+    /**
+     * As above for pivots {@code first} .. {@code first + pivots.length - 1} (0-based) of a factor of order n: one
+     * diagonal tile of a tiled factorisation, the exception naming the global pivot.
+     */
+    public static void requireNumericallyPositive(double[] pivots, int first, int n, double maxDiag) {
         double threshold = n * EPS * maxDiag;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < pivots.length; i++) {
             double p = pivots[i];
             double sq = p * p;
             if (!(sq > threshold)) {
                 String detail = Double.isNaN(p) ? "NaN"
                         : String.format("squared pivot %.3g <= n*eps*max(diag) = %.3g", sq, threshold);
-                throw new NotPositiveDefiniteException(i + 1, n, detail);
+                throw new NotPositiveDefiniteException(first + i + 1, n, detail);
             }
         }
     }
