@@ -39,6 +39,18 @@ public interface Backend extends TargetEvaluator, AutoCloseable {
     /** The fallbacks met (again or for the first time) after {@code mark}: those of one sweep point's work. */
     default List<String> cpuFallbacksSince(long mark) { return List.of(); }
 
+    /**
+     * Records that part of the work ran on the CPU although this backend names another device (see
+     * {@link #cpuFallbacks}); nothing on the CPU backend.
+     */
+    default void recordCpuFallback(String reason) {}
+
+    /**
+     * Whether {@link #factorGram} factors in the backend's own device memory (the GPU), which then bounds n, rather
+     * than in host memory, where KRR's memory plan decides.
+     */
+    default boolean factorsOnDevice() { return false; }
+
     /** Fails, naming both, when X and Y are points of different dimensions. */
     static void requireSameDimension(Matrix x, Matrix y) {
         if (x.cols() != y.cols()) {
@@ -83,8 +95,9 @@ public interface Backend extends TargetEvaluator, AutoCloseable {
             throw new org.sparsefeat.util.InvalidInputException("points have d = " + x.cols() + " but the centres d = " + centres.cols());
         }
         double[] f = new double[x.rows()];
-        for (int r0 = 0; r0 < x.rows(); r0 += GRAM_TIMES_ROWS) {
-            int r1 = Math.min(x.rows(), r0 + GRAM_TIMES_ROWS);
+        int rows = gramTimesRows(centres.rows());
+        for (int r0 = 0; r0 < x.rows(); r0 += rows) {
+            int r1 = Math.min(x.rows(), r0 + rows);
             Matrix block = r0 == 0 && r1 == x.rows() ? x : x.rowRange(r0, r1);
             double[] part = HostLinalg.multiply(gram(kernel, block, centres), c);
             System.arraycopy(part, 0, f, r0, part.length);
@@ -92,8 +105,16 @@ public interface Backend extends TargetEvaluator, AutoCloseable {
         return f;
     }
 
-    /** Rows of K per block in {@link #gramTimes}: bounds its memory to this many rows. */
+    /** The most rows of K per block in {@link #gramTimes}. */
     int GRAM_TIMES_ROWS = 2048;
+
+    /** Bytes of one block of {@link #gramTimes} at most (many centres: fewer rows), whatever the number of centres. */
+    long GRAM_TIMES_BYTES = 128L << 20;
+
+    /** Rows per block of {@link #gramTimes} for this many centres: at most {@link #GRAM_TIMES_BYTES} per block. */
+    static int gramTimesRows(int centres) {
+        return (int) Math.clamp(GRAM_TIMES_BYTES / 8 / Math.max(1, centres), 1, GRAM_TIMES_ROWS);
+    }
 
     /**
      * How many nets a sweep should train in one batch: on the CPU enough to keep the cores busy, on a GPU enough to

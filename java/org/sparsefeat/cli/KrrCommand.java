@@ -1,6 +1,9 @@
 package org.sparsefeat.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -8,7 +11,12 @@ import org.sparsefeat.backend.Backend;
 import org.sparsefeat.data.Dataset;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.krr.KrrOptions;
+import org.sparsefeat.krr.KrrResources;
+import org.sparsefeat.krr.MemoryPlan;
 import org.sparsefeat.krr.KrrRun;
+import org.sparsefeat.linalg.tiled.Monitor;
+import org.sparsefeat.util.Bytes;
+import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.PhaseTimer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +46,23 @@ final class KrrCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "result.json", description = "Write the result as JSON.")
     Path out;
 
+    @Option(names = "--memory", paramLabel = "SIZE",
+            description = "Memory budget for the kernel matrix and its work space, e.g. 8g (default: 80% of what the"
+                    + " machine has available). Where K does not fit it goes to a scratch file (README, 'Memory').")
+    String memory;
+
+    @Option(names = "--scratch", paramLabel = "DIR",
+            description = "Keep the factor in a scratch file under DIR (out of core, journaled: rerunning the same"
+                    + " command resumes a stopped run). Default: the system's temporary directory when K does not fit.")
+    Path scratch;
+
+    @Option(names = "--tile", paramLabel = "B", defaultValue = "0",
+            description = "Tile order of the tiled factorisation (default 2048, smaller when the budget needs it).")
+    int tile;
+
+    @Mixin
+    ProgressOption progress;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -51,10 +76,35 @@ final class KrrCommand implements Callable<Integer> {
             data.spec();  // option errors before any work
         }
         org.sparsefeat.util.OutputFile.check(org.sparsefeat.util.OutputFile.named("--out", out));
-        try (Backend backend = backendOptions.open()) {
+        progress.check();
+        if (tile < 0) {
+            throw new InvalidInputException("--tile must be >= 1 (or 0 for the default), got " + tile);
+        }
+        Long budget = memory == null ? null : Bytes.parse(memory, "--memory");
+        PrintWriter err = spec.commandLine().getErr();
+        AtomicReference<MemoryPlan> planned = new AtomicReference<>();
+        Supplier<String> stopped = () -> planned.get() != null && planned.get().scratch() != null
+                ? "interrupted; run the same command again to resume from the journal in " + planned.get().scratch()
+                : "interrupted";
+        try (Backend backend = backendOptions.open(); StopOnSignal signal = StopOnSignal.install(err, stopped);
+                WorkProgress monitor = new WorkProgress("krr", progress, err, signal::requested)) {
             PhaseTimer timer = new PhaseTimer();
             Dataset ds = timer.time("data", () -> data.load(backend, true));
-            KrrRun.Outcome r = KrrRun.run(backend, kernel, ridge, ds, timer);
+            KrrResources resources = new KrrResources(budget, scratch, tile, monitor, plan -> {
+                planned.set(plan);
+                err.println("krr: " + plan.line());
+                err.flush();
+            });
+            KrrRun.Outcome r;
+            signal.working(true);
+            try {
+                r = KrrRun.run(backend, kernel, ridge, ds, timer, resources);
+            } catch (Monitor.Stopped e) {
+                signal.stopped();
+                return SweepCommand.EXIT_INTERRUPTED;
+            } finally {
+                signal.working(false);
+            }
             if (!Double.isFinite(r.testMse()) || !Double.isFinite(r.trainMse())) {
                 throw new NonFiniteResultException("the KRR result is not finite (test MSE " + r.testMse()
                         + ", train MSE " + r.trainMse() + "); nothing was written. Check the inputs' scale, add a"
@@ -75,13 +125,14 @@ final class KrrCommand implements Callable<Integer> {
                         x -> r.model().predict(backend, x), ds.xTest(), rotationAngle, 0));
                 result.put("rotation_stability", Map.of("angle_degrees", rotationAngle, "value", s));
             }
+            result.put("memory_plan", r.plan().toMap());
             result.put("data", data.describe());
             Map<String, Double> seconds = new LinkedHashMap<>(r.seconds());
             seconds.put("total", timer.total());
             result.put("seconds", seconds);
             result.put("backend", backend.name());
             result.put("device", backend.device());
-        result.put("cpu_fallbacks", backend.cpuFallbacks());
+            result.put("cpu_fallbacks", backend.cpuFallbacks());
             result.put("threads", backend.threads());
             var w = OutputFiles.messages(spec, out);
             w.printf("krr %s n=%d n_test=%d d=%d ridge=%g: test_mse=%.6e train_mse=%.3e (%.2f s: gram %.2f, cholesky"

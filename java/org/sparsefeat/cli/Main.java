@@ -6,6 +6,7 @@ import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.NamesParameters;
 import org.sparsefeat.util.OutOfDeviceMemoryException;
+import org.sparsefeat.util.OutOfMemoryMessages;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -61,7 +62,8 @@ public final class Main implements Runnable {
             } catch (OutOfMemoryError e) {
                 CommandLine c = parseResult.asCommandLineList().getLast();
                 c.getErr().println(c.getCommandSpec().qualifiedName() + ": out of memory (" + e.getMessage()
-                        + "): use a smaller n, or give Java more memory (e.g. JAVA_TOOL_OPTIONS=-Xmx100g)");
+                        + "): use a smaller n, or give Java more memory, e.g. " + OutOfMemoryMessages.JAVA_OPTS
+                        + "=-Xmx100g (README, 'Memory')");
                 c.getErr().flush();
                 return EXIT_FAILURE;
             }
@@ -115,8 +117,13 @@ public final class Main implements Runnable {
             err.println(name + ": " + message);
             return EXIT_FAILURE;
         }
+        if (e instanceof OutOfMemoryMessages.InsufficientMemoryException) {
+            err.println(name + ": " + e.getMessage());
+            return EXIT_FAILURE;
+        }
         if (e instanceof OutOfDeviceMemoryException) {
-            err.println(name + ": " + e.getMessage() + "; use a smaller n or --backend cpu");
+            err.println(name + ": " + e.getMessage() + "; use a smaller n or --backend cpu (whose kernel regression is"
+                    + " bounded by disk: README, 'Memory')");
             return EXIT_FAILURE;
         }
         if (e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {

@@ -1,29 +1,37 @@
 package org.sparsefeat.cli;
 
 import java.io.PrintWriter;
+import java.util.function.Supplier;
 import org.sparsefeat.curve.SweepRunner;
 
 /**
- * Ctrl-C (or SIGTERM) during a sweep: a shutdown hook asks the sweep to stop, waits until it has (it looks
- * between two backend calls of a batch of nets, a fraction of a second apart, and between two points; a batch
- * saves its state first), then says how to resume. The JVM then exits with 130 (143 after SIGTERM).
+ * Ctrl-C (or SIGTERM) during a long command: a shutdown hook asks the work to stop, waits until it has (a sweep looks
+ * between two backend calls of a batch of nets, a fraction of a second apart, and between two points, a batch saving
+ * its state first; a tiled factorisation looks between two tile operations), then says how to resume. The JVM then
+ * exits with 130 (143 after SIGTERM).
  */
 final class StopOnSignal implements AutoCloseable {
     /** The longest the hook waits for the sweep to reach a point where it can stop. */
     static final long WAIT_MILLIS = 30_000;
 
     private final PrintWriter err;
+    private final Supplier<String> message;
     private final Thread hook;
     private volatile boolean requested;
     private boolean working;  // guarded by this
 
-    private StopOnSignal(PrintWriter err) {
+    private StopOnSignal(PrintWriter err, Supplier<String> message) {
         this.err = err;
+        this.message = message;
         this.hook = new Thread(this::onSignal, "sparsefeat-stop");
     }
 
-    static StopOnSignal install(PrintWriter err) {
-        StopOnSignal s = new StopOnSignal(err);
+    /** For a sweep: its message says how to resume. */
+    static StopOnSignal install(PrintWriter err) { return install(err, () -> SweepRunner.Interrupted.MESSAGE); }
+
+    /** @param message what to say once the work has stopped */
+    static StopOnSignal install(PrintWriter err, Supplier<String> message) {
+        StopOnSignal s = new StopOnSignal(err, message);
         Runtime.getRuntime().addShutdownHook(s.hook);
         return s;
     }
@@ -41,7 +49,7 @@ final class StopOnSignal implements AutoCloseable {
                 }
             }
         }
-        err.println(SweepRunner.Interrupted.MESSAGE);
+        err.println(message.get());
         err.flush();
     }
 
@@ -61,7 +69,7 @@ final class StopOnSignal implements AutoCloseable {
     void stopped() {
         working(false);
         if (!hookStarted()) {
-            err.println(SweepRunner.Interrupted.MESSAGE);
+            err.println(message.get());
             err.flush();
         }
     }

@@ -18,7 +18,9 @@ import org.sparsefeat.images.Preprocess;
 import org.sparsefeat.data.DataSpec;
 import org.sparsefeat.data.Dataset;
 import org.sparsefeat.data.Datasets;
+import org.sparsefeat.krr.KrrResources;
 import org.sparsefeat.krr.KrrRun;
+import org.sparsefeat.linalg.tiled.Monitor;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.net.NetInit;
@@ -241,14 +243,32 @@ public final class SweepRunner {
         return left;
     }
 
+    /** From this n on, a KRR point's memory plan goes to the log (smaller ones are in core and instant). */
+    static final int LOGGED_PLAN_FROM = 16_384;
+
     private void runKrr(MethodSpec.Krr m, SweepPoint p) {
         long mark = backend.fallbackMark();
         Dataset ds = dataset(p);
         long start = System.nanoTime();
         Map<String, Object> r = base(p, m);
         try {
-            KrrRun.Outcome o = KrrRun.run(backend, m.kernel(), m.ridge(), ds, new PhaseTimer());
+            Monitor stopBetweenTiles = new Monitor() {
+                @Override
+                public boolean stopRequested() { return stop.getAsBoolean(); }
+            };
+            KrrResources resources = new KrrResources(null, null, 0, stopBetweenTiles, plan -> {
+                if (ds.n() >= LOGGED_PLAN_FROM) {
+                    log.accept("  " + plan.line());
+                }
+            });
+            KrrRun.Outcome o;
+            try {
+                o = KrrRun.run(backend, m.kernel(), m.ridge(), ds, new PhaseTimer(), resources);
+            } catch (Monitor.Stopped e) {
+                throw new Interrupted();
+            }
             r.put("status", Double.isFinite(o.testMse()) ? "ok" : "not_finite");
+            r.put("memory_plan", o.plan().mode());
             r.put("test_mse", Numbers.finiteOrNull(o.testMse()));
             r.put("train_mse", Numbers.finiteOrNull(o.trainMse()));
         } catch (NotPositiveDefiniteException e) {

@@ -1,9 +1,21 @@
 package org.sparsefeat.krr;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.GramFactor;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.tiled.MemoryTiles;
+import org.sparsefeat.linalg.tiled.Monitor;
+import org.sparsefeat.linalg.tiled.ScratchTiles;
+import org.sparsefeat.linalg.tiled.TileGrid;
+import org.sparsefeat.linalg.tiled.TileStore;
+import org.sparsefeat.linalg.tiled.TiledCholesky;
+import org.sparsefeat.linalg.tiled.TiledFactor;
 import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.PhaseTimer;
 
@@ -22,14 +34,29 @@ public final class KernelRidge {
         }
     }
 
-    /** A fitted model with the Cholesky factor L of K + ridge I it was solved with; closing frees the factor. */
-    public record Fit(KrrModel model, GramFactor factor) implements AutoCloseable {
+    /**
+     * A fitted model with the Cholesky factor L of K + ridge I it was solved with, and the memory plan it kept; closing
+     * frees the factor.
+     */
+    public record Fit(KrrModel model, GramFactor factor, MemoryPlan plan) implements AutoCloseable {
         @Override
         public void close() { factor.close(); }
     }
 
     /** As {@link #fit}, keeping the factor (n x n) for later use, such as the training predictions. */
     public static Fit fitWithFactor(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y, PhaseTimer timer) {
+        return fitWithFactor(backend, kernel, ridge, x, y, 0, timer, KrrResources.DEFAULT);
+    }
+
+    /**
+     * As {@link #fit}, keeping the factor, with a memory plan made first ({@link MemoryPlan}): in core where K fits,
+     * in tiles off the heap or out of core in a scratch file where it does not.
+     *
+     * @param nTest the test points that will be predicted, for the plan's estimate
+     * @throws org.sparsefeat.linalg.tiled.Monitor.Stopped when the resources' monitor asked to stop
+     */
+    public static Fit fitWithFactor(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y, int nTest,
+            PhaseTimer timer, KrrResources resources) {
         if (x.rows() != y.length) {
             throw new IllegalArgumentException("X has " + x.rows() + " rows but y has " + y.length + " values");
         }
@@ -39,13 +66,77 @@ public final class KernelRidge {
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
             throw new InvalidInputException("{ridge} must be a finite number >= 0, got " + ridge);
         }
-        GramFactor factor = backend.factorGram(kernel, x, ridge, timer);
+        String fingerprint = fingerprint(kernel, ridge, x);
+        Rates rates = x.rows() >= PLAN_MEASURES_FROM ? Rates.of(backend, kernel, x) : null;
+        MemoryPlan plan = MemoryPlan.make(x.rows(), nTest, backend.factorsOnDevice(), resources, fingerprint, rates);
+        resources.onPlan().accept(plan);
+        GramFactor factor = switch (plan.mode()) {
+            case "device", "heap" -> backend.factorGram(kernel, x, ridge, timer);
+            default -> factorTiles(backend, kernel, ridge, x, plan, fingerprint, rates, timer, resources);
+        };
         try {
             double[] c = timer.time("solve", () -> factor.solve(y));
-            return new Fit(new KrrModel(kernel, ridge, x, c), factor);
+            return new Fit(new KrrModel(kernel, ridge, x, c), factor, plan);
         } catch (RuntimeException e) {
             factor.close();
             throw e;
+        }
+    }
+
+    /** From this n on, a plan measures the machine's rates for its estimate (a few tens of milliseconds). */
+    static final int PLAN_MEASURES_FROM = 4096;
+
+    private static GramFactor factorTiles(Backend backend, Kernel kernel, double ridge, Matrix x, MemoryPlan plan,
+            String fingerprint, Rates rates, PhaseTimer timer, KrrResources resources) {
+        if (backend.factorsOnDevice()) {
+            backend.recordCpuFallback("cholesky: n = " + x.rows() + " in " + plan.mode() + " on the host (the streamed"
+                    + " device path is not built yet)");
+        }
+        TileGrid grid = new TileGrid(x.rows(), plan.tile());
+        TileStore store = plan.mode().equals("tiles") ? new MemoryTiles(grid)
+                : ScratchTiles.open(plan.scratch(), grid, fingerprint);
+        GramTiles source = new GramTiles(backend, kernel, x, rates == null ? 10 : rates.flopsPerEntry());
+        long t0 = System.nanoTime();
+        try {
+            TiledCholesky.factor(store, source, ridge, plan.panelsFor(grid, store.bufferElements()), resources.monitor());
+        } catch (Monitor.Stopped e) {
+            store.close();  // the journal stays for the rerun
+            throw e;
+        } catch (RuntimeException e) {
+            if (store instanceof ScratchTiles s && !(e instanceof java.io.UncheckedIOException)) {
+                s.delete();  // a singular system fails again on a rerun: nothing to resume
+            } else {
+                store.close();
+            }
+            throw e;
+        } finally {
+            double total = (System.nanoTime() - t0) * 1e-9;
+            timer.add("gram", source.seconds());
+            timer.add("cholesky", total - source.seconds());
+        }
+        return new TiledGramFactor(new TiledFactor(store));
+    }
+
+    /** SHA-256 of the points, the kernel and the ridge, in hex: names a factorisation's scratch files. */
+    static String fingerprint(Kernel kernel, double ridge, Matrix x) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            ByteBuffer head = ByteBuffer.allocate(24);
+            head.putInt(x.rows()).putInt(x.cols()).putDouble(ridge).putDouble(kernel.param());
+            md.update(head.array());
+            md.update(kernel.type().cliName().getBytes(StandardCharsets.UTF_8));
+            ByteBuffer block = ByteBuffer.allocate(1 << 16);
+            for (double v : x.data()) {
+                if (!block.hasRemaining()) {
+                    md.update(block.array());
+                    block.clear();
+                }
+                block.putDouble(v);
+            }
+            md.update(block.array(), 0, block.position());
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

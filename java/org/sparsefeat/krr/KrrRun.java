@@ -13,12 +13,19 @@ public final class KrrRun {
      * @param trainMse full MSE on the training set, its predictions K c = L L^T c - ridge c from the factor
      * @param seconds  wall-clock seconds per phase
      */
-    public record Outcome(KrrModel model, double testMse, double trainMse, Map<String, Double> seconds) {}
+    public record Outcome(KrrModel model, double testMse, double trainMse, Map<String, Double> seconds, MemoryPlan plan) {}
 
     private KrrRun() {}
 
     public static Outcome run(Backend backend, Kernel kernel, double ridge, Dataset data, PhaseTimer timer) {
-        try (KernelRidge.Fit fit = KernelRidge.fitWithFactor(backend, kernel, ridge, data.xTrain(), data.yTrain(), timer)) {
+        return run(backend, kernel, ridge, data, timer, KrrResources.DEFAULT);
+    }
+
+    /** As above, with the memory, scratch place and monitor of {@code resources} (see {@link MemoryPlan}). */
+    public static Outcome run(Backend backend, Kernel kernel, double ridge, Dataset data, PhaseTimer timer,
+            KrrResources resources) {
+        try (KernelRidge.Fit fit = KernelRidge.fitWithFactor(backend, kernel, ridge, data.xTrain(), data.yTrain(),
+                data.nTest(), timer, resources)) {
             return outcome(backend, ridge, data, timer, fit);
         }
     }
@@ -36,6 +43,6 @@ public final class KrrRun {
             return kc;
         });
         return new Outcome(model, Metrics.mse(testPrediction, data.yTest()), Metrics.mse(trainPrediction, data.yTrain()),
-                timer.seconds());
+                timer.seconds(), fit.plan());
     }
 }

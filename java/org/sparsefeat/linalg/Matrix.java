@@ -2,6 +2,7 @@ package org.sparsefeat.linalg;
 
 import java.util.Arrays;
 import org.sparsefeat.util.InvalidInputException;
+import org.sparsefeat.util.OutOfMemoryMessages;
 
 /**
  * A dense float64 matrix in row-major (C) order, backed by one heap array so that native code (through FFM
@@ -31,7 +32,7 @@ public final class Matrix {
             throw new InvalidInputException("a " + rows + " x " + cols
                     + " matrix is larger than one Java array can hold (2^31 values)");
         }
-        return new Matrix(rows, cols, new double[(int) size]);
+        return new Matrix(rows, cols, OutOfMemoryMessages.doubles(size, "a " + rows + " x " + cols + " float64 matrix"));
     }
 
     public static Matrix of(double[][] values) {

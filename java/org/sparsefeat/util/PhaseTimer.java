@@ -25,6 +25,9 @@ public final class PhaseTimer {
         });
     }
 
+    /** Adds seconds measured elsewhere to a phase (work whose phases interleave, like a tiled Gram and factor). */
+    public void add(String phase, double secs) { seconds.merge(phase, secs, Double::sum); }
+
     public Map<String, Double> seconds() { return Collections.unmodifiableMap(seconds); }
 
     public double total() { return seconds.values().stream().mapToDouble(Double::doubleValue).sum(); }

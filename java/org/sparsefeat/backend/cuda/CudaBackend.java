@@ -288,6 +288,12 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    @Override
+    public void recordCpuFallback(String reason) { fallbacks.record(reason); }
+
+    @Override
+    public boolean factorsOnDevice() { return true; }
+
     /** K(X, X) + ridge I built and factored in device memory; it stays there for the solves. */
     @Override
     public GramFactor factorGram(Kernel kernel, Matrix x, double ridge, PhaseTimer timer) {

@@ -1,0 +1,144 @@
+package org.sparsefeat.krr;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsefeat.backend.BackendContract;
+import org.sparsefeat.backend.cpu.CpuBackend;
+import org.sparsefeat.data.DataSpec;
+import org.sparsefeat.data.Dataset;
+import org.sparsefeat.data.Datasets;
+import org.sparsefeat.data.PointDistribution;
+import org.sparsefeat.data.Target;
+import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.kernel.KernelType;
+import org.sparsefeat.kernel.TeacherActivation;
+import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.linalg.tiled.Monitor;
+import org.sparsefeat.util.InvalidInputException;
+import org.sparsefeat.util.PhaseTimer;
+
+/** KRR through the memory plan: in core, in tiles, out of core with a tiny budget, stopped and resumed. */
+class LargeKrrTest {
+    private static final Kernel NTK = Kernel.of(KernelType.NTK);
+    private static CpuBackend backend;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void open() { backend = new CpuBackend(2); }
+
+    @AfterAll
+    static void close() { backend.close(); }
+
+    private static Dataset data(int n) {
+        return Datasets.generate(new DataSpec(PointDistribution.SPHERE, 4, n, 300,
+                new Target.Teacher(TeacherActivation.ABS, 1, 2_000), 3), backend);
+    }
+
+    private KrrResources outOfCore(long memory, int tile, Monitor monitor) {
+        return new KrrResources(memory, dir, tile, monitor, plan -> {});
+    }
+
+    /**
+     * Against LAPACK's dense dpotrf the two factorisations round differently, by about eps times K's condition number:
+     * a ridge keeps that near 1e-13 so that 1e-12 tests the algorithm; ridgeless, the tiled paths agree bit for bit
+     * (below).
+     */
+    @Test
+    void outOfCoreWithATinyBudgetMatchesInCore() {
+        Dataset ds = data(300);
+        KrrRun.Outcome inCore = KrrRun.run(backend, NTK, 1e-3, ds, new PhaseTimer());
+        assertEquals("heap", inCore.plan().mode());
+        KrrRun.Outcome tiled = KrrRun.run(backend, NTK, 1e-3, ds, new PhaseTimer(), outOfCore(60_000, 16, Monitor.NONE));
+        assertEquals("scratch", tiled.plan().mode());
+        assertTrue(tiled.plan().panels() > 3, "the budget should force several panels: " + tiled.plan().panels());
+        assertEquals(inCore.testMse(), tiled.testMse(), 1e-12 * inCore.testMse());
+        assertTrue(BackendContract.relativeDifference(inCore.model().coefficients(), tiled.model().coefficients()) < 1e-11);
+        assertEquals(inCore.trainMse(), tiled.trainMse(), 1e-10 * inCore.trainMse());
+        assertFalse(Files.exists(tiled.plan().scratch()), "a finished fit removes its scratch files");
+    }
+
+    @Test
+    void tilesInMemoryMatchOutOfCoreBitForBit() {
+        Dataset ds = data(250);
+        KrrRun.Outcome memory = KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(),
+                new KrrResources(null, null, 24, Monitor.NONE, plan -> {}));
+        assertEquals("tiles", memory.plan().mode());
+        KrrRun.Outcome scratch = KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(), outOfCore(80_000, 24, Monitor.NONE));
+        assertEquals("scratch", scratch.plan().mode());
+        assertArrayEquals(memory.model().coefficients(), scratch.model().coefficients());
+        assertEquals(memory.testMse(), scratch.testMse());
+    }
+
+    @Test
+    void aStoppedFitResumesToTheSameCoefficients() {
+        Dataset ds = data(280);
+        KrrRun.Outcome whole = KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(), outOfCore(50_000, 16, Monitor.NONE));
+        Monitor stopHalfway = new Monitor() {
+            double seen;
+
+            @Override
+            public boolean stopRequested() { return seen > 0.5; }
+
+            @Override
+            public void progress(String phase, double done, double total) { seen = done / total; }
+        };
+        assertThrows(Monitor.Stopped.class, () -> KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(),
+                outOfCore(50_000, 16, stopHalfway)));
+        Path scratch = MemoryPlan.scratchDirectory(dir, KernelRidge.fingerprint(NTK, 0, ds.xTrain()));
+        assertTrue(Files.exists(scratch.resolve("journal.json")), "the journal stays for the rerun");
+        double[] resumedWork = new double[1];
+        Monitor watch = new Monitor() {
+            @Override
+            public void progress(String phase, double done, double total) { resumedWork[0] = total; }
+        };
+        KrrRun.Outcome resumed = KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(), outOfCore(50_000, 16, watch));
+        assertArrayEquals(whole.model().coefficients(), resumed.model().coefficients());
+        assertEquals(whole.testMse(), resumed.testMse());
+        double all = 280.0 * 280 * 280 / 3;
+        assertTrue(resumedWork[0] < 0.8 * all, "the rerun resumed rather than restarted: " + resumedWork[0] + " of " + all);
+    }
+
+    @Test
+    void aSingularSystemNamesItsGlobalPivotFromALaterTile() {
+        Dataset ds = data(120);
+        Matrix x = ds.xTrain();
+        for (int c = 0; c < x.cols(); c++) {
+            x.set(100, c, x.get(7, c));  // point 101 repeats point 8
+        }
+        NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class, () -> KernelRidge.fitWithFactor(
+                backend, NTK, 0, x, ds.yTrain(), 0, new PhaseTimer(), outOfCore(30_000, 16, Monitor.NONE)));
+        assertEquals(101, e.pivot());
+        assertFalse(Files.exists(MemoryPlan.scratchDirectory(dir, KernelRidge.fingerprint(NTK, 0, x))),
+                "a singular system leaves no scratch to resume");
+    }
+
+    @Test
+    void thePlanRefusesWhenNeitherMemoryNorDiskSuffices() {
+        KrrResources tiny = new KrrResources(4096L, null, 0, Monitor.NONE, plan -> {});
+        InvalidInputException memory = assertThrows(InvalidInputException.class,
+                () -> MemoryPlan.make(100_000, 0, false, tiny, "f".repeat(64), null));
+        assertTrue(memory.getMessage().contains("cannot hold one column"), memory.getMessage());
+        KrrResources some = new KrrResources(1L << 30, dir, 0, Monitor.NONE, plan -> {});
+        InvalidInputException disk = assertThrows(InvalidInputException.class,
+                () -> MemoryPlan.make(100_000, 0, false, some, "f".repeat(64), null, p -> 1L << 30));
+        assertTrue(disk.getMessage().contains("needs 37.3 GiB") && disk.getMessage().contains("1.00 GiB free"),
+                disk.getMessage());
+        MemoryPlan enough = MemoryPlan.make(100_000, 0, false, some, "f".repeat(64), null, p -> 1L << 40);
+        assertEquals("scratch", enough.mode());
+        assertTrue(enough.panels() > 1);
+        assertTrue(enough.line().startsWith("memory plan: K needs 37.3 GiB (n = 100000"), enough.line());
+    }
+}
