@@ -71,6 +71,30 @@ class DocsCitationsTest {
         assertEquals("one-step", anchor("One step"));
     }
 
+    /** "README, 'Title'" in code, help texts and docs names a heading of the README. */
+    @Test
+    void readmeCitationsNameExistingSections() throws IOException {
+        List<String> titles = new ArrayList<>();
+        Matcher h = HEADING.matcher(read(BASEDIR.resolve("README.md")));
+        while (h.find()) {
+            titles.add(h.group(1).trim().replace("`", ""));
+        }
+        Pattern cite = Pattern.compile("README(?:\\.md)?, '([^']+)'");
+        List<String> bad = new ArrayList<>();
+        int count = 0;
+        for (Path p : sources()) {
+            Matcher m = cite.matcher(read(p));
+            while (m.find()) {
+                count++;
+                if (!titles.contains(m.group(1))) {
+                    bad.add(BASEDIR.relativize(p) + ": README, '" + m.group(1) + "'");
+                }
+            }
+        }
+        assertTrue(count >= 3, "the README is cited by title: " + count);
+        assertTrue(bad.isEmpty(), "citations of README sections that do not exist: " + bad);
+    }
+
     /** "docs/method.md, 'Title'" (in comments possibly broken over lines) names a heading of that page. */
     @Test
     void citationsByTitleNameExistingSections() throws IOException {

@@ -62,6 +62,24 @@ public interface Backend extends TargetEvaluator, AutoCloseable {
     Matrix gram(Kernel kernel, Matrix x, Matrix y);
 
     /**
+     * K(X, Y) into {@code out} (x.rows() x y.rows()), every entry overwritten: for callers that reuse one buffer
+     * block after block rather than leave the garbage collector a new one each time (the Java heap then stays small
+     * beside a large fit's native memory).
+     */
+    default void gramInto(Kernel kernel, Matrix x, Matrix y, Matrix out) {
+        requireShape(out, x.rows(), y.rows());
+        Matrix k = gram(kernel, x, y);
+        System.arraycopy(k.data(), 0, out.data(), 0, k.data().length);
+    }
+
+    /** Fails unless {@code out} is rows x cols. */
+    static void requireShape(Matrix out, int rows, int cols) {
+        if (out.rows() != rows || out.cols() != cols) {
+            throw new IllegalArgumentException("output " + out + " for a " + rows + " x " + cols + " Gram");
+        }
+    }
+
+    /**
      * K(X, Y) as float32, row-major: each entry computed in float64 and rounded once. Half the memory of
      * {@link #gram}; the GPU also writes half the bytes.
      */
@@ -96,10 +114,15 @@ public interface Backend extends TargetEvaluator, AutoCloseable {
         }
         double[] f = new double[x.rows()];
         int rows = gramTimesRows(centres.rows());
+        Matrix k = null;  // one block buffer for all blocks but a shorter last one
         for (int r0 = 0; r0 < x.rows(); r0 += rows) {
             int r1 = Math.min(x.rows(), r0 + rows);
             Matrix block = r0 == 0 && r1 == x.rows() ? x : x.rowRange(r0, r1);
-            double[] part = HostLinalg.multiply(gram(kernel, block, centres), c);
+            if (k == null || k.rows() != r1 - r0) {
+                k = Matrix.zeros(r1 - r0, centres.rows());
+            }
+            gramInto(kernel, block, centres, k);
+            double[] part = HostLinalg.multiply(k, c);
             System.arraycopy(part, 0, f, r0, part.length);
         }
         return f;

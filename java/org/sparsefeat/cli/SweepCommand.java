@@ -64,6 +64,15 @@ final class SweepCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}); a killed sweep resumes from there. 0: after every backend call.")
     double checkpointMinutes;
 
+    @Option(names = "--memory", paramLabel = "SIZE",
+            description = "Memory budget of each KRR point's kernel matrix, e.g. 8g (default: 80% of what the machine"
+                    + " has available); larger ones go out of core (README, 'Memory').")
+    String memory;
+
+    @Option(names = "--scratch", paramLabel = "DIR",
+            description = "Where KRR points keep factors out of core (default: the system's temporary directory).")
+    Path scratch;
+
     @Mixin
     BackendOptions backendOptions;
 
@@ -93,6 +102,7 @@ final class SweepCommand implements Callable<Integer> {
                     + checkpointMinutes);
         }
         Shard part = Shard.parse(shard);
+        Long budget = memory == null ? null : org.sparsefeat.util.Bytes.parse(memory, "--memory");
         List<Job> jobs = new ArrayList<>();
         if (specFile != null) {
             jobs.add(new Job(SpecParser.parse(specFile), Files.readString(specFile), out));
@@ -111,7 +121,8 @@ final class SweepCommand implements Callable<Integer> {
             double estimate = 0;
             boolean calibrated = true;
             for (Job j : jobs) {
-                SweepRunner r = runner(j, backend, err, data.store()).checkpointEvery(every).stopWhen(signal::requested);
+                SweepRunner r = runner(j, backend, err, data.store()).checkpointEvery(every).stopWhen(signal::requested)
+                        .krrMemory(budget, scratch);
                 estimate += r.estimate(part);
                 calibrated &= r.estimateCalibrated(part);
                 runners.add(r);
@@ -119,7 +130,7 @@ final class SweepCommand implements Callable<Integer> {
             String what = preset != null ? "--preset " + preset + (scale == null ? " at the paper's size" : " --scale " + scale)
                     : specFile.toString();
             String on = backend.name() + " (" + backend.device() + ")";
-            err.printf("%s: estimate %s on %s%s%n", what, SweepRunner.duration(estimate), on,
+            err.printf("%s: estimate %s on %s%s%n", what, org.sparsefeat.util.Durations.format(estimate), on,
                     calibrated ? ", from the points already timed here" : ", from a cost model (see README)");
             err.flush();
             if (preset != null && scale == null && estimate > UNASKED_PAPER_SECONDS) {
@@ -128,7 +139,7 @@ final class SweepCommand implements Callable<Integer> {
                 }
                 removeIfEmpty(out, firstCreated);
                 throw new InvalidInputException("--preset " + preset + " at the paper's size is estimated at "
-                        + SweepRunner.duration(estimate) + " on " + on + ": pass --scale paper to run it anyway, or"
+                        + org.sparsefeat.util.Durations.format(estimate) + " on " + on + ": pass --scale paper to run it anyway, or"
                         + " --scale small for a run of minutes");
             }
             List<SweepLock> locks = new ArrayList<>();

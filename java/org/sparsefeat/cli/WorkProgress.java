@@ -1,53 +1,48 @@
 package org.sparsefeat.cli;
 
 import java.io.PrintWriter;
-import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import me.tongfei.progressbar.ProgressBar;
-import org.sparsefeat.krr.MemoryPlan;
+import org.sparsefeat.linalg.tiled.LoggingMonitor;
 import org.sparsefeat.linalg.tiled.Monitor;
 
 /**
- * Progress of a long tiled computation, by floating-point work done: a bar with ETA on a terminal, else one line every
- * {@link #LOG_EVERY_NANOS} (a log's reader sees it move without a flood); stops when {@code stop} says so.
+ * Progress of a long tiled computation, by floating-point work done: a bar with ETA on a terminal, else a
+ * {@link LoggingMonitor}'s line every 10 s; stops when {@code stop} says so.
  */
 final class WorkProgress implements Monitor, AutoCloseable {
-    static final long LOG_EVERY_NANOS = 10_000_000_000L;
     private static final long BAR_STEPS = 1000;
 
     private final String task;
     private final PrintWriter err;
-    private final BooleanSupplier stop;
-    private final ProgressBar bar;
-    private final long start = System.nanoTime();
-    private long lastLine = start;
+    private final ProgressOption option;
+    private final LoggingMonitor lines;
+    private ProgressBar bar;  // made at the first report: work that reports none (an in-core fit) shows no bar
 
     WorkProgress(String task, ProgressOption option, PrintWriter err, BooleanSupplier stop) {
         this.task = task;
         this.err = err;
-        this.stop = stop;
-        this.bar = option.bar(task, BAR_STEPS, err);
+        this.option = option;
+        this.lines = new LoggingMonitor(task, stop, line -> {
+            err.println(line);
+            err.flush();
+        }, LoggingMonitor.EVERY_NANOS);
     }
 
     @Override
-    public boolean stopRequested() { return stop.getAsBoolean(); }
+    public boolean stopRequested() { return lines.stopRequested(); }
 
     @Override
     public void progress(String phase, double done, double total) {
-        double f = total > 0 ? Math.min(1, done / total) : 1;
-        if (bar != null) {
-            bar.stepTo((long) (f * BAR_STEPS));
-            bar.setExtraMessage(phase);
+        if (!option.shown()) {
+            lines.progress(phase, done, total);
             return;
         }
-        long now = System.nanoTime();
-        if (now - lastLine >= LOG_EVERY_NANOS && f < 1) {
-            lastLine = now;
-            double elapsed = (now - start) * 1e-9;
-            err.printf(Locale.ROOT, "%s: %.1f%% of the Gram and factorisation (%s), %s elapsed, ETA %s%n", task, 100 * f,
-                    phase, MemoryPlan.duration(elapsed), f > 0 ? MemoryPlan.duration(elapsed * (1 - f) / f) : "unknown");
-            err.flush();
+        if (bar == null) {
+            bar = option.bar(task, BAR_STEPS, err);
         }
+        bar.stepTo((long) (Math.min(1, total > 0 ? done / total : 1) * BAR_STEPS));
+        bar.setExtraMessage(phase);
     }
 
     @Override

@@ -132,7 +132,7 @@ final class BatchCheckpoints {
                     BatchState s = BatchState.read(in, scales);
                     log.accept(String.format("    resuming from %s (step %d, saved after %s of training)", f,
                             s.nets().stream().mapToLong(BatchState.Net::step).min().orElse(0),
-                            SweepRunner.duration(s.seconds())));
+                            org.sparsefeat.util.Durations.format(s.seconds())));
                     return s;
                 } catch (IOException | RuntimeException e) {
                     log.accept("    cannot read " + f + " (" + e.getMessage() + "): starting from step 0");

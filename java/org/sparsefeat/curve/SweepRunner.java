@@ -20,6 +20,7 @@ import org.sparsefeat.data.Dataset;
 import org.sparsefeat.data.Datasets;
 import org.sparsefeat.krr.KrrResources;
 import org.sparsefeat.krr.KrrRun;
+import org.sparsefeat.linalg.tiled.LoggingMonitor;
 import org.sparsefeat.linalg.tiled.Monitor;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
@@ -28,6 +29,7 @@ import org.sparsefeat.net.TwoLayerNet;
 import org.sparsefeat.train.Snapshots;
 import org.sparsefeat.train.RunRecord;
 import org.sparsefeat.train.Trainer;
+import org.sparsefeat.util.Durations;
 import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.Numbers;
 import org.sparsefeat.util.PhaseTimer;
@@ -57,6 +59,8 @@ public final class SweepRunner {
     private DatasetStore data = DatasetStore.standard();
     private Duration checkpointEvery = Duration.ofMinutes(CHECKPOINT_MINUTES);
     private BooleanSupplier stop = () -> false;
+    private Long krrMemory;
+    private java.nio.file.Path krrScratch;
     private boolean calibrateOnStore;
     private boolean calibrated;
     /** Model seconds of the points of this run not finished yet, per kind. */
@@ -92,6 +96,16 @@ public final class SweepRunner {
             throw new InvalidInputException("{checkpoint_every} must be >= 0, got " + every);
         }
         this.checkpointEvery = every;
+        return this;
+    }
+
+    /**
+     * The memory budget (null: the default) and scratch directory (null: the system's temporary one, when needed) of
+     * the KRR points' memory plans ({@link org.sparsefeat.krr.MemoryPlan}).
+     */
+    public SweepRunner krrMemory(Long memory, java.nio.file.Path scratch) {
+        this.krrMemory = memory;
+        this.krrScratch = scratch;
         return this;
     }
 
@@ -175,7 +189,7 @@ public final class SweepRunner {
                 .collect(java.util.stream.Collectors.toSet()));
         t0 = System.nanoTime();
         log.accept(String.format("sweep %s: %d points in shard %s, %d already done, %d to run; estimate %s on %s%s",
-                spec.name(), owned, shard, owned - todo.size(), todo.size(), duration(eta(null, 0, 0)), backend.name(),
+                spec.name(), owned, shard, owned - todo.size(), todo.size(), Durations.format(eta(null, 0, 0)), backend.name(),
                 todo.stream().allMatch(p -> cost.calibrated(cost.kind(p))) ? "" : " (a model's, until points finish)"));
         for (Unit u : plan) {
             if (stop.getAsBoolean()) {
@@ -252,11 +266,8 @@ public final class SweepRunner {
         long start = System.nanoTime();
         Map<String, Object> r = base(p, m);
         try {
-            Monitor stopBetweenTiles = new Monitor() {
-                @Override
-                public boolean stopRequested() { return stop.getAsBoolean(); }
-            };
-            KrrResources resources = new KrrResources(null, null, 0, stopBetweenTiles, plan -> {
+            Monitor monitor = new LoggingMonitor("    krr n=" + ds.n(), stop, log, LoggingMonitor.EVERY_NANOS);
+            KrrResources resources = new KrrResources(krrMemory, krrScratch, 0, monitor, plan -> {
                 if (ds.n() >= LOGGED_PLAN_FROM) {
                     log.accept("  " + plan.line());
                 }
@@ -328,7 +339,7 @@ public final class SweepRunner {
                         double here = (fraction - unit.progress()) * batchModel;
                         double eta = here > 0 ? eta("net", here, (now - start) * 1e-9) : Double.NaN;
                         log.accept(String.format("    step %d of %d per net (%.0f%%), worst train half MSE %.3e, ETA %s",
-                                done / jobs.size(), total / jobs.size(), 100 * fraction, train, duration(eta)));
+                                done / jobs.size(), total / jobs.size(), 100 * fraction, train, Durations.format(eta)));
                     }, checkpoints.of(batch, jobs.stream().map(j -> j.init().scale()).toList(), m.maxSteps()));
         } catch (Snapshots.Stopped e) {
             log.accept("  stopped; the batch's state is in " + checkpoints.file(batch));
@@ -414,8 +425,8 @@ public final class SweepRunner {
             Object warning = records.get(i).get("warning");
             log.accept(String.format("  [%d/%d] %s: %s %s (%s elapsed, ETA %s)%s", donePoints, totalPoints, p,
                     spec.images() ? "test_error" : "test_mse",
-                    mse == null ? records.get(i).get("status") : String.format("%.4e", (Double) mse), duration(elapsed),
-                    duration(eta), warning == null ? "" : " WARNING " + warning));
+                    mse == null ? records.get(i).get("status") : String.format("%.4e", (Double) mse), Durations.format(elapsed),
+                    Durations.format(eta), warning == null ? "" : " WARNING " + warning));
         }
     }
 
@@ -451,14 +462,4 @@ public final class SweepRunner {
     }
 
     private static String dataKey(SweepPoint p) { return p.d() + "/" + p.seed(); }
-
-    /** Seconds as "42s", "3m05s" or "2h07m" ("?" when not a number). */
-    public static String duration(double seconds) {
-        if (!Double.isFinite(seconds)) {
-            return "?";
-        }
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
-                : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
-    }
 }

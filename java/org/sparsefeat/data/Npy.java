@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -161,6 +162,64 @@ public final class Npy {
                 ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), at, data.length));
     }
 
+    /** The rows [from, to) of a matrix being written, row-major; null (or a short array) is a bug. */
+    @FunctionalInterface
+    public interface RowBlock {
+        double[] rows(int from, int to) throws IOException;
+    }
+
+    /**
+     * The .npy bytes of a rows x cols matrix produced a block of rows at a time, as float64 or (when {@code float32})
+     * float32 rounded once: the whole matrix is never held, so a Gram larger than memory can be written. Blocks of
+     * {@code blockRows} rows; each block is checked to be finite (the message names {@code what}).
+     */
+    public static OutputFile.Body bodyByRows(int rows, int cols, boolean float32, int blockRows, String what,
+            RowBlock source) {
+        return ch -> {
+            byte[] header = header(new int[] {rows, cols}, float32 ? "<f4" : "<f8");
+            OutputFile.writeFully(ch, ByteBuffer.wrap(header));
+            int width = float32 ? 4 : 8;
+            ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 8, (long) blockRows * cols * width))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            for (int r0 = 0; r0 < rows; r0 += blockRows) {
+                int r1 = Math.min(rows, r0 + blockRows);
+                double[] block = source.rows(r0, r1);
+                requireFinite(block, what);
+                buf.clear();
+                for (double v : block) {
+                    if (float32) {
+                        float f = (float) v;
+                        if (!Float.isFinite(f)) {
+                            throw new InvalidInputException(what + " has an entry (" + v + ") beyond float32's range;"
+                                    + " use float64");
+                        }
+                        buf.putFloat(f);
+                    } else {
+                        buf.putDouble(v);
+                    }
+                }
+                buf.flip();
+                OutputFile.writeFully(ch, buf);
+            }
+        };
+    }
+
+    /** The header of a version 1.0 file: magic, version, length, the dict padded so the data start 64-aligned. */
+    private static byte[] header(int[] shape, String descr) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
+        int unpadded = 10 + dict.length() + 1;
+        int total = (unpadded + 63) / 64 * 64;
+        byte[] h = new byte[total];
+        System.arraycopy(MAGIC, 0, h, 0, MAGIC.length);
+        h[6] = 1;
+        h[7] = 0;
+        h[8] = (byte) ((total - 10) & 0xff);
+        h[9] = (byte) ((total - 10) >> 8);
+        byte[] d = (dict + " ".repeat(total - unpadded) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+        System.arraycopy(d, 0, h, 10, d.length);
+        return h;
+    }
+
     /** Puts the data into the file's image at a byte offset. */
     private interface DataWriter {
         void copy(MemorySegment out, long at);
@@ -168,20 +227,14 @@ public final class Npy {
 
     private static OutputFile.Body body(int[] shape, String descr, long dataBytes, DataWriter data) {
         return ch -> {
-            String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shapeString(shape) + ", }";
-            int unpadded = 10 + dict.length() + 1;
-            int total = (unpadded + 63) / 64 * 64;  // numpy aligns the data to 64 bytes
-            String header = dict + " ".repeat(total - unpadded) + "\n";
+            byte[] h = header(shape, descr);
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment out = arena.allocate(total + dataBytes);
-                MemorySegment.copy(MAGIC, 0, out, ValueLayout.JAVA_BYTE, 0, MAGIC.length);
-                out.set(ValueLayout.JAVA_BYTE, 6, (byte) 1);
-                out.set(ValueLayout.JAVA_BYTE, 7, (byte) 0);
-                out.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8, (short) (total - 10));
-                byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
-                MemorySegment.copy(h, 0, out, ValueLayout.JAVA_BYTE, 10, h.length);
-                data.copy(out, total);
-                OutputFile.writeFully(ch, out.asByteBuffer());
+                MemorySegment out = arena.allocate(h.length + dataBytes);
+                MemorySegment.copy(h, 0, out, ValueLayout.JAVA_BYTE, 0, h.length);
+                data.copy(out, h.length);
+                for (long at = 0; at < out.byteSize(); at += 1L << 30) {  // a ByteBuffer holds < 2 GiB
+                    OutputFile.writeFully(ch, out.asSlice(at, Math.min(1L << 30, out.byteSize() - at)).asByteBuffer());
+                }
             }
         };
     }

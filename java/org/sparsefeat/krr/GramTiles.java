@@ -20,6 +20,7 @@ final class GramTiles implements TileSource {
     private final Matrix x;
     private final double flopsPerEntry;
     private long nanos;
+    private final java.util.Map<Long, Matrix> buffers = new java.util.HashMap<>();  // at most 4 shapes
 
     GramTiles(Backend backend, Kernel kernel, Matrix x, double flopsPerEntry) {
         this.backend = backend;
@@ -39,10 +40,21 @@ final class GramTiles implements TileSource {
             k = backend.gramLower(kernel, rows);
             k.mirrorLowerToUpper();
         } else {
-            k = backend.gram(kernel, x.rowRange(grid.start(j), grid.start(j) + grid.size(j)), rows);
+            k = buffer(grid.size(j), grid.size(i));
+            backend.gramInto(kernel, x.rowRange(grid.start(j), grid.start(j) + grid.size(j)), rows, k);
         }
         MemorySegment.copy(MemorySegment.ofArray(k.data()), 0, tile, 0, (long) k.data().length * 8);
         nanos += System.nanoTime() - t0;
+    }
+
+    /** A reused heap buffer of rows x cols (tiles of the last tile row or column are smaller). */
+    private Matrix buffer(int rows, int cols) {
+        Matrix b = buffers.get((long) rows << 32 | cols);
+        if (b == null) {
+            b = Matrix.zeros(rows, cols);
+            buffers.put((long) rows << 32 | cols, b);
+        }
+        return b;
     }
 
     /** Seconds spent in {@link #fill} so far. */

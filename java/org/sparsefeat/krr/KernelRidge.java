@@ -9,8 +9,8 @@ import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.GramFactor;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.linalg.tiled.MemoryTiles;
-import org.sparsefeat.linalg.tiled.Monitor;
 import org.sparsefeat.linalg.tiled.ScratchTiles;
 import org.sparsefeat.linalg.tiled.TileGrid;
 import org.sparsefeat.linalg.tiled.TileStore;
@@ -99,15 +99,15 @@ public final class KernelRidge {
         long t0 = System.nanoTime();
         try {
             TiledCholesky.factor(store, source, ridge, plan.panelsFor(grid, store.bufferElements()), resources.monitor());
-        } catch (Monitor.Stopped e) {
-            store.close();  // the journal stays for the rerun
-            throw e;
-        } catch (RuntimeException e) {
-            if (store instanceof ScratchTiles s && !(e instanceof java.io.UncheckedIOException)) {
+        } catch (NotPositiveDefiniteException e) {
+            if (store instanceof ScratchTiles s) {
                 s.delete();  // a singular system fails again on a rerun: nothing to resume
             } else {
                 store.close();
             }
+            throw e;
+        } catch (RuntimeException e) {
+            store.close();  // a full disk, too little memory: the journal stays for a rerun once that is fixed
             throw e;
         } finally {
             double total = (System.nanoTime() - t0) * 1e-9;

@@ -10,6 +10,7 @@ import java.util.function.ToLongFunction;
 import org.sparsefeat.linalg.tiled.TileGrid;
 import org.sparsefeat.linalg.tiled.TiledCholesky;
 import org.sparsefeat.util.Bytes;
+import org.sparsefeat.util.Durations;
 import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.MachineMemory;
 
@@ -171,18 +172,9 @@ public record MemoryPlan(String mode, int n, int tile, long matrixBytes, long bu
                     + " free)" : "");
         });
         if (Double.isFinite(estimatedSeconds)) {
-            s.append("; estimate ").append(duration(estimatedSeconds));
+            s.append("; estimate ").append(Durations.format(estimatedSeconds));
         }
         return s.toString();
-    }
-
-    /** "45 s", "12 min", "3.2 h". */
-    public static String duration(double seconds) {
-        if (seconds < 90) {
-            return String.format(Locale.ROOT, "%.0f s", Math.max(seconds, 0));
-        }
-        return seconds < 5400 ? String.format(Locale.ROOT, "%.0f min", seconds / 60)
-                : String.format(Locale.ROOT, "%.1f h", seconds / 3600);
     }
 
     /** The plan as a result file records it. */

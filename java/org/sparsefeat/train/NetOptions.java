@@ -28,7 +28,7 @@ public record NetOptions(int h, Scale scale, boolean bias, String initW1, String
                          long saveFreq) {
 
     /**
-     * Whose defaults: the train command's plain gradient descent, or a sweep's regime (README, 'Sweeps'): feature =
+     * Whose defaults: the train command's plain gradient descent, or a sweep's regime (README, 'sweep and report: learning curves'): feature =
      * the paper's rule (alpha 1, L1 on w2 with lambda 1e-4, w1 on the sphere, w1 unitary, w2 zero, lr 1); lazy =
      * the alpha-trick (alpha 1e3, f0 subtracted, no regulariser, w1 and w2 normal, lr = 1/alpha).
      */

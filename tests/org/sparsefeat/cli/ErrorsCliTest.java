@@ -87,7 +87,7 @@ class ErrorsCliTest {
         CliRunner.Run gpu = run("fail", "--with", "device");
         assertEquals(1, gpu.code(), gpu.err());
         assertEquals(List.of("sparsefeat fail: GPU out of memory allocating the Gram matrix; use a smaller n or"
-                + " --backend cpu"), gpu.err().lines().toList());
+                + " --backend cpu (whose kernel regression is bounded by disk: README, 'Memory')"), gpu.err().lines().toList());
         CliRunner.Run pivot = run("fail", "--with", "pivot");
         assertEquals(1, pivot.code(), pivot.err());
         assertEquals(1, pivot.err().lines().count(), pivot.err());

@@ -73,6 +73,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void gramInto(Kernel kernel, Matrix x, Matrix y, Matrix out) {
+        Backend.requireSameDimension(x, y);
+        Backend.requireShape(out, x.rows(), y.rows());
+        fillGram(kernel, x, y, out, false);
+    }
+
+    @Override
     public Matrix gramLower(Kernel kernel, Matrix x) {
         Matrix k = Matrix.zeros(x.rows(), x.rows());
         fillGram(kernel, x, x, k, true);

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,10 +30,12 @@ import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.kernel.TeacherActivation;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.krr.KernelRidge;
+import org.sparsefeat.krr.KrrResources;
 import org.sparsefeat.krr.KrrRun;
 import org.sparsefeat.linalg.HostLinalg;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.linalg.tiled.Monitor;
 import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.LambdaSchedule;
 import org.sparsefeat.net.NetBatch;
@@ -112,6 +116,26 @@ abstract class CudaParity {
         assertEquals(c.trainMse(), g.trainMse(), 1e-10 * Math.max(c.trainMse(), 1e-12), "train MSE");
         double[] pg = g.model().predict(cuda, ds.xTest()), pc = c.model().predict(cpu, ds.xTest());
         assertTrue(relative(pg, pc) < 1e-10, "predictions " + relative(pg, pc));
+    }
+
+    /**
+     * A memory plan out of core (here forced by a scratch directory) factors in host tiles, the Gram tiles still from
+     * the device; the result says so in its CPU fallbacks.
+     */
+    @Test
+    void anOutOfCorePlanFactorsInHostTilesAndRecordsIt(@TempDir Path scratch) {
+        Dataset ds = Datasets.generate(new DataSpec(PointDistribution.SPHERE, 4, 150, 70,
+                new Target.Teacher(TeacherActivation.ABS, 1, 5_000), 3), cpu);
+        Kernel k = Kernel.of(KernelType.NTK);
+        KrrResources resources = new KrrResources(null, scratch, 32, Monitor.NONE, plan -> {});
+        KrrRun.Outcome g = KrrRun.run(cuda, k, 1e-9, ds, new PhaseTimer(), resources);
+        KrrRun.Outcome c = KrrRun.run(cpu, k, 1e-9, ds, new PhaseTimer(), resources);
+        assertEquals("scratch", g.plan().mode());
+        assertTrue(relative(g.model().coefficients(), c.model().coefficients()) < 1e-9,
+                "coefficients " + relative(g.model().coefficients(), c.model().coefficients()));
+        assertEquals(c.testMse(), g.testMse(), 1e-10 * c.testMse(), "test MSE");
+        assertTrue(cuda.cpuFallbacks().stream().anyMatch(f -> f.startsWith("cholesky: n = 150 in scratch on the host")),
+                cuda.cpuFallbacks().toString());
     }
 
     @Test

@@ -1,0 +1,45 @@
+package org.sparsefeat.linalg.tiled;
+
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.sparsefeat.util.Durations;
+
+/**
+ * A monitor for logs: one line every {@code everyNanos} with the share of work done, the time elapsed and an ETA
+ * (elapsed times the work left over the work done), so that a reader sees a long computation move without a flood.
+ */
+public final class LoggingMonitor implements Monitor {
+    /** The default interval between two lines: 10 s. */
+    public static final long EVERY_NANOS = 10_000_000_000L;
+
+    private final String task;
+    private final BooleanSupplier stop;
+    private final Consumer<String> log;
+    private final long everyNanos;
+    private final long start = System.nanoTime();
+    private long lastLine = start;
+
+    public LoggingMonitor(String task, BooleanSupplier stop, Consumer<String> log, long everyNanos) {
+        this.task = task;
+        this.stop = stop;
+        this.log = log;
+        this.everyNanos = everyNanos;
+    }
+
+    @Override
+    public boolean stopRequested() { return stop.getAsBoolean(); }
+
+    @Override
+    public void progress(String phase, double done, double total) {
+        long now = System.nanoTime();
+        double f = total > 0 ? Math.min(1, done / total) : 1;
+        if (now - lastLine < everyNanos || f >= 1) {
+            return;
+        }
+        lastLine = now;
+        double elapsed = (now - start) * 1e-9;
+        log.accept(String.format(Locale.ROOT, "%s: %.1f%% of the Gram and factorisation (%s), %s elapsed, ETA %s", task,
+                100 * f, phase, Durations.format(elapsed), f > 0 ? Durations.format(elapsed * (1 - f) / f) : "unknown"));
+    }
+}

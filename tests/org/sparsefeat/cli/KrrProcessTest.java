@@ -1,0 +1,105 @@
+package org.sparsefeat.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real process: `krr --scratch` stopped by SIGTERM between tiles says how to resume, leaves no result file and keeps
+ * its journal; the same command then resumes and gives the same result as a run that was never stopped.
+ */
+class KrrProcessTest {
+    @TempDir
+    Path dir;
+
+    private List<String> args(Path scratch, Path out) {
+        return List.of("krr", "--d", "4", "--n", "3000", "--n-test", "200", "--target", "constant", "--memory", "3m",
+                "--tile", "32", "--scratch", scratch.toString(), "--out", out.toString(), "--threads", "1",
+                "--progress", "none");
+    }
+
+    @Test
+    void aSignalledFitStopsBetweenTilesAndTheSameCommandResumesIt() throws Exception {
+        Path scratch = dir.resolve("scratch");
+        Path out = dir.resolve("r.json");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path")));
+        for (String p : new String[] {"sparsefeat.native.dir", "java.io.tmpdir"}) {
+            if (System.getProperty(p) != null) {
+                cmd.add("-D" + p + "=" + System.getProperty(p));
+            }
+        }
+        cmd.add(Main.class.getName());
+        cmd.addAll(args(scratch, out));
+        Process child = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> err = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
+            String plan = r.readLine();
+            err.add(plan);
+            assertTrue(plan != null && plan.startsWith("krr: memory plan:") && plan.contains("out of core"), plan);
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (finishedColumns(scratch) < 2 && System.nanoTime() < deadline && child.isAlive()) {
+                Thread.sleep(20);
+            }
+            assertTrue(child.isAlive(), "the fit should still run after two tile columns: " + err);
+            child.toHandle().destroy();  // SIGTERM
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the fit answers a signal within seconds");
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                err.add(line);
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+        assertEquals(143, child.exitValue(), String.join("\n", err));
+        assertTrue(err.getLast().startsWith("interrupted; run the same command again to resume from the journal in "
+                + scratch), String.join("\n", err));
+        assertFalse(Files.exists(out), "no result file from a stopped run");
+        int stoppedAt = finishedColumns(scratch);
+        assertTrue(stoppedAt >= 2 && stoppedAt < 94, "journaled columns: " + stoppedAt);
+
+        CliRunner.Run resumed = CliRunner.run(args(scratch, out).toArray(String[]::new));
+        assertEquals(0, resumed.code(), resumed.err());
+        JsonNode r = new ObjectMapper().readTree(out.toFile());
+        try (Stream<Path> left = Files.list(scratch)) {
+            assertEquals(0, left.count(), "a finished fit removes its scratch files");
+        }
+        Path again = dir.resolve("again.json");
+        CliRunner.Run whole = CliRunner.run(args(dir.resolve("scratch2"), again).toArray(String[]::new));
+        assertEquals(0, whole.code(), whole.err());
+        JsonNode w = new ObjectMapper().readTree(again.toFile());
+        assertEquals(w.get("test_mse").doubleValue(), r.get("test_mse").doubleValue(), 0.0, "bit for bit");
+        assertEquals("scratch", r.get("memory_plan").get("mode").asText());
+    }
+
+    /** The journal's finished columns (0 while there is none). */
+    private static int finishedColumns(Path scratch) {
+        if (!Files.isDirectory(scratch)) {
+            return 0;
+        }
+        try (Stream<Path> dirs = Files.list(scratch)) {
+            for (Path d : dirs.toList()) {
+                Path j = d.resolve("journal.json");
+                if (Files.isRegularFile(j)) {
+                    return new ObjectMapper().readTree(j.toFile()).get("finished_columns").asInt();
+                }
+            }
+        } catch (Exception e) {
+            // written at this moment: read again
+        }
+        return 0;
+    }
+}
