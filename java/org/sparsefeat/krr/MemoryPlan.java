@@ -18,8 +18,8 @@ import org.sparsefeat.util.MachineMemory;
  * Where a KRR fit's kernel matrix will live, decided before any work and kept: the fastest place that fits.
  * <ol>
  *   <li>{@code device}: a backend that factors in its own memory (the GPU) keeps its path;</li>
- *   <li>{@code heap}: the whole n x n matrix in one Java array and LAPACK's dpotrf, where it fits the heap and the
- *       budget (n <= 46 340);</li>
+ *   <li>{@code heap}: the whole n x n matrix in one Java array and LAPACK's dpotrf, up to n = 16 384 where it fits the
+ *       heap and the budget;</li>
  *   <li>{@code tiles}: the lower triangle in tiles of native memory, bounded by RAM, not by Java's arrays;</li>
  *   <li>{@code scratch}: the tiles in a scratch file, as many columns in memory as the budget holds, journaled and
  *       resumable, bounded by disk (also whenever a scratch directory is given).</li>
@@ -44,8 +44,12 @@ public record MemoryPlan(String mode, int n, int tile, long matrixBytes, long bu
     /** Tiles of work space beside the panels: a Gram tile on the Java heap before it is copied, a solve's buffer. */
     static final int WORK_TILES = 2;
 
-    /** Java's arrays hold at most 2^31 - 1 entries: n = 46 340 is the largest dense n x n matrix. */
-    static final int DENSE_MAX_N = 46_340;
+    /**
+     * The largest n of the heap path: a dense K of 2 GiB. Beyond it the tiles are as fast (measured at n = 16 384 and
+     * 32 768: BENCHMARKS.md, section 9) and their native memory goes back to the system after the fit, where a Java
+     * heap grown for a large array stays grown for the rest of a sweep.
+     */
+    static final int HEAP_MAX_N = 16_384;
 
     /**
      * @param onDevice    whether the backend factors in its own memory
@@ -76,7 +80,7 @@ public record MemoryPlan(String mode, int n, int tile, long matrixBytes, long bu
         if (onDevice && resources.scratch() == null && resources.memory() == null) {
             return new MemoryPlan("device", n, 0, dense, budget, source, null, -1, 1, Double.NaN);
         }
-        if (resources.scratch() == null && n <= DENSE_MAX_N && dense <= budget
+        if (resources.scratch() == null && n <= HEAP_MAX_N && dense <= budget
                 && dense * 1.25 <= MachineMemory.heapFree() && resources.tile() == 0) {
             return new MemoryPlan("heap", n, 0, dense, budget, source, null, -1, 1, estimate);
         }

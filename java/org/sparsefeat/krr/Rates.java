@@ -1,7 +1,5 @@
 package org.sparsefeat.krr;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.linalg.Matrix;
@@ -10,21 +8,17 @@ import org.sparsefeat.linalg.OpenBlas;
 /**
  * This machine's speed at the two things a large fit does, measured in a few tens of milliseconds before it starts:
  * the Gram (entries per second, for this kernel and dimension) and the factorisation (flops per second of a dgemm, the
- * operation that dominates it). Measured once per process for each backend, kernel and dimension.
+ * operation that dominates it). Measured afresh for each large fit (about 50 ms): a machine warms up, and others' work
+ * comes and goes, over a sweep.
  *
  * @param gramEntriesPerSecond entries of K per second
- * @param flopsPerSecond       floating-point operations per second of OpenBLAS's dgemm on tile-sized blocks
+ * @param flopsPerSecond       floating-point operations per second of OpenBLAS's dgemm on 512 x 512 blocks
  */
 public record Rates(double gramEntriesPerSecond, double flopsPerSecond) {
-    private static final Map<String, Rates> MEASURED = new ConcurrentHashMap<>();
     private static final int GEMM = 512;
 
     /** The rates for this backend, kernel and the dimension of x (whose first rows it times). */
     public static Rates of(Backend backend, Kernel kernel, Matrix x) {
-        return MEASURED.computeIfAbsent(backend.name() + "/" + kernel + "/" + x.cols(), key -> measure(backend, kernel, x));
-    }
-
-    private static Rates measure(Backend backend, Kernel kernel, Matrix x) {
         Matrix rows = x.rowRange(0, Math.min(x.rows(), 256));
         Matrix cols = x.rowRange(0, Math.min(x.rows(), 2048));
         double gram = best(() -> backend.gram(kernel, rows, cols)) / ((double) rows.rows() * cols.rows());

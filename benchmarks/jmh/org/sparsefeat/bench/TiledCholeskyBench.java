@@ -40,7 +40,7 @@ import org.sparsefeat.linalg.tiled.TiledCholesky;
 /**
  * The tiled Cholesky (README, 'Memory') against LAPACK's dpotrf on the same NTK Gram: {@code dense} copies and factors
  * the n x n matrix; {@code tiles} copies its tiles into native memory and factors them; {@code scratch} does the same
- * into a scratch file with a budget of a quarter of the matrix (several panels, journaled columns). Each includes its
+ * into a scratch file with a budget of half the matrix (several panels, journaled columns). Each includes its
  * copy of the Gram, so the differences are the factorisations'.
  */
 @State(Scope.Benchmark)
@@ -121,7 +121,7 @@ public class TiledCholeskyBench {
     public int scratch() {
         TileGrid grid = new TileGrid(n, tile);
         try (ScratchTiles store = ScratchTiles.open(scratch.resolve("f"), grid, "bench")) {
-            TiledCholesky.factor(store, source, 0, TiledCholesky.panels(grid, grid.elements() / 4, store.bufferElements()),
+            TiledCholesky.factor(store, source, 0, TiledCholesky.panels(grid, grid.elements() / 2, store.bufferElements()),
                     Monitor.NONE);
             int done = store.finishedColumns();
             store.delete();
