@@ -20,7 +20,7 @@ public final class Fits {
 
     /**
      * @param beta  the fitted exponent (the negative slope)
-     * @param low   the 2.5% bootstrap quantile of beta
+     * @param low   the 2.5% bootstrap quantile of beta (NaN, as high, with one seed: nothing to resample)
      * @param high  the 97.5% quantile
      * @param nMin  smallest n used
      * @param nMax  largest n used
@@ -97,6 +97,11 @@ public final class Fits {
             return null;
         }
         int seeds = errors[rows.getFirst()].length;
+        int usedMin = rows.stream().mapToInt(i -> n[i]).min().orElse(0);
+        int usedMax = rows.stream().mapToInt(i -> n[i]).max().orElse(0);
+        if (seeds < 2) {  // resampling one seed gives the same fit every time: an interval of width 0 would lie
+            return new Exponent(-full[0], Double.NaN, Double.NaN, Math.exp(full[1]), usedMin, usedMax);
+        }
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] betas = new double[BOOTSTRAP];
         int ok = 0;
@@ -113,8 +118,6 @@ public final class Fits {
         double[] sorted = Arrays.copyOf(betas, ok);
         Arrays.sort(sorted);
         double low = ok > 0 ? quantile(sorted, 0.025) : Double.NaN, high = ok > 0 ? quantile(sorted, 0.975) : Double.NaN;
-        int usedMin = rows.stream().mapToInt(i -> n[i]).min().orElse(0);
-        int usedMax = rows.stream().mapToInt(i -> n[i]).max().orElse(0);
         return new Exponent(-full[0], low, high, Math.exp(full[1]), usedMin, usedMax);
     }
 

@@ -384,7 +384,7 @@ public final class SweepReport {
                         : ". Errors are full MSEs, mean (f(x) - y)<sup>2</sup>")
                 .append(", averaged over seeds (bars: one standard error).</p>\n");
         b.append("<h2>Exponents</h2>\n<p class=\"note\">beta from a least-squares fit of log(mean error) on log n over the")
-                .append(" n range shown; the interval is a 95% bootstrap over seeds. <span class=\"pred\">Predicted")
+                .append(" n range shown; the interval is a 95% bootstrap over seeds (n/a with one seed). <span class=\"pred\">Predicted")
                 .append(" values are predictions</span> of sparsefeat's docs/theory.md, derived (not quoted from the paper);")
                 .append(" diff/hw is (measured - predicted) in units of the interval's half-width. A net whose training error at")
                 .append(" the largest n is far from zero is under-trained: its slope then reflects the step budget.")
@@ -405,7 +405,7 @@ public final class SweepReport {
                     .append(esc(spec.images() ? c.where() : "" + c.d())).append("</td><td>")
                     .append(f == null ? "" : f.nMin() + "&ndash;" + f.nMax()).append("</td><td>")
                     .append(f == null ? "n/a" : String.format(Locale.ROOT, "%.2f", f.beta())).append("</td><td>")
-                    .append(f == null || !Double.isFinite(f.low()) ? "" : String.format(Locale.ROOT, "[%.2f, %.2f]",
+                    .append(f == null ? "" : !Double.isFinite(f.low()) ? "n/a" : String.format(Locale.ROOT, "[%.2f, %.2f]",
                             f.low(), f.high())).append("</td><td class=\"pred\">").append(esc(predictedText(c.predicted())))
                     .append("</td><td>").append(esc(diffText(c))).append("</td><td>")
                     .append(Double.isNaN(c.trainAtLargest()) ? "" : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()))

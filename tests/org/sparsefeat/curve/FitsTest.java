@@ -31,6 +31,13 @@ class FitsTest {
     }
 
     @Test
+    void oneSeedGivesASlopeButNoInterval() {
+        Fits.Exponent f = Fits.exponent(N, powerLaw(2.5, 0.1, 1, new SplittableRandom(2)), 64, 0, 1);
+        assertEquals(2.5, f.beta(), 0.2);
+        assertTrue(Double.isNaN(f.low()) && Double.isNaN(f.high()), "no bootstrap over one seed: " + f);
+    }
+
+    @Test
     void recoversNoisySlopesWithIntervalsThatCoverTheTruthAtAboutTheStatedRate() {
         SplittableRandom rnd = new SplittableRandom(7);
         int trials = 300, covered = 0;
