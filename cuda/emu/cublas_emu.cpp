@@ -1,5 +1,5 @@
 // The few cuBLAS entry points the CUDA backend calls (cublasCreate_v2, cublasDestroy_v2, cublasDtrsm_v2,
-// cublasDsyrk_v2, cublasDtrsv_v2), with cuBLAS's C signatures and column-major conventions, as plain loops over host memory:
+// cublasDsyrk_v2, cublasDtrsv_v2, cublasDgemm_v2), with cuBLAS's C signatures and column-major conventions, as plain loops over host memory:
 // the emulator exports them so that the tests drive the backend's cuBLAS binding (CudaBlas) and its argument
 // conventions (uplo, trans, leading dimensions) exactly as on a GPU. Only the cases the backend uses are
 // implemented; any other combination returns CUBLAS_STATUS_NOT_SUPPORTED (15).
@@ -7,7 +7,7 @@
 
 namespace {
 constexpr int kSuccess = 0, kNotSupported = 15, kInvalidValue = 7;
-constexpr int kLower = 0, kUpper = 1, kOpN = 0, kOpT = 1, kSideLeft = 0, kNonUnit = 0;
+constexpr int kLower = 0, kUpper = 1, kOpN = 0, kOpT = 1, kSideLeft = 0, kSideRight = 1, kNonUnit = 0;
 int handleToken;
 }  // namespace
 
@@ -20,9 +20,22 @@ int cublasCreate_v2(void** handle) {
 
 int cublasDestroy_v2(void*) { return kSuccess; }
 
-// B := alpha op(A)^{-1} B, A upper triangular (m x m), B m x n; only side = left, uplo = upper, op = T.
+// B := alpha op(A)^{-1} B, A upper triangular (m x m), B m x n (side = left, uplo = upper, op = T: the dense
+// Cholesky's panels); or B := alpha B op(A)^{-1}, A lower triangular (n x n) (side = right, uplo = lower, op = T: a
+// tile below a diagonal one in the streamed tiled Cholesky).
 int cublasDtrsm_v2(void*, int side, int uplo, int trans, int diag, int m, int n, const double* alpha, const double* a,
                    int lda, double* b, int ldb) {
+  if (side == kSideRight && uplo == kLower && trans == kOpT && diag == kNonUnit) {
+    if (m < 0 || n < 0 || lda < n || ldb < m) return kInvalidValue;
+    for (int r = 0; r < m; r++) {  // row r of X solves L x^T = alpha b^T: forward substitution
+      for (int j = 0; j < n; j++) {
+        double v = *alpha * b[r + (long long)j * ldb];
+        for (int k = 0; k < j; k++) v -= a[j + (long long)k * lda] * b[r + (long long)k * ldb];
+        b[r + (long long)j * ldb] = v / a[j + (long long)j * lda];
+      }
+    }
+    return kSuccess;
+  }
   if (side != kSideLeft || uplo != kUpper || trans != kOpT || diag != kNonUnit) return kNotSupported;
   if (m < 0 || n < 0 || lda < m || ldb < m) return kInvalidValue;
   for (int c = 0; c < n; c++) {
@@ -57,15 +70,47 @@ int cublasDtrsv_v2(void*, int uplo, int trans, int diag, int n, const double* a,
   return kSuccess;
 }
 
-// C := alpha A^T A + beta C on C's upper triangle, A k x n; only uplo = upper, trans = T.
+// C := alpha A^T A + beta C on C's upper triangle, A k x n (uplo = upper, trans = T); or C := alpha A A^T + beta C on
+// C's lower triangle, A n x k (uplo = lower, trans = N).
 int cublasDsyrk_v2(void*, int uplo, int trans, int n, int k, const double* alpha, const double* a, int lda,
                    const double* beta, double* c, int ldc) {
+  if (uplo == kLower && trans == kOpN) {
+    if (n < 0 || k < 0 || lda < n || ldc < n) return kInvalidValue;
+    for (int j = 0; j < n; j++)
+      for (int i = j; i < n; i++) {
+        double s = 0.0;
+        for (int l = 0; l < k; l++) s += a[i + (long long)l * lda] * a[j + (long long)l * lda];
+        double& cij = c[i + (long long)j * ldc];
+        cij = *alpha * s + *beta * cij;
+      }
+    return kSuccess;
+  }
   if (uplo != kUpper || trans != kOpT) return kNotSupported;
   if (n < 0 || k < 0 || lda < k || ldc < n) return kInvalidValue;
   for (int j = 0; j < n; j++)
     for (int i = 0; i <= j; i++) {
       double s = 0.0;
       for (int l = 0; l < k; l++) s += a[l + (long long)i * lda] * a[l + (long long)j * lda];
+      double& cij = c[i + (long long)j * ldc];
+      cij = *alpha * s + *beta * cij;
+    }
+  return kSuccess;
+}
+
+// C := alpha op(A) op(B) + beta C, C m x n, inner dimension k; op = N or T for each.
+int cublasDgemm_v2(void*, int transa, int transb, int m, int n, int k, const double* alpha, const double* a, int lda,
+                   const double* b, int ldb, const double* beta, double* c, int ldc) {
+  if ((transa != kOpN && transa != kOpT) || (transb != kOpN && transb != kOpT)) return kNotSupported;
+  if (m < 0 || n < 0 || k < 0 || ldc < m || lda < (transa == kOpN ? m : k) || ldb < (transb == kOpN ? k : n))
+    return kInvalidValue;
+  for (int j = 0; j < n; j++)
+    for (int i = 0; i < m; i++) {
+      double s = 0.0;
+      for (int l = 0; l < k; l++) {
+        double x = transa == kOpN ? a[i + (long long)l * lda] : a[l + (long long)i * lda];
+        double y = transb == kOpN ? b[l + (long long)j * ldb] : b[j + (long long)l * ldb];
+        s += x * y;
+      }
       double& cij = c[i + (long long)j * ldc];
       cij = *alpha * s + *beta * cij;
     }

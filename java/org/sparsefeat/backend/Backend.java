@@ -1,10 +1,12 @@
 package org.sparsefeat.backend;
 
 import java.util.List;
+import java.util.Optional;
 import org.sparsefeat.data.TargetEvaluator;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.linalg.HostLinalg;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.tiled.TileEngine;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
@@ -50,6 +52,15 @@ public interface Backend extends TargetEvaluator, AutoCloseable {
      * than in host memory, where KRR's memory plan decides.
      */
     default boolean factorsOnDevice() { return false; }
+
+    /** Free bytes of the device's memory now, or -1 for a backend without one. */
+    default long deviceMemoryFree() { return -1; }
+
+    /**
+     * The engine of a tiled factorisation streamed through the device, for a kernel matrix larger than its memory
+     * (KRR's memory plan decides); empty where there is none (the CPU backend, a GPU without cuBLAS).
+     */
+    default Optional<TileEngine<?>> tileEngine() { return Optional.empty(); }
 
     /** Fails, naming both, when X and Y are points of different dimensions. */
     static void requireSameDimension(Matrix x, Matrix y) {

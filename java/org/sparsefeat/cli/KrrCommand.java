@@ -47,7 +47,7 @@ final class KrrCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--memory", paramLabel = "SIZE",
-            description = "Memory budget for the kernel matrix and its work space, e.g. 8g (default: 80% of what the"
+            description = "Memory budget for the kernel matrix and its work space, e.g. 8g (default: 80%% of what the"
                     + " machine has available). Where K does not fit it goes to a scratch file (README, 'Memory').")
     String memory;
 
@@ -55,6 +55,11 @@ final class KrrCommand implements Callable<Integer> {
             description = "Keep the factor in a scratch file under DIR (out of core, journaled: rerunning the same"
                     + " command resumes a stopped run). Default: the system's temporary directory when K does not fit.")
     Path scratch;
+
+    @Option(names = "--device-memory", paramLabel = "SIZE",
+            description = "With --backend cuda: device memory the factorisation may use (default: 90%% of what is free)."
+                    + " Where K does not fit it is factored in tiles streamed from host memory (README, 'Memory').")
+    String deviceMemory;
 
     @Option(names = "--tile", paramLabel = "B", defaultValue = "0",
             description = "Tile order of the tiled factorisation (default 2048, smaller when the budget needs it).")
@@ -81,6 +86,7 @@ final class KrrCommand implements Callable<Integer> {
             throw new InvalidInputException("--tile must be >= 1 (or 0 for the default), got " + tile);
         }
         Long budget = memory == null ? null : Bytes.parse(memory, "--memory");
+        Long deviceBudget = deviceMemory == null ? null : Bytes.parse(deviceMemory, "--device-memory");
         PrintWriter err = spec.commandLine().getErr();
         AtomicReference<MemoryPlan> planned = new AtomicReference<>();
         Supplier<String> stopped = () -> planned.get() != null && planned.get().scratch() != null
@@ -94,7 +100,7 @@ final class KrrCommand implements Callable<Integer> {
                 planned.set(plan);
                 err.println("krr: " + plan.line());
                 err.flush();
-            });
+            }, deviceBudget);
             KrrRun.Outcome r;
             signal.working(true);
             try {

@@ -118,7 +118,7 @@ public final class Main implements Runnable {
             return EXIT_FAILURE;
         }
         if (e instanceof OutOfMemoryMessages.InsufficientMemoryException) {
-            err.println(name + ": " + e.getMessage());
+            err.println(name + ": " + message);
             return EXIT_FAILURE;
         }
         if (e instanceof OutOfDeviceMemoryException) {

@@ -65,7 +65,7 @@ final class SweepCommand implements Callable<Integer> {
     double checkpointMinutes;
 
     @Option(names = "--memory", paramLabel = "SIZE",
-            description = "Memory budget of each KRR point's kernel matrix, e.g. 8g (default: 80% of what the machine"
+            description = "Memory budget of each KRR point's kernel matrix, e.g. 8g (default: 80%% of what the machine"
                     + " has available); larger ones go out of core (README, 'Memory').")
     String memory;
 

@@ -279,7 +279,7 @@ public final class SweepRunner {
                 throw new Interrupted();
             }
             r.put("status", Double.isFinite(o.testMse()) ? "ok" : "not_finite");
-            r.put("memory_plan", o.plan().mode());
+            r.put("memory_plan", o.plan().mode().label());
             r.put("test_mse", Numbers.finiteOrNull(o.testMse()));
             r.put("train_mse", Numbers.finiteOrNull(o.trainMse()));
         } catch (NotPositiveDefiniteException e) {

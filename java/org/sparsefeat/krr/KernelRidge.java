@@ -10,8 +10,10 @@ import org.sparsefeat.backend.GramFactor;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.linalg.OpenBlas;
 import org.sparsefeat.linalg.tiled.MemoryTiles;
 import org.sparsefeat.linalg.tiled.ScratchTiles;
+import org.sparsefeat.linalg.tiled.TileEngine;
 import org.sparsefeat.linalg.tiled.TileGrid;
 import org.sparsefeat.linalg.tiled.TileStore;
 import org.sparsefeat.linalg.tiled.TiledCholesky;
@@ -66,13 +68,15 @@ public final class KernelRidge {
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
             throw new InvalidInputException("{ridge} must be a finite number >= 0, got " + ridge);
         }
-        String fingerprint = fingerprint(kernel, ridge, x);
+        String fingerprint = fingerprint(backend, kernel, ridge, x);
         Rates rates = x.rows() >= PLAN_MEASURES_FROM ? Rates.of(backend, kernel, x) : null;
-        MemoryPlan plan = MemoryPlan.make(x.rows(), nTest, backend.factorsOnDevice(), resources, fingerprint, rates);
+        MemoryPlan.DeviceSide device = backend.factorsOnDevice()
+                ? new MemoryPlan.DeviceSide(backend.deviceMemoryFree(), backend.tileEngine().isPresent()) : null;
+        MemoryPlan plan = MemoryPlan.make(x.rows(), nTest, device, resources, fingerprint, rates);
         resources.onPlan().accept(plan);
         GramFactor factor = switch (plan.mode()) {
-            case "device", "heap" -> backend.factorGram(kernel, x, ridge, timer);
-            default -> factorTiles(backend, kernel, ridge, x, plan, fingerprint, rates, timer, resources);
+            case DEVICE, HEAP -> backend.factorGram(kernel, x, ridge, timer);
+            case TILES, SCRATCH -> factorTiles(backend, kernel, ridge, x, plan, fingerprint, rates, timer, resources);
         };
         try {
             double[] c = timer.time("solve", () -> factor.solve(y));
@@ -88,17 +92,20 @@ public final class KernelRidge {
 
     private static GramFactor factorTiles(Backend backend, Kernel kernel, double ridge, Matrix x, MemoryPlan plan,
             String fingerprint, Rates rates, PhaseTimer timer, KrrResources resources) {
-        if (backend.factorsOnDevice()) {
-            backend.recordCpuFallback("cholesky: n = " + x.rows() + " in " + plan.mode() + " on the host (the streamed"
-                    + " device path is not built yet)");
+        TileEngine<?> engine = plan.streamed() ? backend.tileEngine().orElseThrow() : TileEngine.HOST;
+        if (backend.factorsOnDevice() && !plan.streamed()) {
+            backend.recordCpuFallback("cholesky: n = " + x.rows() + " in " + plan.mode().label() + " on the host (the"
+                    + " device has no cuBLAS to stream tiles with)");
         }
         TileGrid grid = new TileGrid(x.rows(), plan.tile());
-        TileStore store = plan.mode().equals("tiles") ? new MemoryTiles(grid)
+        TileStore store = plan.mode() == MemoryPlan.Mode.TILES ? new MemoryTiles(grid)
                 : ScratchTiles.open(plan.scratch(), grid, fingerprint);
-        GramTiles source = new GramTiles(backend, kernel, x, rates == null ? 10 : rates.flopsPerEntry());
+        GramTiles source = new GramTiles(backend, kernel, x,
+                rates == null ? Rates.TYPICAL_FLOPS_PER_ENTRY : rates.flopsPerEntry());
         long t0 = System.nanoTime();
         try {
-            TiledCholesky.factor(store, source, ridge, plan.panelsFor(grid, store.bufferElements()), resources.monitor());
+            TiledCholesky.factor(store, engine, source, ridge, plan.panelsFor(grid, store.finishedColumns(),
+                    store.bufferElements()), resources.monitor());
         } catch (NotPositiveDefiniteException e) {
             if (store instanceof ScratchTiles s) {
                 s.delete();  // a singular system fails again on a rerun: nothing to resume
@@ -114,17 +121,26 @@ public final class KernelRidge {
             timer.add("gram", source.seconds());
             timer.add("cholesky", total - source.seconds());
         }
-        return new TiledGramFactor(new TiledFactor(store));
+        try {
+            return new TiledGramFactor(new TiledFactor(store));
+        } catch (RuntimeException e) {
+            store.close();  // no memory for the solve's buffer: the journal stays, complete, for a rerun
+            throw e;
+        }
     }
 
-    /** SHA-256 of the points, the kernel and the ridge, in hex: names a factorisation's scratch files. */
-    static String fingerprint(Kernel kernel, double ridge, Matrix x) {
+    /**
+     * SHA-256 of the points, the kernel, the ridge and what computes the tiles (the backend, OpenBLAS's thread count),
+     * in hex: names a factorisation's scratch files, so that a rerun resumes only a journal whose finished columns it
+     * would have computed to the same bits.
+     */
+    static String fingerprint(Backend backend, Kernel kernel, double ridge, Matrix x) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            ByteBuffer head = ByteBuffer.allocate(24);
-            head.putInt(x.rows()).putInt(x.cols()).putDouble(ridge).putDouble(kernel.param());
+            ByteBuffer head = ByteBuffer.allocate(28);
+            head.putInt(x.rows()).putInt(x.cols()).putDouble(ridge).putDouble(kernel.param()).putInt(OpenBlas.threads());
             md.update(head.array());
-            md.update(kernel.type().cliName().getBytes(StandardCharsets.UTF_8));
+            md.update((kernel.type().cliName() + "/" + backend.name()).getBytes(StandardCharsets.UTF_8));
             ByteBuffer block = ByteBuffer.allocate(1 << 16);
             for (double v : x.data()) {
                 if (!block.hasRemaining()) {

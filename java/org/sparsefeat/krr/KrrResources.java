@@ -5,8 +5,9 @@ import java.util.function.Consumer;
 import org.sparsefeat.linalg.tiled.Monitor;
 
 /**
- * What a KRR fit may use and who watches it: execution settings, not the method's options ({@link KrrOptions}), so
- * results do not depend on them (every store gives the same bits).
+ * What a KRR fit may use and who watches it: execution settings, not the method's options ({@link KrrOptions}). For
+ * one tile order, every budget and store gives the same bits; the plan's choice between the heap and the tiles, or of a
+ * default tile order, changes the last bits only (see {@link MemoryPlan}).
  *
  * @param memory  the memory budget in bytes for the kernel matrix and its work space, or null for the default:
  *                what the machine can give, with a margin ({@link MemoryPlan})
@@ -16,14 +17,26 @@ import org.sparsefeat.linalg.tiled.Monitor;
  * @param tile    the tile order of the tiled factorisation, or 0 for the default
  * @param monitor asked between tile operations whether to stop, and told the progress
  * @param onPlan  receives the memory plan before any work (its {@link MemoryPlan#line} is for a person)
+ * @param deviceMemory on a GPU backend, the bytes of device memory the factorisation may use, or null for the default
+ *                (most of what is free); given, K is factored in tiles streamed through that much, even where it would
+ *                fit whole
  */
-public record KrrResources(Long memory, Path scratch, int tile, Monitor monitor, Consumer<MemoryPlan> onPlan) {
+public record KrrResources(Long memory, Path scratch, int tile, Monitor monitor, Consumer<MemoryPlan> onPlan,
+        Long deviceMemory) {
     /** Default budget and places, nobody watching: what sweeps and the Java API use. */
     public static final KrrResources DEFAULT = new KrrResources(null, null, 0, Monitor.NONE, plan -> {});
+
+    /** The default device budget. */
+    public KrrResources(Long memory, Path scratch, int tile, Monitor monitor, Consumer<MemoryPlan> onPlan) {
+        this(memory, scratch, tile, monitor, onPlan, null);
+    }
 
     public KrrResources {
         if (memory != null && memory < 1) {
             throw new IllegalArgumentException("memory budget must be positive, got " + memory);
+        }
+        if (deviceMemory != null && deviceMemory < 1) {
+            throw new IllegalArgumentException("device memory budget must be positive, got " + deviceMemory);
         }
         if (tile < 0) {
             throw new IllegalArgumentException("tile must be >= 0, got " + tile);

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToLongFunction;
+import org.sparsefeat.linalg.tiled.ScratchTiles;
 import org.sparsefeat.linalg.tiled.TileGrid;
 import org.sparsefeat.linalg.tiled.TiledCholesky;
 import org.sparsefeat.util.Bytes;
@@ -22,9 +24,14 @@ import org.sparsefeat.util.MachineMemory;
  *       heap and the budget;</li>
  *   <li>{@code tiles}: the lower triangle in tiles of native memory, bounded by RAM, not by Java's arrays;</li>
  *   <li>{@code scratch}: the tiles in a scratch file, as many columns in memory as the budget holds, journaled and
- *       resumable, bounded by disk (also whenever a scratch directory is given).</li>
+ *       resumable, bounded by disk (also whenever a scratch directory is given, and whenever the scratch directory
+ *       holds a stopped run's journal of the same problem: that run is resumed).</li>
  * </ol>
  * When neither the budget nor the disk suffices the plan is refused, naming what is needed and what is available.
+ *
+ * <p>For one tile order, tiles and scratch give the same bits whatever the budget and the resume point (the same BLAS
+ * calls reach every tile). The heap path (LAPACK's dpotrf) and another tile order agree with them to rounding, not
+ * bit for bit: so a default plan, which depends on the memory available, can differ in the last bits between machines.
  *
  * @param budget           bytes the fit may hold: the kernel matrix or its panels, and their buffers (the test predictions
  *                         take blocks of at most {@code Backend.GRAM_TIMES_BYTES} on top)
@@ -32,17 +39,40 @@ import org.sparsefeat.util.MachineMemory;
  * @param scratch          the scratch directory (scratch mode), else null
  * @param scratchFree      free bytes where the scratch directory is, or -1
  * @param panels           panels of tile columns held in memory one after the other (scratch mode), else 1
+ * @param resumeColumns    tile columns a stopped run finished, which this one resumes after (scratch mode), else 0
+ * @param deviceBudget     bytes of device memory the tiles streamed through the device may use (tiles or scratch mode
+ *                         on a backend that streams), else -1
  * @param estimatedSeconds Gram, factorisation and predictions at the measured {@link Rates}; NaN on a device
  */
-public record MemoryPlan(String mode, int n, int tile, long matrixBytes, long budget, String budgetSource, Path scratch,
-        long scratchFree, int panels, double estimatedSeconds) {
+public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budget, String budgetSource, Path scratch,
+        long scratchFree, int panels, int resumeColumns, long deviceBudget, double estimatedSeconds) {
+    /**
+     * What the backend offers beside the host: a device with {@code free} bytes free now, which can factor tiles
+     * streamed from the host ({@code streams}) or only a whole K in its memory.
+     */
+    public record DeviceSide(long free, boolean streams) {}
+
+    /** The default device budget: this share of the device's free memory. */
+    static final double DEVICE_SHARE = 0.9;
+
+    /** Where K lives, fastest first. */
+    public enum Mode {
+        DEVICE, HEAP, TILES, SCRATCH;
+
+        /** As result files and plan lines write it. */
+        public String label() { return name().toLowerCase(Locale.ROOT); }
+    }
+
     /** The default budget: this share of what the machine has available, less a reserve. */
     static final double DEFAULT_SHARE = 0.8;
     static final long RESERVE = 256L << 20;
     /** The default tile order: large enough for dgemm's full speed, small enough for a fine journal. */
     static final int DEFAULT_TILE = 2048;
-    /** Tiles of work space beside the panels: a Gram tile on the Java heap before it is copied, a solve's buffer. */
-    static final int WORK_TILES = 2;
+    /**
+     * Tiles of work space beside the panels, on the Java heap: the Gram of an off-diagonal tile before it is copied,
+     * the Gram of a diagonal one, and the solve's buffer of a finished tile.
+     */
+    static final int WORK_TILES = 3;
 
     /**
      * The largest n of the heap path: a dense K of 2 GiB. Beyond it the tiles are as fast (measured at n = 16 384 and
@@ -52,15 +82,24 @@ public record MemoryPlan(String mode, int n, int tile, long matrixBytes, long bu
     static final int HEAP_MAX_N = 16_384;
 
     /**
-     * @param onDevice    whether the backend factors in its own memory
+     * @param device      the backend's device, or null where it factors on the host
      * @param fingerprint names the problem, for the scratch directory's name (a rerun finds its journal)
      */
-    static MemoryPlan make(int n, int nTest, boolean onDevice, KrrResources resources, String fingerprint, Rates rates) {
-        return make(n, nTest, onDevice, resources, fingerprint, rates, MemoryPlan::usableSpace);
+    static MemoryPlan make(int n, int nTest, DeviceSide device, KrrResources resources, String fingerprint, Rates rates) {
+        return make(n, nTest, device, resources, fingerprint, rates, MemoryPlan::usableSpace);
     }
 
-    /** As above, with the free space of the scratch directory's file system from {@code freeSpace} (-1: unknown). */
-    static MemoryPlan make(int n, int nTest, boolean onDevice, KrrResources resources, String fingerprint, Rates rates,
+    /**
+     * As above, with the free space of the scratch directory's file system from {@code freeSpace} (-1: unknown).
+     *
+     * <p>A scratch directory whose journal names this problem (a stopped run's) is resumed whatever the budget: with
+     * the tile order it recorded, so that the result has the bits of a run that was never stopped. Only a different
+     * {@code tile}, given explicitly, starts afresh.
+     *
+     * <p>On a device: K in its memory where it fits (or where the device cannot stream tiles); beyond, the tiles live in
+     * host memory or a scratch file as on the CPU, and are factored on the device panel by panel.
+     */
+    static MemoryPlan make(int n, int nTest, DeviceSide device, KrrResources resources, String fingerprint, Rates rates,
             ToLongFunction<Path> freeSpace) {
         long budget;
         String source;
@@ -77,38 +116,52 @@ public record MemoryPlan(String mode, int n, int tile, long matrixBytes, long bu
         double estimate = rates == null ? Double.NaN
                 : ((double) n * n / 2 + (double) n * nTest) / rates.gramEntriesPerSecond()
                         + (double) n * n * n / 3 / rates.flopsPerSecond();
-        if (onDevice && resources.scratch() == null && resources.memory() == null) {
-            return new MemoryPlan("device", n, 0, dense, budget, source, null, -1, 1, Double.NaN);
+        Path dir = scratchDirectory(resources.scratch(), fingerprint);
+        ScratchTiles.Journal journal = ScratchTiles.Journal.read(dir, n, fingerprint);
+        if (journal != null && resources.tile() > 0 && journal.tile() != Math.min(resources.tile(), n)) {
+            journal = null;  // the user asked for another tile order: the factorisation starts afresh
         }
-        if (resources.scratch() == null && n <= HEAP_MAX_N && dense <= budget
+        boolean resume = journal != null;
+        long deviceBudget = device == null ? -1 : resources.deviceMemory() != null ? resources.deviceMemory()
+                : (long) (DEVICE_SHARE * device.free());
+        boolean fitsDevice = dense + dense / 16 <= deviceBudget || device != null && device.free() < 0;
+        if (!resume && device != null && resources.scratch() == null && resources.memory() == null
+                && resources.deviceMemory() == null && (fitsDevice || !device.streams())) {
+            return new MemoryPlan(Mode.DEVICE, n, 0, dense, budget, source, null, -1, 1, 0, -1, Double.NaN);
+        }
+        boolean streamed = device != null && device.streams();
+        long streamBudget = streamed ? deviceBudget : -1;
+        if (!resume && !streamed && resources.scratch() == null && n <= HEAP_MAX_N && dense <= budget
                 && dense * 1.25 <= MachineMemory.heapFree() && resources.tile() == 0) {
-            return new MemoryPlan("heap", n, 0, dense, budget, source, null, -1, 1, estimate);
+            return new MemoryPlan(Mode.HEAP, n, 0, dense, budget, source, null, -1, 1, 0, -1, estimate);
         }
-        int tile = resources.tile() > 0 ? Math.min(resources.tile(), n) : Math.min(DEFAULT_TILE, n);
+        int tile = resume ? journal.tile() : Math.min(resources.tile() > 0 ? resources.tile() : DEFAULT_TILE, n);
         TileGrid grid = new TileGrid(n, tile);
         long tiled = grid.elements() * 8;
-        long work = work(tile);
-        if (resources.scratch() == null && tiled + work <= budget) {
-            return new MemoryPlan("tiles", n, tile, tiled, budget, source, null, -1, 1, estimate);
+        if (!resume && resources.scratch() == null && tiled + work(tile) <= budget) {
+            int panels = streamed ? panelCount(grid, 0, Long.MAX_VALUE, streamBudget, null) : 1;
+            return new MemoryPlan(Mode.TILES, n, tile, tiled, budget, source, null, -1, panels, 0, streamBudget, estimate);
         }
         // out of core: shrink a default tile until a column fits with room for a few panels
-        if (resources.tile() == 0) {
+        if (!resume && resources.tile() == 0) {
             while (tile > 64 && columnBytes(n, tile) * 4 + work(tile) > budget) {
                 tile /= 2;
             }
             grid = new TileGrid(n, tile);
             tiled = grid.elements() * 8;
-            work = work(tile);
         }
-        long panelBudget = (budget - work) / 8;
-        if (panelBudget < TiledCholesky.panelElements(grid, 1, 2, (long) tile * tile) || tile > n) {
-            long need = TiledCholesky.panelElements(grid, 1, 2, (long) tile * tile) * 8 + work;
+        int start = resume ? journal.finishedColumns() : 0;  // all of them when only the solve was left
+        int first = Math.min(start, grid.count() - 1);       // the widest column still to hold
+        long bufferElements = (long) tile * tile;
+        long panelBudget = (budget - work(tile)) / 8;
+        if (panelBudget < TiledCholesky.panelElements(grid, first, first + 1, bufferElements)) {
+            long need = TiledCholesky.panelElements(grid, first, first + 1, bufferElements) * 8 + work(tile);
             throw new InvalidInputException("{memory} " + Bytes.format(budget) + " (" + source + ") cannot hold one column"
                     + " of tiles of the kernel matrix (n = " + n + ", tile " + tile + ": " + Bytes.format(need)
-                    + "); give {memory} at least that" + (resources.tile() > 0 ? " or a smaller {tile}" : ""));
+                    + "); give {memory} at least that" + (resume ? " (a stopped run's journal in " + dir
+                    + " fixes the tile)" : resources.tile() > 0 ? " or a smaller {tile}" : ""));
         }
-        int panels = TiledCholesky.panels(grid, panelBudget, (long) tile * tile).size();
-        Path dir = scratchDirectory(resources.scratch(), fingerprint);
+        int panels = panelCount(grid, start, panelBudget, streamBudget, resume ? dir : null);
         long free = freeSpace.applyAsLong(dir);
         long have = existingFactorBytes(dir);
         if (free >= 0 && free + have < tiled) {
@@ -117,7 +170,29 @@ public record MemoryPlan(String mode, int n, int tile, long matrixBytes, long bu
                     + " has " + Bytes.format(free) + " free; give {scratch} a directory with more free space, or a"
                     + " smaller n");
         }
-        return new MemoryPlan("scratch", n, tile, tiled, budget, source, dir, free, panels, estimate);
+        return new MemoryPlan(Mode.SCRATCH, n, tile, tiled, budget, source, dir, free, panels, start, streamBudget,
+                estimate);
+    }
+
+    /**
+     * Panels from column {@code start} within {@code hostElements} doubles and, when streamed ({@code deviceBytes} >= 0),
+     * the device budget too, whose panels always count their streaming buffers.
+     */
+    private static int panelCount(TileGrid grid, int start, long hostElements, long deviceBytes, Path journalDir) {
+        long tileElements = (long) grid.tile() * grid.tile();
+        long elements = hostElements;
+        if (deviceBytes >= 0) {
+            int first = Math.min(start, grid.count() - 1);
+            long need = TiledCholesky.panelElements(grid, first, first + 1, tileElements) * 8;
+            if (deviceBytes < need) {
+                throw new InvalidInputException("{device_memory} " + Bytes.format(deviceBytes) + " cannot hold one column"
+                        + " of tiles of the kernel matrix (n = " + grid.n() + ", tile " + grid.tile() + ": "
+                        + Bytes.format(need) + "); give {device_memory} at least that" + (journalDir != null
+                        ? " (a stopped run's journal in " + journalDir + " fixes the tile)" : " or a smaller {tile}"));
+            }
+            elements = Math.min(elements, deviceBytes / 8);
+        }
+        return TiledCholesky.panels(grid, start, elements, tileElements).size();
     }
 
     private static long work(int tile) { return (long) WORK_TILES * tile * tile * 8; }
@@ -146,36 +221,53 @@ public record MemoryPlan(String mode, int n, int tile, long matrixBytes, long bu
 
     private static long existingFactorBytes(Path dir) {
         try {
-            Path f = dir.resolve("factor.f64");
+            Path f = dir.resolve(ScratchTiles.FACTOR);
             return Files.isRegularFile(f) ? Files.size(f) : 0;
         } catch (IOException e) {
             return 0;
         }
     }
 
-    /** Panels of columns for the factorisation, from the budget. */
-    java.util.List<int[]> panelsFor(TileGrid grid, long bufferElements) {
-        if (!mode.equals("scratch")) {
-            return java.util.List.of(new int[] {0, grid.count()});
+    /** Whether the tiles are factored on the device, streamed from the host. */
+    public boolean streamed() { return deviceBudget >= 0; }
+
+    /**
+     * Panels of the columns from {@code start} on (a resumed factorisation's first unfinished one), from the budgets:
+     * the host's (out of core) and the device's (streamed, each panel with a buffer per column and one more).
+     */
+    List<int[]> panelsFor(TileGrid grid, int start, long bufferElements) {
+        long elements = mode == Mode.SCRATCH ? (budget - work(tile)) / 8 : Long.MAX_VALUE;
+        long buffer = bufferElements;
+        if (streamed()) {
+            elements = Math.min(elements, deviceBudget / 8);
+            buffer = (long) tile * tile;
         }
-        return TiledCholesky.panels(grid, (budget - work(tile)) / 8, bufferElements);
+        if (elements == Long.MAX_VALUE) {
+            return List.of(new int[] {start, grid.count()});
+        }
+        return TiledCholesky.panels(grid, start, elements, buffer);
     }
 
     /** One line for a person: the plan, before any work. */
     public String line() {
         StringBuilder s = new StringBuilder("memory plan: K needs ").append(Bytes.format(matrixBytes)).append(" (n = ")
-                .append(n).append(mode.equals("heap") || mode.equals("device") ? ", n x n float64" : ", float64 lower"
+                .append(n).append(mode == Mode.HEAP || mode == Mode.DEVICE ? ", n x n float64" : ", float64 lower"
                         + " triangle in tiles of " + tile).append("); budget ").append(Bytes.format(budget)).append(" (")
                 .append(budgetSource).append("); ");
         s.append(switch (mode) {
-            case "device" -> "factored in the backend's device memory";
-            case "heap" -> "in core, one Java array";
-            case "tiles" -> "in core, tiles in native memory";
-            default -> "out of core, " + panels + " panel" + (panels == 1 ? "" : "s") + " of tile columns, scratch "
+            case DEVICE -> "factored in the backend's device memory";
+            case HEAP -> "in core, one Java array";
+            case TILES -> "in core, tiles in native memory";
+            case SCRATCH -> "out of core, " + panels + " panel" + (panels == 1 ? "" : "s") + " of tile columns, scratch "
                     + Bytes.format(matrixBytes) + " in " + scratch + (scratchFree >= 0 ? " (" + Bytes.format(scratchFree)
-                    + " free)" : "");
+                    + " free)" : "") + (resumeColumns > 0 ? "; resuming after " + resumeColumns + " of "
+                    + new TileGrid(n, tile).count() + " tile columns done by a stopped run" : "");
         });
-        if (Double.isFinite(estimatedSeconds)) {
+        if (streamed()) {
+            s.append("; factored on the device, ").append(panels).append(" panel").append(panels == 1 ? "" : "s")
+                    .append(" of tile columns streamed through ").append(Bytes.format(deviceBudget)).append(" of device memory");
+        }
+        if (Double.isFinite(estimatedSeconds) && !streamed()) {
             s.append("; estimate ").append(Durations.format(estimatedSeconds));
         }
         return s.toString();
@@ -184,7 +276,7 @@ public record MemoryPlan(String mode, int n, int tile, long matrixBytes, long bu
     /** The plan as a result file records it. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mode", mode);
+        m.put("mode", mode.label());
         m.put("matrix_bytes", matrixBytes);
         m.put("budget_bytes", budget);
         m.put("budget", budgetSource);
@@ -194,8 +286,13 @@ public record MemoryPlan(String mode, int n, int tile, long matrixBytes, long bu
         if (scratch != null) {
             m.put("scratch", scratch.toString());
             m.put("panels", panels);
+            m.put("resumed_after_columns", resumeColumns);
         }
-        m.put("estimated_seconds", Double.isFinite(estimatedSeconds) ? estimatedSeconds : null);
+        if (streamed()) {
+            m.put("device_budget_bytes", deviceBudget);
+            m.put("device_panels", panels);
+        }
+        m.put("estimated_seconds", Double.isFinite(estimatedSeconds) && !streamed() ? estimatedSeconds : null);
         return m;
     }
 }

@@ -44,6 +44,12 @@ public record Rates(double gramEntriesPerSecond, double flopsPerSecond) {
         return Math.max(best, 1e-9);
     }
 
+    /**
+     * What one entry of K typically costs, in flops of the factorisation, where the rates were not measured (small n):
+     * an NTK entry at d = 5 on this project's CPUs takes about as long as 10 flops of dgemm.
+     */
+    static final double TYPICAL_FLOPS_PER_ENTRY = 10;
+
     /** What one entry of K costs, in flops of the factorisation: how the Gram and the factor share a progress bar. */
     public double flopsPerEntry() { return flopsPerSecond / gramEntriesPerSecond; }
 }

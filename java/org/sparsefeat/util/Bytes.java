@@ -46,6 +46,10 @@ public final class Bytes {
             throw new InvalidInputException(name + " '" + text + "' is not a size; expected a positive number with an"
                     + " optional unit k, m, g or t, e.g. 8g");
         }
+        if (v * Math.pow(2, shift) < 1) {
+            throw new InvalidInputException(name + " '" + text + "' is less than one byte; expected a size such as 512m"
+                    + " or 8g");
+        }
         return (long) (v * Math.pow(2, shift));
     }
 }

@@ -2,6 +2,7 @@ package org.sparsefeat.util;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.function.UnaryOperator;
 
 /**
  * Allocations that can be large, and the one-line message when one fails: what was being allocated, how much, and how
@@ -18,8 +19,15 @@ public final class OutOfMemoryMessages {
         try {
             return arena.allocate(bytes, 64);
         } catch (OutOfMemoryError e) {
-            throw failed(what, bytes, "native memory");
+            throw failedNative(what, bytes);
         }
+    }
+
+    /** The exception for a failed native allocation: a smaller budget sends more of the work to a scratch file. */
+    public static InsufficientMemoryException failedNative(String what, long bytes) {
+        return new InsufficientMemoryException("out of memory allocating " + what + " (" + Bytes.format(bytes)
+                + " of native memory): the machine has less free than the plan counted on; give a smaller {memory}, so"
+                + " that more of the work goes to a scratch file, or use a smaller n (docs: README, 'Memory')");
     }
 
     /** A heap array of {@code length} doubles. */
@@ -47,10 +55,21 @@ public final class OutOfMemoryMessages {
         return Math.max(1, (want + (1L << 30) - 1) >> 30) + "g";
     }
 
-    /** Not enough memory for a step: the user's to fix, reported in one line with exit code 1. */
-    public static final class InsufficientMemoryException extends RuntimeException {
+    /**
+     * Not enough memory for a step: the user's to fix, reported in one line with exit code 1. Its advice may name a
+     * parameter as {@code {name}} ({@link NamesParameters}).
+     */
+    public static final class InsufficientMemoryException extends RuntimeException implements NamesParameters {
         private static final long serialVersionUID = 1L;
 
-        public InsufficientMemoryException(String message) { super(message); }
+        private final String template;
+
+        public InsufficientMemoryException(String template) {
+            super(NamesParameters.render(template, UnaryOperator.identity()));
+            this.template = template;
+        }
+
+        @Override
+        public String template() { return template; }
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.OutOfDeviceMemoryException;
+import org.sparsefeat.util.OutOfMemoryMessages;
 import picocli.CommandLine;
 
 /** Which failures are the user's (one line, exit 2 or 1) and which are bugs (exit 1, said so, with the trace). */
@@ -45,6 +46,7 @@ class ErrorsCliTest {
                 case "memory" -> throw new OutOfMemoryError("Java heap space");
                 case "device" -> throw new OutOfDeviceMemoryException("GPU out of memory allocating the Gram matrix", null);
                 case "pivot" -> throw new NotPositiveDefiniteException(3, 10, "pivot -1e-17");
+                case "native" -> throw OutOfMemoryMessages.failedNative("a panel of tile columns 0..3", 1L << 34);
                 default -> { }
             }
         }
@@ -103,6 +105,21 @@ class ErrorsCliTest {
                 "--out", dir.resolve("k.json").toString());
         assertEquals(2, grf.code(), grf.err());
         assertTrue(grf.err().contains("but --grf-kernel-param 2.0 was given"), grf.err());
+        CliRunner.Run half = CliRunner.run("krr", "--memory", "0.5", "--out", dir.resolve("h.json").toString());
+        assertEquals(2, half.code(), half.err());
+        assertEquals(List.of("sparsefeat krr: --memory '0.5' is less than one byte; expected a size such as 512m or 8g"),
+                half.err().lines().toList());
+    }
+
+    @Test
+    void runningOutOfNativeMemoryAdvisesASmallerBudgetByItsFlag() {
+        CliRunner.Run r = run("fail", "--with", "native");
+        assertEquals(1, r.code(), r.err());
+        // the Fail command has no --memory flag: the advice names the parameter bare, as for a spec file
+        assertEquals(List.of("sparsefeat fail: out of memory allocating a panel of tile columns 0..3 (16.0 GiB of native"
+                + " memory): the machine has less free than the plan counted on; give a smaller memory, so that more of"
+                + " the work goes to a scratch file, or use a smaller n (docs: README, 'Memory')"),
+                r.err().lines().toList());
     }
 
     @Test

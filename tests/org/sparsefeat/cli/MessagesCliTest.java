@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -132,6 +138,27 @@ class MessagesCliTest {
         String data = CliRunner.run("data", "--help").out();
         assertTrue(data.contains("--out-x") && data.contains("--teacher-width"), data);
         assertFalse(data.contains("--x-train") || data.contains("--y-test"), "data lists no option it refuses: " + data);
+    }
+
+    /** picocli formats help texts with String.format: a bare '%' ("80%") prints a warning beside the help. */
+    @Test
+    void everyHelpTextFormatsWithoutAWarning() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        List<String> helps = new ArrayList<>();
+        try {
+            System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+            Deque<CommandLine> todo = new ArrayDeque<>(List.of(new CommandLine(new Main())));
+            while (!todo.isEmpty()) {
+                CommandLine c = todo.pop();
+                todo.addAll(c.getSubcommands().values());
+                helps.add(c.getUsageMessage(CommandLine.Help.Ansi.OFF));
+            }
+        } finally {
+            System.setErr(stderr);
+        }
+        assertTrue(helps.size() > 12, "every command's help was rendered: " + helps.size());
+        assertEquals("", warnings.toString(StandardCharsets.UTF_8));
     }
 
     @Test

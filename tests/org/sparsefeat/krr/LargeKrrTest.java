@@ -60,9 +60,9 @@ class LargeKrrTest {
     void outOfCoreWithATinyBudgetMatchesInCore() {
         Dataset ds = data(300);
         KrrRun.Outcome inCore = KrrRun.run(backend, NTK, 1e-3, ds, new PhaseTimer());
-        assertEquals("heap", inCore.plan().mode());
+        assertEquals(MemoryPlan.Mode.HEAP, inCore.plan().mode());
         KrrRun.Outcome tiled = KrrRun.run(backend, NTK, 1e-3, ds, new PhaseTimer(), outOfCore(60_000, 16, Monitor.NONE));
-        assertEquals("scratch", tiled.plan().mode());
+        assertEquals(MemoryPlan.Mode.SCRATCH, tiled.plan().mode());
         assertTrue(tiled.plan().panels() > 3, "the budget should force several panels: " + tiled.plan().panels());
         assertEquals(inCore.testMse(), tiled.testMse(), 1e-12 * inCore.testMse());
         assertTrue(BackendContract.relativeDifference(inCore.model().coefficients(), tiled.model().coefficients()) < 1e-11);
@@ -75,9 +75,9 @@ class LargeKrrTest {
         Dataset ds = data(250);
         KrrRun.Outcome memory = KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(),
                 new KrrResources(null, null, 24, Monitor.NONE, plan -> {}));
-        assertEquals("tiles", memory.plan().mode());
+        assertEquals(MemoryPlan.Mode.TILES, memory.plan().mode());
         KrrRun.Outcome scratch = KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(), outOfCore(80_000, 24, Monitor.NONE));
-        assertEquals("scratch", scratch.plan().mode());
+        assertEquals(MemoryPlan.Mode.SCRATCH, scratch.plan().mode());
         assertArrayEquals(memory.model().coefficients(), scratch.model().coefficients());
         assertEquals(memory.testMse(), scratch.testMse());
     }
@@ -97,14 +97,21 @@ class LargeKrrTest {
         };
         assertThrows(Monitor.Stopped.class, () -> KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(),
                 outOfCore(50_000, 16, stopHalfway)));
-        Path scratch = MemoryPlan.scratchDirectory(dir, KernelRidge.fingerprint(NTK, 0, ds.xTrain()));
+        Path scratch = MemoryPlan.scratchDirectory(dir, KernelRidge.fingerprint(backend, NTK, 0, ds.xTrain()));
         assertTrue(Files.exists(scratch.resolve("journal.json")), "the journal stays for the rerun");
         double[] resumedWork = new double[1];
         Monitor watch = new Monitor() {
             @Override
             public void progress(String phase, double done, double total) { resumedWork[0] = total; }
         };
-        KrrRun.Outcome resumed = KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(), outOfCore(50_000, 16, watch));
+        // the rerun leaves budget and tile to their defaults, which alone would choose a tile of 280 in one panel: the
+        // journal's tile of 16 is kept, so the bits are those of the run that was never stopped
+        KrrRun.Outcome resumed = KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(),
+                new KrrResources(null, dir, 0, watch, plan -> {}));
+        assertEquals(16, resumed.plan().tile());
+        assertTrue(resumed.plan().resumeColumns() > 0, "resumed after " + resumed.plan().resumeColumns() + " columns");
+        assertTrue(resumed.plan().line().contains("resuming after " + resumed.plan().resumeColumns() + " of 18 tile"
+                + " columns"), resumed.plan().line());
         assertArrayEquals(whole.model().coefficients(), resumed.model().coefficients());
         assertEquals(whole.testMse(), resumed.testMse());
         double all = 280.0 * 280 * 280 / 3;
@@ -121,7 +128,7 @@ class LargeKrrTest {
         NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class, () -> KernelRidge.fitWithFactor(
                 backend, NTK, 0, x, ds.yTrain(), 0, new PhaseTimer(), outOfCore(30_000, 16, Monitor.NONE)));
         assertEquals(101, e.pivot());
-        assertFalse(Files.exists(MemoryPlan.scratchDirectory(dir, KernelRidge.fingerprint(NTK, 0, x))),
+        assertFalse(Files.exists(MemoryPlan.scratchDirectory(dir, KernelRidge.fingerprint(backend, NTK, 0, x))),
                 "a singular system leaves no scratch to resume");
     }
 
@@ -129,15 +136,15 @@ class LargeKrrTest {
     void thePlanRefusesWhenNeitherMemoryNorDiskSuffices() {
         KrrResources tiny = new KrrResources(4096L, null, 0, Monitor.NONE, plan -> {});
         InvalidInputException memory = assertThrows(InvalidInputException.class,
-                () -> MemoryPlan.make(100_000, 0, false, tiny, "f".repeat(64), null));
+                () -> MemoryPlan.make(100_000, 0, null, tiny, "f".repeat(64), null));
         assertTrue(memory.getMessage().contains("cannot hold one column"), memory.getMessage());
         KrrResources some = new KrrResources(1L << 30, dir, 0, Monitor.NONE, plan -> {});
         InvalidInputException disk = assertThrows(InvalidInputException.class,
-                () -> MemoryPlan.make(100_000, 0, false, some, "f".repeat(64), null, p -> 1L << 30));
+                () -> MemoryPlan.make(100_000, 0, null, some, "f".repeat(64), null, p -> 1L << 30));
         assertTrue(disk.getMessage().contains("needs 37.3 GiB") && disk.getMessage().contains("1.00 GiB free"),
                 disk.getMessage());
-        MemoryPlan enough = MemoryPlan.make(100_000, 0, false, some, "f".repeat(64), null, p -> 1L << 40);
-        assertEquals("scratch", enough.mode());
+        MemoryPlan enough = MemoryPlan.make(100_000, 0, null, some, "f".repeat(64), null, p -> 1L << 40);
+        assertEquals(MemoryPlan.Mode.SCRATCH, enough.mode());
         assertTrue(enough.panels() > 1);
         assertTrue(enough.line().startsWith("memory plan: K needs 37.3 GiB (n = 100000"), enough.line());
     }

@@ -29,17 +29,21 @@ import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.kernel.TeacherActivation;
 import org.sparsefeat.kernel.TeacherField;
+import org.sparsefeat.krr.KrrResources;
 import org.sparsefeat.krr.KrrRun;
+import org.sparsefeat.krr.MemoryPlan;
 import org.sparsefeat.linalg.HostLinalg;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NativeThreads;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.linalg.tiled.Monitor;
 import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetInit;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.Scale;
 import org.sparsefeat.net.TwoLayerNet;
+import org.sparsefeat.util.Bytes;
 import org.sparsefeat.util.PhaseTimer;
 
 /**
@@ -166,10 +170,12 @@ public final class GpuCheck {
         List<Section> sections = new ArrayList<>();
         if (smoke) {
             sections.add(new Section("parity", () -> parity(cpu, gpu, s)));
+            sections.add(new Section("streamed", () -> streamed(gpu, s)));
             sections.add(new Section("launches", () -> launches(gpu, s)));
         } else {
             sections.add(new Section("cholesky", () -> cholesky(gpu, s)));
             sections.add(new Section("krr", () -> krr(gpu, s)));
+            sections.add(new Section("streamed", () -> streamed(gpu, s)));
             sections.add(new Section("gd", () -> gradientDescent(gpu, s)));
             sections.add(new Section("solves", () -> solves(gpu, s)));
             sections.add(new Section("blas", () -> blas(gpu, s)));
@@ -505,6 +511,47 @@ public final class GpuCheck {
                 peer == null ? "-" : fmt("PyTorch Gram + solve %.3g s", peer),
                 peer == null ? "-" : fmt("%.2fx faster", peer / best),
                 peer == null ? "" : peer / best >= 3 ? "goal met (>= 3x)" : "below goal (3x)");
+    }
+
+    /**
+     * KRR's streamed tiles (README, 'Memory'): the same fit with a device budget of a quarter of K, so that the tiles
+     * live in host memory and pass through the device panel by panel, against K whole in device memory.
+     */
+    private void streamed(CudaBackend gpu, Sizes s) {
+        int n = s.krrN(), tile = Math.max(32, Math.min(2048, n / 8));
+        Matrix x = Points.sample(PointDistribution.SPHERE, n, 5, 7, Philox.STREAM_TRAIN_POINTS);
+        Matrix test = Points.sample(PointDistribution.SPHERE, s.krrTest(), 5, 7, Philox.STREAM_TEST_POINTS);
+        double[] y = new double[n], yt = new double[test.rows()];
+        for (int i = 0; i < n; i++) {
+            y[i] = Math.abs(x.get(i, 0));
+        }
+        for (int i = 0; i < yt.length; i++) {
+            yt[i] = Math.abs(test.get(i, 0));
+        }
+        Dataset ds = new Dataset(x, y, test, yt);
+        Kernel ntk = Kernel.of(KernelType.NTK);
+        long t0 = System.nanoTime();
+        KrrRun.Outcome whole = KrrRun.run(gpu, ntk, 1e-10, ds, new PhaseTimer());
+        double wholeSeconds = (System.nanoTime() - t0) * 1e-9;
+        long budget = (long) n * n * 8 / 4;
+        List<MemoryPlan> plans = new ArrayList<>();
+        t0 = System.nanoTime();
+        KrrRun.Outcome streamed = KrrRun.run(gpu, ntk, 1e-10, ds, new PhaseTimer(),
+                new KrrResources(null, null, tile, Monitor.NONE, plans::add, budget));
+        double seconds = (System.nanoTime() - t0) * 1e-9;
+        MemoryPlan plan = plans.getFirst();
+        double de = Math.abs(streamed.testMse() - whole.testMse()) / whole.testMse();
+        String phases = streamed.seconds().entrySet().stream().map(e -> e.getKey() + " " + fmt("%.2f", e.getValue()))
+                .reduce((a, b) -> a + ", " + b).orElse("");
+        boolean ok = plan.streamed() && plan.panels() > 1 && de < 1e-8 && gpu.cpuFallbacks().stream()
+                .noneMatch(f -> f.startsWith("cholesky"));
+        if (!ok) {
+            failed = true;
+        }
+        table.row("KRR streamed tiles, n = " + n + ", tile " + tile + ", device budget K/4 (" + Bytes.format(budget) + "), "
+                        + plan.panels() + " panels (" + phases + "); test MSE rel. diff " + fmt("%.1e", de),
+                fmt("%.3g s", seconds), fmt("K in device memory %.3g s", wholeSeconds),
+                fmt("%.2fx the in-memory time", seconds / wholeSeconds), ok ? "ok" : "FAIL: " + plan.line());
     }
 
     private void gradientDescent(CudaBackend gpu, Sizes s) {

@@ -1,6 +1,7 @@
 package org.sparsefeat.backend.cuda;
 
 import java.util.List;
+import java.util.Optional;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.CpuFallbacks;
 import org.sparsefeat.backend.GramFactor;
@@ -10,6 +11,7 @@ import org.sparsefeat.backend.cpu.NativeLayout;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.tiled.TileEngine;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetProblem;
 import org.sparsefeat.net.TwoLayerNet;
@@ -293,6 +295,14 @@ public final class CudaBackend implements Backend {
 
     @Override
     public boolean factorsOnDevice() { return true; }
+
+    @Override
+    public long deviceMemoryFree() { return dev.freeMemory(); }
+
+    @Override
+    public Optional<TileEngine<?>> tileEngine() {
+        return dev.blas().map(blas -> new DeviceTileEngine(dev, blas, linalg));
+    }
 
     /** K(X, X) + ridge I built and factored in device memory; it stays there for the solves. */
     @Override

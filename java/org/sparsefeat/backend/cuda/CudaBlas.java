@@ -14,7 +14,8 @@ import java.util.List;
 import org.sparsefeat.ffm.NativeLibraries;
 
 /**
- * The cuBLAS routines the GPU Cholesky hands its big updates to (DTRSM, DSYRK), and DTRSV, bound with Panama FFM by
+ * The cuBLAS routines the GPU Cholesky hands its big updates to (DTRSM, DSYRK; DGEMM for the streamed tiles), and
+ * DTRSV, bound with Panama FFM by
  * their exported C names. Why not JCublas: its 12.6 build links {@code libcublas.so.12} by versioned symbols and
  * cannot load on CUDA 13 machines (../shared/research/stack.md); FFM binds whichever of {@code libcublas.so.13}
  * and {@code .12} the machine has. The handle works on the current context, the device's primary context that our
@@ -23,11 +24,11 @@ import org.sparsefeat.ffm.NativeLibraries;
  * backend passes its row-major lower triangles as column-major upper ones.
  */
 final class CudaBlas implements AutoCloseable {
-    static final int UPPER = 1, OP_N = 0, OP_T = 1, SIDE_LEFT = 0, NON_UNIT = 0;
+    static final int LOWER = 0, UPPER = 1, OP_N = 0, OP_T = 1, SIDE_LEFT = 0, SIDE_RIGHT = 1, NON_UNIT = 0;
     private static final Linker LINKER = Linker.nativeLinker();
 
     private final String library;
-    private final MethodHandle destroy, trsm, syrk, trsv;
+    private final MethodHandle destroy, trsm, syrk, trsv, gemm;
     private final MemorySegment handle;
 
     CudaBlas(SymbolLookup lib, String library) {
@@ -43,6 +44,8 @@ final class CudaBlas implements AutoCloseable {
                 FunctionDescriptor.of(i, p, i, i, i, i, p, p, i, p, p, i));
         trsv = LINKER.downcallHandle(NativeLibraries.symbol(lib, "cublasDtrsv_v2"),
                 FunctionDescriptor.of(i, p, i, i, i, i, p, i, p, i));
+        gemm = LINKER.downcallHandle(NativeLibraries.symbol(lib, "cublasDgemm_v2"),
+                FunctionDescriptor.of(i, p, i, i, i, i, i, p, p, i, p, i, p, p, i));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
             check("cublasCreate_v2", (int) create.invokeExact(out));
@@ -96,9 +99,14 @@ final class CudaBlas implements AutoCloseable {
 
     /** B := op(A)^{-1} B with A upper triangular m x m, op = transpose, side left (column-major addresses). */
     void trsmLeftUpperTransposed(int m, int n, long a, int lda, long b, int ldb) {
+        trsm(SIDE_LEFT, UPPER, OP_T, m, n, a, lda, b, ldb);
+    }
+
+    /** B := B op(A)^{-1} or op(A)^{-1} B (side), A triangular (uplo, non-unit), B m x n; column-major addresses. */
+    void trsm(int side, int uplo, int op, int m, int n, long a, int lda, long b, int ldb) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1.0);
-            check("cublasDtrsm_v2", (int) trsm.invokeExact(handle, SIDE_LEFT, UPPER, OP_T, NON_UNIT, m, n, one,
+            check("cublasDtrsm_v2", (int) trsm.invokeExact(handle, side, uplo, op, NON_UNIT, m, n, one,
                     MemorySegment.ofAddress(a), lda, MemorySegment.ofAddress(b), ldb));
         } catch (Throwable t) {
             throw NativeLibraries.propagate(t);
@@ -107,10 +115,28 @@ final class CudaBlas implements AutoCloseable {
 
     /** C := alpha A^T A + beta C on the upper triangle of C (n x n), A k x n (column-major addresses). */
     void syrkUpperTransposed(int n, int k, double alpha, long a, int lda, double beta, long c, int ldc) {
+        syrk(UPPER, OP_T, n, k, alpha, a, lda, beta, c, ldc);
+    }
+
+    /** C := alpha op(A) op(A)^T + beta C on one triangle (uplo) of C (n x n), op(A) n x k; column-major addresses. */
+    void syrk(int uplo, int op, int n, int k, double alpha, long a, int lda, double beta, long c, int ldc) {
         try (Arena arena = Arena.ofConfined()) {
-            check("cublasDsyrk_v2", (int) syrk.invokeExact(handle, UPPER, OP_T, n, k,
+            check("cublasDsyrk_v2", (int) syrk.invokeExact(handle, uplo, op, n, k,
                     arena.allocateFrom(ValueLayout.JAVA_DOUBLE, alpha), MemorySegment.ofAddress(a), lda,
                     arena.allocateFrom(ValueLayout.JAVA_DOUBLE, beta), MemorySegment.ofAddress(c), ldc));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    /** C := alpha op(A) op(B) + beta C, C m x n, inner dimension k; column-major addresses. */
+    void gemm(int opA, int opB, int m, int n, int k, double alpha, long a, int lda, long b, int ldb, double beta, long c,
+            int ldc) {
+        try (Arena arena = Arena.ofConfined()) {
+            check("cublasDgemm_v2", (int) gemm.invokeExact(handle, opA, opB, m, n, k,
+                    arena.allocateFrom(ValueLayout.JAVA_DOUBLE, alpha), MemorySegment.ofAddress(a), lda,
+                    MemorySegment.ofAddress(b), ldb, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, beta),
+                    MemorySegment.ofAddress(c), ldc));
         } catch (Throwable t) {
             throw NativeLibraries.propagate(t);
         }

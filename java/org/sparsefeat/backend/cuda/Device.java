@@ -30,6 +30,15 @@ interface Device extends AutoCloseable {
 
     void copyOnDevice(long dst, long src, long bytes);
 
+    /** All of {@code src}, native host memory (a tile of a store), to the device. */
+    void copyToDevice(long dst, java.lang.foreign.MemorySegment src);
+
+    /** {@code dst.byteSize()} bytes from the device into native host memory. */
+    void copyToHost(java.lang.foreign.MemorySegment dst, long src);
+
+    /** Free bytes of device memory now. */
+    long freeMemory();
+
     void zero(long address, long bytes);
 
     /** Kernel {@code name} of cuda/{@code module}.cu. */

@@ -27,6 +27,7 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 
+import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
 import jcuda.CudaException;
@@ -208,6 +209,36 @@ final class DriverDevice implements Device {
     public void copyOnDevice(long dst, long src, long bytes) {
         current();
         cuMemcpyDtoD(new Address(dst), new Address(src), bytes);
+    }
+
+    // Native host memory goes to JCuda as direct ByteBuffers (its pointer type for them), 1 GiB at a time since a
+    // buffer holds less than 2 GiB.
+    private static final long SLICE = 1L << 30;
+
+    @Override
+    public void copyToDevice(long dst, MemorySegment src) {
+        current();
+        for (long at = 0; at < src.byteSize(); at += SLICE) {
+            long bytes = Math.min(SLICE, src.byteSize() - at);
+            cuMemcpyHtoD(new Address(dst + at), Pointer.to(src.asSlice(at, bytes).asByteBuffer()), bytes);
+        }
+    }
+
+    @Override
+    public void copyToHost(MemorySegment dst, long src) {
+        current();
+        for (long at = 0; at < dst.byteSize(); at += SLICE) {
+            long bytes = Math.min(SLICE, dst.byteSize() - at);
+            cuMemcpyDtoH(Pointer.to(dst.asSlice(at, bytes).asByteBuffer()), new Address(src + at), bytes);
+        }
+    }
+
+    @Override
+    public long freeMemory() {
+        current();
+        long[] free = {0}, total = {0};
+        cuMemGetInfo(free, total);
+        return free[0];
     }
 
     @Override

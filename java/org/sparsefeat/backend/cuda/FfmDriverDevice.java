@@ -276,6 +276,38 @@ final class FfmDriverDevice implements Device {
     }
 
     @Override
+    public void copyToDevice(long dst, MemorySegment src) {
+        current();
+        try {
+            check("cuMemcpyHtoD_v2", (int) htod.invokeExact(dst, src, src.byteSize()));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    @Override
+    public void copyToHost(MemorySegment dst, long src) {
+        current();
+        try {
+            check("cuMemcpyDtoH_v2", (int) dtoh.invokeExact(dst, src, dst.byteSize()));
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    @Override
+    public long freeMemory() {
+        current();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment free = arena.allocate(LONG), total = arena.allocate(LONG);
+            check("cuMemGetInfo_v2", (int) memGetInfo.invokeExact(free, total));
+            return free.get(LONG, 0);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    @Override
     public void copyOnDevice(long dst, long src, long bytes) {
         current();
         try {

@@ -7,12 +7,14 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.OutOfMemoryMessages;
 
 /**
@@ -22,7 +24,8 @@ import org.sparsefeat.util.OutOfMemoryMessages;
  * names the same problem resumes after its last finished column; any other journal starts afresh.
  */
 public final class ScratchTiles implements TileStore {
-    static final String FACTOR = "factor.f64";
+    /** The factor's file in the scratch directory. */
+    public static final String FACTOR = "factor.f64";
     static final String JOURNAL = "journal.json";
     private static final long CHUNK = 1L << 28;  // bytes per read or write call: a ByteBuffer holds < 2 GiB
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,16 +45,24 @@ public final class ScratchTiles implements TileStore {
     }
 
     /**
-     * Opens (creating it if needed) the scratch directory of one factorisation.
+     * Opens (creating it if needed) the scratch directory of one factorisation, and locks it for this process.
      *
-     * @param fingerprint names the problem (the points, the kernel, the ridge): a journal with another one is stale
+     * @param fingerprint names the problem (the points, the kernel, the ridge, what computes them): a journal with
+     *                    another one is stale
+     * @throws InvalidInputException when another run holds the directory
      */
     public static ScratchTiles open(Path dir, TileGrid grid, String fingerprint) {
+        FileChannel file = null;
         try {
             Files.createDirectories(dir);
-            int done = journaledColumns(dir, grid, fingerprint);
-            FileChannel file = FileChannel.open(dir.resolve(FACTOR), StandardOpenOption.CREATE, StandardOpenOption.READ,
+            file = FileChannel.open(dir.resolve(FACTOR), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
+            if (!lock(file)) {
+                throw new InvalidInputException("the scratch directory " + dir + " is in use by another sparsefeat run"
+                        + " of the same problem; wait for it to finish, or give {scratch} another directory");
+            }
+            Journal j = Journal.read(dir, grid.n(), fingerprint);
+            int done = j != null && j.tile() == grid.tile() ? j.finishedColumns() : 0;
             if (done == 0) {
                 Files.deleteIfExists(dir.resolve(JOURNAL));
                 file.truncate(0);
@@ -60,31 +71,67 @@ public final class ScratchTiles implements TileStore {
             s.writeJournal();
             return s;
         } catch (IOException e) {
+            closeQuietly(file);
             throw new UncheckedIOException("scratch directory " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(file);
+            throw e;
         }
     }
 
-    /** The columns a matching journal says are done (0 without one, or for another problem). */
-    static int journaledColumns(Path dir, TileGrid grid, String fingerprint) throws IOException {
-        Path journal = dir.resolve(JOURNAL);
-        Path factor = dir.resolve(FACTOR);
-        if (!Files.isRegularFile(journal) || !Files.isRegularFile(factor)) {
-            return 0;
-        }
-        Map<?, ?> j;
+    /** An exclusive lock on the whole factor file, held until the channel closes; false when someone holds it. */
+    private static boolean lock(FileChannel file) throws IOException {
         try {
-            j = JSON.readValue(journal.toFile(), Map.class);
-        } catch (IOException e) {
-            return 0;  // torn or foreign: start afresh
+            return file.tryLock() != null;
+        } catch (OverlappingFileLockException e) {
+            return false;  // this JVM holds it already
         }
-        if (!fingerprint.equals(j.get("fingerprint")) || !(j.get("n") instanceof Number n) || n.intValue() != grid.n()
-                || !(j.get("tile") instanceof Number t) || t.intValue() != grid.tile()
-                || !(j.get("finished_columns") instanceof Number c)) {
-            return 0;
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException ignored) {
+                // the failure being reported matters more
+            }
         }
-        int done = Math.clamp(c.intValue(), 0, grid.count());
-        long need = grid.elementsInColumns(0, done) * 8;
-        return Files.size(factor) >= need ? done : 0;
+    }
+
+    /**
+     * What a scratch directory's journal says, when it names this problem and its factor file holds the columns it
+     * counts as done.
+     *
+     * @param tile            the tile order the factorisation used: a resumed run must keep it to give the same bits
+     * @param finishedColumns tile columns done, at least 1
+     * @param columns         tile columns in all
+     */
+    public record Journal(int tile, int finishedColumns, int columns) {
+        /** The journal in {@code dir} for a problem of order n with this fingerprint, or null (none, torn, another). */
+        public static Journal read(Path dir, int n, String fingerprint) {
+            Path journal = dir.resolve(JOURNAL);
+            Path factor = dir.resolve(FACTOR);
+            if (!Files.isRegularFile(journal) || !Files.isRegularFile(factor)) {
+                return null;
+            }
+            Map<?, ?> j;
+            try {
+                j = JSON.readValue(journal.toFile(), Map.class);
+                if (!fingerprint.equals(j.get("fingerprint")) || !(j.get("n") instanceof Number order)
+                        || order.intValue() != n || !(j.get("tile") instanceof Number t) || t.intValue() < 1
+                        || !(j.get("finished_columns") instanceof Number c)) {
+                    return null;
+                }
+                TileGrid grid = new TileGrid(n, Math.min(t.intValue(), n));
+                int done = Math.clamp(c.intValue(), 0, grid.count());
+                if (done == 0 || Files.size(factor) < grid.elementsInColumns(0, done) * 8) {
+                    return null;
+                }
+                return new Journal(grid.tile(), done, grid.count());
+            } catch (IOException | RuntimeException e) {
+                return null;  // torn or foreign: start afresh
+            }
+        }
     }
 
     @Override

@@ -1,13 +1,10 @@
 package org.sparsefeat.linalg.tiled;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.linalg.Pivots;
-import org.sparsefeat.util.OutOfMemoryMessages;
 
 /**
  * The Cholesky factorisation A + ridge I = L L^T over square tiles of the lower triangle, left-looking: tile column k
@@ -20,8 +17,9 @@ import org.sparsefeat.util.OutOfMemoryMessages;
  * which are read tile by tile (each once per panel), then factored column by column, each column kept by the store as
  * soon as it is done (a scratch store journals it, so that a stopped run resumes there).
  */
-public final class TiledCholesky {
+public final class TiledCholesky<T> {
     private final TileStore store;
+    private final TileEngine<T> engine;
     private final TileGrid grid;
     private final TileSource source;
     private final double ridge;
@@ -29,8 +27,9 @@ public final class TiledCholesky {
     private double done;
     private double total;
 
-    private TiledCholesky(TileStore store, TileSource source, double ridge, Monitor monitor) {
+    private TiledCholesky(TileStore store, TileEngine<T> engine, TileSource source, double ridge, Monitor monitor) {
         this.store = store;
+        this.engine = engine;
         this.grid = store.grid();
         this.source = source;
         this.ridge = ridge;
@@ -40,27 +39,35 @@ public final class TiledCholesky {
     /**
      * Factors into {@code store}, starting after its finished columns.
      *
-     * @param panels consecutive column ranges {from, to} covering every column, from {@link #panels}
+     * @param panels consecutive column ranges {from, to} covering the columns from the store's first unfinished one on,
+     *               from {@link #panels}
      * @throws NotPositiveDefiniteException at the first pivot that is not numerically positive (its global index)
      * @throws Monitor.Stopped when the monitor asked to stop; the store keeps what was finished
      */
     public static void factor(TileStore store, TileSource source, double ridge, List<int[]> panels, Monitor monitor) {
+        factor(store, TileEngine.HOST, source, ridge, panels, monitor);
+    }
+
+    /** As above, with the arithmetic on {@code engine}: the host's BLAS, or a device's on streamed panels. */
+    public static <T> void factor(TileStore store, TileEngine<T> engine, TileSource source, double ridge,
+            List<int[]> panels, Monitor monitor) {
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
             throw new IllegalArgumentException("ridge must be a finite number >= 0, got " + ridge);
         }
-        new TiledCholesky(store, source, ridge, monitor).run(panels);
+        new TiledCholesky<>(store, engine, source, ridge, monitor).run(panels);
     }
 
     /**
-     * Splits the columns into panels that fit in {@code budget} doubles with the buffers the updates need: greedily,
-     * each as wide as fits. Columns further right are shorter, so later panels are wider.
+     * Splits the columns from {@code start} on (0, or a resumed factorisation's first unfinished column) into panels
+     * that fit in {@code budget} doubles with the buffers the updates need: greedily, each as wide as fits. Columns
+     * further right are shorter, so later panels are wider.
      *
      * @throws IllegalArgumentException when one column does not fit
      */
-    public static List<int[]> panels(TileGrid grid, long budget, long bufferElements) {
+    public static List<int[]> panels(TileGrid grid, int start, long budget, long bufferElements) {
         List<int[]> panels = new ArrayList<>();
         int nt = grid.count();
-        for (int from = 0; from < nt; ) {
+        for (int from = start; from < nt; ) {
             int to = from;
             while (to < nt && panelElements(grid, from, to + 1, bufferElements) <= budget) {
                 to++;
@@ -82,86 +89,78 @@ public final class TiledCholesky {
 
     private void run(List<int[]> panels) {
         int start = store.finishedColumns();
-        double maxDiag = source.maxDiagonal() + ridge;
-        total = remainingWork(panels, start);
+        int expect = start;
         for (int[] p : panels) {
-            int from = Math.max(p[0], start), to = p[1];
-            if (from >= to) {
-                continue;
+            if (p[0] != expect || p[1] <= p[0]) {
+                throw new IllegalArgumentException("panels must cover the columns " + start + ".." + (grid.count() - 1)
+                        + " in order (planned for another resume point?)");
             }
-            try (TileStore.Panel panel = store.openPanel(from, to)) {
-                build(panel, from, to);
-                updateFromFinished(panel, from, to);
+            expect = p[1];
+        }
+        if (expect != grid.count()) {
+            throw new IllegalArgumentException("panels end at column " + expect + " of " + grid.count());
+        }
+        double maxDiag = source.maxDiagonal() + ridge;
+        total = remainingWork(start);
+        for (int[] p : panels) {
+            int from = p[0], to = p[1];
+            // one buffer per column of the panel for its rows' finished tiles, one for the rest, streamed
+            try (TileStore.Panel panel = store.openPanel(from, to);
+                    TileEngine.Work<T> work = engine.open(store, panel, from, to, from == 0 ? 0 : to - from + 1)) {
+                build(work, from, to);
+                updateFromFinished(work, from, to);
                 for (int k = from; k < to; k++) {
-                    factorColumn(panel, from, k, maxDiag);
-                    store.finish(panel, k);
+                    factorColumn(work, from, k, maxDiag);
+                    work.finish(k);
                 }
             }
         }
         monitor.progress("cholesky", total, total);
     }
 
-    private void build(TileStore.Panel panel, int from, int to) {
+    private void build(TileEngine.Work<T> work, int from, int to) {
         for (int j = from; j < to; j++) {
             for (int i = j; i < grid.count(); i++) {
                 checkStop();
-                MemorySegment t = panel.tile(i, j);
-                source.fill(grid, i, j, t);
-                if (i == j && ridge != 0) {
-                    int b = grid.size(j);
-                    for (int r = 0; r < b; r++) {
-                        long at = ((long) r * b + r) * 8;
-                        t.set(ValueLayout.JAVA_DOUBLE, at, t.get(ValueLayout.JAVA_DOUBLE, at) + ridge);
-                    }
-                }
+                work.fill(source, i, j, ridge);
                 advance("gram", grid.elements(i, j) * source.flopsPerEntry());
             }
         }
     }
 
     /** A(i, k) -= L(i, j) L(k, j)^T for every finished j < from, in increasing j; L(k, j) of the panel's rows held. */
-    private void updateFromFinished(TileStore.Panel panel, int from, int to) {
+    private void updateFromFinished(TileEngine.Work<T> work, int from, int to) {
         if (from == 0) {
             return;
         }
-        long tileBytes = store.bufferElements() * 8;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment[] buffers = new MemorySegment[to - from];  // all null where the store's tiles are resident
-            MemorySegment stream = null;
-            if (tileBytes > 0) {
-                stream = OutOfMemoryMessages.allocate(arena, tileBytes, "a tile buffer");
-                for (int k = from; k < to; k++) {
-                    buffers[k - from] = OutOfMemoryMessages.allocate(arena, tileBytes, "a tile buffer");
+        List<T> lk = new ArrayList<>(Collections.nCopies(to - from, null));  // L(k, j) for the panel's k
+        int stream = to - from;  // the slot of the rows below the panel
+        for (int j = 0; j < from; j++) {
+            for (int i = from; i < grid.count(); i++) {
+                checkStop();
+                T lij = work.finished(i, j, i < to ? i - from : stream);
+                if (i < to) {
+                    lk.set(i - from, lij);
                 }
-            }
-            MemorySegment[] lk = new MemorySegment[to - from];  // L(k, j) for the panel's columns k
-            for (int j = 0; j < from; j++) {
-                for (int i = from; i < grid.count(); i++) {
-                    checkStop();
-                    MemorySegment lij = store.finished(i, j, i < to ? buffers[i - from] : stream);
-                    if (i < to) {
-                        lk[i - from] = lij;
-                    }
-                    for (int k = from; k <= Math.min(i, to - 1); k++) {
-                        update(panel.tile(i, k), i, k, lij, lk[k - from], j);
-                    }
+                for (int k = from; k <= Math.min(i, to - 1); k++) {
+                    update(work.tile(i, k), i, k, lij, lk.get(k - from), j);
                 }
             }
         }
     }
 
-    private void factorColumn(TileStore.Panel panel, int from, int k, double maxDiag) {
+    private void factorColumn(TileEngine.Work<T> work, int from, int k, double maxDiag) {
         for (int j = from; j < k; j++) {
-            MemorySegment lkj = panel.tile(k, j);
+            T lkj = work.tile(k, j);
             for (int i = k; i < grid.count(); i++) {
                 checkStop();
-                update(panel.tile(i, k), i, k, panel.tile(i, j), lkj, j);
+                update(work.tile(i, k), i, k, work.tile(i, j), lkj, j);
             }
         }
         checkStop();
         int b = grid.size(k);
-        MemorySegment diag = panel.tile(k, k);
-        int info = TileBlas.potrf(diag, b);
+        T diag = work.tile(k, k);
+        int info = engine.potrf(work, diag, b);
         if (info > 0) {
             int pivot = grid.start(k) + info;
             throw new NotPositiveDefiniteException(pivot, grid.n(), "the leading minor of order " + pivot + " is not positive");
@@ -169,32 +168,28 @@ public final class TiledCholesky {
         if (info < 0) {
             throw new IllegalStateException("dpotrf rejected argument " + (-info));
         }
-        double[] pivots = new double[b];
-        for (int r = 0; r < b; r++) {
-            pivots[r] = diag.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * b + r);
-        }
-        Pivots.requireNumericallyPositive(pivots, grid.start(k), grid.n(), maxDiag);
+        Pivots.requireNumericallyPositive(engine.diagonal(diag, b), grid.start(k), grid.n(), maxDiag);
         advance("cholesky", (double) b * b * b / 3);
         for (int i = k + 1; i < grid.count(); i++) {
             checkStop();
-            TileBlas.trsmRightLowerTransposed(diag, b, panel.tile(i, k), grid.size(i));
+            engine.trsm(diag, b, work.tile(i, k), grid.size(i));
             advance("cholesky", (double) grid.size(i) * b * b);
         }
     }
 
     /** A(i, k) -= L(i, j) L(k, j)^T: dsyrk on a diagonal tile, dgemm below. */
-    private void update(MemorySegment aik, int i, int k, MemorySegment lij, MemorySegment lkj, int j) {
+    private void update(T aik, int i, int k, T lij, T lkj, int j) {
         int m = grid.size(i), n = grid.size(k), depth = grid.size(j);
         if (i == k) {
-            TileBlas.syrkMinus(lkj, n, depth, aik);
+            engine.syrkMinus(lkj, n, depth, aik);
             advance("cholesky", (double) n * n * depth);
         } else {
-            TileBlas.gemmMinusTransposed(lij, m, lkj, n, depth, aik);
+            engine.gemmMinusTransposed(lij, m, lkj, n, depth, aik);
             advance("cholesky", 2.0 * m * n * depth);
         }
     }
 
-    private double remainingWork(List<int[]> panels, int start) {
+    private double remainingWork(int start) {
         double w = 0;
         int nt = grid.count();
         for (int k = start; k < nt; k++) {

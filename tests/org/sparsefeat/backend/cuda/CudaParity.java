@@ -31,6 +31,7 @@ import org.sparsefeat.kernel.TeacherActivation;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.krr.KernelRidge;
 import org.sparsefeat.krr.KrrResources;
+import org.sparsefeat.krr.MemoryPlan;
 import org.sparsefeat.krr.KrrRun;
 import org.sparsefeat.linalg.HostLinalg;
 import org.sparsefeat.linalg.Matrix;
@@ -45,6 +46,7 @@ import org.sparsefeat.net.Regularizer;
 import org.sparsefeat.net.Scale;
 import org.sparsefeat.net.TwoLayerNet;
 import org.sparsefeat.train.Trainer;
+import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.PhaseTimer;
 
 /**
@@ -119,23 +121,62 @@ abstract class CudaParity {
     }
 
     /**
-     * A memory plan out of core (here forced by a scratch directory) factors in host tiles, the Gram tiles still from
-     * the device; the result says so in its CPU fallbacks.
+     * A memory plan out of core (here forced by a scratch directory) keeps the tiles in the scratch file and factors
+     * them on the device, panel by panel, the finished tiles streamed in; nothing falls back to the CPU.
      */
     @Test
-    void anOutOfCorePlanFactorsInHostTilesAndRecordsIt(@TempDir Path scratch) {
+    void anOutOfCorePlanFactorsTheScratchTilesOnTheDevice(@TempDir Path scratch) {
         Dataset ds = Datasets.generate(new DataSpec(PointDistribution.SPHERE, 4, 150, 70,
                 new Target.Teacher(TeacherActivation.ABS, 1, 5_000), 3), cpu);
         Kernel k = Kernel.of(KernelType.NTK);
-        KrrResources resources = new KrrResources(null, scratch, 32, Monitor.NONE, plan -> {});
-        KrrRun.Outcome g = KrrRun.run(cuda, k, 1e-9, ds, new PhaseTimer(), resources);
-        KrrRun.Outcome c = KrrRun.run(cpu, k, 1e-9, ds, new PhaseTimer(), resources);
-        assertEquals("scratch", g.plan().mode());
+        // a device budget of 100 000 bytes, a third of K: two panels of tile columns
+        KrrRun.Outcome g = KrrRun.run(cuda, k, 1e-9, ds, new PhaseTimer(),
+                new KrrResources(null, scratch, 32, Monitor.NONE, plan -> {}, 100_000L));
+        KrrRun.Outcome c = KrrRun.run(cpu, k, 1e-9, ds, new PhaseTimer(),
+                new KrrResources(null, scratch, 32, Monitor.NONE, plan -> {}));
+        assertEquals(MemoryPlan.Mode.SCRATCH, g.plan().mode());
+        assertTrue(g.plan().streamed() && g.plan().panels() == 2, g.plan().line());
         assertTrue(relative(g.model().coefficients(), c.model().coefficients()) < 1e-9,
                 "coefficients " + relative(g.model().coefficients(), c.model().coefficients()));
         assertEquals(c.testMse(), g.testMse(), 1e-10 * c.testMse(), "test MSE");
-        assertTrue(cuda.cpuFallbacks().stream().anyMatch(f -> f.startsWith("cholesky: n = 150 in scratch on the host")),
-                cuda.cpuFallbacks().toString());
+        assertTrue(cuda.cpuFallbacks().stream().noneMatch(f -> f.startsWith("cholesky")), cuda.cpuFallbacks().toString());
+    }
+
+    /**
+     * The streamed path with the tiles in host memory and a device budget far below K (the issue's forced small
+     * device memory): several panels, each updated from the finished columns streamed from the host, and the same
+     * result as the whole matrix factored in device memory.
+     */
+    @Test
+    void aSmallDeviceBudgetStreamsTilesFromHostMemory() {
+        Dataset ds = Datasets.generate(new DataSpec(PointDistribution.SPHERE, 4, 200, 60,
+                new Target.Teacher(TeacherActivation.ABS, 1, 5_000), 5), cpu);
+        Kernel k = Kernel.of(KernelType.NTK);
+        KrrRun.Outcome whole = KrrRun.run(cuda, k, 1e-9, ds, new PhaseTimer());
+        assertEquals(MemoryPlan.Mode.DEVICE, whole.plan().mode());
+        List<MemoryPlan> plans = new ArrayList<>();
+        long deviceBudget = 80_000;  // K is 320 000 bytes: four panels, the last updated from three before it
+        KrrRun.Outcome streamed = KrrRun.run(cuda, k, 1e-9, ds, new PhaseTimer(),
+                new KrrResources(null, null, 24, Monitor.NONE, plans::add, deviceBudget));
+        MemoryPlan plan = plans.getFirst();
+        assertEquals(MemoryPlan.Mode.TILES, plan.mode());
+        assertTrue(plan.streamed() && plan.panels() == 4, plan.line());
+        assertTrue(plan.line().contains("4 panels of tile columns streamed through 78.1 KiB of device memory"),
+                plan.line());
+        assertTrue(relative(whole.model().coefficients(), streamed.model().coefficients()) < 1e-9,
+                "coefficients " + relative(whole.model().coefficients(), streamed.model().coefficients()));
+        assertEquals(whole.testMse(), streamed.testMse(), 1e-10 * whole.testMse(), "test MSE");
+        assertEquals(whole.trainMse(), streamed.trainMse(), 1e-8 * Math.max(whole.trainMse(), 1e-12), "train MSE");
+    }
+
+    /** A device budget below one column of tiles is refused before any work, in one line naming what is needed. */
+    @Test
+    void aDeviceBudgetBelowOneColumnIsRefused() {
+        Dataset ds = Datasets.generate(new DataSpec(PointDistribution.SPHERE, 4, 200, 10,
+                new Target.Teacher(TeacherActivation.ABS, 1, 5_000), 5), cpu);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> KrrRun.run(cuda, Kernel.of(KernelType.NTK),
+                0, ds, new PhaseTimer(), new KrrResources(null, null, 64, Monitor.NONE, plan -> {}, 50_000L)));
+        assertTrue(e.template().contains("{device_memory} 48.8 KiB cannot hold one column"), e.template());
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.sparsefeat.kernel.ReferenceKernels;
 import org.sparsefeat.linalg.HostLinalg;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
+import org.sparsefeat.util.InvalidInputException;
 
 /** The tiled Cholesky against LAPACK's criterion and the dense factor; scratch stores, budgets, stops and resumes. */
 class TiledCholeskyTest {
@@ -114,7 +115,7 @@ class TiledCholeskyTest {
             inMemory = dense(store);
         }
         try (ScratchTiles store = ScratchTiles.open(dir, grid, "p")) {
-            List<int[]> panels = TiledCholesky.panels(grid, 1200, store.bufferElements());
+            List<int[]> panels = TiledCholesky.panels(grid, store.finishedColumns(), 1200, store.bufferElements());
             assertTrue(panels.size() > 3, "the budget should force several panels, got " + panels.size());
             TiledCholesky.factor(store, new DenseSource(a), 0, panels, Monitor.NONE);
             assertArrayEquals(inMemory.data(), dense(store).data());
@@ -133,7 +134,7 @@ class TiledCholeskyTest {
         }
         int finished;
         try (ScratchTiles store = ScratchTiles.open(dir, grid, "problem")) {
-            List<int[]> panels = TiledCholesky.panels(grid, 2500, store.bufferElements());
+            List<int[]> panels = TiledCholesky.panels(grid, store.finishedColumns(), 2500, store.bufferElements());
             assertThrows(Monitor.Stopped.class,
                     () -> TiledCholesky.factor(store, new DenseSource(a), 1e-12, panels, stopAfter(0.4)));
             finished = store.finishedColumns();
@@ -145,11 +146,11 @@ class TiledCholeskyTest {
         // the first run's journal was reset by the other problem: stop again, then resume with a different budget
         try (ScratchTiles store = ScratchTiles.open(dir, grid, "problem")) {
             assertThrows(Monitor.Stopped.class, () -> TiledCholesky.factor(store, new DenseSource(a), 1e-12,
-                    TiledCholesky.panels(grid, 2500, store.bufferElements()), stopAfter(0.4)));
+                    TiledCholesky.panels(grid, store.finishedColumns(), 2500, store.bufferElements()), stopAfter(0.4)));
         }
         try (ScratchTiles store = ScratchTiles.open(dir, grid, "problem")) {
             assertTrue(store.finishedColumns() > 0, "resumes after the journaled columns");
-            TiledCholesky.factor(store, new DenseSource(a), 1e-12, TiledCholesky.panels(grid, 1800, store.bufferElements()),
+            TiledCholesky.factor(store, new DenseSource(a), 1e-12, TiledCholesky.panels(grid, store.finishedColumns(), 1800, store.bufferElements()),
                     Monitor.NONE);
             assertArrayEquals(whole.data(), dense(store).data());
         }
@@ -197,7 +198,7 @@ class TiledCholeskyTest {
         double[] ax = HostLinalg.factorMultiply(ref, b);
         TileGrid grid = new TileGrid(n, 16);
         ScratchTiles store = ScratchTiles.open(dir, grid, "s");
-        TiledCholesky.factor(store, new DenseSource(a), 0, TiledCholesky.panels(grid, 4000, store.bufferElements()),
+        TiledCholesky.factor(store, new DenseSource(a), 0, TiledCholesky.panels(grid, store.finishedColumns(), 4000, store.bufferElements()),
                 Monitor.NONE);
         try (TiledFactor f = new TiledFactor(store)) {
             assertTrue(BackendContract.relativeDifference(x, f.solve(b)) < 1e-9);
@@ -208,12 +209,41 @@ class TiledCholeskyTest {
     @Test
     void panelsCoverEveryColumnAndRefuseABudgetBelowOneColumn() {
         TileGrid grid = new TileGrid(100, 10);
-        List<int[]> panels = TiledCholesky.panels(grid, 2500, 100);
-        assertEquals(0, panels.getFirst()[0]);
-        assertEquals(10, panels.getLast()[1]);
-        for (int p = 1; p < panels.size(); p++) {
-            assertEquals(panels.get(p - 1)[1], panels.get(p)[0]);
+        for (int start : new int[] {0, 3}) {
+            List<int[]> panels = TiledCholesky.panels(grid, start, 2500, 100);
+            assertEquals(start, panels.getFirst()[0]);
+            assertEquals(10, panels.getLast()[1]);
+            for (int p = 0; p < panels.size(); p++) {
+                assertTrue(p == 0 || panels.get(p - 1)[1] == panels.get(p)[0]);
+                // a panel after a resume point counts the buffers of its updates too: within the budget
+                assertTrue(TiledCholesky.panelElements(grid, panels.get(p)[0], panels.get(p)[1], 100) <= 2500);
+            }
         }
-        assertThrows(IllegalArgumentException.class, () -> TiledCholesky.panels(grid, 500, 100));
+        assertThrows(IllegalArgumentException.class, () -> TiledCholesky.panels(grid, 0, 500, 100));
+    }
+
+    @Test
+    void panelsPlannedForAnotherResumePointAreRefused(@TempDir Path dir) {
+        TileGrid grid = new TileGrid(40, 8);
+        Matrix a = gram(40, 3, 2);
+        try (ScratchTiles store = ScratchTiles.open(dir, grid, "p")) {
+            assertThrows(Monitor.Stopped.class, () -> TiledCholesky.factor(store, new DenseSource(a), 0,
+                    TiledCholesky.panels(grid, 0, 400, store.bufferElements()), stopAfter(0.5)));
+            assertTrue(store.finishedColumns() > 0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TiledCholesky.factor(store,
+                    new DenseSource(a), 0, TiledCholesky.panels(grid, 0, 400, store.bufferElements()), Monitor.NONE));
+            assertTrue(e.getMessage().contains("resume point"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aScratchDirectoryInUseIsRefusedInOneLine(@TempDir Path dir) {
+        TileGrid grid = new TileGrid(40, 8);
+        try (ScratchTiles held = ScratchTiles.open(dir, grid, "p")) {
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> ScratchTiles.open(dir, grid, "p"));
+            assertTrue(e.getMessage().contains("in use by another sparsefeat run"), e.getMessage());
+            assertTrue(e.template().contains("{scratch}"), e.template());
+        }
+        ScratchTiles.open(dir, grid, "p").close();  // free again once the holder closed it
     }
 }

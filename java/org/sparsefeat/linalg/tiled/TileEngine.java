@@ -1,0 +1,67 @@
+package org.sparsefeat.linalg.tiled;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Where the arithmetic of a {@link TiledCholesky} runs, on tiles named by handles of type {@code T}: the host's BLAS on
+ * the store's own tiles ({@link #HOST}), or a device's BLAS on copies of a panel in its memory (the CUDA backend's
+ * streamed path), the finished columns streamed in from the host store and the factored ones copied back. Tiles are
+ * column-major with leading dimension {@code grid.size(i)}, lower triangles, as {@link TileStore} keeps them.
+ *
+ * @param <T> a tile's handle: a host {@link MemorySegment}, a device address
+ */
+public interface TileEngine<T> {
+    /** The host's OpenBLAS, on the tiles of the store's panels. */
+    TileEngine<MemorySegment> HOST = new HostTileEngine();
+
+    /**
+     * The working tiles of the panel of columns [from, to): the store's {@code panel} itself, or a device copy of it
+     * with {@code slots} buffers of one tile each for the finished tiles streamed in.
+     */
+    Work<T> open(TileStore store, TileStore.Panel panel, int from, int to, int slots);
+
+    /** A = L L^T in place (lower triangle of the n x n tile); LAPACK's info (0, or the failing 1-based pivot). */
+    int potrf(Work<T> work, T a, int n);
+
+    /** The diagonal of an n x n tile, for the pivot test. */
+    double[] diagonal(T a, int n);
+
+    /** B := B L^{-T} for the m x n tile B and the n x n lower-triangular L. */
+    void trsm(T l, int n, T b, int m);
+
+    /** C := C - A A^T on C's lower triangle, A of n x k, C of n x n. */
+    void syrkMinus(T a, int n, int k, T c);
+
+    /** C := C - A B^T, A of m x k, B of n x k, C of m x n. */
+    void gemmMinusTransposed(T a, int m, T b, int n, int k, T c);
+
+    /** Bytes of one panel of columns [from, to) with its slots, beside what the host store holds: 0 on the host. */
+    default long workBytes(TileGrid grid, int from, int to, int slots) { return 0; }
+
+    /** t += value I for a b x b tile in host memory: the ridge, added as a tile is built. */
+    static void addDiagonal(MemorySegment t, int b, double value) {
+        for (int r = 0; r < b; r++) {
+            long at = ((long) r * b + r) * 8;
+            t.set(ValueLayout.JAVA_DOUBLE, at, t.get(ValueLayout.JAVA_DOUBLE, at) + value);
+        }
+    }
+
+    /** The working tiles of one panel. */
+    interface Work<T> extends AutoCloseable {
+        /** Tile (i, j) of the panel. */
+        T tile(int i, int j);
+
+        /** Fills tile (i, j) of the panel with the source's entries, plus {@code ridge} on the diagonal when i == j. */
+        void fill(TileSource source, int i, int j, double ridge);
+
+        /** Finished tile (i, j) of a column left of the panel, in buffer {@code slot} where it is not resident. */
+        T finished(int i, int j, int slot);
+
+        /** Column j of the panel is factored: make the store's panel hold it, then let the store keep it. */
+        void finish(int j);
+
+        @Override
+        void close();
+    }
+}
