@@ -138,8 +138,10 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
         int tile = resume ? journal.tile() : Math.min(resources.tile() > 0 ? resources.tile() : DEFAULT_TILE, n);
         TileGrid grid = new TileGrid(n, tile);
         long tiled = grid.elements() * 8;
-        if (!resume && resources.scratch() == null && tiled + work(tile) <= budget) {
-            int panels = streamed ? panelCount(grid, 0, Long.MAX_VALUE, streamBudget, null) : 1;
+        // streamed, the host also holds two buffers of a tile column for the copies to the device
+        long hostColumns = streamed ? 2 * columnBytes(n, tile) : 0;
+        if (!resume && resources.scratch() == null && tiled + work(tile) + hostColumns <= budget) {
+            int panels = streamed ? panelCount(grid, 0, Long.MAX_VALUE, streamBudget, true, null) : 1;
             return new MemoryPlan(Mode.TILES, n, tile, tiled, budget, source, null, -1, panels, 0, streamBudget, estimate);
         }
         // out of core: shrink a default tile until a column fits with room for a few panels
@@ -151,17 +153,16 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
             tiled = grid.elements() * 8;
         }
         int start = resume ? journal.finishedColumns() : 0;  // all of them when only the solve was left
-        int first = Math.min(start, grid.count() - 1);       // the widest column still to hold
-        long bufferElements = (long) tile * tile;
         long panelBudget = (budget - work(tile)) / 8;
-        if (panelBudget < TiledCholesky.panelElements(grid, first, first + 1, bufferElements)) {
-            long need = TiledCholesky.panelElements(grid, first, first + 1, bufferElements) * 8 + work(tile);
+        TiledCholesky.PanelSize size = panelSize(grid, streamed);
+        if (panelBudget < largestColumn(grid, start, size)) {
+            long need = largestColumn(grid, start, size) * 8 + work(tile);
             throw new InvalidInputException("{memory} " + Bytes.format(budget) + " (" + source + ") cannot hold one column"
                     + " of tiles of the kernel matrix (n = " + n + ", tile " + tile + ": " + Bytes.format(need)
                     + "); give {memory} at least that" + (resume ? " (a stopped run's journal in " + dir
                     + " fixes the tile)" : resources.tile() > 0 ? " or a smaller {tile}" : ""));
         }
-        int panels = panelCount(grid, start, panelBudget, streamBudget, resume ? dir : null);
+        int panels = panelCount(grid, start, panelBudget, streamBudget, streamed, resume ? dir : null);
         long free = freeSpace.applyAsLong(dir);
         long have = existingFactorBytes(dir);
         if (free >= 0 && free + have < tiled) {
@@ -175,15 +176,15 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
     }
 
     /**
-     * Panels from column {@code start} within {@code hostElements} doubles and, when streamed ({@code deviceBytes} >= 0),
-     * the device budget too, whose panels always count their streaming buffers.
+     * Panels from column {@code start} within {@code hostElements} doubles and, when streamed, within {@code deviceBytes}
+     * of device memory too.
      */
-    private static int panelCount(TileGrid grid, int start, long hostElements, long deviceBytes, Path journalDir) {
-        long tileElements = (long) grid.tile() * grid.tile();
+    private static int panelCount(TileGrid grid, int start, long hostElements, long deviceBytes, boolean streamed,
+            Path journalDir) {
+        TiledCholesky.PanelSize size = panelSize(grid, streamed);
         long elements = hostElements;
-        if (deviceBytes >= 0) {
-            int first = Math.min(start, grid.count() - 1);
-            long need = TiledCholesky.panelElements(grid, first, first + 1, tileElements) * 8;
+        if (streamed) {
+            long need = largestColumn(grid, start, size) * 8;
             if (deviceBytes < need) {
                 throw new InvalidInputException("{device_memory} " + Bytes.format(deviceBytes) + " cannot hold one column"
                         + " of tiles of the kernel matrix (n = " + grid.n() + ", tile " + grid.tile() + ": "
@@ -192,7 +193,26 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
             }
             elements = Math.min(elements, deviceBytes / 8);
         }
-        return TiledCholesky.panels(grid, start, elements, tileElements).size();
+        return TiledCholesky.panels(grid, start, elements, size).size();
+    }
+
+    /**
+     * The most a panel of one column needs, over the columns from {@code start} on (at least the last): not always the
+     * first, since a column after the first brings its buffers for the updates from the columns on its left.
+     */
+    static long largestColumn(TileGrid grid, int start, TiledCholesky.PanelSize size) {
+        long most = 0;
+        for (int c = Math.min(start, grid.count() - 1); c < grid.count(); c++) {
+            most = Math.max(most, size.elements(c, c + 1));
+        }
+        return most;
+    }
+
+    /** What a panel needs: with a buffer per tile on the host, or two column buffers when a device streams it. */
+    private static TiledCholesky.PanelSize panelSize(TileGrid grid, boolean streamed) {
+        long tileElements = (long) grid.tile() * grid.tile();
+        return streamed ? (from, to) -> TiledCholesky.streamedPanelElements(grid, from, to)
+                : (from, to) -> TiledCholesky.panelElements(grid, from, to, tileElements);
     }
 
     private static long work(int tile) { return (long) WORK_TILES * tile * tile * 8; }
@@ -233,19 +253,19 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
 
     /**
      * Panels of the columns from {@code start} on (a resumed factorisation's first unfinished one), from the budgets:
-     * the host's (out of core) and the device's (streamed, each panel with a buffer per column and one more).
+     * the host's (out of core) and the device's (streamed).
+     *
+     * @param bufferElements doubles of the store's buffer for one finished tile (0 where tiles are resident)
      */
     List<int[]> panelsFor(TileGrid grid, int start, long bufferElements) {
         long elements = mode == Mode.SCRATCH ? (budget - work(tile)) / 8 : Long.MAX_VALUE;
-        long buffer = bufferElements;
         if (streamed()) {
-            elements = Math.min(elements, deviceBudget / 8);
-            buffer = (long) tile * tile;
+            return TiledCholesky.panels(grid, start, Math.min(elements, deviceBudget / 8), panelSize(grid, true));
         }
         if (elements == Long.MAX_VALUE) {
             return List.of(new int[] {start, grid.count()});
         }
-        return TiledCholesky.panels(grid, start, elements, buffer);
+        return TiledCholesky.panels(grid, start, elements, bufferElements);
     }
 
     /** One line for a person: the plan, before any work. */

@@ -143,6 +143,12 @@ class LargeKrrTest {
                 () -> MemoryPlan.make(100_000, 0, null, some, "f".repeat(64), null, p -> 1L << 30));
         assertTrue(disk.getMessage().contains("needs 37.3 GiB") && disk.getMessage().contains("1.00 GiB free"),
                 disk.getMessage());
+        // the first column fits, the second with its buffers for the updates does not: refused before any work too
+        long work = 3L * 256 * 256 * 8;
+        KrrResources firstOnly = new KrrResources(work + 300_000L * 8, dir, 256, Monitor.NONE, plan -> {});
+        InvalidInputException second = assertThrows(InvalidInputException.class,
+                () -> MemoryPlan.make(1000, 0, null, firstOnly, "f".repeat(64), null, p -> 1L << 40));
+        assertTrue(second.getMessage().contains("cannot hold one column"), second.getMessage());
         MemoryPlan enough = MemoryPlan.make(100_000, 0, null, some, "f".repeat(64), null, p -> 1L << 40);
         assertEquals(MemoryPlan.Mode.SCRATCH, enough.mode());
         assertTrue(enough.panels() > 1);

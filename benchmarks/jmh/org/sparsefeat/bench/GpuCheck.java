@@ -37,6 +37,8 @@ import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NativeThreads;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.linalg.tiled.Monitor;
+import org.sparsefeat.linalg.tiled.TileGrid;
+import org.sparsefeat.linalg.tiled.TiledCholesky;
 import org.sparsefeat.net.GdRule;
 import org.sparsefeat.net.NetBatch;
 import org.sparsefeat.net.NetInit;
@@ -518,7 +520,7 @@ public final class GpuCheck {
      * live in host memory and pass through the device panel by panel, against K whole in device memory.
      */
     private void streamed(CudaBackend gpu, Sizes s) {
-        int n = s.krrN(), tile = Math.max(32, Math.min(2048, n / 8));
+        int n = s.krrN(), tile = Math.max(32, Math.min(2048, n / 16));
         Matrix x = Points.sample(PointDistribution.SPHERE, n, 5, 7, Philox.STREAM_TRAIN_POINTS);
         Matrix test = Points.sample(PointDistribution.SPHERE, s.krrTest(), 5, 7, Philox.STREAM_TEST_POINTS);
         double[] y = new double[n], yt = new double[test.rows()];
@@ -529,14 +531,27 @@ public final class GpuCheck {
             yt[i] = Math.abs(test.get(i, 0));
         }
         Dataset ds = new Dataset(x, y, test, yt);
-        Kernel ntk = Kernel.of(KernelType.NTK);
         long t0 = System.nanoTime();
-        KrrRun.Outcome whole = KrrRun.run(gpu, ntk, 1e-10, ds, new PhaseTimer());
+        KrrRun.Outcome whole = KrrRun.run(gpu, Kernel.of(KernelType.NTK), 1e-10, ds, new PhaseTimer());
         double wholeSeconds = (System.nanoTime() - t0) * 1e-9;
-        long budget = (long) n * n * 8 / 4;
+        // a quarter of K, or a little more than the plan's least where a quarter cannot hold a column and its buffers
+        TileGrid grid = new TileGrid(n, tile);
+        long least = 0;
+        for (int c = 0; c < grid.count(); c++) {
+            least = Math.max(least, TiledCholesky.streamedPanelElements(grid, c, c + 1) * 8);
+        }
+        long budget = Math.max((long) n * n * 8 / 4, least + least / 5);
+        for (String copies : new String[] {"sync", "overlap"}) {
+            attempt(gpu, "streamed, " + copies + " copies", () -> withProperties(Map.of(CudaBackend.STREAM_COPIES, copies),
+                    () -> streamedRow(gpu, ds, n, tile, budget, copies, whole, wholeSeconds)));
+        }
+    }
+
+    private void streamedRow(CudaBackend gpu, Dataset ds, int n, int tile, long budget, String copies,
+            KrrRun.Outcome whole, double wholeSeconds) {
         List<MemoryPlan> plans = new ArrayList<>();
-        t0 = System.nanoTime();
-        KrrRun.Outcome streamed = KrrRun.run(gpu, ntk, 1e-10, ds, new PhaseTimer(),
+        long t0 = System.nanoTime();
+        KrrRun.Outcome streamed = KrrRun.run(gpu, Kernel.of(KernelType.NTK), 1e-10, ds, new PhaseTimer(),
                 new KrrResources(null, null, tile, Monitor.NONE, plans::add, budget));
         double seconds = (System.nanoTime() - t0) * 1e-9;
         MemoryPlan plan = plans.getFirst();
@@ -548,9 +563,9 @@ public final class GpuCheck {
         if (!ok) {
             failed = true;
         }
-        table.row("KRR streamed tiles, n = " + n + ", tile " + tile + ", device budget K/4 (" + Bytes.format(budget) + "), "
-                        + plan.panels() + " panels (" + phases + "); test MSE rel. diff " + fmt("%.1e", de),
-                fmt("%.3g s", seconds), fmt("K in device memory %.3g s", wholeSeconds),
+        table.row("KRR streamed tiles, " + copies + " copies, n = " + n + ", tile " + tile + ", device budget "
+                        + Bytes.format(budget) + " (K " + Bytes.format((long) n * n * 8) + "), " + plan.panels() + " panels (" + phases + "); test MSE rel. diff "
+                        + fmt("%.1e", de), fmt("%.3g s", seconds), fmt("K in device memory %.3g s", wholeSeconds),
                 fmt("%.2fx the in-memory time", seconds / wholeSeconds), ok ? "ok" : "FAIL: " + plan.line());
     }
 

@@ -121,7 +121,7 @@ public class TiledCholeskyBench {
     public int scratch() {
         TileGrid grid = new TileGrid(n, tile);
         try (ScratchTiles store = ScratchTiles.open(scratch.resolve("f"), grid, "bench")) {
-            TiledCholesky.factor(store, source, 0, TiledCholesky.panels(grid, grid.elements() / 2, store.bufferElements()),
+            TiledCholesky.factor(store, source, 0, TiledCholesky.panels(grid, 0, grid.elements() / 2, store.bufferElements()),
                     Monitor.NONE);
             int done = store.finishedColumns();
             store.delete();

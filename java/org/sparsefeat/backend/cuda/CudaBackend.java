@@ -358,6 +358,12 @@ public final class CudaBackend implements Backend {
     /** The system property that picks the GD step kernels, v1 or v2 (the default); the device check times both. */
     public static final String GD_KERNELS = CudaNetBatch.GD_KERNELS;
 
+    /**
+     * -Dsparsefeat.cuda.streamCopies: how KRR's streamed tiles reach the device, "sync" (the default) or "overlap" (a
+     * second stream, page-locked buffers); read at each factorisation; the device check times both.
+     */
+    public static final String STREAM_COPIES = DeviceTileEngine.COPIES_PROPERTY;
+
     // ---- nets
 
     /** On the GPU when every net's d is one the kernels are compiled for (2, 3, 4, 5, 6, 8, 10, 16). */

@@ -39,6 +39,59 @@ interface Device extends AutoCloseable {
     /** Free bytes of device memory now. */
     long freeMemory();
 
+    /**
+     * Page-locked host memory of {@code bytes}, which copies on a {@link CopyStream} need to run beside the work; the
+     * returned segment is valid until {@link Pinned#close}.
+     */
+    Pinned allocatePinned(String what, long bytes);
+
+    /** Page-locked host memory. */
+    interface Pinned extends AutoCloseable {
+        java.lang.foreign.MemorySegment segment();
+
+        @Override
+        void close();
+    }
+
+    /** A point in the work stream: after everything enqueued on it so far. */
+    Event recordWork();
+
+    /** The work stream waits, on the device, until {@code event} has happened; the host does not wait. */
+    void workWaitsFor(Event event);
+
+    /** An event of a stream; closing it releases it (once it has happened, if it has not yet). */
+    interface Event extends AutoCloseable {
+        /** The host waits until the event has happened. */
+        void synchronize();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * A second stream, for copies that run while the work stream computes (it does not wait for the work stream, nor
+     * the work stream for it, except through events).
+     */
+    CopyStream copyStream();
+
+    /** See {@link #copyStream}. */
+    interface CopyStream extends AutoCloseable {
+        /** Enqueues a copy of all of {@code src}, page-locked memory of {@link #allocatePinned}, to the device. */
+        void copyToDevice(long dst, java.lang.foreign.MemorySegment src);
+
+        /** An event after the copies enqueued so far. */
+        Event record();
+
+        /** Later copies wait, on the device, until {@code event} has happened. */
+        void waitFor(Event event);
+
+        /** The host waits for every copy enqueued. */
+        void synchronize();
+
+        @Override
+        void close();
+    }
+
     void zero(long address, long bytes);
 
     /** Kernel {@code name} of cuda/{@code module}.cu. */

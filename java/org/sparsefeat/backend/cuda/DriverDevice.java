@@ -7,6 +7,15 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRelease;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
+import static jcuda.driver.JCudaDriver.cuEventSynchronize;
+import static jcuda.driver.JCudaDriver.cuMemFreeHost;
+import static jcuda.driver.JCudaDriver.cuMemHostAlloc;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoDAsync;
+import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
+import static jcuda.driver.JCudaDriver.cuStreamWaitEvent;
 import static jcuda.driver.JCudaDriver.cuGraphDestroy;
 import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
 import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
@@ -30,18 +39,24 @@ import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUgraph;
 import jcuda.driver.CUgraphExec;
 import jcuda.driver.CUstream;
+import jcuda.driver.CUstream_flags;
 import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
+import org.sparsefeat.util.Bytes;
+import org.sparsefeat.util.OutOfDeviceMemoryException;
 
 /**
  * GPU 0 through JCuda's driver API (it needs only libcuda.so.1, so it loads under CUDA 12 and 13 drivers), on
@@ -231,6 +246,121 @@ final class DriverDevice implements Device {
             long bytes = Math.min(SLICE, dst.byteSize() - at);
             cuMemcpyDtoH(Pointer.to(dst.asSlice(at, bytes).asByteBuffer()), new Address(src + at), bytes);
         }
+    }
+
+    @Override
+    public Pinned allocatePinned(String what, long bytes) {
+        current();
+        Pointer p = new Pointer();
+        try {
+            cuMemHostAlloc(p, bytes, 0);
+        } catch (CudaException e) {
+            throw new OutOfDeviceMemoryException("out of page-locked host memory allocating " + what + " ("
+                    + Bytes.format(bytes) + "): " + e.getMessage(), e);
+        }
+        // the address, through a one-byte view (a ByteBuffer cannot span 2 GiB or more)
+        long address = MemorySegment.ofBuffer(p.getByteBuffer(0, 1)).address();
+        MemorySegment host = MemorySegment.ofAddress(address).reinterpret(bytes);
+        synchronized (pinned) {
+            pinned.put(address, new PinnedBlock(p, bytes));
+        }
+        return new Pinned() {
+            @Override
+            public MemorySegment segment() { return host; }
+
+            @Override
+            public void close() {
+                current();
+                synchronized (pinned) {
+                    pinned.remove(address);
+                }
+                cuMemFreeHost(p);
+            }
+        };
+    }
+
+    /** Page-locked allocations by address, for the asynchronous copies from them (JCuda takes its own pointers). */
+    private final TreeMap<Long, PinnedBlock> pinned = new TreeMap<>();
+
+    private record PinnedBlock(Pointer pointer, long bytes) {}
+
+    /** JCuda's pointer to {@code segment}, which must lie within one page-locked allocation. */
+    private Pointer pinnedPointer(MemorySegment segment) {
+        Map.Entry<Long, PinnedBlock> e;
+        synchronized (pinned) {
+            e = pinned.floorEntry(segment.address());
+        }
+        if (e == null || segment.address() + segment.byteSize() > e.getKey() + e.getValue().bytes()) {
+            throw new IllegalArgumentException("an asynchronous copy from host memory that is not page-locked");
+        }
+        long offset = segment.address() - e.getKey();
+        return offset == 0 ? e.getValue().pointer() : e.getValue().pointer().withByteOffset(offset);
+    }
+
+    private final class JcudaEvent implements Event {
+        private final CUevent event = new CUevent();
+
+        JcudaEvent(CUstream stream) {
+            current();
+            cuEventCreate(event, CUevent_flags.CU_EVENT_DISABLE_TIMING);
+            cuEventRecord(event, stream);
+        }
+
+        @Override
+        public void synchronize() {
+            current();
+            cuEventSynchronize(event);
+        }
+
+        @Override
+        public void close() {
+            current();
+            cuEventDestroy(event);
+        }
+    }
+
+    @Override
+    public Event recordWork() { return new JcudaEvent(null); }
+
+    @Override
+    public void workWaitsFor(Event event) {
+        current();
+        cuStreamWaitEvent(null, ((JcudaEvent) event).event, 0);
+    }
+
+    @Override
+    public CopyStream copyStream() {
+        current();
+        CUstream stream = new CUstream();
+        cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
+        return new CopyStream() {
+            @Override
+            public void copyToDevice(long dst, MemorySegment src) {
+                current();
+                cuMemcpyHtoDAsync(new Address(dst), pinnedPointer(src), src.byteSize(), stream);
+            }
+
+            @Override
+            public Event record() { return new JcudaEvent(stream); }
+
+            @Override
+            public void waitFor(Event event) {
+                current();
+                cuStreamWaitEvent(stream, ((JcudaEvent) event).event, 0);
+            }
+
+            @Override
+            public void synchronize() {
+                current();
+                cuStreamSynchronize(stream);
+            }
+
+            @Override
+            public void close() {
+                current();
+                cuStreamDestroy(stream);
+            }
+        };
     }
 
     @Override

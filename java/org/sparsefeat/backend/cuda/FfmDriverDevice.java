@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.sparsefeat.ffm.NativeLibraries;
+import org.sparsefeat.util.Bytes;
+import org.sparsefeat.util.OutOfDeviceMemoryException;
 
 /**
  * GPU 0 through the CUDA driver API bound with Panama FFM: {@code libcuda.so.1} by its exported, versioned names
@@ -32,6 +34,8 @@ final class FfmDriverDevice implements Device {
     private final SymbolLookup cuda;
     private final MethodHandle memAlloc, memFree, memGetInfo, htod, dtoh, dtod, memset, moduleLoad, getFunction, launch,
             synchronize, setCurrent, errorString;
+    private final MethodHandle hostAlloc, hostFree, streamCreate, streamDestroy, streamSynchronize, eventCreate,
+            eventDestroy, eventRecord, eventSynchronize, streamWaitEvent, htodAsync;
     private final MemorySegment context;
     private final String name;
     private final Function<String, byte[]> images;
@@ -133,6 +137,17 @@ final class FfmDriverDevice implements Device {
         synchronize = handle(cuda, "cuCtxSynchronize", FunctionDescriptor.of(INT));
         setCurrent = handle(cuda, "cuCtxSetCurrent", FunctionDescriptor.of(INT, PTR));
         errorString = handle(cuda, "cuGetErrorString", FunctionDescriptor.of(INT, INT, PTR));
+        hostAlloc = handle(cuda, "cuMemHostAlloc", FunctionDescriptor.of(INT, PTR, LONG, INT));
+        hostFree = handle(cuda, "cuMemFreeHost", FunctionDescriptor.of(INT, PTR));
+        streamCreate = handle(cuda, "cuStreamCreate", FunctionDescriptor.of(INT, PTR, INT));
+        streamDestroy = handle(cuda, "cuStreamDestroy_v2", FunctionDescriptor.of(INT, PTR));
+        streamSynchronize = handle(cuda, "cuStreamSynchronize", FunctionDescriptor.of(INT, PTR));
+        eventCreate = handle(cuda, "cuEventCreate", FunctionDescriptor.of(INT, PTR, INT));
+        eventDestroy = handle(cuda, "cuEventDestroy_v2", FunctionDescriptor.of(INT, PTR));
+        eventRecord = handle(cuda, "cuEventRecord", FunctionDescriptor.of(INT, PTR, PTR));
+        eventSynchronize = handle(cuda, "cuEventSynchronize", FunctionDescriptor.of(INT, PTR));
+        streamWaitEvent = handle(cuda, "cuStreamWaitEvent", FunctionDescriptor.of(INT, PTR, PTR, INT));
+        htodAsync = handle(cuda, "cuMemcpyHtoDAsync_v2", FunctionDescriptor.of(INT, LONG, PTR, LONG, PTR));
         try (Arena arena = Arena.ofConfined()) {
             MethodHandle init = handle(cuda, "cuInit", FunctionDescriptor.of(INT, INT));
             MethodHandle deviceGet = handle(cuda, "cuDeviceGet", FunctionDescriptor.of(INT, PTR, INT));
@@ -306,6 +321,125 @@ final class FfmDriverDevice implements Device {
             throw NativeLibraries.propagate(t);
         }
     }
+
+    @Override
+    public Pinned allocatePinned(String what, long bytes) {
+        current();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(PTR);
+            int rc = (int) hostAlloc.invokeExact(out, bytes, 0);
+            if (rc != 0) {
+                throw new OutOfDeviceMemoryException("out of page-locked host memory allocating " + what + " ("
+                        + Bytes.format(bytes) + "): " + describe(rc), null);
+            }
+            MemorySegment host = out.get(PTR, 0).reinterpret(bytes);
+            return new Pinned() {
+                @Override
+                public MemorySegment segment() { return host; }
+
+                @Override
+                public void close() { call("cuMemFreeHost", () -> (int) hostFree.invokeExact(host)); }
+            };
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    /** An event recorded on {@code stream} (NULL: the legacy stream of the work). */
+    private BoundEvent record(MemorySegment stream) {
+        current();
+        MemorySegment event;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(PTR);
+            check("cuEventCreate", (int) eventCreate.invokeExact(out, EVENT_DISABLE_TIMING));
+            event = out.get(PTR, 0);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+        call("cuEventRecord", () -> (int) eventRecord.invokeExact(event, stream));
+        return new BoundEvent(event);
+    }
+
+    @Override
+    public Event recordWork() { return record(MemorySegment.NULL); }
+
+    @Override
+    public void workWaitsFor(Event event) {
+        MemorySegment e = ((BoundEvent) event).handle();
+        call("cuStreamWaitEvent", () -> (int) streamWaitEvent.invokeExact(MemorySegment.NULL, e, 0));
+    }
+
+    private final class BoundEvent implements Event {
+        private final MemorySegment handle;
+
+        BoundEvent(MemorySegment handle) { this.handle = handle; }
+
+        MemorySegment handle() { return handle; }
+
+        @Override
+        public void synchronize() {
+            current();
+            call("cuEventSynchronize", () -> (int) eventSynchronize.invokeExact(handle));
+        }
+
+        @Override
+        public void close() { call("cuEventDestroy_v2", () -> (int) eventDestroy.invokeExact(handle)); }
+    }
+
+    @Override
+    public CopyStream copyStream() {
+        current();
+        MemorySegment stream;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(PTR);
+            check("cuStreamCreate", (int) streamCreate.invokeExact(out, STREAM_NON_BLOCKING));
+            stream = out.get(PTR, 0);
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+        return new CopyStream() {
+            @Override
+            public void copyToDevice(long dst, MemorySegment src) {
+                current();
+                call("cuMemcpyHtoDAsync_v2", () -> (int) htodAsync.invokeExact(dst, src, src.byteSize(), stream));
+            }
+
+            @Override
+            public Event record() { return FfmDriverDevice.this.record(stream); }
+
+            @Override
+            public void waitFor(Event event) {
+                MemorySegment e = ((BoundEvent) event).handle();
+                call("cuStreamWaitEvent", () -> (int) streamWaitEvent.invokeExact(stream, e, 0));
+            }
+
+            @Override
+            public void synchronize() {
+                current();
+                call("cuStreamSynchronize", () -> (int) streamSynchronize.invokeExact(stream));
+            }
+
+            @Override
+            public void close() { call("cuStreamDestroy_v2", () -> (int) streamDestroy.invokeExact(stream)); }
+        };
+    }
+
+    /** A driver call that returns a status, checked. */
+    private void call(String name, StatusCall c) {
+        try {
+            check(name, c.invoke());
+        } catch (Throwable t) {
+            throw NativeLibraries.propagate(t);
+        }
+    }
+
+    @FunctionalInterface
+    private interface StatusCall {
+        int invoke() throws Throwable;
+    }
+
+    private static final int STREAM_NON_BLOCKING = 1;   // CU_STREAM_NON_BLOCKING
+    private static final int EVENT_DISABLE_TIMING = 2;  // CU_EVENT_DISABLE_TIMING
 
     @Override
     public void copyOnDevice(long dst, long src, long bytes) {

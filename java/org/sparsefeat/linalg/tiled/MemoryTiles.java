@@ -46,6 +46,11 @@ public final class MemoryTiles implements TileStore {
     public MemorySegment finished(int i, int j, MemorySegment buffer) { return resident(i, j); }
 
     @Override
+    public MemorySegment finishedColumn(int j, int from, MemorySegment buffer) {
+        return all.asSlice(grid.offset(from, j) * 8, (long) (grid.n() - grid.start(from)) * grid.size(j) * 8);
+    }
+
+    @Override
     public void finish(Panel p, int j) {}
 
     @Override

@@ -179,6 +179,13 @@ public final class ScratchTiles implements TileStore {
     }
 
     @Override
+    public MemorySegment finishedColumn(int j, int from, MemorySegment buffer) {
+        MemorySegment column = buffer.asSlice(0, (long) (grid.n() - grid.start(from)) * grid.size(j) * 8);
+        transfer(column, grid.offset(from, j) * 8, false);
+        return column;
+    }
+
+    @Override
     public void finish(Panel panel, int j) {
         if (j != finished) {
             throw new IllegalStateException("column " + j + " finished out of order; " + finished + " are done");

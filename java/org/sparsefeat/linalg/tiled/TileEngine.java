@@ -36,9 +36,6 @@ public interface TileEngine<T> {
     /** C := C - A B^T, A of m x k, B of n x k, C of m x n. */
     void gemmMinusTransposed(T a, int m, T b, int n, int k, T c);
 
-    /** Bytes of one panel of columns [from, to) with its slots, beside what the host store holds: 0 on the host. */
-    default long workBytes(TileGrid grid, int from, int to, int slots) { return 0; }
-
     /** t += value I for a b x b tile in host memory: the ridge, added as a tile is built. */
     static void addDiagonal(MemorySegment t, int b, double value) {
         for (int r = 0; r < b; r++) {
@@ -55,7 +52,16 @@ public interface TileEngine<T> {
         /** Fills tile (i, j) of the panel with the source's entries, plus {@code ridge} on the diagonal when i == j. */
         void fill(TileSource source, int i, int j, double ridge);
 
-        /** Finished tile (i, j) of a column left of the panel, in buffer {@code slot} where it is not resident. */
+        /**
+         * The updates from finished column j (left of the panel) come next, in increasing j: a device fetches the
+         * column's tiles from the panel's first row down (and may start on the next column's).
+         */
+        default void startColumn(int j) {}
+
+        /**
+         * Finished tile (i, j), i at or below the panel's first row, of the column last started, in buffer {@code slot}
+         * where it is not resident.
+         */
         T finished(int i, int j, int slot);
 
         /** Column j of the panel is factored: make the store's panel hold it, then let the store keep it. */

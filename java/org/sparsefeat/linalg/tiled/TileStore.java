@@ -22,6 +22,13 @@ public interface TileStore extends AutoCloseable {
      */
     MemorySegment finished(int i, int j, MemorySegment buffer);
 
+    /**
+     * Tiles (from, j) to (last, j) of a finished column, consecutive as in {@link TileGrid}'s packed order: {@code
+     * buffer} filled with them (at least {@code (n - start(from)) * size(j)} doubles), or the store's own memory where
+     * it is resident. A device streams a column at a time.
+     */
+    MemorySegment finishedColumn(int j, int from, MemorySegment buffer);
+
     /** Column j of {@code panel} now holds the factor: keep it (to disk, for a scratch store). */
     void finish(Panel panel, int j);
 

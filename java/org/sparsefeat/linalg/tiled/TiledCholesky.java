@@ -65,16 +65,27 @@ public final class TiledCholesky<T> {
      * @throws IllegalArgumentException when one column does not fit
      */
     public static List<int[]> panels(TileGrid grid, int start, long budget, long bufferElements) {
+        return panels(grid, start, budget, (from, to) -> panelElements(grid, from, to, bufferElements));
+    }
+
+    /** The doubles a panel of columns [from, to) needs. */
+    @FunctionalInterface
+    public interface PanelSize {
+        long elements(int from, int to);
+    }
+
+    /** As above, with the panels' needs from {@code size} ({@link #panelElements}, {@link #streamedPanelElements}). */
+    public static List<int[]> panels(TileGrid grid, int start, long budget, PanelSize size) {
         List<int[]> panels = new ArrayList<>();
         int nt = grid.count();
         for (int from = start; from < nt; ) {
             int to = from;
-            while (to < nt && panelElements(grid, from, to + 1, bufferElements) <= budget) {
+            while (to < nt && size.elements(from, to + 1) <= budget) {
                 to++;
             }
             if (to == from) {
-                throw new IllegalArgumentException("tile column " + from + " needs " + panelElements(grid, from, from + 1,
-                        bufferElements) + " doubles, more than the budget of " + budget);
+                throw new IllegalArgumentException("tile column " + from + " needs " + size.elements(from, from + 1)
+                        + " doubles, more than the budget of " + budget);
             }
             panels.add(new int[] {from, to});
             from = to;
@@ -85,6 +96,15 @@ public final class TiledCholesky<T> {
     /** Doubles a panel of columns [from, to) needs: its tiles, and one buffer per column plus one for streaming. */
     public static long panelElements(TileGrid grid, int from, int to, long bufferElements) {
         return grid.elementsInColumns(from, to) + (from == 0 ? 0 : (to - from + 1) * bufferElements);
+    }
+
+    /**
+     * Doubles a panel of columns [from, to) needs when a device factors it: its tiles, and two buffers of a finished
+     * column's tiles from the panel's first row down (one being used, the next one arriving), on the device and on the
+     * host alike.
+     */
+    public static long streamedPanelElements(TileGrid grid, int from, int to) {
+        return grid.elementsInColumns(from, to) + (from == 0 ? 0 : 2L * (grid.n() - grid.start(from)) * grid.tile());
     }
 
     private void run(List<int[]> panels) {
@@ -136,6 +156,7 @@ public final class TiledCholesky<T> {
         List<T> lk = new ArrayList<>(Collections.nCopies(to - from, null));  // L(k, j) for the panel's k
         int stream = to - from;  // the slot of the rows below the panel
         for (int j = 0; j < from; j++) {
+            work.startColumn(j);
             for (int i = from; i < grid.count(); i++) {
                 checkStop();
                 T lij = work.finished(i, j, i < to ? i - from : stream);
