@@ -56,8 +56,6 @@ public final class NativeLibraries {
         return lib.find(name).orElseThrow(() -> new IllegalStateException("native symbol " + name + " not found"));
     }
 
-    /** As {@link Native#propagate}: kept for the downcalls not yet written with {@link Native#call}. */
-    public static RuntimeException propagate(Throwable t) { return Native.propagate(t); }
 
     private static Path extract(String resourceDir, List<String> files, String name) {
         requireSupportedPlatform();

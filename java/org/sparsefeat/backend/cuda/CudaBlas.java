@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.sparsefeat.ffm.Native;
 import org.sparsefeat.ffm.NativeLibraries;
 
 /**
@@ -48,10 +49,8 @@ final class CudaBlas implements AutoCloseable {
                 FunctionDescriptor.of(i, p, i, i, i, i, i, p, p, i, p, i, p, p, i));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            check("cublasCreate_v2", (int) create.invokeExact(out));
+            status("cublasCreate_v2", () -> (int) create.invokeExact(out));
             handle = out.get(ValueLayout.ADDRESS, 0);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -106,10 +105,8 @@ final class CudaBlas implements AutoCloseable {
     void trsm(int side, int uplo, int op, int m, int n, long a, int lda, long b, int ldb) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment one = arena.allocateFrom(ValueLayout.JAVA_DOUBLE, 1.0);
-            check("cublasDtrsm_v2", (int) trsm.invokeExact(handle, side, uplo, op, NON_UNIT, m, n, one,
+            status("cublasDtrsm_v2", () -> (int) trsm.invokeExact(handle, side, uplo, op, NON_UNIT, m, n, one,
                     MemorySegment.ofAddress(a), lda, MemorySegment.ofAddress(b), ldb));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -121,11 +118,9 @@ final class CudaBlas implements AutoCloseable {
     /** C := alpha op(A) op(A)^T + beta C on one triangle (uplo) of C (n x n), op(A) n x k; column-major addresses. */
     void syrk(int uplo, int op, int n, int k, double alpha, long a, int lda, double beta, long c, int ldc) {
         try (Arena arena = Arena.ofConfined()) {
-            check("cublasDsyrk_v2", (int) syrk.invokeExact(handle, uplo, op, n, k,
+            status("cublasDsyrk_v2", () -> (int) syrk.invokeExact(handle, uplo, op, n, k,
                     arena.allocateFrom(ValueLayout.JAVA_DOUBLE, alpha), MemorySegment.ofAddress(a), lda,
                     arena.allocateFrom(ValueLayout.JAVA_DOUBLE, beta), MemorySegment.ofAddress(c), ldc));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -133,26 +128,22 @@ final class CudaBlas implements AutoCloseable {
     void gemm(int opA, int opB, int m, int n, int k, double alpha, long a, int lda, long b, int ldb, double beta, long c,
             int ldc) {
         try (Arena arena = Arena.ofConfined()) {
-            check("cublasDgemm_v2", (int) gemm.invokeExact(handle, opA, opB, m, n, k,
+            status("cublasDgemm_v2", () -> (int) gemm.invokeExact(handle, opA, opB, m, n, k,
                     arena.allocateFrom(ValueLayout.JAVA_DOUBLE, alpha), MemorySegment.ofAddress(a), lda,
                     MemorySegment.ofAddress(b), ldb, arena.allocateFrom(ValueLayout.JAVA_DOUBLE, beta),
                     MemorySegment.ofAddress(c), ldc));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
     /** x := op(A)^{-1} x with A upper triangular n x n (column-major address), op = transpose or not. */
     void trsvUpper(boolean transposed, int n, long a, int lda, long x) {
-        try {
-            check("cublasDtrsv_v2", (int) trsv.invokeExact(handle, UPPER, transposed ? OP_T : OP_N, NON_UNIT, n,
-                    MemorySegment.ofAddress(a), lda, MemorySegment.ofAddress(x), 1));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        status("cublasDtrsv_v2", () -> (int) trsv.invokeExact(handle, UPPER, transposed ? OP_T : OP_N, NON_UNIT, n,
+                MemorySegment.ofAddress(a), lda, MemorySegment.ofAddress(x), 1));
     }
 
-    private static void check(String call, int status) {
+    /** A cuBLAS call, its status checked. */
+    private static void status(String call, Native.Call<Integer> downcall) {
+        int status = Native.call(downcall);
         if (status != 0) {
             throw new IllegalStateException(call + " failed with cuBLAS status " + status);
         }
@@ -160,10 +151,6 @@ final class CudaBlas implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            int ignored = (int) destroy.invokeExact(handle);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        int ignored = Native.call(() -> (int) destroy.invokeExact(handle));  // a failed release has no remedy
     }
 }

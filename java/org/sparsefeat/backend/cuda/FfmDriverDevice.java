@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.sparsefeat.ffm.Native;
 import org.sparsefeat.ffm.NativeLibraries;
 import org.sparsefeat.util.Bytes;
 import org.sparsefeat.util.OutOfDeviceMemoryException;
@@ -154,15 +155,13 @@ final class FfmDriverDevice implements Device {
             MethodHandle retain = handle(cuda, "cuDevicePrimaryCtxRetain", FunctionDescriptor.of(INT, PTR, INT));
             MethodHandle deviceName = handle(cuda, "cuDeviceGetName", FunctionDescriptor.of(INT, PTR, INT, INT));
             MemorySegment device = arena.allocate(INT), ctx = arena.allocate(PTR), text = arena.allocate(256);
-            check("cuInit", (int) init.invokeExact(0));
-            check("cuDeviceGet", (int) deviceGet.invokeExact(device, 0));
-            check("cuDevicePrimaryCtxRetain", (int) retain.invokeExact(ctx, device.get(INT, 0)));
+            status("cuInit", () -> (int) init.invokeExact(0));
+            status("cuDeviceGet", () -> (int) deviceGet.invokeExact(device, 0));
+            status("cuDevicePrimaryCtxRetain", () -> (int) retain.invokeExact(ctx, device.get(INT, 0)));
             context = ctx.get(PTR, 0);
             current();
-            check("cuDeviceGetName", (int) deviceName.invokeExact(text, 256, device.get(INT, 0)));
+            status("cuDeviceGetName", () -> (int) deviceName.invokeExact(text, 256, device.get(INT, 0)));
             name = text.getString(0);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
         CudaBlas loaded = null;
         String status;
@@ -198,11 +197,7 @@ final class FfmDriverDevice implements Device {
     }
 
     private void current() {
-        try {
-            check("cuCtxSetCurrent", (int) setCurrent.invokeExact(context));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        status("cuCtxSetCurrent", () -> (int) setCurrent.invokeExact(context));
     }
 
     @Override
@@ -213,26 +208,20 @@ final class FfmDriverDevice implements Device {
         current();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(LONG);
-            int rc = (int) memAlloc.invokeExact(out, bytes);
+            int rc = Native.call(() -> (int) memAlloc.invokeExact(out, bytes));
             if (rc != 0) {
                 MemorySegment free = arena.allocate(LONG), total = arena.allocate(LONG);
-                int ignored = (int) memGetInfo.invokeExact(free, total);
+                int ignored = Native.call(() -> (int) memGetInfo.invokeExact(free, total));
                 throw DriverCommon.outOfMemory(what, bytes, free.get(LONG, 0), total.get(LONG, 0), describe(rc), null);
             }
             return out.get(LONG, 0);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
     @Override
     public void free(long address) {
         current();
-        try {
-            check("cuMemFree_v2", (int) memFree.invokeExact(address));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        status("cuMemFree_v2", () -> (int) memFree.invokeExact(address));
     }
 
     /** Host memory of {@code bytes} filled by {@code fill}, copied to the device. */
@@ -241,9 +230,7 @@ final class FfmDriverDevice implements Device {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment host = arena.allocate(Math.max(1, bytes), 8);
             fill.accept(host);
-            check("cuMemcpyHtoD_v2", (int) htod.invokeExact(dst, host, bytes));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
+            status("cuMemcpyHtoD_v2", () -> (int) htod.invokeExact(dst, host, bytes));
         }
     }
 
@@ -252,10 +239,8 @@ final class FfmDriverDevice implements Device {
         current();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment host = arena.allocate(Math.max(1, bytes), 8);
-            check("cuMemcpyDtoH_v2", (int) dtoh.invokeExact(host, src, bytes));
+            status("cuMemcpyDtoH_v2", () -> (int) dtoh.invokeExact(host, src, bytes));
             use.accept(host);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -293,21 +278,13 @@ final class FfmDriverDevice implements Device {
     @Override
     public void copyToDevice(long dst, MemorySegment src) {
         current();
-        try {
-            check("cuMemcpyHtoD_v2", (int) htod.invokeExact(dst, src, src.byteSize()));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        status("cuMemcpyHtoD_v2", () -> (int) htod.invokeExact(dst, src, src.byteSize()));
     }
 
     @Override
     public void copyToHost(MemorySegment dst, long src) {
         current();
-        try {
-            check("cuMemcpyDtoH_v2", (int) dtoh.invokeExact(dst, src, dst.byteSize()));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        status("cuMemcpyDtoH_v2", () -> (int) dtoh.invokeExact(dst, src, dst.byteSize()));
     }
 
     @Override
@@ -315,10 +292,8 @@ final class FfmDriverDevice implements Device {
         current();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment free = arena.allocate(LONG), total = arena.allocate(LONG);
-            check("cuMemGetInfo_v2", (int) memGetInfo.invokeExact(free, total));
+            status("cuMemGetInfo_v2", () -> (int) memGetInfo.invokeExact(free, total));
             return free.get(LONG, 0);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -327,7 +302,7 @@ final class FfmDriverDevice implements Device {
         current();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(PTR);
-            int rc = (int) hostAlloc.invokeExact(out, bytes, 0);
+            int rc = Native.call(() -> (int) hostAlloc.invokeExact(out, bytes, 0));
             if (rc != 0) {
                 throw new OutOfDeviceMemoryException("out of page-locked host memory allocating " + what + " ("
                         + Bytes.format(bytes) + "): " + describe(rc), null);
@@ -338,10 +313,8 @@ final class FfmDriverDevice implements Device {
                 public MemorySegment segment() { return host; }
 
                 @Override
-                public void close() { call("cuMemFreeHost", () -> (int) hostFree.invokeExact(host)); }
+                public void close() { status("cuMemFreeHost", () -> (int) hostFree.invokeExact(host)); }
             };
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -351,12 +324,10 @@ final class FfmDriverDevice implements Device {
         MemorySegment event;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(PTR);
-            check("cuEventCreate", (int) eventCreate.invokeExact(out, EVENT_DISABLE_TIMING));
+            status("cuEventCreate", () -> (int) eventCreate.invokeExact(out, EVENT_DISABLE_TIMING));
             event = out.get(PTR, 0);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
-        call("cuEventRecord", () -> (int) eventRecord.invokeExact(event, stream));
+        status("cuEventRecord", () -> (int) eventRecord.invokeExact(event, stream));
         return new BoundEvent(event);
     }
 
@@ -366,7 +337,7 @@ final class FfmDriverDevice implements Device {
     @Override
     public void workWaitsFor(Event event) {
         MemorySegment e = ((BoundEvent) event).handle();
-        call("cuStreamWaitEvent", () -> (int) streamWaitEvent.invokeExact(MemorySegment.NULL, e, 0));
+        status("cuStreamWaitEvent", () -> (int) streamWaitEvent.invokeExact(MemorySegment.NULL, e, 0));
     }
 
     private final class BoundEvent implements Event {
@@ -379,11 +350,11 @@ final class FfmDriverDevice implements Device {
         @Override
         public void synchronize() {
             current();
-            call("cuEventSynchronize", () -> (int) eventSynchronize.invokeExact(handle));
+            status("cuEventSynchronize", () -> (int) eventSynchronize.invokeExact(handle));
         }
 
         @Override
-        public void close() { call("cuEventDestroy_v2", () -> (int) eventDestroy.invokeExact(handle)); }
+        public void close() { status("cuEventDestroy_v2", () -> (int) eventDestroy.invokeExact(handle)); }
     }
 
     @Override
@@ -392,16 +363,14 @@ final class FfmDriverDevice implements Device {
         MemorySegment stream;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(PTR);
-            check("cuStreamCreate", (int) streamCreate.invokeExact(out, STREAM_NON_BLOCKING));
+            status("cuStreamCreate", () -> (int) streamCreate.invokeExact(out, STREAM_NON_BLOCKING));
             stream = out.get(PTR, 0);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
         return new CopyStream() {
             @Override
             public void copyToDevice(long dst, MemorySegment src) {
                 current();
-                call("cuMemcpyHtoDAsync_v2", () -> (int) htodAsync.invokeExact(dst, src, src.byteSize(), stream));
+                status("cuMemcpyHtoDAsync_v2", () -> (int) htodAsync.invokeExact(dst, src, src.byteSize(), stream));
             }
 
             @Override
@@ -410,32 +379,23 @@ final class FfmDriverDevice implements Device {
             @Override
             public void waitFor(Event event) {
                 MemorySegment e = ((BoundEvent) event).handle();
-                call("cuStreamWaitEvent", () -> (int) streamWaitEvent.invokeExact(stream, e, 0));
+                status("cuStreamWaitEvent", () -> (int) streamWaitEvent.invokeExact(stream, e, 0));
             }
 
             @Override
             public void synchronize() {
                 current();
-                call("cuStreamSynchronize", () -> (int) streamSynchronize.invokeExact(stream));
+                status("cuStreamSynchronize", () -> (int) streamSynchronize.invokeExact(stream));
             }
 
             @Override
-            public void close() { call("cuStreamDestroy_v2", () -> (int) streamDestroy.invokeExact(stream)); }
+            public void close() { status("cuStreamDestroy_v2", () -> (int) streamDestroy.invokeExact(stream)); }
         };
     }
 
-    /** A driver call that returns a status, checked. */
-    private void call(String name, StatusCall c) {
-        try {
-            check(name, c.invoke());
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
-    }
-
-    @FunctionalInterface
-    private interface StatusCall {
-        int invoke() throws Throwable;
+    /** A driver call that returns a status, checked: a failure names the call and the driver's reason. */
+    private void status(String name, Native.Call<Integer> downcall) {
+        check(name, Native.call(downcall));
     }
 
     private static final int STREAM_NON_BLOCKING = 1;   // CU_STREAM_NON_BLOCKING
@@ -444,21 +404,13 @@ final class FfmDriverDevice implements Device {
     @Override
     public void copyOnDevice(long dst, long src, long bytes) {
         current();
-        try {
-            check("cuMemcpyDtoD_v2", (int) dtod.invokeExact(dst, src, bytes));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        status("cuMemcpyDtoD_v2", () -> (int) dtod.invokeExact(dst, src, bytes));
     }
 
     @Override
     public void zero(long address, long bytes) {
         current();
-        try {
-            check("cuMemsetD8_v2", (int) memset.invokeExact(address, (byte) 0, bytes));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        status("cuMemsetD8_v2", () -> (int) memset.invokeExact(address, (byte) 0, bytes));
     }
 
     @Override
@@ -471,15 +423,13 @@ final class FfmDriverDevice implements Device {
                 MemorySegment bytes = arena.allocate(image.length + 1L);  // the driver reads PTX up to a NUL
                 MemorySegment.copy(image, 0, bytes, ValueLayout.JAVA_BYTE, 0, image.length);
                 MemorySegment out = arena.allocate(PTR);
-                check("cuModuleLoadData(" + module + ")", (int) moduleLoad.invokeExact(out, bytes));
+                status("cuModuleLoadData(" + module + ")", () -> (int) moduleLoad.invokeExact(out, bytes));
                 m = out.get(PTR, 0);
                 modules.put(module, m);
             }
-            MemorySegment out = arena.allocate(PTR);
-            check("cuModuleGetFunction(" + kernel + ")", (int) getFunction.invokeExact(out, m, arena.allocateFrom(kernel)));
+            MemorySegment out = arena.allocate(PTR), loaded = m, name = arena.allocateFrom(kernel);
+            status("cuModuleGetFunction(" + kernel + ")", () -> (int) getFunction.invokeExact(out, loaded, name));
             return new FfmKernel(kernel, out.get(PTR, 0));
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
         }
     }
 
@@ -489,12 +439,8 @@ final class FfmDriverDevice implements Device {
         MemorySegment function = ((FfmKernel) kernel).function();
         return () -> {
             current();
-            try {
-                check("cuLaunchKernel(" + kernel.name() + ")", (int) launch.invokeExact(function, grid.x(), grid.y(),
-                        grid.z(), block.x(), block.y(), block.z(), 0, MemorySegment.NULL, params, MemorySegment.NULL));
-            } catch (Throwable t) {
-                throw NativeLibraries.propagate(t);
-            }
+            status("cuLaunchKernel(" + kernel.name() + ")", () -> (int) launch.invokeExact(function, grid.x(), grid.y(),
+                    grid.z(), block.x(), block.y(), block.z(), 0, MemorySegment.NULL, params, MemorySegment.NULL));
         };
     }
 
@@ -510,11 +456,7 @@ final class FfmDriverDevice implements Device {
     @Override
     public void synchronize() {
         current();
-        try {
-            check("cuCtxSynchronize", (int) synchronize.invokeExact());
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        status("cuCtxSynchronize", () -> (int) synchronize.invokeExact());
     }
 
     @Override
@@ -523,11 +465,7 @@ final class FfmDriverDevice implements Device {
             current();
             blas.close();
         }
-        try {
-            MethodHandle release = handle(cuda, "cuDevicePrimaryCtxRelease_v2", FunctionDescriptor.of(INT, INT));
-            int ignored = (int) release.invokeExact(0);
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        MethodHandle release = handle(cuda, "cuDevicePrimaryCtxRelease_v2", FunctionDescriptor.of(INT, INT));
+        int ignored = Native.call(() -> (int) release.invokeExact(0));
     }
 }

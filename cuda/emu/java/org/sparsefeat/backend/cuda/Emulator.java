@@ -5,8 +5,10 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.sparsefeat.ffm.Native;
 import org.sparsefeat.ffm.NativeLibraries;
 
 /**
@@ -56,11 +58,8 @@ public final class Emulator {
 
     /** sizeof(struct sf_gd_net) as the emulator's g++ compiled cuda/gd.cu. */
     static long sizeofGdNet() {
-        try {
-            return (long) Linker.nativeLinker().downcallHandle(NativeLibraries.symbol(lookup(), "sf_emu_sizeof_gd_net"),
-                    FunctionDescriptor.of(ValueLayout.JAVA_LONG)).invokeExact();
-        } catch (Throwable t) {
-            throw NativeLibraries.propagate(t);
-        }
+        MethodHandle sizeof = Linker.nativeLinker().downcallHandle(NativeLibraries.symbol(lookup(), "sf_emu_sizeof_gd_net"),
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG));
+        return Native.call(() -> (long) sizeof.invokeExact());
     }
 }
