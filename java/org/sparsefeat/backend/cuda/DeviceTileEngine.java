@@ -101,12 +101,7 @@ final class DeviceTileEngine implements TileEngine<Long> {
 
         @Override
         public void fill(TileSource source, int i, int j, double ridge) {
-            MemorySegment t = panel.tile(i, j);
-            source.fill(grid, i, j, t);
-            if (i == j && ridge != 0) {
-                TileEngine.addDiagonal(t, grid.size(j), ridge);
-            }
-            dev.copyToDevice(tile(i, j), t);
+            dev.copyToDevice(tile(i, j), TileEngine.build(panel, source, grid, i, j, ridge));
         }
 
         @Override

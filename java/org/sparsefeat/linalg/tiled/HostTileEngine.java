@@ -26,11 +26,7 @@ final class HostTileEngine implements TileEngine<MemorySegment> {
 
             @Override
             public void fill(TileSource source, int i, int j, double ridge) {
-                MemorySegment t = panel.tile(i, j);
-                source.fill(grid, i, j, t);
-                if (i == j && ridge != 0) {
-                    TileEngine.addDiagonal(t, grid.size(j), ridge);
-                }
+                TileEngine.build(panel, source, grid, i, j, ridge);
             }
 
             @Override

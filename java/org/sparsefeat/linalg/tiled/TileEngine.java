@@ -36,12 +36,21 @@ public interface TileEngine<T> {
     /** C := C - A B^T, A of m x k, B of n x k, C of m x n. */
     void gemmMinusTransposed(T a, int m, T b, int n, int k, T c);
 
-    /** t += value I for a b x b tile in host memory: the ridge, added as a tile is built. */
-    static void addDiagonal(MemorySegment t, int b, double value) {
-        for (int r = 0; r < b; r++) {
-            long at = ((long) r * b + r) * 8;
-            t.set(ValueLayout.JAVA_DOUBLE, at, t.get(ValueLayout.JAVA_DOUBLE, at) + value);
+    /**
+     * Tile (i, j) of the matrix to factor, built in the host panel's tile: the source's entries, plus the ridge on the
+     * diagonal of a diagonal tile. Every engine builds its tiles on the host this way.
+     */
+    static MemorySegment build(TileStore.Panel panel, TileSource source, TileGrid grid, int i, int j, double ridge) {
+        MemorySegment t = panel.tile(i, j);
+        source.fill(grid, i, j, t);
+        if (i == j && ridge != 0) {
+            int b = grid.size(j);
+            for (int r = 0; r < b; r++) {
+                long at = ((long) r * b + r) * 8;
+                t.set(ValueLayout.JAVA_DOUBLE, at, t.get(ValueLayout.JAVA_DOUBLE, at) + ridge);
+            }
         }
+        return t;
     }
 
     /** The working tiles of one panel. */
