@@ -30,12 +30,11 @@
 // each, latency-bound on one thread per row, 7 syrk_update). Everything below the 256 level: ~23 ms before,
 // ~12 ms after (128 blocks x (4 x 12 us + 6 small cuBLAS calls x ~7 us)), against ~0.25 s for cuSOLVER's dpotrf.
 // The rest of the factorisation is cuBLAS's DTRSM and DSYRK at the upper levels.
-#define SF_CB 32
-#define SF_TILE 16
+#include "sf_launch.h"  // SF_CHOL_*: the launch geometry, which the host reads from libsparsefeat
 
-extern "C" __global__ void __launch_bounds__(SF_CB * SF_CB) sf_potrf_diag(double* __restrict__ a, long long ld, long long k0, int kb,
+extern "C" __global__ void __launch_bounds__(SF_CHOL_CB * SF_CHOL_CB) sf_potrf_diag(double* __restrict__ a, long long ld, long long k0, int kb,
                                          int* __restrict__ info) {
-  __shared__ double s[SF_CB][SF_CB + 1];
+  __shared__ double s[SF_CHOL_CB][SF_CHOL_CB + 1];
   const int ty = threadIdx.y, tx = threadIdx.x;
   if (ty < kb && tx < kb && tx <= ty) s[ty][tx] = a[(k0 + ty) * ld + k0 + tx];
   __syncthreads();
@@ -61,7 +60,7 @@ extern "C" __global__ void __launch_bounds__(SF_CB * SF_CB) sf_potrf_diag(double
 extern "C" __global__ void sf_trsm_panel(double* __restrict__ a, long long ld, long long end, long long k0, int kb) {
   const long long i = k0 + kb + (long long)blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= end) return;
-  double x[SF_CB];
+  double x[SF_CHOL_CB];
   for (int j = 0; j < kb; j++) {
     double v = a[i * ld + k0 + j];
     for (int l = 0; l < j; l++) v -= x[l] * a[(k0 + j) * ld + k0 + l];
@@ -72,12 +71,12 @@ extern "C" __global__ void sf_trsm_panel(double* __restrict__ a, long long ld, l
 
 extern "C" __global__ void sf_syrk_update(double* __restrict__ a, long long ld, long long end, long long k0, int kb) {
   const long long start = k0 + kb;
-  const long long i0 = start + (long long)blockIdx.y * SF_TILE, j0 = start + (long long)blockIdx.x * SF_TILE;
-  if (j0 > i0 + SF_TILE - 1) return;  // a tile above the diagonal
-  __shared__ double li[SF_TILE][SF_CB + 1];
-  __shared__ double lj[SF_TILE][SF_CB + 1];
+  const long long i0 = start + (long long)blockIdx.y * SF_CHOL_TILE, j0 = start + (long long)blockIdx.x * SF_CHOL_TILE;
+  if (j0 > i0 + SF_CHOL_TILE - 1) return;  // a tile above the diagonal
+  __shared__ double li[SF_CHOL_TILE][SF_CHOL_CB + 1];
+  __shared__ double lj[SF_CHOL_TILE][SF_CHOL_CB + 1];
   const int ty = threadIdx.y, tx = threadIdx.x;
-  for (int l = tx; l < kb; l += SF_TILE) {
+  for (int l = tx; l < kb; l += SF_CHOL_TILE) {
     li[ty][l] = i0 + ty < end ? a[(i0 + ty) * ld + k0 + l] : 0.0;
     lj[ty][l] = j0 + ty < end ? a[(j0 + ty) * ld + k0 + l] : 0.0;
   }
@@ -91,20 +90,17 @@ extern "C" __global__ void sf_syrk_update(double* __restrict__ a, long long ld, 
 
 // ---- leaf 64
 
-#define SF_LEAF 64
-#define SF_LEAF_THREADS 256
-#define SF_LEAF_STRIDE (SF_LEAF_THREADS / SF_LEAF)  // 4: thread t owns column t % 64 of rows t / 64 + 4 k
-#define SF_PANEL_ROWS 16                             // rows of the panel per block of sf_trsm_panel_leaf
+#define SF_LEAF_STRIDE (SF_CHOL_LEAF_THREADS / SF_CHOL_LEAF)  // 4: thread t owns column t % 64 of rows t / 64 + 4 k
 #define SF_SYRK_K 32                                 // the panel's columns in shared memory at a time
 
-extern "C" __global__ void __launch_bounds__(SF_LEAF_THREADS) sf_potrf_leaf(double* __restrict__ a, long long ld,
+extern "C" __global__ void __launch_bounds__(SF_CHOL_LEAF_THREADS) sf_potrf_leaf(double* __restrict__ a, long long ld,
                                                                             long long k0, int kb,
                                                                             int* __restrict__ info) {
-  __shared__ double s[SF_LEAF][SF_LEAF + 1];  // padded: a warp reading a column s[c][j] hits 32 banks
-  __shared__ double root[SF_LEAF], inv[SF_LEAF];
-  const int c = threadIdx.x % SF_LEAF, r0 = threadIdx.x / SF_LEAF;
+  __shared__ double s[SF_CHOL_LEAF][SF_CHOL_LEAF + 1];  // padded: a warp reading a column s[c][j] hits 32 banks
+  __shared__ double root[SF_CHOL_LEAF], inv[SF_CHOL_LEAF];
+  const int c = threadIdx.x % SF_CHOL_LEAF, r0 = threadIdx.x / SF_CHOL_LEAF;
 #pragma unroll
-  for (int q = 0; q < SF_LEAF / SF_LEAF_STRIDE; q++) {
+  for (int q = 0; q < SF_CHOL_LEAF / SF_LEAF_STRIDE; q++) {
     const int r = r0 + q * SF_LEAF_STRIDE;
     if (r < kb && c <= r) s[r][c] = a[(k0 + r) * ld + k0 + c];
   }
@@ -121,7 +117,7 @@ extern "C" __global__ void __launch_bounds__(SF_LEAF_THREADS) sf_potrf_leaf(doub
     if (c > j && c < kb) {
       const double lc = s[c][j] * ij;  // L[c][j], as written out at the end
 #pragma unroll
-      for (int q = 0; q < SF_LEAF / SF_LEAF_STRIDE; q++) {
+      for (int q = 0; q < SF_CHOL_LEAF / SF_LEAF_STRIDE; q++) {
         const int r = r0 + q * SF_LEAF_STRIDE;
         if (r >= c && r < kb) s[r][c] -= (s[r][j] * ij) * lc;
       }
@@ -129,28 +125,28 @@ extern "C" __global__ void __launch_bounds__(SF_LEAF_THREADS) sf_potrf_leaf(doub
     __syncthreads();
   }
 #pragma unroll
-  for (int q = 0; q < SF_LEAF / SF_LEAF_STRIDE; q++) {
+  for (int q = 0; q < SF_CHOL_LEAF / SF_LEAF_STRIDE; q++) {
     const int r = r0 + q * SF_LEAF_STRIDE;
     if (r < kb && c <= r) a[(k0 + r) * ld + k0 + c] = r == c ? root[c] : s[r][c] * inv[c];
   }
 }
 
 // Rows [k0 + kb, end) of columns [k0, k0 + kb) := those rows times L11^-T, L11 the factored diagonal block at k0;
-// SF_PANEL_ROWS rows per block, right-looking over the kb columns with one barrier a column.
-extern "C" __global__ void __launch_bounds__(SF_LEAF_THREADS) sf_trsm_panel_leaf(double* __restrict__ a, long long ld,
+// SF_CHOL_PANEL_ROWS rows per block, right-looking over the kb columns with one barrier a column.
+extern "C" __global__ void __launch_bounds__(SF_CHOL_LEAF_THREADS) sf_trsm_panel_leaf(double* __restrict__ a, long long ld,
                                                                                  long long end, long long k0, int kb) {
-  __shared__ double l[SF_LEAF][SF_LEAF + 1];
-  __shared__ double p[SF_PANEL_ROWS][SF_LEAF + 1];
-  __shared__ double inv[SF_LEAF];
-  const int c = threadIdx.x % SF_LEAF, r0 = threadIdx.x / SF_LEAF;
-  const long long i0 = k0 + kb + (long long)blockIdx.x * SF_PANEL_ROWS;
+  __shared__ double l[SF_CHOL_LEAF][SF_CHOL_LEAF + 1];
+  __shared__ double p[SF_CHOL_PANEL_ROWS][SF_CHOL_LEAF + 1];
+  __shared__ double inv[SF_CHOL_LEAF];
+  const int c = threadIdx.x % SF_CHOL_LEAF, r0 = threadIdx.x / SF_CHOL_LEAF;
+  const long long i0 = k0 + kb + (long long)blockIdx.x * SF_CHOL_PANEL_ROWS;
 #pragma unroll
-  for (int q = 0; q < SF_LEAF / SF_LEAF_STRIDE; q++) {
+  for (int q = 0; q < SF_CHOL_LEAF / SF_LEAF_STRIDE; q++) {
     const int r = r0 + q * SF_LEAF_STRIDE;
     if (r < kb && c <= r) l[r][c] = a[(k0 + r) * ld + k0 + c];
   }
 #pragma unroll
-  for (int q = 0; q < SF_PANEL_ROWS / SF_LEAF_STRIDE; q++) {
+  for (int q = 0; q < SF_CHOL_PANEL_ROWS / SF_LEAF_STRIDE; q++) {
     const int r = r0 + q * SF_LEAF_STRIDE;
     if (c < kb && i0 + r < end) p[r][c] = a[(i0 + r) * ld + k0 + c];
   }
@@ -160,7 +156,7 @@ extern "C" __global__ void __launch_bounds__(SF_LEAF_THREADS) sf_trsm_panel_leaf
     if (c > j && c < kb) {
       const double lcj = l[c][j], ij = inv[j];
 #pragma unroll
-      for (int q = 0; q < SF_PANEL_ROWS / SF_LEAF_STRIDE; q++) {
+      for (int q = 0; q < SF_CHOL_PANEL_ROWS / SF_LEAF_STRIDE; q++) {
         const int r = r0 + q * SF_LEAF_STRIDE;
         if (i0 + r < end) p[r][c] -= (p[r][j] * ij) * lcj;
       }
@@ -168,7 +164,7 @@ extern "C" __global__ void __launch_bounds__(SF_LEAF_THREADS) sf_trsm_panel_leaf
     __syncthreads();
   }
 #pragma unroll
-  for (int q = 0; q < SF_PANEL_ROWS / SF_LEAF_STRIDE; q++) {
+  for (int q = 0; q < SF_CHOL_PANEL_ROWS / SF_LEAF_STRIDE; q++) {
     const int r = r0 + q * SF_LEAF_STRIDE;
     if (c < kb && i0 + r < end) a[(i0 + r) * ld + k0 + c] = p[r][c] * inv[c];
   }
@@ -177,20 +173,20 @@ extern "C" __global__ void __launch_bounds__(SF_LEAF_THREADS) sf_trsm_panel_leaf
 // The trailing lower triangle [k0 + kb, end)^2 -= P P^T, P the panel of columns [k0, k0 + kb): one 64 x 64 tile
 // per block (tiles above the diagonal return at once), 16 x 16 threads, each summing rows ty + 16 a and columns
 // tx + 16 b (a, b < 4) over slices of SF_SYRK_K columns of P in shared memory.
-extern "C" __global__ void __launch_bounds__(SF_LEAF_THREADS) sf_syrk_update_leaf(double* __restrict__ a, long long ld,
+extern "C" __global__ void __launch_bounds__(SF_CHOL_LEAF_THREADS) sf_syrk_update_leaf(double* __restrict__ a, long long ld,
                                                                                   long long end, long long k0, int kb) {
   const long long start = k0 + kb;
-  const long long i0 = start + (long long)blockIdx.y * SF_LEAF, j0 = start + (long long)blockIdx.x * SF_LEAF;
+  const long long i0 = start + (long long)blockIdx.y * SF_CHOL_LEAF, j0 = start + (long long)blockIdx.x * SF_CHOL_LEAF;
   if (j0 > i0) return;  // a tile above the diagonal
-  __shared__ double pi[SF_LEAF][SF_SYRK_K + 1];
-  __shared__ double pj[SF_LEAF][SF_SYRK_K + 1];
+  __shared__ double pi[SF_CHOL_LEAF][SF_SYRK_K + 1];
+  __shared__ double pj[SF_CHOL_LEAF][SF_SYRK_K + 1];
   const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
   double acc[4][4] = {};
   for (int l0 = 0; l0 < kb; l0 += SF_SYRK_K) {
     const int lc = threadIdx.x % SF_SYRK_K;
 #pragma unroll
-    for (int q = 0; q < SF_LEAF * SF_SYRK_K / SF_LEAF_THREADS; q++) {
-      const int r = threadIdx.x / SF_SYRK_K + q * (SF_LEAF_THREADS / SF_SYRK_K);
+    for (int q = 0; q < SF_CHOL_LEAF * SF_SYRK_K / SF_CHOL_LEAF_THREADS; q++) {
+      const int r = threadIdx.x / SF_SYRK_K + q * (SF_CHOL_LEAF_THREADS / SF_SYRK_K);
       const bool in = l0 + lc < kb;
       pi[r][lc] = in && i0 + r < end ? a[(i0 + r) * ld + k0 + l0 + lc] : 0.0;
       pj[r][lc] = in && j0 + r < end ? a[(j0 + r) * ld + k0 + l0 + lc] : 0.0;

@@ -23,6 +23,18 @@
 #define SF_GD_REG_THREADS 128  /* threads per block of sf_gd_reg (one neuron each) */
 #define SF_GD_SUM_THREADS 256  /* the one block of sf_gd_sum */
 
+/* ---- cuda/cholesky.cu ---- */
+#define SF_CHOL_CB 32            /* leaf 32: the diagonal block sf_potrf_diag factors (32 x 32 threads) */
+#define SF_CHOL_TILE 16          /* leaf 32: the tiles of sf_syrk_update (16 x 16 threads) */
+#define SF_CHOL_LEAF 64          /* leaf 64: the diagonal block sf_potrf_leaf factors in one launch */
+#define SF_CHOL_LEAF_THREADS 256 /* leaf 64: threads of sf_potrf_leaf, sf_trsm_panel_leaf and sf_syrk_update_leaf */
+#define SF_CHOL_PANEL_ROWS 16    /* leaf 64: rows of the panel per block of sf_trsm_panel_leaf */
+
+/* ---- cuda/linalg.cu ---- */
+#define SF_SOLVE_BLOCK 32        /* the triangular solves' block width */
+#define SF_SOLVE_ROWS 8          /* rows per thread block of sf_trsv_update */
+#define SF_GEMV_THREADS 256      /* threads per row of sf_gemv_rows */
+
 /* ---- cuda/gram.cu ---- */
 #define SF_GRAM_TILE 16  /* a block computes a SF_GRAM_TILE x SF_GRAM_TILE tile of K */
 

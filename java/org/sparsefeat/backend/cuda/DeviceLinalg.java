@@ -1,6 +1,7 @@
 package org.sparsefeat.backend.cuda;
 
 import org.sparsefeat.backend.GramFactor;
+import org.sparsefeat.backend.cpu.NativeLayout;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.linalg.Pivots;
 
@@ -10,26 +11,27 @@ import org.sparsefeat.linalg.Pivots;
  * products of a factor (cuda/linalg.cu). Every reduction runs in a fixed order.
  */
 final class DeviceLinalg {
-    private static final int CHOLESKY_BLOCK = 32;   // SF_CB
-    private static final int TILE = 16;             // SF_TILE of cholesky.cu
-    private static final int LEAF = 64;             // SF_LEAF
-    private static final int LEAF_THREADS = 256;    // SF_LEAF_THREADS
-    private static final int PANEL_ROWS = 16;       // SF_PANEL_ROWS
+    // the launch geometry of cuda/cholesky.cu and cuda/linalg.cu, as libsparsefeat reports it (native/include/sf_launch.h)
+    private static final int CHOLESKY_BLOCK = NativeLayout.constant("SF_CHOL_CB");
+    private static final int TILE = NativeLayout.constant("SF_CHOL_TILE");
+    private static final int LEAF = NativeLayout.constant("SF_CHOL_LEAF");
+    private static final int LEAF_THREADS = NativeLayout.constant("SF_CHOL_LEAF_THREADS");
+    private static final int PANEL_ROWS = NativeLayout.constant("SF_CHOL_PANEL_ROWS");
     /**
      * 64 (the default) or 32: the width of the diagonal blocks our Cholesky kernels factor in one launch
      * (cuda/cholesky.cu's two leaves); read at each factorisation, so that the device check can time both.
      */
     static final String LEAF_PROPERTY = "sparsefeat.cuda.choleskyLeaf";
-    static final int DEFAULT_LEAF = 64;
+    static final int DEFAULT_LEAF = LEAF;
     /**
      * The largest diagonal blocks factored by our kernels when cuBLAS takes the panel solves and updates: by
      * default the leaf itself for the 64 leaf (one launch), 256 for the 32 leaf; never below the leaf; "all":
      * our kernels alone even where there is cuBLAS (so that a GPU with cuBLAS can test and time that path too).
      */
     static final String BLOCK_PROPERTY = "sparsefeat.cuda.choleskyBlock";
-    private static final int SOLVE_BLOCK = 32;      // SF_TB
-    private static final int SOLVE_ROWS = 8;        // SF_ROWS
-    static final int GEMV_THREADS = 256;            // SF_GEMV
+    private static final int SOLVE_BLOCK = NativeLayout.constant("SF_SOLVE_BLOCK");
+    private static final int SOLVE_ROWS = NativeLayout.constant("SF_SOLVE_ROWS");
+    static final int GEMV_THREADS = NativeLayout.constant("SF_GEMV_THREADS");
     /** At most this many slabs of rows in L^T x (sf_trmv_lower_t), of at least 64 rows. */
     private static final int TRMV_SLABS = 32;
 
