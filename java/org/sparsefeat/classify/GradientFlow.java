@@ -17,6 +17,9 @@ import org.sparsefeat.util.InvalidInputException;
  * margins exceeds stopFrac.
  */
 public final class GradientFlow {
+    /** The reference's accept bounds: the gradient's turn, and the predictor's move over a step. */
+    static final double MAX_DGRAD = 1e-4, MAX_DOUT = 0.1;
+
     /**
      * @param alpha    the alpha-trick (1e-6: the feature regime of Fig 1; large: lazy)
      * @param lossBeta beta_l of the soft hinge (20)
@@ -43,7 +46,8 @@ public final class GradientFlow {
 
         /** The reference's Fig-1 settings with the given alpha and limits. */
         public static Options reference(double alpha, double maxWallSeconds, long maxSteps) {
-            return new Options(alpha, 20, 1e-4, 0.1, 0.99, maxWallSeconds, maxSteps);
+            return new Options(alpha, ImageNetOptions.LOSS_BETA, MAX_DGRAD, MAX_DOUT, ImageNetOptions.STOP_FRAC,
+                    maxWallSeconds, maxSteps);
         }
     }
 
@@ -144,10 +148,10 @@ public final class GradientFlow {
     private static State evaluate(SoftplusNet net, double[] p, Matrix x, double[] y, double[] f0, Options opt) {
         SoftplusPass fw = net.forward(p, x);
         int n = y.length;
-        double[] o = new double[n], u = new double[n], hinge = new double[n], slope = new double[n];
+        double[] o = NetLoss.predictor(1, fw.f(), f0);  // f - f0: the margins' alpha comes below
+        double[] u = new double[n], hinge = new double[n], slope = new double[n];
         double a = opt.alpha();
         for (int i = 0; i < n; i++) {
-            o[i] = fw.f()[i] - f0[i];
             u[i] = 1 - a * o[i] * y[i];
         }
         // the soft hinge softplus(beta_l u) / beta_l and its derivative sigmoid(beta_l u): sf_act.h's formulas

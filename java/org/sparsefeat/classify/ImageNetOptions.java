@@ -35,6 +35,9 @@ public record ImageNetOptions(int h, double alpha, double actBeta, double lossBe
         new GradientFlow.Options(alpha, lossBeta, 1, 1, stopFrac, maxWall, maxSteps);  // its checks; bounds in flow()
     }
 
+    /** The reference's soft-hinge beta_l and stopping fraction (Fig 1): the defaults. */
+    static final double LOSS_BETA = 20, STOP_FRAC = 0.99;
+
     /** The default alpha of a regime: feature 1e-6, lazy 1e4. */
     public static double alpha(String regime) {
         return switch (regime) {
@@ -50,7 +53,7 @@ public record ImageNetOptions(int h, double alpha, double actBeta, double lossBe
     public static ImageNetOptions of(Map<String, ?> values, String regime) {
         OptionValues v = new OptionValues(values).requireKnown("image net", NAMES);
         return new ImageNetOptions((int) v.count("h", 1000, Integer.MAX_VALUE), v.number("alpha", alpha(regime)),
-                v.number("act_beta", 5), v.number("loss_beta", 20), v.number("stop_frac", 0.99),
+                v.number("act_beta", 5), v.number("loss_beta", LOSS_BETA), v.number("stop_frac", STOP_FRAC),
                 v.number("max_wall", 20000), v.count("max_steps", 100_000, Long.MAX_VALUE));
     }
 
@@ -69,8 +72,8 @@ public record ImageNetOptions(int h, double alpha, double actBeta, double lossBe
 
     /** The gradient flow: the reference's step bounds with these options. */
     public GradientFlow.Options flow() {
-        GradientFlow.Options ref = GradientFlow.Options.reference(alpha, maxWall, maxSteps);
-        return new GradientFlow.Options(alpha, lossBeta, ref.maxDgrad(), ref.maxDout(), stopFrac, maxWall, maxSteps);
+        return new GradientFlow.Options(alpha, lossBeta, GradientFlow.MAX_DGRAD, GradientFlow.MAX_DOUT, stopFrac, maxWall,
+                maxSteps);
     }
 
     /** The experiment's method. */

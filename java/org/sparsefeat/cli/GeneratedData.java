@@ -18,7 +18,7 @@ public final class GeneratedData {
     static final int DEFAULT_D = 5;
     static final int DEFAULT_N = 1024;
     static final int DEFAULT_N_TEST = 1000;
-    static final long DEFAULT_TEACHER_WIDTH = 1_000_000L;
+    static final long DEFAULT_TEACHER_WIDTH = Target.Teacher.DEFAULT_WIDTH;
 
     @Option(names = "--d", paramLabel = "D", description = "Input dimension, >= 2 (default " + DEFAULT_D + ").")
     Integer d;

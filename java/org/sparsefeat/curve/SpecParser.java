@@ -280,7 +280,7 @@ public final class SpecParser {
             case "teacher" -> {
                 t.requireObject("kind", "act", "power", "width");
                 yield t.parse(o -> new Target.Teacher(t.child("act").parseOr("abs", TeacherActivation::parse),
-                        t.number("power", 1), t.count("width", 1_000_000)));
+                        t.number("power", 1), t.count("width", Target.Teacher.DEFAULT_WIDTH)));
             }
             case "grf" -> {
                 t.requireObject("kind", "kernel", "kernel_param", "jitter");

@@ -288,11 +288,7 @@ public final class SweepRunner {
             r.put("train_mse", null);
             r.put("error", e.getMessage());
         }
-        double seconds = (System.nanoTime() - start) * 1e-9;
-        r.put("seconds", seconds);
-        r.put("cpu_fallbacks", fallbacks(p, mark));
-        cost.finished(cost.kind(p), cost.model(p), seconds);
-        finish(List.of(p), List.of(r));
+        finishPoint(p, r, start, mark);
     }
 
     /**
@@ -404,6 +400,11 @@ public final class SweepRunner {
             r.put("test_error", null);
             r.put("error", e.getMessage());
         }
+        finishPoint(p, r, start, mark);
+    }
+
+    /** A point run on its own: its time and CPU fallbacks into its record, the cost model told, the record stored. */
+    private void finishPoint(SweepPoint p, Map<String, Object> r, long start, long mark) {
         double seconds = (System.nanoTime() - start) * 1e-9;
         r.put("seconds", seconds);
         r.put("cpu_fallbacks", fallbacks(p, mark));

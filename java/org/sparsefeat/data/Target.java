@@ -25,6 +25,9 @@ public sealed interface Target {
 
     /** The teacher random field of {@link org.sparsefeat.kernel.TeacherField}, seeded with the data seed. */
     record Teacher(TeacherActivation activation, double power, long width) implements Target {
+        /** The teacher's width where none is given: wide enough for the infinite-width limit at the paper's n. */
+        public static final long DEFAULT_WIDTH = 1_000_000L;
+
         public Teacher {
             // validated where the seed joins it, in TeacherField; here the same rules, for early errors
             new org.sparsefeat.kernel.TeacherField(0, activation, power, width);

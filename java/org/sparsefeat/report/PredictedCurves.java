@@ -23,12 +23,12 @@ final class PredictedCurves {
             + " its large-n slope is the predicted beta.";
 
     private final SweepSpec spec;
-    private final Map<SweepReport.Curve, double[]> cache = new IdentityHashMap<>();
+    private final Map<LearningCurves.Curve, double[]> cache = new IdentityHashMap<>();
 
     PredictedCurves(SweepSpec spec) { this.spec = spec; }
 
     /** The predicted test MSE at each n of the curve (NaN where none is made), or null where no theory applies. */
-    double[] of(SweepReport.Curve c) {
+    double[] of(LearningCurves.Curve c) {
         if (spec.images() || spec.points() != PointDistribution.SPHERE || spec.target() == null
                 || !(c.method() instanceof MethodSpec.Krr k) || c.n().length == 0) {
             return null;
@@ -42,7 +42,7 @@ final class PredictedCurves {
     }
 
     /** The predicted curve's slope -d log eps / d log n between the fit's end points, or NaN. */
-    double slope(SweepReport.Curve c) {
+    double slope(LearningCurves.Curve c) {
         double[] p = of(c);
         if (p == null || c.fit() == null) {
             return Double.NaN;
@@ -55,7 +55,7 @@ final class PredictedCurves {
     }
 
     /** Mean measured test MSE over predicted at the largest n, or NaN. */
-    double ratioAtLargest(SweepReport.Curve c) {
+    double ratioAtLargest(LearningCurves.Curve c) {
         double[] p = of(c);
         if (p == null || c.points().isEmpty()) {
             return Double.NaN;
@@ -71,7 +71,7 @@ final class PredictedCurves {
     String csvHeader() { return columns() ? ",predicted_test_mse" : ""; }
 
     /** ",value" of the predicted test MSE at n, "," where there is none; "" in image sweeps. */
-    String csvCell(SweepReport.Curve c, int n) {
+    String csvCell(LearningCurves.Curve c, int n) {
         if (!columns()) {
             return "";
         }
@@ -89,13 +89,13 @@ final class PredictedCurves {
         return columns() ? "<th>predicted curve's slope</th><th>measured / predicted at largest n</th>" : "";
     }
 
-    String htmlCells(SweepReport.Curve c) {
+    String htmlCells(LearningCurves.Curve c) {
         return columns() ? "<td class=\"pred\">" + text(slope(c), "%.2f") + "</td><td>" + text(ratioAtLargest(c), "%.2f")
                 + "</td>" : "";
     }
 
     /** The dotted series of the learning-curve plot, in the curve's colour, or null. */
-    Plots.Series series(SweepReport.Curve c, int color) {
+    Plots.Series series(LearningCurves.Curve c, int color) {
         double[] p = of(c);
         if (p == null) {
             return null;

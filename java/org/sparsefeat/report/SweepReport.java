@@ -1,10 +1,9 @@
 package org.sparsefeat.report;
 
+import static org.sparsefeat.report.SweepResults.number;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -14,108 +13,27 @@ import java.util.Locale;
 import java.util.Map;
 import org.sparsefeat.curve.Fits;
 import org.sparsefeat.curve.MethodSpec;
-import org.sparsefeat.curve.ResultStore;
-import org.sparsefeat.curve.SpecParser;
-import org.sparsefeat.curve.SweepPoint;
 import org.sparsefeat.curve.SweepSpec;
-import org.sparsefeat.curve.Theory;
+import org.sparsefeat.report.LearningCurves.Curve;
 import org.sparsefeat.train.TrainingHealth;
-import org.sparsefeat.util.InvalidInputException;
 
 /**
- * The report of one sweep, possibly run in shards: merged results, learning curves per (method, d) with
- * their fitted exponents beside the predicted ones, atom counts, a few training dynamics; written as CSV,
- * PNG / SVG plots and one self-contained HTML page.
+ * The report of one sweep, possibly run in shards: the merged records ({@link SweepResults}), their learning curves
+ * ({@link LearningCurves}) with the theory's predictions beside them ({@link PredictedCurves}), written as a table for
+ * the terminal, CSV, PNG / SVG plots and one self-contained HTML page.
  */
 public final class SweepReport {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /**
-     * One learning curve: the test errors of a method at one d (or on one data set), errors[i][s] at n[i] for
-     * seed s.
-     *
-     * @param where          "d3" or the data set's name
-     * @param trainAtLargest mean training error at the largest n: a net far from zero training error is
-     *                       under-trained, and its slope says more about the optimiser than about the method
-     * @param relativeStability R_f against n (image sweeps with stability; empty otherwise)
-     * @param atomsExact     N_A counting every neuron with w2 != 0 (atoms holds the thresholded count)
-     * @param health         how many of the curve's runs TrainingHealth flagged
-     */
-    public record Curve(MethodSpec method, String where, int d, int[] n, double[][] errors, double[][] atoms,
-                        List<Fits.Point> points, Fits.Exponent fit, double predicted, double atomSlope,
-                        double trainAtLargest, List<Fits.Point> relativeStability, double[][] atomsExact,
-                        Health health) {}
-
-    /**
-     * The TrainingHealth flags of a curve's runs (nets only; records written before the rule have none).
-     *
-     * @param runs      runs with a verdict
-     * @param unstable  runs flagged unstable, and the n where they were
-     * @param notFitted runs flagged not fitted, and the n where they were
-     */
-    public record Health(int runs, int unstable, java.util.SortedSet<Integer> unstableAt, int notFitted,
-                         java.util.SortedSet<Integer> notFittedAt) {
-        public boolean ok() { return unstable == 0 && notFitted == 0; }
-
-        /** "" when no run was flagged, else e.g. "unstable 3/15 (n 64-256); not fitted 2/15 (n 256)". */
-        public String text() {
-            List<String> parts = new ArrayList<>();
-            if (unstable > 0) {
-                parts.add("unstable " + unstable + "/" + runs + " (n " + range(unstableAt) + ")");
-            }
-            if (notFitted > 0) {
-                parts.add("not fitted " + notFitted + "/" + runs + " (n " + range(notFittedAt) + ")");
-            }
-            return String.join("; ", parts);
-        }
-
-        private static String range(java.util.SortedSet<Integer> n) {
-            return n.size() == 1 ? "" + n.first() : n.first() + "-" + n.last();
-        }
-    }
-
+    private final SweepResults results;
     private final SweepSpec spec;
-    private final String specText;
-    private final List<JsonNode> environments = new ArrayList<>();
-    private final Map<String, JsonNode> results = new LinkedHashMap<>();
-    private final List<Curve> curves = new ArrayList<>();
-    private final PredictedCurves predictions;  // the theory's curves for KRR on sphere points (PredictedCurves)
+    private final List<Curve> curves;
+    private final PredictedCurves predictions;  // the theory's curves for KRR on sphere points
 
     /** Reads and merges the sweep directories (the shards of one sweep). */
     public SweepReport(List<Path> dirs) {
-        if (dirs.isEmpty()) {
-            throw new InvalidInputException("report: give at least one sweep directory");
-        }
-        SweepSpec first = null;
-        String firstText = null;
-        for (Path dir : dirs) {
-            Path specFile = dir.resolve(ResultStore.SPEC);
-            if (!Files.isRegularFile(specFile)) {
-                throw new InvalidInputException(dir + ": not a sweep directory (no " + ResultStore.SPEC + ")");
-            }
-            SweepSpec s = SpecParser.parse(specFile);
-            String text = read(specFile);
-            if (first == null) {
-                first = s;
-                firstText = text;
-            } else if (!sameSweep(firstText, text)) {
-                throw new InvalidInputException(dir + " holds another sweep ('" + s.name() + "') than " + dirs.getFirst()
-                        + " ('" + first.name() + "'): their spec.yaml differ");
-            }
-            Path env = dir.resolve(ResultStore.ENVIRONMENT);
-            if (Files.isRegularFile(env)) {
-                try {
-                    environments.add(JSON.readTree(env.toFile()));
-                } catch (IOException e) {
-                    throw new InvalidInputException(env + ": not JSON (" + e.getMessage() + ")");
-                }
-            }
-            results.putAll(new ResultStore(dir).load());
-        }
-        this.spec = first;
-        this.specText = firstText;
-        this.predictions = new PredictedCurves(first);
-        build();
+        this.results = new SweepResults(dirs);
+        this.spec = results.spec();
+        this.curves = LearningCurves.of(results);
+        this.predictions = new PredictedCurves(spec);
     }
 
     public SweepSpec spec() { return spec; }
@@ -125,87 +43,7 @@ public final class SweepReport {
     public int records() { return results.size(); }
 
     /** What of the sweep's work ran on the CPU although the backend is another: the records' cpu_fallbacks, merged. */
-    public List<String> cpuFallbacks() {
-        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
-        for (JsonNode r : results.values()) {
-            r.path("cpu_fallbacks").forEach(f -> all.add(f.asText()));
-        }
-        return List.copyOf(all);
-    }
-
-    private void build() {
-        int[] ns = spec.n().stream().mapToInt(Integer::intValue).sorted().toArray();
-        String metric = spec.images() ? "test_error" : "test_mse";
-        for (MethodSpec m : spec.methods()) {
-            for (String where : spec.places()) {
-                int d = spec.images() ? 0 : Integer.parseInt(where.substring(1));
-                double[][] err = new double[ns.length][spec.seeds().size()];
-                double[][] atoms = new double[ns.length][spec.seeds().size()];
-                double[][] rf = new double[ns.length][spec.seeds().size()];
-                double[][] atomsExact = new double[ns.length][spec.seeds().size()];
-                int runs = 0, unstable = 0, notFitted = 0;
-                java.util.SortedSet<Integer> unstableAt = new java.util.TreeSet<>(), notFittedAt = new java.util.TreeSet<>();
-                boolean any = false;
-                for (int i = 0; i < ns.length; i++) {
-                    for (int s = 0; s < spec.seeds().size(); s++) {
-                        JsonNode r = results.get(key(m, where, ns[i], spec.seeds().get(s)));
-                        err[i][s] = number(r, metric);
-                        atoms[i][s] = number(r, "atoms_thresholded");
-                        rf[i][s] = number(r, "R_f");
-                        atomsExact[i][s] = number(r, "atoms_exact");
-                        if (r != null && r.has("warnings") && r.get("warnings").isArray()) {
-                            runs++;
-                            for (JsonNode w : r.get("warnings")) {
-                                if (w.asText().equals(TrainingHealth.Flag.UNSTABLE.code())) {
-                                    unstable++;
-                                    unstableAt.add(ns[i]);
-                                } else if (w.asText().equals(TrainingHealth.Flag.NOT_FITTED.code())) {
-                                    notFitted++;
-                                    notFittedAt.add(ns[i]);
-                                }
-                            }
-                        }
-                        any |= r != null;
-                    }
-                }
-                if (!any) {
-                    continue;
-                }
-                // the n this method has results at (a method may run on part of the grid)
-                int[] rows = java.util.stream.IntStream.range(0, ns.length)
-                        .filter(i -> java.util.Arrays.stream(err[i]).anyMatch(Double::isFinite)).toArray();
-                int[] nUsed = java.util.Arrays.stream(rows).map(i -> ns[i]).toArray();
-                double[][] errUsed = java.util.Arrays.stream(rows).mapToObj(i -> err[i]).toArray(double[][]::new);
-                double[][] atomsUsed = java.util.Arrays.stream(rows).mapToObj(i -> atoms[i]).toArray(double[][]::new);
-                double[][] rfUsed = java.util.Arrays.stream(rows).mapToObj(i -> rf[i]).toArray(double[][]::new);
-                double[][] exactUsed = java.util.Arrays.stream(rows).mapToObj(i -> atomsExact[i]).toArray(double[][]::new);
-                List<Fits.Point> points = Fits.points(nUsed, errUsed);
-                Fits.Exponent fit = Fits.exponent(nUsed, errUsed, spec.fitMin(), spec.fitMax(), 1);
-                double atomSlope = Double.NaN;
-                if (m instanceof MethodSpec.Net) {
-                    List<Fits.Point> a = Fits.points(nUsed, atomsUsed);
-                    if (a.size() >= 2) {
-                        atomSlope = Fits.logLogLine(a.stream().mapToDouble(Fits.Point::n).toArray(),
-                                a.stream().mapToDouble(p -> Math.max(p.mean(), 1e-300)).toArray())[0];
-                    }
-                }
-                double train = Double.NaN;
-                if (nUsed.length > 0) {
-                    int largest = nUsed[nUsed.length - 1];
-                    train = spec.seeds().stream().mapToDouble(s -> number(results.get(key(m, where, largest, s)),
-                            spec.images() ? "train_error" : "train_mse")).filter(Double::isFinite).average()
-                            .orElse(Double.NaN);
-                }
-                curves.add(new Curve(m, where, d, nUsed, errUsed, atomsUsed, points, fit, Theory.beta(m, spec.target(), d),
-                        atomSlope, train, Fits.points(nUsed, rfUsed), exactUsed,
-                        new Health(runs, unstable, unstableAt, notFitted, notFittedAt)));
-            }
-        }
-    }
-
-    private static String key(MethodSpec m, String where, int n, long seed) {
-        return SweepPoint.key(m.label(), where, n, seed);
-    }
+    public List<String> cpuFallbacks() { return results.cpuFallbacks(); }
 
     private String placeName(String where) { return spec.images() ? where : "d = " + where.substring(1); }
 
@@ -340,7 +178,7 @@ public final class SweepReport {
     /** Train and test half MSE against steps of the run at the largest n with the first seed. */
     private List<Plots.Series> dynamicsOf(Curve c, int color) {
         int n = c.n()[c.n().length - 1];
-        JsonNode r = results.get(key(c.method(), c.where(), n, spec.seeds().getFirst()));
+        JsonNode r = results.record(c.method(), c.where(), n, spec.seeds().getFirst());
         if (r == null || !r.has("dynamics")) {
             return List.of();
         }
@@ -425,10 +263,10 @@ public final class SweepReport {
             }
         }
         b.append("<h2>Environment</h2>\n");
-        if (environments.isEmpty()) {
+        if (results.environments().isEmpty()) {
             b.append("<p>No environment.json found.</p>\n");
         }
-        for (JsonNode env : environments) {
+        for (JsonNode env : results.environments()) {
             b.append("<table>\n");
             env.properties().forEach(f -> b.append("<tr><td>").append(esc(f.getKey())).append("</td><td>")
                     .append(esc(f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()))
@@ -441,15 +279,12 @@ public final class SweepReport {
             fallbacks.forEach(f -> b.append("<li>").append(esc(f)).append("</li>\n"));
             b.append("</ul>\n");
         }
-        b.append("<h2>Sweep spec</h2>\n<pre>").append(esc(specText)).append("</pre>\n</body>\n</html>\n");
+        b.append("<h2>Sweep spec</h2>\n<pre>").append(esc(results.specText())).append("</pre>\n</body>\n</html>\n");
         return b.toString();
     }
 
     /** The epsilon the records were counted with (sweeps before it was recorded used the default). */
-    private double atomEpsilon() {
-        return results.values().stream().filter(r -> r.has("atom_epsilon")).mapToDouble(r -> r.get("atom_epsilon").asDouble())
-                .findFirst().orElse(org.sparsefeat.analysis.Atoms.DEFAULT_EPSILON);
-    }
+    private double atomEpsilon() { return results.atomEpsilon(org.sparsefeat.analysis.Atoms.DEFAULT_EPSILON); }
 
     /** What the atom count counts, and where it exceeds the n atoms the L1 minimiser can have. */
     String atomsNote() {
@@ -500,31 +335,10 @@ public final class SweepReport {
         return String.format(Locale.ROOT, "%+.1f", (f.beta() - c.predicted()) / f.halfWidth());
     }
 
-    private static double number(JsonNode r, String field) {
-        return r != null && r.has(field) && r.get(field).isNumber() ? r.get(field).asDouble() : Double.NaN;
-    }
-
     private static String fmt(double v) { return String.format(Locale.ROOT, "%.6e", v); }
 
     private static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static boolean sameSweep(String a, String b) {
-        try {
-            ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
-            return yaml.readTree(a).equals(yaml.readTree(b));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String read(Path f) {
-        try {
-            return Files.readString(f, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new InvalidInputException(f + ": cannot read (" + e.getMessage() + ")");
-        }
     }
 
     private static void writeAtomically(Path file, String text) throws IOException {

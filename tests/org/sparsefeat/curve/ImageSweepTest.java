@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparsefeat.cli.CliRunner;
 import org.sparsefeat.images.FakeImages;
+import org.sparsefeat.report.LearningCurves;
 import org.sparsefeat.report.SweepReport;
 
 class ImageSweepTest {
@@ -63,7 +64,7 @@ class ImageSweepTest {
         SweepReport report = new SweepReport(List.of(out));
         assertEquals(16, report.records());
         assertEquals(4, report.curves().size());
-        for (SweepReport.Curve c : report.curves()) {
+        for (LearningCurves.Curve c : report.curves()) {
             assertEquals("mnist", c.where());
             assertEquals(2, c.points().size(), c.method().label());
             assertTrue(c.points().getLast().mean() <= 0.5, c.method().label() + " error " + c.points().getLast().mean());

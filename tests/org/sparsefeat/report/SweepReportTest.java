@@ -41,7 +41,7 @@ class SweepReportTest {
         assertEquals(0, run.code(), run.err());
         assertTrue(run.err().contains("[20/20]"), "progress lines: " + run.err());
         SweepReport report = new SweepReport(List.of(out));
-        SweepReport.Curve c = report.curves().getFirst();
+        LearningCurves.Curve c = report.curves().getFirst();
         assertEquals(3.0, c.fit().beta(), 0.3, "beta = " + c.fit().beta());
         assertEquals(3.0, c.predicted(), 1e-12);
     }
@@ -164,7 +164,7 @@ class SweepReportTest {
         assertTrue(flagged >= 1, "lr 10 overshoots");
 
         SweepReport report = new SweepReport(List.of(out));
-        SweepReport.Curve net = report.curves().get(1);
+        LearningCurves.Curve net = report.curves().get(1);
         assertEquals(4, net.health().runs());
         assertEquals(flagged, net.health().unstable());
         assertTrue(report.curves().getFirst().health().ok());
