@@ -2,7 +2,6 @@ package org.sparsefeat.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,17 +48,15 @@ final class TheoryCommand implements Callable<Integer> {
                     + " spectra continue as power laws).")
     Integer kmax;
 
-    @Option(names = "--out", paramLabel = "curve.csv", description = "Write the CSV here (default: standard output).")
-    Path out;
+    @Mixin
+    CsvOutput csvOut;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        if (out != null) {
-            org.sparsefeat.util.OutputFile.check(org.sparsefeat.util.OutputFile.named("--out", out));
-        }
+        csvOut.check();
         Kernel kernel = kernelOptions.kernel();
         Target target = targetOptions.target();
         requireDimension(d);
@@ -94,16 +91,7 @@ final class TheoryCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void emit(String csv) throws IOException {
-        PrintWriter w = spec.commandLine().getOut();
-        if (out == null) {
-            w.print(csv);
-        } else {
-            OutputFiles.writeText(out, csv);
-            w.println("wrote " + out);
-        }
-        w.flush();
-    }
+    private void emit(String csv) throws IOException { csvOut.emit(csv, spec.commandLine().getOut()); }
 
     static void requireDimension(Integer d) {
         if (d == null) {
@@ -183,17 +171,15 @@ final class TheoryCommand implements Callable<Integer> {
         @Mixin
         TheoryTargetOptions targetOptions;
 
-        @Option(names = "--out", paramLabel = "spectrum.csv", description = "Write the CSV here (default: standard output).")
-        Path out;
+        @Mixin
+        CsvOutput csvOut;
 
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            if (out != null) {
-                org.sparsefeat.util.OutputFile.check(org.sparsefeat.util.OutputFile.named("--out", out));
-            }
+            csvOut.check();
             Kernel kernel = kernelOptions.kernel();
             Target target = targetOptions.given() ? targetOptions.target() : null;  // target options alone: refused
             requireDimension(d);
@@ -212,14 +198,7 @@ final class TheoryCommand implements Callable<Integer> {
                 }
                 csv.append('\n');
             }
-            PrintWriter w = spec.commandLine().getOut();
-            if (out == null) {
-                w.print(csv);
-            } else {
-                OutputFiles.writeText(out, csv.toString());
-                w.println("wrote " + out);
-            }
-            w.flush();
+            csvOut.emit(csv.toString(), spec.commandLine().getOut());
             return 0;
         }
     }
