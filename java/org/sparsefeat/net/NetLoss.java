@@ -34,11 +34,25 @@ public final class NetLoss {
         return s / (2.0 * y.length);
     }
 
+    /** Why training stops: the loss diverged, fell below the rule's floor, or reached the caller's target. */
+    public enum Stop { DIVERGED, CONVERGED, TARGET }
+
     /**
-     * Whether training stops after a step with this loss: NaN (divergence), below the rule's floor (its lossStop, the
-     * reference's 1e-30), or at most the caller's stopBelow (a learning curve's target).
+     * Why training stops after a step with this loss, or null when it goes on: NaN (divergence), below the rule's
+     * floor (its lossStop, the reference's 1e-30), or at most the caller's stopBelow (a learning curve's target).
      */
+    public static Stop stop(double loss, double lossStop, double stopBelow) {
+        if (Double.isNaN(loss)) {
+            return Stop.DIVERGED;
+        }
+        if (loss < lossStop) {
+            return Stop.CONVERGED;
+        }
+        return loss <= stopBelow ? Stop.TARGET : null;
+    }
+
+    /** Whether training stops after a step with this loss ({@link #stop}). */
     public static boolean stops(double loss, double lossStop, double stopBelow) {
-        return Double.isNaN(loss) || loss < lossStop || loss <= stopBelow;
+        return stop(loss, lossStop, stopBelow) != null;
     }
 }

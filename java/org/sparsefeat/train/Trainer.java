@@ -231,13 +231,14 @@ public final class Trainer {
         void afterAdvance(CheckpointSchedule schedule, Options options, long t0) {
             long step = batch.step(index);
             double loss = batch.trainHalfMse(index);
-            if (Double.isNaN(loss)) {
+            NetLoss.Stop why = NetLoss.stop(loss, job.rule().lossStop(), Double.NEGATIVE_INFINITY);
+            if (why == NetLoss.Stop.DIVERGED) {
                 status = Status.DIVERGED;
                 dynamics.add(new Checkpoint(step, (System.nanoTime() - t0) * 1e-9, Double.NaN, Double.NaN, Double.NaN,
                         null, null));
                 return;
             }
-            if (loss < job.rule().lossStop()) {
+            if (why == NetLoss.Stop.CONVERGED) {
                 status = Status.CONVERGED;
             } else if (step >= options.maxSteps()) {
                 status = Status.MAX_STEPS;
