@@ -13,4 +13,12 @@ SF_HD double sf_sigmoid(double u) {
   return u >= 0.0 ? 1.0 / (1.0 + exp(-u)) : exp(u) / (1.0 + exp(u));
 }
 
+/* softplus(u) and sigmoid(u) together from one exponential e = exp(-|u|): the values of the two above (the same
+ * exponential, the same branches), at half the exponentials. */
+SF_HD void sf_softplus_sigmoid(double u, double* softplus, double* sigmoid) {
+  const double e = exp(-fabs(u));
+  *softplus = (u > 0.0 ? u : 0.0) + log1p(e);
+  *sigmoid = u >= 0.0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+}
+
 #endif

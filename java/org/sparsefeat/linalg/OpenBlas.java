@@ -132,6 +132,22 @@ public final class OpenBlas {
             throw new IllegalArgumentException("gemm: op(A) is " + m + " x " + k + ", op(B) " + kb + " x " + n + ", C "
                     + c.rows() + " x " + c.cols());
         }
+        gemm(transA, transB, m, n, k, alpha, a.data(), a.cols(), b.data(), b.cols(), beta, c.data());
+    }
+
+    /**
+     * C (m x n) = alpha op(A) op(B) + beta C on row-major arrays whose leading part holds the matrices (A with {@code
+     * lda} columns, B with {@code ldb}, C with n): so that a matrix at the start of a larger array, such as a net's
+     * first layer in its parameter vector, needs no copy.
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int lda,
+            double[] b, int ldb, double beta, double[] c) {
+        long aNeed = (long) (transA ? k : m) * lda, bNeed = (long) (transB ? n : k) * ldb;
+        if (m < 0 || n < 0 || k < 0 || a.length < aNeed || b.length < bNeed || c.length < (long) m * n
+                || lda < (transA ? m : k) || ldb < (transB ? k : n)) {
+            throw new IllegalArgumentException("gemm: " + m + " x " + n + " x " + k + " does not fit arrays of " + a.length
+                    + ", " + b.length + ", " + c.length + " values (lda " + lda + ", ldb " + ldb + ")");
+        }
         if (m == 0 || n == 0) {
             return;
         }
@@ -139,9 +155,9 @@ public final class OpenBlas {
             // row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: swap the operands, keep the flags
             Native.run(() -> { DGEMM.invokeExact(chr(arena, transB ? 'T' : 'N'), chr(arena, transA ? 'T' : 'N'),
                     integer(arena, n),
-                    integer(arena, m), integer(arena, k), real(arena, alpha), MemorySegment.ofArray(b.data()),
-                    integer(arena, Math.max(1, b.cols())), MemorySegment.ofArray(a.data()),
-                    integer(arena, Math.max(1, a.cols())), real(arena, beta), MemorySegment.ofArray(c.data()),
+                    integer(arena, m), integer(arena, k), real(arena, alpha), MemorySegment.ofArray(b),
+                    integer(arena, Math.max(1, ldb)), MemorySegment.ofArray(a),
+                    integer(arena, Math.max(1, lda)), real(arena, beta), MemorySegment.ofArray(c),
                     integer(arena, Math.max(1, n)), 1L, 1L); });
         }
     }

@@ -39,6 +39,34 @@ class ImageMethodsTest {
         assertEquals(0, da[0], 1e-300);
     }
 
+    /**
+     * The elementwise pass over more entries than one task takes (the threads split it), in place as the forward pass
+     * runs it, against softplus and sigmoid written out: one exponential serves both without changing them.
+     */
+    @Test
+    void theSplitInPlaceActivationMatchesTheFormulas() {
+        int count = 300_001;
+        double[] z = new double[count], a = new double[count], da = new double[count];
+        for (int i = 0; i < count; i++) {
+            z[i] = 40 * Math.sin(i * 0.37) * Math.cos(i * 0.0011);
+        }
+        z[7] = 0;
+        double[] zCopy = z.clone();
+        backend.softplus(z, 5, 1.3, z, da);  // act over z itself
+        double worstA = 0, worstDa = 0;
+        for (int i = 0; i < count; i++) {
+            double u = 5 * zCopy[i];
+            double softplus = u > 0 ? u + Math.log1p(Math.exp(-u)) : Math.log1p(Math.exp(u));
+            double sigmoid = u >= 0 ? 1 / (1 + Math.exp(-u)) : Math.exp(u) / (1 + Math.exp(u));
+            worstA = Math.max(worstA, Math.abs(z[i] - 1.3 * softplus / 5) / Math.max(1e-300, 1.3 * softplus / 5));
+            worstDa = Math.max(worstDa, Math.abs(da[i] - 1.3 * sigmoid) / Math.max(1e-300, 1.3 * sigmoid));
+        }
+        assertTrue(worstA < 1e-14 && worstDa < 1e-14, "relative errors " + worstA + ", " + worstDa);
+        assertEquals(1.3 * 0.5, da[7], 0.0);
+        backend.softplus(zCopy, 5, 1.3, a, new double[count]);  // and into another array: the same values
+        assertTrue(java.util.Arrays.equals(a, z), "in place and out of place agree");
+    }
+
     /** Points of two classes, one on each side of the hyperplane x_0 = 0 with a margin. */
     private static Object[] separable(int n, int d, long seed) {
         Matrix x = Points.sample(PointDistribution.GAUSSIAN, n, d, seed, Philox.STREAM_TRAIN_POINTS);

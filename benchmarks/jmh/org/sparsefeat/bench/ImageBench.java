@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.sparsefeat.backend.SoftplusPass;
 import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.classify.GradientFlow;
 import org.sparsefeat.classify.SoftplusNet;
@@ -24,6 +25,7 @@ import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.KernelType;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NativeThreads;
+import org.sparsefeat.linalg.OpenBlas;
 
 /**
  * The image experiments' hot paths at MNIST's D = 784: the NTK Gram of 5000 images (GEMM + kernel function),
@@ -71,7 +73,18 @@ public class ImageBench {
         xSmall = x.rowRange(0, 1024);
         ySmall = java.util.Arrays.copyOf(y, 1024);
         net = new SoftplusNet(backend, 1000, dim, 5, 0);
+        g = new double[xSmall.rows()];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = ySmall[i] / g.length;
+        }
+        w0 = new Matrix(1000, dim, java.util.Arrays.copyOf(net.params(), 1000 * dim));
+        z = Matrix.zeros(xSmall.rows(), 1000);
+        m = Matrix.zeros(xSmall.rows(), 1000);
+        gw0 = Matrix.zeros(1000, dim);
     }
+
+    private double[] g;
+    private Matrix w0, z, m, gw0;
 
     @TearDown(Level.Trial)
     public void tearDown() {
@@ -89,6 +102,27 @@ public class ImageBench {
      * and at the trial point, then the test outputs: about 4 forward passes and 2 gradients in all, so a
      * step of a long flow costs about a third of this.
      */
+    /**
+     * One trial of the flow on 1024 images, h = 1000: the forward pass at the trial point and the gradient there (a
+     * long flow's step is one trial, whose gradient is the next step's when it is accepted).
+     */
+    @Benchmark
+    public double[] trial() {
+        SoftplusPass fw = backend.softplusForward(net.params(), 1000, 5, 1, xSmall);
+        return backend.softplusGradient(net.params(), 1000, xSmall, fw, g);
+    }
+
+    /**
+     * The floor of {@link #trial}: its two GEMMs alone, on the same shapes, into preallocated matrices: Z = X W0^T
+     * (1024 x 784 times 784 x 1000) and the gradient's M^T X (1000 x 1024 times 1024 x 784), 3.2 GFLOP in all.
+     */
+    @Benchmark
+    public Matrix trialGemms() {
+        OpenBlas.gemm(false, true, 1, xSmall, w0, 0, z);
+        OpenBlas.gemm(true, false, 1, m, xSmall, 0, gw0);
+        return gw0;
+    }
+
     @Benchmark
     public GradientFlow.Result flowStep() {
         return GradientFlow.train(net.copy(), xSmall, ySmall, xSmall.rowRange(0, 8), java.util.Arrays.copyOf(ySmall, 8),

@@ -198,23 +198,30 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void softplus(double[] z, double beta, double c, double[] a, double[] da) {
-        NativeKernels.softplusAct(z, beta, c, a, da);
+        if (z.length < ACT_CHUNK) {
+            NativeKernels.softplusAct(z, beta, c, a, da);
+            return;
+        }
+        // the elementwise pass costs a few ns an entry (an exp and a log1p): over the n x h activations, the threads
+        int chunks = (z.length + ACT_CHUNK - 1) / ACT_CHUNK;
+        parallelFor(chunks, k -> NativeKernels.softplusAct(z, k * ACT_CHUNK, Math.min(z.length, (k + 1) * ACT_CHUNK),
+                beta, c, a, da));
     }
+
+    /** Entries per task of the elementwise pass: about a millisecond each. */
+    private static final int ACT_CHUNK = 1 << 17;
 
     /** The matrix products go to OpenBLAS, the elementwise pass to native code. */
     @Override
     public SoftplusPass softplusForward(double[] p, int h, double beta, double c, Matrix x) {
         int n = x.rows(), dim = x.cols();
-        Matrix w0 = new Matrix(h, dim, Arrays.copyOf(p, h * dim));
-        Matrix z = Matrix.zeros(n, h);
-        OpenBlas.gemm(false, true, 1 / Math.sqrt(dim), x, w0, 0, z);
+        // Z = X W0^T / sqrt(D), W0 read in place at the start of p; act(Z) then written over Z
         double[] a = new double[n * h], da = new double[n * h];
-        NativeKernels.softplusAct(z.data(), beta, c, a, da);
+        OpenBlas.gemm(false, true, n, h, dim, 1 / Math.sqrt(dim), x.data(), dim, p, dim, 0, a);
+        softplus(a, beta, c, a, da);
+        double[] f = new double[n];
         double[] w1 = Arrays.copyOfRange(p, h * dim, h * dim + h);
-        double[] f = OpenBlas.gemv(new Matrix(n, h, a), w1);
-        for (int i = 0; i < n; i++) {
-            f[i] /= h;
-        }
+        OpenBlas.gemm(false, false, n, 1, h, 1.0 / h, a, h, w1, 1, 0, f);
         return new SoftplusPass(f, a, da);
     }
 
@@ -222,21 +229,21 @@ public final class CpuBackend implements Backend {
     public double[] softplusGradient(double[] p, int h, Matrix x, SoftplusPass pass, double[] g) {
         int n = x.rows(), dim = x.cols();
         double[] grad = new double[p.length];
-        double[] gw1 = OpenBlas.gemv(new Matrix(n, h, pass.activations()), g, true);
-        for (int j = 0; j < h; j++) {
-            grad[h * dim + j] = gw1[j] / h;
-        }
+        double[] gw1 = new double[h];
+        OpenBlas.gemm(true, false, h, 1, n, 1.0 / h, pass.activations(), h, g, 1, 0, gw1);
+        System.arraycopy(gw1, 0, grad, h * dim, h);
         double[] m = new double[n * h];
         double[] slopes = pass.slopes();
+        int w1 = h * dim;
         for (int i = 0; i < n; i++) {
             double gi = g[i];
+            int row = i * h;
             for (int j = 0; j < h; j++) {
-                m[i * h + j] = gi * slopes[i * h + j] * p[h * dim + j];
+                m[row + j] = gi * slopes[row + j] * p[w1 + j];
             }
         }
-        Matrix gw0 = Matrix.zeros(h, dim);
-        OpenBlas.gemm(true, false, 1 / (h * Math.sqrt(dim)), new Matrix(n, h, m), x, 0, gw0);
-        System.arraycopy(gw0.data(), 0, grad, 0, h * dim);
+        // grad W0 = M^T X / (h sqrt(D)), written straight into the start of grad
+        OpenBlas.gemm(true, false, h, dim, n, 1 / (h * Math.sqrt(dim)), m, h, x.data(), dim, 0, grad);
         return grad;
     }
 

@@ -73,8 +73,14 @@ public final class NativeKernels {
 
     /** a = c softplus(beta z) / beta and da = c sigmoid(beta z), elementwise (native/include/sf_act.h). */
     public static void softplusAct(double[] z, double beta, double c, double[] a, double[] da) {
-        Native.run(() -> { SOFTPLUS_ACT.invokeExact(MemorySegment.ofArray(z), (long) z.length, beta, c,
-                MemorySegment.ofArray(a), MemorySegment.ofArray(da)); });
+        softplusAct(z, 0, z.length, beta, c, a, da);
+    }
+
+    /** As above on entries [from, to) of each array ({@code a} may be {@code z}). */
+    static void softplusAct(double[] z, int from, int to, double beta, double c, double[] a, double[] da) {
+        long off = from * 8L, bytes = (to - from) * 8L;
+        Native.run(() -> { SOFTPLUS_ACT.invokeExact(MemorySegment.ofArray(z).asSlice(off, bytes), (long) (to - from),
+                beta, c, MemorySegment.ofArray(a).asSlice(off, bytes), MemorySegment.ofArray(da).asSlice(off, bytes)); });
     }
 
     /** One kernel value from t = x.y and the norms, through the same code as the Gram tiles. */
