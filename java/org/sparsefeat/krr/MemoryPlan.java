@@ -141,7 +141,7 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
         // streamed, the host also holds two buffers of a tile column for the copies to the device
         long hostColumns = streamed ? 2 * columnBytes(n, tile) : 0;
         if (!resume && resources.scratch() == null && tiled + work(tile) + hostColumns <= budget) {
-            int panels = streamed ? panelCount(grid, 0, Long.MAX_VALUE, streamBudget, true, null) : 1;
+            int panels = streamed ? panelCount(grid, 0, Long.MAX_VALUE, streamBudget, null) : 1;
             return new MemoryPlan(Mode.TILES, n, tile, tiled, budget, source, null, -1, panels, 0, streamBudget, estimate);
         }
         // out of core: shrink a default tile until a column fits with room for a few panels
@@ -155,14 +155,15 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
         int start = resume ? journal.finishedColumns() : 0;  // all of them when only the solve was left
         long panelBudget = (budget - work(tile)) / 8;
         TiledCholesky.PanelSize size = panelSize(grid, streamed);
-        if (panelBudget < largestColumn(grid, start, size)) {
-            long need = largestColumn(grid, start, size) * 8 + work(tile);
+        long largest = largestColumn(grid, start, size);
+        if (panelBudget < largest) {
+            long need = largest * 8 + work(tile);
             throw new InvalidInputException("{memory} " + Bytes.format(budget) + " (" + source + ") cannot hold one column"
                     + " of tiles of the kernel matrix (n = " + n + ", tile " + tile + ": " + Bytes.format(need)
                     + "); give {memory} at least that" + (resume ? " (a stopped run's journal in " + dir
                     + " fixes the tile)" : resources.tile() > 0 ? " or a smaller {tile}" : ""));
         }
-        int panels = panelCount(grid, start, panelBudget, streamBudget, streamed, resume ? dir : null);
+        int panels = panelCount(grid, start, panelBudget, streamBudget, resume ? dir : null);
         long free = freeSpace.applyAsLong(dir);
         long have = existingFactorBytes(dir);
         if (free >= 0 && free + have < tiled) {
@@ -176,11 +177,11 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
     }
 
     /**
-     * Panels from column {@code start} within {@code hostElements} doubles and, when streamed, within {@code deviceBytes}
-     * of device memory too.
+     * Panels from column {@code start} within {@code hostElements} doubles and, when streamed ({@code deviceBytes} >= 0),
+     * within {@code deviceBytes} of device memory too.
      */
-    private static int panelCount(TileGrid grid, int start, long hostElements, long deviceBytes, boolean streamed,
-            Path journalDir) {
+    private static int panelCount(TileGrid grid, int start, long hostElements, long deviceBytes, Path journalDir) {
+        boolean streamed = deviceBytes >= 0;
         TiledCholesky.PanelSize size = panelSize(grid, streamed);
         long elements = hostElements;
         if (streamed) {

@@ -301,7 +301,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Optional<TileEngine<?>> tileEngine() {
-        return dev.blas().map(blas -> new DeviceTileEngine(dev, blas, linalg));
+        return dev.blas().map(blas -> new DeviceTileEngine(dev, blas));
     }
 
     /** K(X, X) + ridge I built and factored in device memory; it stays there for the solves. */

@@ -29,13 +29,11 @@ final class DeviceTileEngine implements TileEngine<Long> {
 
     private final Device dev;
     private final CudaBlas blas;
-    private final DeviceLinalg linalg;
     private final boolean overlap;
 
-    DeviceTileEngine(Device dev, CudaBlas blas, DeviceLinalg linalg) {
+    DeviceTileEngine(Device dev, CudaBlas blas) {
         this.dev = dev;
         this.blas = blas;
-        this.linalg = linalg;
         String copies = System.getProperty(COPIES_PROPERTY, "sync").trim();
         if (!copies.equals("sync") && !copies.equals("overlap")) {
             throw new InvalidInputException("-D" + COPIES_PROPERTY + " must be sync or overlap, got '" + copies + "'");
@@ -184,19 +182,14 @@ final class DeviceTileEngine implements TileEngine<Long> {
 
     /** Downloaded, factored by LAPACK on the host, uploaded: the CPU path's pivots and verdicts. */
     @Override
-    public int potrf(Work<Long> work, Long a, int n) {
+    public int potrf(Long a, int n, double[] pivots) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment t = OutOfMemoryMessages.allocate(arena, (long) n * n * 8, "a diagonal tile");
             dev.copyToHost(t, a);
-            int info = TileEngine.HOST.potrf(null, t, n);
+            int info = TileEngine.HOST.potrf(t, n, pivots);
             dev.copyToDevice(a, t);
             return info;
         }
-    }
-
-    @Override
-    public double[] diagonal(Long a, int n) {
-        return linalg.diagonal(new DeviceArray(dev, a, (long) n * n), n);
     }
 
     @Override

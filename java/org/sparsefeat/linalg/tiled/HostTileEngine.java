@@ -43,15 +43,12 @@ final class HostTileEngine implements TileEngine<MemorySegment> {
     }
 
     @Override
-    public int potrf(Work<MemorySegment> work, MemorySegment a, int n) { return TileBlas.potrf(a, n); }
-
-    @Override
-    public double[] diagonal(MemorySegment a, int n) {
-        double[] d = new double[n];
+    public int potrf(MemorySegment a, int n, double[] pivots) {
+        int info = TileBlas.potrf(a, n);
         for (int r = 0; r < n; r++) {
-            d[r] = a.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * n + r);
+            pivots[r] = a.getAtIndex(ValueLayout.JAVA_DOUBLE, (long) r * n + r);
         }
-        return d;
+        return info;
     }
 
     @Override

@@ -104,9 +104,8 @@ public final class ScratchTiles implements TileStore {
      *
      * @param tile            the tile order the factorisation used: a resumed run must keep it to give the same bits
      * @param finishedColumns tile columns done, at least 1
-     * @param columns         tile columns in all
      */
-    public record Journal(int tile, int finishedColumns, int columns) {
+    public record Journal(int tile, int finishedColumns) {
         /** The journal in {@code dir} for a problem of order n with this fingerprint, or null (none, torn, another). */
         public static Journal read(Path dir, int n, String fingerprint) {
             Path journal = dir.resolve(JOURNAL);
@@ -127,7 +126,7 @@ public final class ScratchTiles implements TileStore {
                 if (done == 0 || Files.size(factor) < grid.elementsInColumns(0, done) * 8) {
                     return null;
                 }
-                return new Journal(grid.tile(), done, grid.count());
+                return new Journal(grid.tile(), done);
             } catch (IOException | RuntimeException e) {
                 return null;  // torn or foreign: start afresh
             }

@@ -21,11 +21,11 @@ public interface TileEngine<T> {
      */
     Work<T> open(TileStore store, TileStore.Panel panel, int from, int to, int slots);
 
-    /** A = L L^T in place (lower triangle of the n x n tile); LAPACK's info (0, or the failing 1-based pivot). */
-    int potrf(Work<T> work, T a, int n);
-
-    /** The diagonal of an n x n tile, for the pivot test. */
-    double[] diagonal(T a, int n);
+    /**
+     * A = L L^T in place (lower triangle of the n x n tile), L's diagonal into {@code pivots} (n values) for the pivot
+     * test; LAPACK's info (0, or the failing 1-based pivot).
+     */
+    int potrf(T a, int n, double[] pivots);
 
     /** B := B L^{-T} for the m x n tile B and the n x n lower-triangular L. */
     void trsm(T l, int n, T b, int m);

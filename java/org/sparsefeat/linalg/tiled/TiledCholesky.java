@@ -181,7 +181,8 @@ public final class TiledCholesky<T> {
         checkStop();
         int b = grid.size(k);
         T diag = work.tile(k, k);
-        int info = engine.potrf(work, diag, b);
+        double[] pivots = new double[b];
+        int info = engine.potrf(diag, b, pivots);
         if (info > 0) {
             int pivot = grid.start(k) + info;
             throw new NotPositiveDefiniteException(pivot, grid.n(), "the leading minor of order " + pivot + " is not positive");
@@ -189,7 +190,7 @@ public final class TiledCholesky<T> {
         if (info < 0) {
             throw new IllegalStateException("dpotrf rejected argument " + (-info));
         }
-        Pivots.requireNumericallyPositive(engine.diagonal(diag, b), grid.start(k), grid.n(), maxDiag);
+        Pivots.requireNumericallyPositive(pivots, grid.start(k), grid.n(), maxDiag);
         advance("cholesky", (double) b * b * b / 3);
         for (int i = k + 1; i < grid.count(); i++) {
             checkStop();
