@@ -166,6 +166,7 @@ if [ $emulated = 1 ]; then
 else
   step "peers: PyTorch float64 KRR and cuSOLVER dpotrf" 150 "$out/peers.txt" python3 benchmarks/gpu/krr_torch.py 16384
   step "peers: PyTorch autograd GD" 60 "$out/peers.txt" python3 benchmarks/gpu/gd_torch.py
+  step "peers: PyTorch autograd image net flow" 60 "$out/peers.txt" python3 benchmarks/gpu/flow_torch.py 1024 10000
 fi
 
 step "GpuCheck: timings and parity" 240 - "${gpucheck[@]}" --peers "$out/peers.txt" --table "$out/gpucheck.md"

@@ -9,6 +9,10 @@ namespace {
 constexpr int kSuccess = 0, kNotSupported = 15, kInvalidValue = 7;
 constexpr int kLower = 0, kUpper = 1, kOpN = 0, kOpT = 1, kSideLeft = 0, kSideRight = 1, kNonUnit = 0;
 int handleToken;
+
+// alpha s + beta c, where beta = 0 does not read c (BLAS's rule, which cuBLAS follows: C need not hold numbers then;
+// the emulator's NaN-filled fresh memory shows a caller relying on it)
+double scaled(double alpha, double s, double beta, double c) { return beta == 0.0 ? alpha * s : alpha * s + beta * c; }
 }  // namespace
 
 extern "C" {
@@ -81,7 +85,7 @@ int cublasDsyrk_v2(void*, int uplo, int trans, int n, int k, const double* alpha
         double s = 0.0;
         for (int l = 0; l < k; l++) s += a[i + (long long)l * lda] * a[j + (long long)l * lda];
         double& cij = c[i + (long long)j * ldc];
-        cij = *alpha * s + *beta * cij;
+        cij = scaled(*alpha, s, *beta, cij);
       }
     return kSuccess;
   }
@@ -92,7 +96,7 @@ int cublasDsyrk_v2(void*, int uplo, int trans, int n, int k, const double* alpha
       double s = 0.0;
       for (int l = 0; l < k; l++) s += a[l + (long long)i * lda] * a[l + (long long)j * lda];
       double& cij = c[i + (long long)j * ldc];
-      cij = *alpha * s + *beta * cij;
+      cij = scaled(*alpha, s, *beta, cij);
     }
   return kSuccess;
 }
@@ -112,7 +116,7 @@ int cublasDgemm_v2(void*, int transa, int transb, int m, int n, int k, const dou
         s += x * y;
       }
       double& cij = c[i + (long long)j * ldc];
-      cij = *alpha * s + *beta * cij;
+      cij = scaled(*alpha, s, *beta, cij);
     }
   return kSuccess;
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "../cholesky.cu"
+#include "../flow.cu"
 #include "../gd.cu"
 #include "../gram.cu"
 #include "../linalg.cu"
@@ -53,6 +54,8 @@ const Entry kKernels[] = {
     SF_EMU_KERNEL(sf_get_diagonal),  SF_EMU_KERNEL(sf_trsv_diag),   SF_EMU_KERNEL(sf_trsv_update),
     SF_EMU_KERNEL(sf_trsv_diag_t),   SF_EMU_KERNEL(sf_trsv_update_t), SF_EMU_KERNEL(sf_gemv_rows),
     SF_EMU_KERNEL(sf_trmv_lower_t),  SF_EMU_KERNEL(sf_add_slabs),
+    SF_EMU_KERNEL(sf_flow_step),     SF_EMU_KERNEL(sf_flow_rows),   SF_EMU_KERNEL(sf_flow_turn),
+    SF_EMU_KERNEL(sf_flow_scalars),
     SF_EMU_KERNEL(sf_selftest_reverse), SF_EMU_KERNEL(sf_selftest_divergent), SF_EMU_KERNEL(sf_selftest_chain),
 #define SF_EMU_GD(D) SF_EMU_KERNEL(sf_gd_neurons_d##D), SF_EMU_KERNEL(sf_gd_partial_d##D), \
     SF_EMU_KERNEL(sf_gd_neurons2_d##D), SF_EMU_KERNEL(sf_gd_partial2_d##D),

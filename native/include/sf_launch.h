@@ -35,6 +35,10 @@
 #define SF_SOLVE_ROWS 8          /* rows per thread block of sf_trsv_update */
 #define SF_GEMV_THREADS 256      /* threads per row of sf_gemv_rows */
 
+/* ---- cuda/flow.cu ---- */
+#define SF_FLOW_THREADS 256  /* threads per block of the flow's kernels: a row of Z per block of sf_flow_rows */
+#define SF_FLOW_BLOCKS 256   /* blocks of sf_flow_turn, whose partial sums sf_flow_scalars adds in order */
+
 /* ---- cuda/gram.cu ---- */
 #define SF_GRAM_TILE 16  /* a block computes a SF_GRAM_TILE x SF_GRAM_TILE tile of K */
 

@@ -164,20 +164,20 @@ public interface Backend extends TargetEvaluator, AutoCloseable {
 
     // ---- the image experiments' softplus net (docs/method.md, 'Image experiments')
 
-    /** a = c softplus(beta z) / beta and da = c sigmoid(beta z), elementwise (native/include/sf_act.h). */
+    /**
+     * a = c softplus(beta z) / beta and da = c sigmoid(beta z), elementwise (native/include/sf_act.h), in host
+     * memory: for host-side work such as the activation's normalisation, on the CPU whichever the backend.
+     */
     void softplus(double[] z, double beta, double c, double[] a, double[] da);
 
     /**
-     * The softplus net's forward pass at parameters p (W0, h x D row-major, then W1, h) on the rows of x (D
-     * columns): f(x) = (1/h) sum_j W1_j act(W0_j . x / sqrt(D)), act(z) = c softplus(beta z) / beta.
+     * The softplus net's outputs at parameters p (W0, h x D row-major, then W1, h) on the rows of x (D columns):
+     * f(x) = (1/h) sum_j W1_j act(W0_j . x / sqrt(D)), act(z) = c softplus(beta z) / beta.
      */
-    SoftplusPass softplusForward(double[] p, int h, double beta, double c, Matrix x);
+    double[] softplusOutputs(double[] p, int h, double beta, double c, Matrix x);
 
-    /**
-     * The gradient of sum_i g_i f(x_i) with respect to p, given the forward pass there:
-     * dW1_j = (1/h) sum_i g_i a_ij, dW0_j = (1/(h sqrt D)) W1_j sum_i g_i act'(z_ij) x_i.
-     */
-    double[] softplusGradient(double[] p, int h, Matrix x, SoftplusPass pass, double[] g);
+    /** The net's gradient flow, its data and state placed where this backend computes; see {@link SoftplusFlow}. */
+    SoftplusFlow softplusFlow(SoftplusFlow.Problem problem);
 
     @Override
     void close();

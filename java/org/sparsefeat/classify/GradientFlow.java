@@ -2,9 +2,8 @@ package org.sparsefeat.classify;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.sparsefeat.backend.SoftplusPass;
+import org.sparsefeat.backend.SoftplusFlow;
 import org.sparsefeat.linalg.Matrix;
-import org.sparsefeat.net.NetLoss;
 import org.sparsefeat.util.InvalidInputException;
 
 /**
@@ -64,9 +63,6 @@ public final class GradientFlow {
                          double testError, double bestTestError, double[] testF, List<Checkpoint> dynamics,
                          double seconds) {}
 
-    /** One trial: parameters, outputs, per-output loss derivative and gradient. */
-    private record State(double[] p, double[] o, double[] dLdo, double[] grad, double loss) {}
-
     private GradientFlow() {}
 
     /** Told after each accepted step: the steps accepted so far and the training loss. */
@@ -79,109 +75,76 @@ public final class GradientFlow {
         return train(net, x, y, xTest, yTest, opt, null);
     }
 
-    /** As above, telling {@code progress} (if not null) of each accepted step. */
+    /**
+     * As above, telling {@code progress} (if not null) of each accepted step. The flow runs where the net's backend
+     * computes ({@link SoftplusFlow}); this is its control logic, the same for every backend.
+     */
     public static Result train(SoftplusNet net, Matrix x, double[] y, Matrix xTest, double[] yTest, Options opt,
                                Progress progress) {
         long start = System.nanoTime();
-        double[] f0 = net.outputs(x);
-        double[] f0Test = net.outputs(xTest);
-        State s = evaluate(net, net.params().clone(), x, y, f0, opt);
-        double dt = 1, time = 0;
-        long accepted = 0, rejected = 0, nextCheck = 1;
-        List<Checkpoint> dyn = new ArrayList<>();
-        double best = Double.POSITIVE_INFINITY;
-        Stop stop;
-        while (true) {
-            stop = stopRule(s, y, opt, start, accepted);
-            if (stop != null) {
-                break;
-            }
-            double[] trial = s.p().clone();
-            for (int q = 0; q < trial.length; q++) {
-                trial[q] -= dt * s.grad()[q];
-            }
-            State t = evaluate(net, trial, x, y, f0, opt);
-            if (!Double.isFinite(t.loss())) {
-                if (dt < 1e-300) {
-                    stop = Stop.NAN;
+        try (SoftplusFlow flow = net.openFlow(x, y, xTest, opt)) {
+            SoftplusFlow.Point s = flow.current();
+            double dt = 1, time = 0;
+            long accepted = 0, rejected = 0, nextCheck = 1;
+            List<Checkpoint> dyn = new ArrayList<>();
+            double best = Double.POSITIVE_INFINITY;
+            Stop stop;
+            while (true) {
+                stop = stopRule(s, y.length, opt, start, accepted);
+                if (stop != null) {
                     break;
                 }
-                dt /= 10;
-                rejected++;
-                continue;
-            }
-            double dout = 0;
-            for (int i = 0; i < y.length; i++) {
-                dout = Math.max(dout, Math.abs(t.o()[i] - s.o()[i]));
-            }
-            double dgrad = turn(s.grad(), t.grad());
-            if (dgrad < opt.maxDgrad() && dout < opt.maxDout() / opt.alpha()) {
-                time += dt;
-                accepted++;
-                if (dgrad < opt.maxDgrad() / 2 && dout < opt.maxDout() / opt.alpha() / 2) {
-                    dt *= 1.1;
+                SoftplusFlow.Point t = flow.trial(dt);
+                if (!Double.isFinite(t.loss())) {
+                    if (dt < 1e-300) {
+                        stop = Stop.NAN;
+                        break;
+                    }
+                    dt /= 10;
+                    rejected++;
+                    continue;
                 }
-                s = t;
-                if (progress != null) {
-                    progress.step(accepted, s.loss());
+                if (t.dgrad() < opt.maxDgrad() && t.dout() < opt.maxDout() / opt.alpha()) {
+                    time += dt;
+                    accepted++;
+                    if (t.dgrad() < opt.maxDgrad() / 2 && t.dout() < opt.maxDout() / opt.alpha() / 2) {
+                        dt *= 1.1;
+                    }
+                    flow.accept();
+                    s = t;
+                    if (progress != null) {
+                        progress.step(accepted, s.loss());
+                    }
+                    if (accepted == nextCheck) {
+                        double te = errorOf(flow.testScores(), yTest);
+                        best = Math.min(best, te);
+                        dyn.add(new Checkpoint(time, accepted, s.loss(), trainError(s, y.length), te));
+                        nextCheck = Math.max(nextCheck + 1, (long) (nextCheck * 1.25));
+                    }
+                } else {
+                    dt /= 10;
+                    rejected++;
                 }
-                if (accepted == nextCheck) {
-                    double te = testError(net, s.p(), xTest, yTest, f0Test, opt.alpha());
-                    best = Math.min(best, te);
-                    dyn.add(new Checkpoint(time, accepted, s.loss(), trainError(s, y, opt.alpha()), te));
-                    nextCheck = Math.max(nextCheck + 1, (long) (nextCheck * 1.25));
-                }
-            } else {
-                dt /= 10;
-                rejected++;
             }
+            double[] testF = flow.testScores();
+            double te = errorOf(testF, yTest);
+            best = Math.min(best, te);
+            dyn.add(new Checkpoint(time, accepted, s.loss(), trainError(s, y.length), te));
+            double[] p = flow.params();
+            System.arraycopy(p, 0, net.params(), 0, p.length);
+            return new Result(stop, accepted, rejected, time, s.loss(), trainError(s, y.length), te, best, testF, dyn,
+                    (System.nanoTime() - start) * 1e-9);
         }
-        double[] testF = predictor(net, s.p(), xTest, f0Test, opt.alpha());
-        double te = errorOf(testF, yTest);
-        best = Math.min(best, te);
-        dyn.add(new Checkpoint(time, accepted, s.loss(), trainError(s, y, opt.alpha()), te));
-        System.arraycopy(s.p(), 0, net.params(), 0, s.p().length);
-        return new Result(stop, accepted, rejected, time, s.loss(), trainError(s, y, opt.alpha()), te, best, testF, dyn,
-                (System.nanoTime() - start) * 1e-9);
     }
 
-    private static State evaluate(SoftplusNet net, double[] p, Matrix x, double[] y, double[] f0, Options opt) {
-        SoftplusPass fw = net.forward(p, x);
-        int n = y.length;
-        double[] o = NetLoss.predictor(1, fw.f(), f0);  // f - f0: the margins' alpha comes below
-        double[] u = new double[n], hinge = new double[n], slope = new double[n];
-        double a = opt.alpha();
-        for (int i = 0; i < n; i++) {
-            u[i] = 1 - a * o[i] * y[i];
+    private static Stop stopRule(SoftplusFlow.Point s, int n, Options opt, long start, long accepted) {
+        if (Double.isNaN(s.minMargin())) {
+            return Stop.NAN;
         }
-        // the soft hinge softplus(beta_l u) / beta_l and its derivative sigmoid(beta_l u): sf_act.h's formulas
-        net.backend().softplus(u, opt.lossBeta(), 1, hinge, slope);
-        double loss = 0;
-        double[] dLdo = new double[n];
-        for (int i = 0; i < n; i++) {
-            loss += hinge[i] / a;
-            dLdo[i] = -y[i] * slope[i] / n;
-        }
-        return new State(p, o, dLdo, net.gradient(p, x, fw, dLdo), loss / n);
-    }
-
-    private static Stop stopRule(State s, double[] y, Options opt, long start, long accepted) {
-        double minMargin = Double.POSITIVE_INFINITY;
-        int satisfied = 0;
-        for (int i = 0; i < y.length; i++) {
-            double m = opt.alpha() * s.o()[i] * y[i];
-            if (Double.isNaN(m)) {
-                return Stop.NAN;
-            }
-            minMargin = Math.min(minMargin, m);
-            if (m >= 1) {
-                satisfied++;
-            }
-        }
-        if (minMargin > 1) {
+        if (s.minMargin() > 1) {
             return Stop.ALL_MARGINS;
         }
-        if (satisfied > opt.stopFrac() * y.length) {
+        if (s.satisfied() > opt.stopFrac() * n) {
             return Stop.STOP_FRACTION;
         }
         if ((System.nanoTime() - start) * 1e-9 > opt.maxWallSeconds()) {
@@ -190,32 +153,7 @@ public final class GradientFlow {
         return accepted >= opt.maxSteps() ? Stop.MAX_STEPS : null;
     }
 
-    /** |g - g'|^2 / (|g| |g'|): how much the gradient turned over the step. */
-    static double turn(double[] g, double[] h) {
-        double d = 0, ng = 0, nh = 0;
-        for (int q = 0; q < g.length; q++) {
-            d += (g[q] - h[q]) * (g[q] - h[q]);
-            ng += g[q] * g[q];
-            nh += h[q] * h[q];
-        }
-        return d / Math.sqrt(ng * nh);
-    }
-
-    private static double[] predictor(SoftplusNet net, double[] p, Matrix x, double[] f0, double alpha) {
-        return NetLoss.predictor(alpha, net.forward(p, x).f(), f0);
-    }
-
-    private static double testError(SoftplusNet net, double[] p, Matrix x, double[] y, double[] f0, double alpha) {
-        return errorOf(predictor(net, p, x, f0, alpha), y);
-    }
-
-    private static double trainError(State s, double[] y, double alpha) {
-        double[] f = new double[y.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = alpha * s.o()[i];
-        }
-        return errorOf(f, y);
-    }
+    private static double trainError(SoftplusFlow.Point s, int n) { return n == 0 ? Double.NaN : s.wrong() / (double) n; }
 
     /** The fraction of points with f(x) y <= 0. */
     public static double errorOf(double[] f, double[] y) {

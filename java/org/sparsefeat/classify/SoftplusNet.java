@@ -1,7 +1,7 @@
 package org.sparsefeat.classify;
 
 import org.sparsefeat.backend.Backend;
-import org.sparsefeat.backend.SoftplusPass;
+import org.sparsefeat.backend.SoftplusFlow;
 import org.sparsefeat.data.Philox;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.util.InvalidInputException;
@@ -64,9 +64,6 @@ public final class SoftplusNet {
 
     public double[] params() { return params; }
 
-    /** The backend its passes run in. */
-    Backend backend() { return backend; }
-
     /**
      * c = E_{z ~ N(0,1)}[(softplus(beta z)/beta)^2]^{-1/2}, by quadrature on a fine grid
      * (the reference estimates it from 1e5 samples; 1.404383 at beta = 5).
@@ -86,19 +83,22 @@ public final class SoftplusNet {
         return 1 / Math.sqrt(sum * step / Math.sqrt(2 * Math.PI));
     }
 
-    /** Forward pass at parameters p: the outputs f and, for the gradient, act(Z) and act'(Z). */
-    SoftplusPass forward(double[] p, Matrix x) {
+    /** f(x) at the current parameters. */
+    public double[] outputs(Matrix x) {
+        requireDimension(x);
+        return backend.softplusOutputs(params, h, beta, c, x);
+    }
+
+    /** The gradient flow of the soft hinge from the current parameters, in the net's backend. */
+    SoftplusFlow openFlow(Matrix x, double[] y, Matrix xTest, GradientFlow.Options opt) {
+        requireDimension(x);
+        return backend.softplusFlow(new SoftplusFlow.Problem(params, h, beta, c, x, y, xTest, opt.alpha(),
+                opt.lossBeta()));
+    }
+
+    private void requireDimension(Matrix x) {
         if (x.cols() != dim) {
             throw new IllegalArgumentException("images have D = " + x.cols() + " but the net D = " + dim);
         }
-        return backend.softplusForward(p, h, beta, c, x);
-    }
-
-    /** f(x) at the current parameters. */
-    public double[] outputs(Matrix x) { return forward(params, x).f(); }
-
-    /** The gradient of sum_i g_i f(x_i) with respect to the parameters at p, given the forward pass there. */
-    double[] gradient(double[] p, Matrix x, SoftplusPass fw, double[] g) {
-        return backend.softplusGradient(p, h, x, fw, g);
     }
 }

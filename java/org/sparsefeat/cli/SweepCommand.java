@@ -118,20 +118,23 @@ final class SweepCommand implements Callable<Integer> {
         Duration every = Duration.ofMillis(Math.round(checkpointMinutes * 60_000));
         try (Backend backend = backendOptions.open(); StopOnSignal signal = StopOnSignal.install(err)) {
             List<SweepRunner> runners = new ArrayList<>();
-            double estimate = 0;
+            double estimate = 0, onGpu = 0;
             boolean calibrated = true;
             for (Job j : jobs) {
                 SweepRunner r = runner(j, backend, err, data.store()).checkpointEvery(every).stopWhen(signal::requested)
                         .krrMemory(budget, scratch);
                 estimate += r.estimate(part);
+                onGpu += r.estimateOnGpu(part);
                 calibrated &= r.estimateCalibrated(part);
                 runners.add(r);
             }
             String what = preset != null ? "--preset " + preset + (scale == null ? " at the paper's size" : " --scale " + scale)
                     : specFile.toString();
             String on = backend.name() + " (" + backend.device() + ")";
-            err.printf("%s: estimate %s on %s%s%n", what, org.sparsefeat.util.Durations.format(estimate), on,
-                    calibrated ? ", from the points already timed here" : ", from a cost model (see README)");
+            err.printf("%s: estimate %s on %s%s%s%n", what, org.sparsefeat.util.Durations.format(estimate), on,
+                    calibrated ? ", from the points already timed here" : ", from a cost model (see README)",
+                    backend.name().equals("cpu") && onGpu < estimate / 10 ? "; on one GPU (an H100, by the model: "
+                            + "nothing timed on a GPU yet) about " + org.sparsefeat.util.Durations.format(onGpu) : "");
             err.flush();
             if (preset != null && scale == null && estimate > UNASKED_PAPER_SECONDS) {
                 for (Job j : jobs) {   // refused: leave nothing behind

@@ -3,6 +3,8 @@ package org.sparsefeat.curve;
 import java.util.HashMap;
 import java.util.Map;
 import org.sparsefeat.backend.Backend;
+import org.sparsefeat.classify.ImageNetOptions;
+import org.sparsefeat.images.DatasetStore;
 
 /**
  * How long the points of a sweep take: a model of each point's work (kernels ~ n^3, nets ~ steps n h),
@@ -24,10 +26,17 @@ final class CostModel {
     private final Map<String, double[]> finished = new HashMap<>();
 
     CostModel(SweepSpec spec, Backend backend) {
-        this.spec = spec;
-        this.cpuCores = Math.max(1, backend.threads());
-        this.gpu = backend.name().equals("cuda");
+        this(spec, backend.threads(), backend.name().equals("cuda"));
     }
+
+    private CostModel(SweepSpec spec, int threads, boolean gpu) {
+        this.spec = spec;
+        this.cpuCores = Math.max(1, threads);
+        this.gpu = gpu;
+    }
+
+    /** The same model, uncalibrated, on a GPU: what a CPU run's estimate offers for comparison. */
+    CostModel onGpu() { return new CostModel(spec, (int) cpuCores, true); }
 
     String kind(SweepPoint p) { return spec.methods().get(p.method()).kind(); }
 
@@ -37,10 +46,11 @@ final class CostModel {
      */
     double model(SweepPoint p) {
         MethodSpec m = spec.methods().get(p.method());
+        if (m instanceof MethodSpec.ImageNet net) {
+            return imageNet(p.n(), DatasetStore.dimension(p.dataset()), net.options(), gpu, cpuCores);
+        }
         double twoCores;
-        if (m instanceof MethodSpec.ImageNet net) {  // a few thousand flow steps of 3 GEMMs
-            twoCores = 2000 * 3 * 2.0 * p.n() * net.h() * 800 / 50e9;
-        } else if (m instanceof MethodSpec.Net net) {
+        if (m instanceof MethodSpec.Net net) {
             twoCores = 1.3e-9 * net.maxSteps() * net.h() * Math.max(p.n(), 8) * (p.d() + 3) / 6.0;
         } else {
             twoCores = (Math.pow(p.n(), 3) / 3 + 30.0 * p.n() * (p.n() + spec.nTest())) / 50e9 + 0.03;
@@ -48,6 +58,29 @@ final class CostModel {
         double speedup = gpu ? (m instanceof MethodSpec.Net ? GPU_NETS : GPU_KERNELS) : cpuCores / 2;
         return twoCores / speedup;
     }
+
+    /**
+     * The image net's gradient flow (classify.GradientFlow): about 100 trials per training point (25 449 measured at
+     * n = 256 on MNIST, alpha 1e-6), at most max_steps accepted ones plus the few rejected; a trial is two GEMMs of
+     * 2 n h D flop each, plus passes over the n x h activations and the h (D + 1) parameters; a net stops at max_wall.
+     * On the CPU at the GEMM rate of 2 cores measured (BENCHMARKS.md, section 4) scaled by the cores; on a GPU at a
+     * float64 GEMM rate of an H100 and a launch cost per trial, which nothing has measured yet (the device check's
+     * "image net flow" rows will).
+     */
+    static double imageNet(int n, int dim, ImageNetOptions o, boolean gpu, double cpuCores) {
+        double trials = Math.min(o.maxSteps() * (1 + REJECTED), TRIALS_PER_POINT * n);
+        double gemm = 4.0 * n * o.h() * dim, passes = (double) n * o.h(), params = (double) o.h() * (dim + 1);
+        double trial = gpu ? gemm / GPU_FLOW_FLOPS + GPU_FLOW_TRIAL
+                : (gemm / CPU_FLOW_FLOPS + passes * CPU_ACT_SECONDS + params * CPU_PARAM_SECONDS) * 2 / cpuCores;
+        return Math.min(o.maxWall(), trials * trial);
+    }
+
+    /** Trials per training point, and rejected trials per accepted one (measured at n = 256: 908 / 24 541). */
+    static final double TRIALS_PER_POINT = 100, REJECTED = 0.04;
+    /** 2 cores: OpenBLAS's float64 GEMM rate in a flow's trial; seconds per activation and per parameter of a trial. */
+    static final double CPU_FLOW_FLOPS = 90e9, CPU_ACT_SECONDS = 10e-9, CPU_PARAM_SECONDS = 5e-9;
+    /** An H100's float64 GEMM rate (tensor cores, about 2/3 of its 67 TFLOP/s peak) and a trial's launches. */
+    static final double GPU_FLOW_FLOPS = 40e12, GPU_FLOW_TRIAL = 150e-6;
 
     /** A finished point (or points of one kind): the model's seconds for them and the seconds they took. */
     void finished(String kind, double modelSeconds, double seconds) {

@@ -144,6 +144,16 @@ public final class SweepRunner {
         return plan.stream().mapToDouble(u -> u.model(cost) * cost.rate(cost.kind(u.points().getFirst()), 0, 0)).sum();
     }
 
+    /**
+     * The model's seconds for the pending points of the shard on a GPU, uncalibrated: beside a CPU estimate, what a
+     * GPU would change (nothing timed on a GPU stands behind it yet).
+     */
+    public double estimateOnGpu(Shard shard) {
+        CostModel twin = cost.onGpu();
+        return plan(pending(shard), new BatchCheckpoints(store.dir(), checkpointEvery, stop, log)).stream()
+                .mapToDouble(u -> u.model(twin)).sum();
+    }
+
     /** Whether {@link #estimate} rests on timed points of every kind it has to run (not on the model alone). */
     public boolean estimateCalibrated(Shard shard) {
         calibrate();

@@ -94,35 +94,6 @@ class ImageMethodsTest {
         assertTrue(err < 0.2, "test error " + err);
     }
 
-    /** dF/dparams of F = sum_i g_i f(x_i), against central finite differences. */
-    @Test
-    void theNetsGradientMatchesFiniteDifferences() {
-        Matrix x = Points.sample(PointDistribution.SPHERE, 7, 12, 3, Philox.STREAM_TRAIN_POINTS);
-        SoftplusNet net = new SoftplusNet(backend, 5, 12, 5, 1);
-        double[] g = {0.3, -1, 0.5, 2, -0.7, 0.1, 1.1};
-        double[] p = net.params().clone();
-        double[] grad = net.gradient(p, x, net.forward(p, x), g);
-        double worst = 0;
-        for (int q = 0; q < p.length; q += 3) {
-            double keep = p[q];
-            p[q] = keep + 1e-6;
-            double up = dot(g, net.forward(p, x).f());
-            p[q] = keep - 1e-6;
-            double down = dot(g, net.forward(p, x).f());
-            p[q] = keep;
-            worst = Math.max(worst, Math.abs((up - down) / 2e-6 - grad[q]));
-        }
-        assertTrue(worst < 1e-8, "largest error " + worst);
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
     @Test
     void theFlowFitsASeparableProblemAndItsStepRulesRejectAndAccept() {
         Object[] p = separable(40, 8, 4);

@@ -14,10 +14,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.GramFactor;
+import org.sparsefeat.backend.SoftplusFlow;
 import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.backend.cuda.CudaBackend;
 import org.sparsefeat.backend.cuda.Emulator;
+import org.sparsefeat.classify.GradientFlow;
+import org.sparsefeat.classify.SoftplusNet;
 import org.sparsefeat.data.DataSpec;
 import org.sparsefeat.data.Dataset;
 import org.sparsefeat.data.Datasets;
@@ -56,7 +60,7 @@ import org.sparsefeat.util.PhaseTimer;
  * <p>
  * Two modes: {@code --smoke}, every kernel once at toy sizes against the CPU backend plus the binding's cost per
  * launch (check.sh runs it under CUDA_LAUNCH_BLOCKING=1, once per driver binding); and the timings (default), in the
- * order of what we most need to learn: Cholesky n = 32 768, KRR n = 16 384, GD, solves, cuBLAS alone, Gram, parity.
+ * order of what we most need to learn: Cholesky n = 32 768, KRR n = 16 384, GD, the image net's flow, solves, cuBLAS alone, Gram, parity.
  * Each timing is the fastest of a few runs after an untimed one, on our side and on the peers' (PyTorch, run first by
  * check.sh, leaving "key seconds" lines in the file given with --peers).
  * <p>
@@ -67,15 +71,18 @@ import org.sparsefeat.util.PhaseTimer;
  */
 public final class GpuCheck {
     /** The sizes of one run: the on a GPU, toy ones on the emulator. */
+    /** flowN, flowH, flowDim, flowTrials: the image net's flow (n of each row, neurons, pixels, trials timed). */
     private record Sizes(int parityN, int gramN, int[] choleskyN, int krrN, int krrTest, int gdH, int gdN,
-                         int gdTimedSteps, int batch, int blasN, int launches, int repeats) {}
+                         int gdTimedSteps, int batch, int blasN, int launches, int repeats, int[] flowN, int flowH,
+                         int flowDim, int flowTrials) {}
 
     private static final Sizes GPU = new Sizes(4096, 16384, new int[] {32768, 16384, 8192}, 16384, 2000, 10_000, 1024,
-            1280, 40, 16384, 10_000, 3);
+            1280, 40, 16384, 10_000, 3, new int[] {1024, 10_000}, 1000, 784, 30);
     private static final Sizes EMULATED = new Sizes(300, 256, new int[] {600, 300}, 300, 100, 300, 64, 128, 3, 512,
-            200, 2);
+            200, 2, new int[] {64}, 40, 48, 3);
     /** Toy sizes of the smoke run; n = 300 > 256, so that the Cholesky recursion hands work to cuBLAS. */
-    private static final Sizes SMOKE = new Sizes(300, 300, new int[] {}, 300, 100, 300, 64, 0, 3, 0, 10_000, 1);
+    private static final Sizes SMOKE = new Sizes(300, 300, new int[] {}, 300, 100, 300, 64, 0, 3, 0, 10_000, 1,
+            new int[] {}, 37, 48, 0);
 
     private final Table table;
     private final Map<String, Double> peers;
@@ -179,6 +186,7 @@ public final class GpuCheck {
             sections.add(new Section("krr", () -> krr(gpu, s)));
             sections.add(new Section("streamed", () -> streamed(gpu, s)));
             sections.add(new Section("gd", () -> gradientDescent(gpu, s)));
+            sections.add(new Section("flow", () -> imageFlow(gpu, s)));
             sections.add(new Section("solves", () -> solves(gpu, s)));
             sections.add(new Section("blas", () -> blas(gpu, s)));
             sections.add(new Section("gram", () -> gram(gpu, s)));
@@ -293,6 +301,72 @@ public final class GpuCheck {
             check("parity: singular matrix, failing pivot GPU / CPU", pg + " / " + pc, pg == pc && pg > 0);
         });
         attempt(gpu, "parity: GD", () -> gdParity(cpu, gpu, s));
+        attempt(gpu, "parity: image net flow", () -> flowParity(cpu, gpu, s));
+    }
+
+    /** Toy or MNIST-sized "images": n Gaussian points of D pixels at norm sqrt D, labelled by a pixel's sign. */
+    private static Object[] images(int n, int dim, long seed) {
+        Matrix x = Points.sample(PointDistribution.SPHERE, n, dim, seed, Philox.STREAM_TRAIN_POINTS);
+        double[] a = x.data(), y = new double[n];
+        for (int k = 0; k < a.length; k++) {
+            a[k] *= Math.sqrt(dim);
+        }
+        for (int i = 0; i < n; i++) {
+            y[i] = a[i * dim] + a[i * dim + 1] > 0 ? 1 : -1;
+        }
+        return new Object[] {x, y};
+    }
+
+    /** 120 trials of the image net's flow at toy sizes on both backends: the same decisions, close parameters. */
+    private void flowParity(CpuBackend cpu, CudaBackend gpu, Sizes s) {
+        Object[] train = images(45, s.flowDim(), 21), test = images(30, s.flowDim(), 22);
+        GradientFlow.Options opt = GradientFlow.Options.reference(1e-2, 120, 120);
+        GradientFlow.Result[] r = new GradientFlow.Result[2];
+        double[][] p = new double[2][];
+        Backend[] on = {gpu, cpu};
+        for (int b = 0; b < 2; b++) {
+            SoftplusNet net = new SoftplusNet(on[b], s.flowH(), s.flowDim(), 5, 3);
+            r[b] = GradientFlow.train(net, (Matrix) train[0], (double[]) train[1], (Matrix) test[0], (double[]) test[1],
+                    opt);
+            p[b] = net.params();
+        }
+        double dp = rel(p[0], p[1]), df = rel(r[0].testF(), r[1].testF());
+        check("parity: image net flow, h = " + s.flowH() + ", n = 45, " + r[1].accepted() + " accepted / " + r[1].rejected()
+                        + " rejected on the CPU, " + r[0].accepted() + " / " + r[0].rejected() + " on the GPU; parameters,"
+                        + " test scores (rel. diff)", fmt("%.1e, %.1e", dp, df),
+                r[0].accepted() == r[1].accepted() && r[0].rejected() == r[1].rejected() && dp < 1e-9 && df < 1e-9
+                        && gpu.cpuFallbacks().stream().noneMatch(f -> f.startsWith("image net")));
+    }
+
+    /**
+     * Trials per second of the image net's flow in device memory (cuBLAS DGEMM and cuda/flow.cu) at Fig 1's h and
+     * MNIST's D, against PyTorch autograd doing the same trial (benchmarks/gpu/flow_torch.py); the GEMMs' rate beside.
+     */
+    private void imageFlow(CudaBackend gpu, Sizes s) {
+        for (int n : s.flowN()) {
+            attempt(gpu, "image net flow, n = " + n, () -> {
+                Object[] train = images(n, s.flowDim(), 31), test = images(64, s.flowDim(), 32);
+                SoftplusNet net = new SoftplusNet(gpu, s.flowH(), s.flowDim(), 5, 1);
+                double best = Double.POSITIVE_INFINITY;
+                try (SoftplusFlow flow = gpu.softplusFlow(new SoftplusFlow.Problem(net.params(), s.flowH(), 5,
+                        net.normalisation(), (Matrix) train[0], (double[]) train[1], (Matrix) test[0], 1e-6, 20))) {
+                    flow.trial(1e-3);  // untimed
+                    for (int rep = 0; rep < s.repeats(); rep++) {
+                        long t0 = System.nanoTime();
+                        for (int t = 0; t < s.flowTrials(); t++) {
+                            flow.trial(1e-3);
+                        }
+                        best = Math.min(best, (System.nanoTime() - t0) * 1e-9 / s.flowTrials());
+                    }
+                }
+                double tflops = 4.0 * n * s.flowH() * s.flowDim() / best / 1e12;
+                Double peer = peers.get("torch_flow_trial_" + n);
+                table.row("image net flow trials/s, n = " + n + ", h = " + s.flowH() + ", D = " + s.flowDim()
+                                + " (GEMMs at " + fmt("%.1f", tflops) + " TFLOP/s)", fmt("%.0f", 1 / best),
+                        peer == null ? "-" : fmt("PyTorch autograd %.0f", 1 / peer),
+                        peer == null ? "-" : fmt("%.2fx", peer / best), "");
+            });
+        }
     }
 
     private void solveParity(CpuBackend cpu, CudaBackend gpu, Matrix x, boolean cublas) {

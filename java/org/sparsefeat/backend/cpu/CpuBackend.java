@@ -7,7 +7,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.sparsefeat.backend.Backend;
-import org.sparsefeat.backend.SoftplusPass;
+import org.sparsefeat.backend.SoftplusFlow;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.kernel.TeacherField;
 import org.sparsefeat.linalg.Matrix;
@@ -211,41 +211,13 @@ public final class CpuBackend implements Backend {
     /** Entries per task of the elementwise pass: about a millisecond each. */
     private static final int ACT_CHUNK = 1 << 17;
 
-    /** The matrix products go to OpenBLAS, the elementwise pass to native code. */
     @Override
-    public SoftplusPass softplusForward(double[] p, int h, double beta, double c, Matrix x) {
-        int n = x.rows(), dim = x.cols();
-        // Z = X W0^T / sqrt(D), W0 read in place at the start of p; act(Z) then written over Z
-        double[] a = new double[n * h], da = new double[n * h];
-        OpenBlas.gemm(false, true, n, h, dim, 1 / Math.sqrt(dim), x.data(), dim, p, dim, 0, a);
-        softplus(a, beta, c, a, da);
-        double[] f = new double[n];
-        double[] w1 = Arrays.copyOfRange(p, h * dim, h * dim + h);
-        OpenBlas.gemm(false, false, n, 1, h, 1.0 / h, a, h, w1, 1, 0, f);
-        return new SoftplusPass(f, a, da);
+    public double[] softplusOutputs(double[] p, int h, double beta, double c, Matrix x) {
+        return CpuSoftplusFlow.forward(this, p, h, beta, c, x).f();
     }
 
     @Override
-    public double[] softplusGradient(double[] p, int h, Matrix x, SoftplusPass pass, double[] g) {
-        int n = x.rows(), dim = x.cols();
-        double[] grad = new double[p.length];
-        double[] gw1 = new double[h];
-        OpenBlas.gemm(true, false, h, 1, n, 1.0 / h, pass.activations(), h, g, 1, 0, gw1);
-        System.arraycopy(gw1, 0, grad, h * dim, h);
-        double[] m = new double[n * h];
-        double[] slopes = pass.slopes();
-        int w1 = h * dim;
-        for (int i = 0; i < n; i++) {
-            double gi = g[i];
-            int row = i * h;
-            for (int j = 0; j < h; j++) {
-                m[row + j] = gi * slopes[row + j] * p[w1 + j];
-            }
-        }
-        // grad W0 = M^T X / (h sqrt(D)), written straight into the start of grad
-        OpenBlas.gemm(true, false, h, dim, n, 1 / (h * Math.sqrt(dim)), m, h, x.data(), dim, 0, grad);
-        return grad;
-    }
+    public SoftplusFlow softplusFlow(SoftplusFlow.Problem problem) { return new CpuSoftplusFlow(this, problem); }
 
     private void parallelFor(int count, IntConsumer body) {
         if (threads == 1 || count == 1) {

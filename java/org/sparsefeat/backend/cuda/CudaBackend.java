@@ -5,7 +5,7 @@ import java.util.Optional;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.CpuFallbacks;
 import org.sparsefeat.backend.GramFactor;
-import org.sparsefeat.backend.SoftplusPass;
+import org.sparsefeat.backend.SoftplusFlow;
 import org.sparsefeat.backend.cpu.CpuBackend;
 import org.sparsefeat.backend.cpu.NativeLayout;
 import org.sparsefeat.kernel.Kernel;
@@ -23,7 +23,7 @@ import org.sparsefeat.util.PhaseTimer;
  * A KRR fit keeps its n x n matrix on the device ({@link #factorGram}); operations on host matrices upload them.
  * The {@link Device} is a GPU through JCuda (or the driver API through FFM) or, in tests, the CPU emulator of
  * cuda/emu bound through FFM (cuda/emu/java's Emulator). What it hands to its embedded CPU backend instead (the
- * teacher for d > 16, nets of other d, net outputs, the image net) it records in
+ * teacher for d > 16, nets of other d, net outputs, the image net without cuBLAS) it records in
  * {@link #cpuFallbacks}, which result files carry.
  * NOT YET RUN ON A GPU: the first device check must prove it (benchmarks/gpu/check.sh).
  */
@@ -42,6 +42,7 @@ public final class CudaBackend implements Backend {
     private final DeviceLinalg linalg;
     private final Device.Kernel gram, gramF32, teacher;
     private final CudaNetBatch.Kernels gd;
+    private final CudaSoftplusFlow.Kernels flow;
     private final CpuFallbacks fallbacks = new CpuFallbacks();
 
     /**
@@ -93,6 +94,7 @@ public final class CudaBackend implements Backend {
         teacher = dev.kernel("teacher", "sf_teacher");
         linalg = new DeviceLinalg(dev);
         gd = CudaNetBatch.Kernels.load(dev);
+        flow = CudaSoftplusFlow.Kernels.load(dev);
     }
 
     @Override
@@ -388,25 +390,34 @@ public final class CudaBackend implements Backend {
         return cpu.netOutputs(net, x);
     }
 
-    /** The image net has no GPU kernels: its gradient flow runs on the CPU, recorded as such. */
-    private static final String IMAGE_NET = "image net: softplus net and gradient flow on the CPU";
+    // ---- the image net
 
+    /** The host-side elementwise pass (the activation's normalisation): the CPU's, whichever the backend. */
     @Override
-    public void softplus(double[] z, double beta, double c, double[] a, double[] da) {
-        fallbacks.record(IMAGE_NET);
-        cpu.softplus(z, beta, c, a, da);
+    public void softplus(double[] z, double beta, double c, double[] a, double[] da) { cpu.softplus(z, beta, c, a, da); }
+
+    /** Why the image net runs on the CPU: the device has no cuBLAS for its GEMMs. */
+    private String imageNetFallback() {
+        return "image net: no cuBLAS (" + dev.blasStatus() + "), its flow on the CPU";
     }
 
     @Override
-    public SoftplusPass softplusForward(double[] p, int h, double beta, double c, Matrix x) {
-        fallbacks.record(IMAGE_NET);
-        return cpu.softplusForward(p, h, beta, c, x);
+    public double[] softplusOutputs(double[] p, int h, double beta, double c, Matrix x) {
+        if (dev.blas().isEmpty()) {
+            fallbacks.record(imageNetFallback());
+            return cpu.softplusOutputs(p, h, beta, c, x);
+        }
+        return CudaSoftplusFlow.outputs(dev, dev.blas().get(), flow, p, h, beta, c, x);
     }
 
+    /** In device memory when cuBLAS is there (its DGEMMs are most of a step), else on the CPU, recorded. */
     @Override
-    public double[] softplusGradient(double[] p, int h, Matrix x, SoftplusPass pass, double[] g) {
-        fallbacks.record(IMAGE_NET);
-        return cpu.softplusGradient(p, h, x, pass, g);
+    public SoftplusFlow softplusFlow(SoftplusFlow.Problem problem) {
+        if (dev.blas().isEmpty()) {
+            fallbacks.record(imageNetFallback());
+            return cpu.softplusFlow(problem);
+        }
+        return new CudaSoftplusFlow(dev, dev.blas().get(), flow, problem);
     }
 
     @Override

@@ -441,6 +441,76 @@ abstract class CudaParity {
         org.sparsefeat.train.TrainerResumeTest.assertSameBits(whole, resumed);
     }
 
+    /** Toy "images": n points of D = 48 scaled to norm sqrt D, labelled by the sign of a pixel sum. */
+    private static Object[] images(int n, long seed) {
+        Matrix x = Points.sample(PointDistribution.SPHERE, n, 48, seed, Philox.STREAM_TRAIN_POINTS);
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            double s = 0;
+            for (int k = 0; k < 48; k++) {
+                x.set(i, k, x.get(i, k) * Math.sqrt(48));
+                s += k < 10 ? x.get(i, k) : 0;
+            }
+            y[i] = s > 0 ? 1 : -1;
+        }
+        return new Object[] {x, y};
+    }
+
+    /**
+     * The image net's gradient flow in device memory against the CPU's for a few hundred trials each (h = 37, n = 45, so
+     * that no block divides them): the same accept / reject decisions (counts, flow time, the loss at every accepted
+     * step), parameters and test scores within 1e-9, with the reference's bounds at alpha 1e-2 and with a strict bound
+     * on the gradient's turn at alpha 100 (more rejections). Then the net's outputs on the device.
+     */
+    @Test
+    void theImageNetsFlowMakesTheCpusDecisions() {
+        Object[] train = images(45, 11), test = images(33, 12);
+        Matrix x = (Matrix) train[0], xTest = (Matrix) test[0];
+        double[] y = (double[]) train[1], yTest = (double[]) test[1];
+        List<org.sparsefeat.classify.GradientFlow.Options> options = List.of(
+                org.sparsefeat.classify.GradientFlow.Options.reference(1e-2, 600, 200),
+                new org.sparsefeat.classify.GradientFlow.Options(100, 20, 1e-7, 0.1, 0.99, 600, 250));
+        long rejections = 0;
+        for (var opt : options) {
+            var onGpu = flow(cuda, x, y, xTest, yTest, opt);
+            var onCpu = flow(cpu, x, y, xTest, yTest, opt);
+            var g = onGpu.result();
+            var c = onCpu.result();
+            String what = "alpha " + opt.alpha() + ", dgrad bound " + opt.maxDgrad();
+            rejections += c.rejected();
+            assertEquals(c.stop(), g.stop(), what);
+            assertEquals(c.accepted(), g.accepted(), what + ": accepted");
+            assertEquals(c.rejected(), g.rejected(), what + ": rejected");
+            assertEquals(c.time(), g.time(), 1e-12 * c.time(), what + ": flow time, the sum of the accepted dt");
+            assertEquals(onCpu.losses().size(), onGpu.losses().size());
+            for (int k = 0; k < onCpu.losses().size(); k++) {
+                assertEquals(onCpu.losses().get(k), onGpu.losses().get(k), 1e-10 * Math.abs(onCpu.losses().get(k)),
+                        what + ": loss after accepted step " + (k + 1));
+            }
+            assertTrue(relative(onGpu.params(), onCpu.params()) < 1e-9, what + ": parameters "
+                    + relative(onGpu.params(), onCpu.params()));
+            assertTrue(relative(g.testF(), c.testF()) < 1e-9, what + ": test scores " + relative(g.testF(), c.testF()));
+            assertEquals(c.testError(), g.testError(), what);
+            assertEquals(c.dynamics().size(), g.dynamics().size(), what + ": checkpoints");
+        }
+        assertTrue(rejections >= 5, "rejected trials to compare: " + rejections);
+        assertEquals(List.of(), cuda.cpuFallbacks(), "nothing of the image net on the CPU");
+        var net = new org.sparsefeat.classify.SoftplusNet(cpu, 37, 48, 5, 3);
+        double[] fCpu = cpu.softplusOutputs(net.params(), 37, 5, net.normalisation(), xTest);
+        double[] fGpu = cuda.softplusOutputs(net.params(), 37, 5, net.normalisation(), xTest);
+        assertTrue(relative(fGpu, fCpu) < 1e-12, "outputs " + relative(fGpu, fCpu));
+    }
+
+    private record Flow(org.sparsefeat.classify.GradientFlow.Result result, List<Double> losses, double[] params) {}
+
+    private static Flow flow(Backend backend, Matrix x, double[] y, Matrix xTest, double[] yTest,
+                             org.sparsefeat.classify.GradientFlow.Options opt) {
+        var net = new org.sparsefeat.classify.SoftplusNet(backend, 37, 48, 5, 7);
+        List<Double> losses = new ArrayList<>();
+        var r = org.sparsefeat.classify.GradientFlow.train(net, x, y, xTest, yTest, opt, (k, loss) -> losses.add(loss));
+        return new Flow(r, losses, net.params());
+    }
+
     private static NetProblem problem(int n, int d, int h, boolean bias, Scale scale, GdRule rule, long seed) {
         Matrix x = sphere(n, d, seed);
         double[] y = new double[n];
