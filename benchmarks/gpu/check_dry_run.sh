@@ -31,7 +31,8 @@ table = read(full, "gpucheck.md").splitlines()
 err = [i for i, r in enumerate(table) if r.startswith("| krr | ERROR") and "SPARSEFEAT_CHECK_FAIL=krr" in r]
 expect(len(err) == 1, "one ERROR row for the forced section krr")
 after = table[err[0] + 1:] if err else []
-for row in ("GD steps/s, one net", "GD net-steps/s", "Cholesky solve", "cuBLAS alone", "NTK Gram", "parity: GD 130 steps"):
+for row in ("GD steps/s, one net", "GD net-steps/s", "image net flow trials/s", "Cholesky solve", "cuBLAS alone",
+            "NTK Gram", "parity: GD 130 steps", "parity: image net flow"):
     expect(any(r.startswith("| " + row) for r in after), f"a row '{row}' after the ERROR row")
 expect(not any("| FAIL |" in r for r in after), "no failing row after the forced error: " + str([r for r in after if "FAIL" in r]))
 for f in ("smoke-jcuda.log", "smoke-ffm.log"):

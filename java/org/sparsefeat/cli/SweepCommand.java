@@ -119,12 +119,14 @@ final class SweepCommand implements Callable<Integer> {
         try (Backend backend = backendOptions.open(); StopOnSignal signal = StopOnSignal.install(err)) {
             List<SweepRunner> runners = new ArrayList<>();
             double estimate = 0, onGpu = 0;
+            long atWall = 0;
             boolean calibrated = true;
             for (Job j : jobs) {
                 SweepRunner r = runner(j, backend, err, data.store()).checkpointEvery(every).stopWhen(signal::requested)
                         .krrMemory(budget, scratch);
                 estimate += r.estimate(part);
                 onGpu += r.estimateOnGpu(part);
+                atWall += r.atWallClock(part);
                 calibrated &= r.estimateCalibrated(part);
                 runners.add(r);
             }
@@ -135,6 +137,10 @@ final class SweepCommand implements Callable<Integer> {
                     calibrated ? ", from the points already timed here" : ", from a cost model (see README)",
                     backend.name().equals("cpu") && onGpu < estimate / 10 ? "; on one GPU (an H100, by the model: "
                             + "nothing timed on a GPU yet) about " + org.sparsefeat.util.Durations.format(onGpu) : "");
+            if (atWall > 0) {
+                err.printf("%s: by the model %d of its nets stop at their max_wall here, before their flow ends (results"
+                        + " record the stop)%n", what, atWall);
+            }
             err.flush();
             if (preset != null && scale == null && estimate > UNASKED_PAPER_SECONDS) {
                 for (Job j : jobs) {   // refused: leave nothing behind

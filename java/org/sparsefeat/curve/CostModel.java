@@ -68,11 +68,22 @@ final class CostModel {
      * "image net flow" rows will).
      */
     static double imageNet(int n, int dim, ImageNetOptions o, boolean gpu, double cpuCores) {
+        return Math.min(o.maxWall(), flowSeconds(n, dim, o, gpu, cpuCores));
+    }
+
+    /** {@link #imageNet} without the wall-clock limit. */
+    private static double flowSeconds(int n, int dim, ImageNetOptions o, boolean gpu, double cpuCores) {
         double trials = Math.min(o.maxSteps() * (1 + REJECTED), TRIALS_PER_POINT * n);
         double gemm = 4.0 * n * o.h() * dim, passes = (double) n * o.h(), params = (double) o.h() * (dim + 1);
         double trial = gpu ? gemm / GPU_FLOW_FLOPS + GPU_FLOW_TRIAL
                 : (gemm / CPU_FLOW_FLOPS + passes * CPU_ACT_SECONDS + params * CPU_PARAM_SECONDS) * 2 / cpuCores;
-        return Math.min(o.maxWall(), trials * trial);
+        return trials * trial;
+    }
+
+    /** Whether the model expects the point, an image net, to stop at its wall-clock limit rather than converge. */
+    boolean stopsAtWallClock(SweepPoint p) {
+        return spec.methods().get(p.method()) instanceof MethodSpec.ImageNet net
+                && flowSeconds(p.n(), DatasetStore.dimension(p.dataset()), net.options(), gpu, cpuCores) > net.options().maxWall();
     }
 
     /** Trials per training point, and rejected trials per accepted one (measured at n = 256: 908 / 24 541). */

@@ -154,6 +154,9 @@ public final class SweepRunner {
                 .mapToDouble(u -> u.model(twin)).sum();
     }
 
+    /** The pending points of the shard the model expects to stop at their wall-clock limit here (image nets). */
+    public long atWallClock(Shard shard) { return pending(shard).stream().filter(cost::stopsAtWallClock).count(); }
+
     /** Whether {@link #estimate} rests on timed points of every kind it has to run (not on the model alone). */
     public boolean estimateCalibrated(Shard shard) {
         calibrate();

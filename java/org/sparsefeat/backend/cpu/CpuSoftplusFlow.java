@@ -9,73 +9,90 @@ import org.sparsefeat.net.NetLoss;
 /**
  * The image net's gradient flow in host memory: OpenBLAS's DGEMMs and the native elementwise pass of
  * {@link CpuBackend#softplus}. A trial costs the two GEMMs a step needs, n x h x D each (the forward Z = X W0^T and
- * the gradient M^T X), and two n x h products with vectors; W0 and the data are read in place.
+ * the gradient M^T X), and two n x h products with vectors; W0 and the data are read in place, and the n x h and
+ * parameter-sized buffers are allocated once per flow (two slots for the current point and the trial, swapped on
+ * accepting).
  */
 final class CpuSoftplusFlow implements SoftplusFlow {
     /** The forward pass at n points: the outputs f (n), act(Z) and act'(Z) (n x h, row-major). */
     record Pass(double[] f, double[] activations, double[] slopes) {}
 
-    /** A point of the flow: parameters, outputs o = f - f0, gradient, and its scalars. */
-    private record State(double[] p, double[] o, double[] grad, Point point) {}
-
     private final CpuBackend cpu;
     private final Problem problem;
     private final double[] f0, f0Test;
-    private State current, trial;
+    /** By {@link #cur}: the current point's and the trial's parameters, outputs o = f - f0 and gradients. */
+    private final double[][] p = new double[2][], o = new double[2][], grad = new double[2][];
+    private final Point[] points = new Point[2];
+    /** The training points' act(Z), act'(Z) and the gradient's M (n x h each), reused by every trial. */
+    private final double[] act, slopes, m;
+    private int cur;
+    private boolean trialReady;
 
     CpuSoftplusFlow(CpuBackend cpu, Problem problem) {
         this.cpu = cpu;
         this.problem = problem;
-        double[] p = problem.params().clone();
-        f0 = forward(cpu, p, problem.h(), problem.actBeta(), problem.c(), problem.x()).f();
-        f0Test = forward(cpu, p, problem.h(), problem.actBeta(), problem.c(), problem.xTest()).f();
-        current = evaluate(p, null);
+        int len = problem.params().length, nh = Math.multiplyExact(problem.n(), problem.h());
+        for (int b = 0; b < 2; b++) {
+            p[b] = new double[len];
+            grad[b] = new double[len];
+        }
+        act = new double[nh];
+        slopes = new double[nh];
+        m = new double[nh];
+        System.arraycopy(problem.params(), 0, p[0], 0, len);
+        f0 = forward(cpu, p[0], problem.h(), problem.actBeta(), problem.c(), problem.x()).f();
+        f0Test = forward(cpu, p[0], problem.h(), problem.actBeta(), problem.c(), problem.xTest()).f();
+        points[0] = evaluate(0, -1);
     }
 
     @Override
-    public Point current() { return current.point(); }
+    public Point current() { return points[cur]; }
 
     @Override
     public Point trial(double dt) {
-        double[] p = current.p().clone(), g = current.grad();
-        for (int q = 0; q < p.length; q++) {
-            p[q] -= dt * g[q];
+        int t = 1 - cur;
+        double[] from = p[cur], to = p[t], g = grad[cur];
+        for (int q = 0; q < to.length; q++) {
+            to[q] = from[q] - dt * g[q];
         }
-        trial = evaluate(p, current);
-        return trial.point();
+        points[t] = evaluate(t, cur);
+        trialReady = true;
+        return points[t];
     }
 
     @Override
     public void accept() {
-        if (trial == null) {
+        if (!trialReady) {
             throw new IllegalStateException("no trial to accept");
         }
-        current = trial;
-        trial = null;
+        cur = 1 - cur;
+        trialReady = false;
     }
 
     @Override
     public double[] testScores() {
-        double[] f = forward(cpu, current.p(), problem.h(), problem.actBeta(), problem.c(), problem.xTest()).f();
+        double[] f = forward(cpu, p[cur], problem.h(), problem.actBeta(), problem.c(), problem.xTest()).f();
         return NetLoss.predictor(problem.alpha(), f, f0Test);
     }
 
     @Override
-    public double[] params() { return current.p().clone(); }
+    public double[] params() { return p[cur].clone(); }
 
     @Override
-    public double[] gradient() { return current.grad().clone(); }
+    public double[] gradient() { return grad[cur].clone(); }
 
-    /** The point at p and its scalars against {@code from} (null: the first point, dout = dgrad = 0). */
-    private State evaluate(double[] p, State from) {
-        Pass fw = forward(cpu, p, problem.h(), problem.actBeta(), problem.c(), problem.x());
+    /** The point in slot {@code at} and its scalars against slot {@code from} (-1: the first point, dout = dgrad = 0). */
+    private Point evaluate(int at, int from) {
+        int h = problem.h();
+        Pass fw = forward(cpu, p[at], h, problem.actBeta(), problem.c(), problem.x(), act, slopes);
         double[] y = problem.y();
         int n = y.length;
         double a = problem.alpha();
-        double[] o = NetLoss.predictor(1, fw.f(), f0);  // f - f0: the margins' alpha comes below
+        double[] oa = NetLoss.predictor(1, fw.f(), f0);  // f - f0: the margins' alpha comes below
+        o[at] = oa;
         double[] u = new double[n], hinge = new double[n], slope = new double[n];
         for (int i = 0; i < n; i++) {
-            u[i] = 1 - a * o[i] * y[i];
+            u[i] = 1 - a * oa[i] * y[i];
         }
         // the soft hinge softplus(beta_l u) / beta_l and its derivative sigmoid(beta_l u): sf_act.h's formulas
         cpu.softplus(u, problem.lossBeta(), 1, hinge, slope);
@@ -85,24 +102,24 @@ final class CpuSoftplusFlow implements SoftplusFlow {
             loss += hinge[i] / a;
             dLdo[i] = -y[i] * slope[i] / n;
         }
-        double[] grad = gradient(p, problem.h(), problem.x(), fw, dLdo);
+        gradient(p[at], h, problem.x(), fw, dLdo, m, grad[at]);
         double minMargin = Double.POSITIVE_INFINITY, dout = 0;
         int satisfied = 0, wrong = 0;
         for (int i = 0; i < n; i++) {
-            double m = a * o[i] * y[i];
-            minMargin = Double.isNaN(m) || Double.isNaN(minMargin) ? Double.NaN : Math.min(minMargin, m);
-            if (m >= 1) {
+            double mi = a * oa[i] * y[i];
+            minMargin = Double.isNaN(mi) || Double.isNaN(minMargin) ? Double.NaN : Math.min(minMargin, mi);
+            if (mi >= 1) {
                 satisfied++;
             }
-            if (!(m > 0)) {
+            if (!(mi > 0)) {
                 wrong++;
             }
-            if (from != null) {
-                dout = Math.max(dout, Math.abs(o[i] - from.o()[i]));
+            if (from >= 0) {
+                dout = Math.max(dout, Math.abs(oa[i] - o[from][i]));
             }
         }
-        double dgrad = from == null ? 0 : turn(from.grad(), grad);
-        return new State(p, o, grad, new Point(loss / n, dout, dgrad, minMargin, satisfied, wrong));
+        double dgrad = from < 0 ? 0 : turn(grad[from], grad[at]);
+        return new Point(loss / n, dout, dgrad, minMargin, satisfied, wrong);
     }
 
     /** |g - g'|^2 / (|g| |g'|): how much the gradient turned over the step. */
@@ -122,9 +139,14 @@ final class CpuSoftplusFlow implements SoftplusFlow {
      * native code.
      */
     static Pass forward(CpuBackend cpu, double[] p, int h, double beta, double c, Matrix x) {
+        int n = x.rows();
+        return forward(cpu, p, h, beta, c, x, new double[n * h], new double[n * h]);
+    }
+
+    /** As above, act(Z) and act'(Z) into {@code a} and {@code da} (n x h at least). */
+    static Pass forward(CpuBackend cpu, double[] p, int h, double beta, double c, Matrix x, double[] a, double[] da) {
         int n = x.rows(), dim = x.cols();
         // Z = X W0^T / sqrt(D), W0 read in place at the start of p; act(Z) then written over Z
-        double[] a = new double[n * h], da = new double[n * h];
         OpenBlas.gemm(false, true, n, h, dim, 1 / Math.sqrt(dim), x.data(), dim, p, dim, 0, a);
         cpu.softplus(a, beta, c, a, da);
         double[] f = new double[n];
@@ -138,12 +160,17 @@ final class CpuSoftplusFlow implements SoftplusFlow {
      * dW1_j = (1/h) sum_i g_i a_ij, dW0_j = (1/(h sqrt D)) W1_j sum_i g_i act'(z_ij) x_i.
      */
     static double[] gradient(double[] p, int h, Matrix x, Pass pass, double[] g) {
-        int n = x.rows(), dim = x.cols();
         double[] grad = new double[p.length];
+        gradient(p, h, x, pass, g, new double[x.rows() * h], grad);
+        return grad;
+    }
+
+    /** As above into {@code grad}, through {@code m} (n x h at least). */
+    static void gradient(double[] p, int h, Matrix x, Pass pass, double[] g, double[] m, double[] grad) {
+        int n = x.rows(), dim = x.cols();
         double[] gw1 = new double[h];
         OpenBlas.gemm(true, false, h, 1, n, 1.0 / h, pass.activations(), h, g, 1, 0, gw1);
         System.arraycopy(gw1, 0, grad, h * dim, h);
-        double[] m = new double[n * h];
         double[] slopes = pass.slopes();
         int w1 = h * dim;
         for (int i = 0; i < n; i++) {
@@ -155,7 +182,6 @@ final class CpuSoftplusFlow implements SoftplusFlow {
         }
         // grad W0 = M^T X / (h sqrt(D)), written straight into the start of grad
         OpenBlas.gemm(true, false, h, dim, n, 1 / (h * Math.sqrt(dim)), m, h, x.data(), dim, 0, grad);
-        return grad;
     }
 
     @Override

@@ -74,7 +74,7 @@ final class CudaSoftplusFlow implements SoftplusFlow {
                 grad[b].zero();
             }
             dev.copyToDevice(p[0].address(), problem.params(), 0, (int) len);
-            outputs(p[0], problem.x().rows(), x, null, f0);
+            outputs(p[0], n, x, null, f0);
             outputs(p[0], nTest, xTest, null, f0Test);
             current = evaluate(0, 1, false);
         } catch (RuntimeException | Error e) {
