@@ -16,7 +16,8 @@ public interface SoftplusFlow extends AutoCloseable {
     /**
      * A flow to run, in host memory.
      *
-     * @param params   the initial parameters (W0, h x D row-major, then W1, h); f0 is the net's outputs there
+     * @param params   the parameters to start from (W0, h x D row-major, then W1, h)
+     * @param initial  the net's initial parameters: f0 is its outputs there (params too, except for a resumed flow)
      * @param h        neurons
      * @param actBeta  beta of act(z) = c softplus(beta z) / beta
      * @param c        c of act
@@ -26,12 +27,13 @@ public interface SoftplusFlow extends AutoCloseable {
      * @param alpha    the alpha-trick's scale
      * @param lossBeta beta_l of the soft hinge
      */
-    record Problem(double[] params, int h, double actBeta, double c, Matrix x, double[] y, Matrix xTest, double alpha,
-                   double lossBeta) {
+    record Problem(double[] params, double[] initial, int h, double actBeta, double c, Matrix x, double[] y, Matrix xTest,
+                   double alpha, double lossBeta) {
         public Problem {
             int dim = x.cols();
-            if (h < 1 || params.length != (long) h * dim + h) {
-                throw new IllegalArgumentException(params.length + " parameters for h = " + h + " and D = " + dim);
+            if (h < 1 || params.length != (long) h * dim + h || initial.length != params.length) {
+                throw new IllegalArgumentException(params.length + " and " + initial.length + " parameters for h = " + h
+                        + " and D = " + dim);
             }
             if (y.length != x.rows()) {
                 throw new IllegalArgumentException(x.rows() + " training points but " + y.length + " labels");
@@ -39,6 +41,12 @@ public interface SoftplusFlow extends AutoCloseable {
             if (xTest.cols() != dim) {
                 throw new IllegalArgumentException("test images have D = " + xTest.cols() + " but the training ones D = " + dim);
             }
+        }
+
+        /** A flow from the net's initial parameters. */
+        public Problem(double[] params, int h, double actBeta, double c, Matrix x, double[] y, Matrix xTest, double alpha,
+                       double lossBeta) {
+            this(params, params, h, actBeta, c, x, y, xTest, alpha, lossBeta);
         }
 
         public int n() { return x.rows(); }

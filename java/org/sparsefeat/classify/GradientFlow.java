@@ -13,7 +13,7 @@ import org.sparsefeat.util.InvalidInputException;
  * (|g - g'|^2 / (|g| |g'|) < maxDgrad) and no output moved by more than maxDout / alpha; then dt grows by 1.1
  * if both were under half their bounds; otherwise it is undone and dt divided by 10. Stops at NaN, at the
  * wall-clock or step limit, when every margin alpha (f - f0) y exceeds 1, or when the fraction of satisfied
- * margins exceeds stopFrac.
+ * margins exceeds stopFrac. A flow saves its state ({@link FlowState}) through {@link FlowSnapshots} and resumes from it.
  */
 public final class GradientFlow {
     /** The reference's accept bounds: the gradient's turn, and the predictor's move over a step. */
@@ -81,18 +81,41 @@ public final class GradientFlow {
      */
     public static Result train(SoftplusNet net, Matrix x, double[] y, Matrix xTest, double[] yTest, Options opt,
                                Progress progress) {
+        return train(net, x, y, xTest, yTest, opt, progress, null);
+    }
+
+    /**
+     * As above, saving its state to {@code snapshots} (if not null) when due and when asked to stop, and resuming from
+     * the state they hold: a resumed flow makes the decisions and ends with the bits of an uninterrupted one (on the
+     * same backend and threads). The wall-clock limit counts the seconds of earlier runs.
+     *
+     * @throws FlowSnapshots.Stopped when the snapshots asked to stop (the state saved first)
+     */
+    public static Result train(SoftplusNet net, Matrix x, double[] y, Matrix xTest, double[] yTest, Options opt,
+                               Progress progress, FlowSnapshots snapshots) {
         long start = System.nanoTime();
-        try (SoftplusFlow flow = net.openFlow(x, y, xTest, opt)) {
+        FlowState saved = snapshots == null ? null : snapshots.load();
+        double before = saved == null ? 0 : saved.seconds();
+        try (SoftplusFlow flow = net.openFlow(x, y, xTest, opt, saved == null ? null : saved.params())) {
             SoftplusFlow.Point s = flow.current();
-            double dt = 1, time = 0;
-            long accepted = 0, rejected = 0, nextCheck = 1;
-            List<Checkpoint> dyn = new ArrayList<>();
-            double best = Double.POSITIVE_INFINITY;
+            double dt = saved == null ? 1 : saved.dt(), time = saved == null ? 0 : saved.time();
+            long accepted = saved == null ? 0 : saved.accepted(), rejected = saved == null ? 0 : saved.rejected();
+            long nextCheck = saved == null ? 1 : saved.nextCheck();
+            List<Checkpoint> dyn = new ArrayList<>(saved == null ? List.of() : saved.dynamics());
+            double best = saved == null ? Double.POSITIVE_INFINITY : saved.bestTestError();
             Stop stop;
             while (true) {
-                stop = stopRule(s, y.length, opt, start, accepted);
+                stop = stopRule(s, y.length, opt, before + (System.nanoTime() - start) * 1e-9, accepted);
                 if (stop != null) {
                     break;
+                }
+                boolean stopNow = snapshots != null && snapshots.stopRequested();  // asked once a trial
+                if (stopNow || snapshots != null && snapshots.due()) {
+                    snapshots.save(new FlowState(flow.params(), dt, time, accepted, rejected, nextCheck, best, dyn,
+                            before + (System.nanoTime() - start) * 1e-9));
+                    if (stopNow) {
+                        throw new FlowSnapshots.Stopped();
+                    }
                 }
                 SoftplusFlow.Point t = flow.trial(dt);
                 if (!Double.isFinite(t.loss())) {
@@ -133,11 +156,11 @@ public final class GradientFlow {
             double[] p = flow.params();
             System.arraycopy(p, 0, net.params(), 0, p.length);
             return new Result(stop, accepted, rejected, time, s.loss(), trainError(s, y.length), te, best, testF, dyn,
-                    (System.nanoTime() - start) * 1e-9);
+                    before + (System.nanoTime() - start) * 1e-9);
         }
     }
 
-    private static Stop stopRule(SoftplusFlow.Point s, int n, Options opt, long start, long accepted) {
+    private static Stop stopRule(SoftplusFlow.Point s, int n, Options opt, double seconds, long accepted) {
         if (Double.isNaN(s.minMargin())) {
             return Stop.NAN;
         }
@@ -147,7 +170,7 @@ public final class GradientFlow {
         if (s.satisfied() > opt.stopFrac() * n) {
             return Stop.STOP_FRACTION;
         }
-        if ((System.nanoTime() - start) * 1e-9 > opt.maxWallSeconds()) {
+        if (seconds > opt.maxWallSeconds()) {
             return Stop.WALL_CLOCK;
         }
         return accepted >= opt.maxSteps() ? Stop.MAX_STEPS : null;

@@ -53,6 +53,18 @@ public final class ImageExperiment {
     /** As above, telling {@code progress} (if not null) of each accepted step of a net's gradient flow. */
     public static Outcome run(Backend backend, ImageSet pooled, Method method, int n, int nTest, long seedTrain,
                               long seedTest, long seedInit, Stability stability, GradientFlow.Progress progress) {
+        return run(backend, pooled, method, n, nTest, seedTrain, seedTest, seedInit, stability, progress, null);
+    }
+
+    /**
+     * As above, a net's gradient flow saving its state to {@code snapshots} (if not null) and resuming from it
+     * ({@link GradientFlow#train}).
+     *
+     * @throws FlowSnapshots.Stopped when the snapshots asked the flow to stop
+     */
+    public static Outcome run(Backend backend, ImageSet pooled, Method method, int n, int nTest, long seedTrain,
+                              long seedTest, long seedInit, Stability stability, GradientFlow.Progress progress,
+                              FlowSnapshots snapshots) {
         Splits.Split split = Splits.split(pooled.labels(), n, nTest, seedTrain, seedTest);
         ImageSet train = pooled.select(split.train()), test = pooled.select(split.test());
         double[] y = Preprocess.parityLabels(train.labels()), yTest = Preprocess.parityLabels(test.labels());
@@ -70,7 +82,7 @@ public final class ImageExperiment {
             case Method.Net net -> {
                 SoftplusNet model = new SoftplusNet(backend, net.h(), pooled.dimension(), net.actBeta(), seedInit);
                 SoftplusNet initial = model.copy();
-                flow = GradientFlow.train(model, train.pixels(), y, test.pixels(), yTest, net.flow(), progress);
+                flow = GradientFlow.train(model, train.pixels(), y, test.pixels(), yTest, net.flow(), progress, snapshots);
                 double alpha = net.flow().alpha();
                 predictor = x -> NetLoss.predictor(alpha, model.outputs(x), initial.outputs(x));
             }

@@ -89,11 +89,14 @@ public final class SoftplusNet {
         return backend.softplusOutputs(params, h, beta, c, x);
     }
 
-    /** The gradient flow of the soft hinge from the current parameters, in the net's backend. */
-    SoftplusFlow openFlow(Matrix x, double[] y, Matrix xTest, GradientFlow.Options opt) {
+    /**
+     * The gradient flow of the soft hinge in the net's backend, f0 the outputs at the current parameters, from them or
+     * from {@code from} (if not null: a resumed flow's).
+     */
+    SoftplusFlow openFlow(Matrix x, double[] y, Matrix xTest, GradientFlow.Options opt, double[] from) {
         requireDimension(x);
-        return backend.softplusFlow(new SoftplusFlow.Problem(params, h, beta, c, x, y, xTest, opt.alpha(),
-                opt.lossBeta()));
+        return backend.softplusFlow(new SoftplusFlow.Problem(from == null ? params : from, params, h, beta, c, x, y,
+                xTest, opt.alpha(), opt.lossBeta()));
     }
 
     private void requireDimension(Matrix x) {

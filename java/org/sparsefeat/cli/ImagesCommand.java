@@ -9,9 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sparsefeat.backend.Backend;
+import org.sparsefeat.classify.FlowCheckpointFile;
+import org.sparsefeat.classify.FlowSnapshots;
 import org.sparsefeat.classify.GradientFlow;
 import org.sparsefeat.classify.ImageNetOptions;
 import org.sparsefeat.classify.ImageExperiment;
+import org.sparsefeat.curve.SweepRunner;
+import org.sparsefeat.images.DatasetStore;
 import org.sparsefeat.images.ImageGrid;
 import org.sparsefeat.images.ImageSet;
 import org.sparsefeat.images.Preprocess;
@@ -121,8 +125,14 @@ final class ImagesCommand implements Runnable {
     @Mixin
     ProgressOption progress;
 
-    @Option(names = "--out", paramLabel = "result.json", description = "Write the result as JSON.")
+    @Option(names = "--out", paramLabel = "result.json", description = {"Write the result as JSON. A net's flow is"
+            + " saved beside it (result.json.flow) every --checkpoint-every minutes and at Ctrl-C, and the same command"
+            + " resumes it; the file is removed once the result is written."})
     Path out;
+
+    @Option(names = "--checkpoint-every", defaultValue = "" + SweepRunner.CHECKPOINT_MINUTES, paramLabel = "MINUTES",
+            description = "With --out, how often a net's flow is saved (default ${DEFAULT-VALUE}).")
+    double checkpointMinutes;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -135,6 +145,9 @@ final class ImagesCommand implements Runnable {
         if (n < 1 || nTest < 1) {
             throw new InvalidInputException("--n and --n-test must be >= 1 (the test error needs test images), got "
                     + n + " and " + nTest);
+        }
+        if (!(checkpointMinutes > 0) || Double.isInfinite(checkpointMinutes)) {
+            throw new InvalidInputException("--checkpoint-every must be a number of minutes > 0, got " + checkpointMinutes);
         }
         progress.check();
         OutputFile.check(OutputFile.named("--out", out));
@@ -167,15 +180,30 @@ final class ImagesCommand implements Runnable {
                     ? ", then the stability on " + Math.min(stabilityImages, nTest) + " test images" : "");
             err.flush();
         }
+        boolean isNet = m instanceof ImageExperiment.Method.Net;
+        Path flowFile = out != null && isNet ? out.resolveSibling(out.getFileName() + ".flow") : null;
+        FlowCheckpointFile saves = null;
         try (Backend backend = backendOptions.open();
-             ProgressBar bar = m instanceof ImageExperiment.Method.Net ? progress.bar(method + " net", maxSteps, err)
-                     : null) {
-            ImageExperiment.Outcome o = ImageExperiment.run(backend, all, m, n, nTest, seedTrain, seedTest, seedInit,
-                    stability ? new ImageExperiment.Stability(stabilityImages, delta, cutoff) : null,
-                    bar == null ? null : (steps, loss) -> {
-                        bar.stepTo(steps);
-                        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3e", loss));
-                    });
+             StopOnSignal signal = StopOnSignal.install(err, () -> flowFile != null
+                     ? "interrupted; run the same command again to resume the flow from " + flowFile
+                     : "interrupted" + (isNet ? " (with --out a net's flow is saved and resumes)" : ""));
+             ProgressBar bar = isNet ? progress.bar(method + " net", maxSteps, err) : null) {
+            saves = flowFile == null ? null : flowCheckpoint(flowFile, net, err, signal::requested);
+            ImageExperiment.Outcome o;
+            signal.working(saves != null);  // the hook waits for the flow to save
+            try {
+                o = ImageExperiment.run(backend, all, m, n, nTest, seedTrain, seedTest, seedInit,
+                        stability ? new ImageExperiment.Stability(stabilityImages, delta, cutoff) : null,
+                        bar == null ? null : (steps, loss) -> {
+                            bar.stepTo(steps);
+                            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3e", loss));
+                        }, saves);
+            } catch (FlowSnapshots.Stopped e) {
+                signal.stopped();
+                return SweepCommand.EXIT_INTERRUPTED;
+            } finally {
+                signal.working(false);
+            }
             if (bar != null) {
                 bar.maxHint(o.flow().accepted());  // a flow that stopped early: show the bar full
                 bar.stepTo(o.flow().accepted());
@@ -231,7 +259,29 @@ final class ImagesCommand implements Runnable {
             OutputFiles.writeJson(out, r);
             w.println("wrote " + out);
         }
+        if (saves != null) {
+            saves.delete();
+        }
         return 0;
+    }
+
+    /**
+     * The net's flow saved beside --out, resumed by the same command: everything the flow depends on is its identity
+     * (not --max-wall and --max-steps, which only say where it stops, so a resumed flow may go further).
+     */
+    private FlowCheckpointFile flowCheckpoint(Path file, ImageNetOptions net, java.io.PrintWriter err,
+                                              java.util.function.BooleanSupplier stop) {
+        Map<String, Object> options = new LinkedHashMap<>(net.toMap());
+        options.remove("max_wall");
+        options.remove("max_steps");
+        String identity = "images classify\ndataset=" + dataset + "\nmethod=" + method + "\nn=" + n + "\nn_test=" + nTest
+                + "\nseed_train=" + seedTrain + "\nseed_test=" + seedTest + "\nseed_init=" + seedInit + "\nnet=" + options;
+        return new FlowCheckpointFile(file, identity, net.h() * (DatasetStore.dimension(dataset) + 1),
+                java.time.Duration.ofMillis(Math.round(checkpointMinutes * 60_000)), stop,
+                line -> {
+                    err.println("images classify: " + line);
+                    err.flush();
+                });
     }
     }
 

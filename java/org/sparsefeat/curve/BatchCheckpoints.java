@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.sparsefeat.classify.FlowCheckpointFile;
 import org.sparsefeat.net.Scale;
 import org.sparsefeat.train.BatchState;
 import org.sparsefeat.train.Snapshots;
@@ -25,11 +26,14 @@ import org.sparsefeat.train.Snapshots;
  * The saved states of a sweep's batches of nets in training: DIR/checkpoints/NAME.ckpt, one per batch,
  * written whole (temporary file, then rename) every {@code every} and when the sweep is asked to stop, and
  * deleted once the batch's results are in results.jsonl. A file starts with its batch's identity (the method,
- * the data and the points' keys): a batch resumes only from a file of the same identity.
+ * the data and the points' keys): a batch resumes only from a file of the same identity. An image net's gradient flow
+ * is saved the same way, one file per point (DIR/checkpoints/KEY.flow, {@link FlowCheckpointFile}).
  */
 final class BatchCheckpoints {
     static final String DIR = "checkpoints";
     static final String SUFFIX = ".ckpt";
+    /** An image net's flow: DIR/checkpoints/KEY.flow. */
+    static final String FLOW_SUFFIX = ".flow";
     private static final int MAGIC = 0x53464332;  // "SFC2": identity, progress, BatchState
 
     private final Path dir;
@@ -175,6 +179,19 @@ final class BatchCheckpoints {
         }
     }
 
+    /** The name of an image net's flow checkpoint in the directory: the point's key, made a file name. */
+    static String flowFile(SweepPoint p) { return p.key().replaceAll("[^A-Za-z0-9._-]", "_") + FLOW_SUFFIX; }
+
+    /**
+     * The checkpoint of an image net's gradient flow at point p ({@code params} parameters), saved as often as a
+     * batch's, resumed only by the same method at the same point of the same data.
+     */
+    FlowCheckpointFile flow(SweepSpec spec, MethodSpec method, SweepPoint p, int params) {
+        String identity = "method=" + SpecExtension.unrestricted(method) + "\nkey=" + p.key() + "\nn_test=" + spec.nTest()
+                + "\nstability=" + spec.stability();
+        return new FlowCheckpointFile(dir.resolve(flowFile(p)), identity, params, every, stop, line -> log.accept("    " + line));
+    }
+
     /** After the batch's results were appended. */
     void finished(Batch batch) {
         try {
@@ -185,7 +202,7 @@ final class BatchCheckpoints {
     }
 
     /**
-     * Deletes the checkpoints of batches that will not run again (their points finished, or the sweep was
+     * Deletes the checkpoints of batches and flows ({@code names}: batch names, flow file names) that will not run again (their points finished, or the sweep was
      * extended so that its batches are made up differently), and temporary files of a killed save.
      */
     void removeAllBut(Set<String> names) {
@@ -195,9 +212,10 @@ final class BatchCheckpoints {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 String name = f.getFileName().toString();
-                boolean current = name.endsWith(SUFFIX) && names.contains(name.substring(0, name.length() - SUFFIX.length()));
-                if (!current && (name.endsWith(SUFFIX) || name.endsWith(".part"))) {
-                    log.accept("  removing " + f + ": no batch of this run resumes from it");
+                boolean current = name.endsWith(SUFFIX) ? names.contains(name.substring(0, name.length() - SUFFIX.length()))
+                        : name.endsWith(FLOW_SUFFIX) && names.contains(name);
+                if (!current && (name.endsWith(SUFFIX) || name.endsWith(FLOW_SUFFIX) || name.endsWith(".part"))) {
+                    log.accept("  removing " + f + ": no batch or flow of this run resumes from it");
                     Files.delete(f);
                 }
             }

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.sparsefeat.backend.Backend;
+import org.sparsefeat.classify.FlowCheckpointFile;
+import org.sparsefeat.classify.FlowSnapshots;
 import org.sparsefeat.classify.ImageExperiment;
 import org.sparsefeat.images.DatasetStore;
 import org.sparsefeat.images.ImageSet;
@@ -198,8 +200,15 @@ public final class SweepRunner {
         for (Unit u : plan) {
             remaining.merge(cost.kind(u.points().getFirst()), u.model(cost), Double::sum);
         }
-        checkpoints.removeAllBut(plan.stream().filter(u -> u.batch() != null).map(u -> u.batch().name())
-                .collect(java.util.stream.Collectors.toSet()));
+        java.util.Set<String> resumable = new java.util.HashSet<>();
+        for (Unit u : plan) {
+            if (u.batch() != null) {
+                resumable.add(u.batch().name());
+            } else if (u.method() instanceof MethodSpec.ImageNet) {
+                resumable.add(BatchCheckpoints.flowFile(u.points().getFirst()));
+            }
+        }
+        checkpoints.removeAllBut(resumable);
         t0 = System.nanoTime();
         log.accept(String.format("sweep %s: %d points in shard %s, %d already done, %d to run; estimate %s on %s%s",
                 spec.name(), owned, shard, owned - todo.size(), todo.size(), Durations.format(eta(null, 0, 0)), backend.name(),
@@ -209,7 +218,7 @@ public final class SweepRunner {
                 throw new Interrupted();
             }
             if (spec.images()) {
-                runImage(u.method(), u.points().getFirst());
+                runImage(u.method(), u.points().getFirst(), checkpoints);
             } else if (u.batch() != null) {
                 runNets((MethodSpec.Net) u.method(), u, checkpoints);
             } else {
@@ -379,7 +388,8 @@ public final class SweepRunner {
      * One point of an image sweep (docs/method.md, 'Image experiments'): the pooled, center-normalised set, the test
      * set of seed 0, the training set of the point's seed (which also initialises a net), parity labels.
      */
-    private void runImage(MethodSpec m, SweepPoint p) {
+    /** One image point; a net's flow saves its state in {@code checkpoints} and resumes from there. */
+    private void runImage(MethodSpec m, SweepPoint p, BatchCheckpoints checkpoints) {
         ImageSet all = imageSets.computeIfAbsent(p.dataset(), ds -> Preprocess.centerNormalize(data.load(ds)));
         ImageExperiment.Method method = switch (m) {
             case MethodSpec.Krr k -> new ImageExperiment.Method.KernelRegression(k.kernel(), k.ridge());
@@ -391,9 +401,12 @@ public final class SweepRunner {
         long mark = backend.fallbackMark();
         long start = System.nanoTime();
         Map<String, Object> r = base(p, m);
+        FlowCheckpointFile saves = m instanceof MethodSpec.ImageNet net
+                ? checkpoints.flow(spec, m, p, net.h() * (all.dimension() + 1)) : null;
         try {
             ImageExperiment.Outcome o = ImageExperiment.run(backend, all, method, p.n(), spec.nTest(), p.seed(), 0,
-                    p.seed(), st == null ? null : new ImageExperiment.Stability(st.images(), st.delta(), st.cutoff()));
+                    p.seed(), st == null ? null : new ImageExperiment.Stability(st.images(), st.delta(), st.cutoff()),
+                    null, saves);
             if (o.flow() != null) {
                 r.put("status", o.flow().stop().name().toLowerCase(java.util.Locale.ROOT));
                 r.put("steps", o.flow().accepted());
@@ -412,8 +425,13 @@ public final class SweepRunner {
             r.put("status", "singular");
             r.put("test_error", null);
             r.put("error", e.getMessage());
+        } catch (FlowSnapshots.Stopped e) {
+            throw new Interrupted();
         }
         finishPoint(p, r, start, mark);
+        if (saves != null) {
+            saves.delete();
+        }
     }
 
     /** A point run on its own: its time and CPU fallbacks into its record, the cost model told, the record stored. */

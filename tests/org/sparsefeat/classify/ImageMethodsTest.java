@@ -117,4 +117,65 @@ class ImageMethodsTest {
                 new GradientFlow.Options(1, 20, 1e-4, 1e3, 0.99, 60, 30));
         assertTrue(loose.time() > strict.time(), "looser bounds, longer steps");
     }
+
+    /** In memory: saves when asked to stop (and every {@code every} polls), resumes from the last save. */
+    private static final class MemorySnapshots implements FlowSnapshots {
+        FlowState saved;
+        int polls, saves;
+        final int stopAt, every;
+
+        MemorySnapshots(int stopAt, int every) {
+            this.stopAt = stopAt;
+            this.every = every;
+        }
+
+        @Override
+        public FlowState load() { return saved; }
+
+        @Override
+        public boolean due() { return every > 0 && polls % every == 0; }
+
+        @Override
+        public void save(FlowState state) {
+            saved = state;
+            saves++;
+        }
+
+        @Override
+        public boolean stopRequested() { return ++polls == stopAt; }
+    }
+
+    /**
+     * A flow stopped after 37 trials (saved every 10 too) and resumed ends with the bits of an uninterrupted one: the
+     * same decisions, flow time, loss, parameters, test scores and dynamics; the seconds of both runs add up.
+     */
+    @Test
+    void aStoppedFlowResumesToTheBitsOfAnUninterruptedOne() {
+        Object[] p = separable(40, 8, 4);
+        Matrix x = (Matrix) p[0];
+        double[] y = (double[]) p[1];
+        GradientFlow.Options opt = new GradientFlow.Options(100, 20, 1e-7, 0.1, 0.99, 600, 120);
+        SoftplusNet whole = new SoftplusNet(backend, 30, 8, 5, 2);
+        GradientFlow.Result ref = GradientFlow.train(whole, x, y, x, y, opt);
+
+        SoftplusNet net = new SoftplusNet(backend, 30, 8, 5, 2);
+        MemorySnapshots snapshots = new MemorySnapshots(37, 10);
+        org.junit.jupiter.api.Assertions.assertThrows(FlowSnapshots.Stopped.class,
+                () -> GradientFlow.train(net, x, y, x, y, opt, null, snapshots));
+        assertEquals(4, snapshots.saves, "three saves when due, one at the stop");
+        assertTrue(snapshots.saved.accepted() + snapshots.saved.rejected() == 36, "36 trials before the 37th poll");
+        MemorySnapshots again = new MemorySnapshots(-1, 0);
+        again.saved = snapshots.saved;
+        GradientFlow.Result resumed = GradientFlow.train(net, x, y, x, y, opt, null, again);
+        assertTrue(ref.rejected() > 0, "rejections to resume across: " + ref.rejected());
+        assertEquals(ref.stop(), resumed.stop());
+        assertEquals(ref.accepted(), resumed.accepted());
+        assertEquals(ref.rejected(), resumed.rejected());
+        assertEquals(ref.time(), resumed.time(), 0.0);
+        assertEquals(ref.trainLoss(), resumed.trainLoss(), 0.0);
+        assertTrue(java.util.Arrays.equals(ref.testF(), resumed.testF()), "test scores");
+        assertTrue(java.util.Arrays.equals(whole.params(), net.params()), "parameters");
+        assertEquals(ref.dynamics(), resumed.dynamics());
+        assertTrue(resumed.seconds() >= snapshots.saved.seconds(), "seconds of both runs");
+    }
 }

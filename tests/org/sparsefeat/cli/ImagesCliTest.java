@@ -37,6 +37,7 @@ class ImagesCliTest {
             assertTrue(j.get("stability").get("R_f").isNumber(), method + ": " + j.get("stability"));
             assertEquals("cpu", j.get("backend").asText());
             assertTrue(j.get("cpu_fallbacks").isArray() && j.get("cpu_fallbacks").isEmpty(), method);
+            assertFalse(Files.exists(dir.resolve(method + ".json.flow")), method + ": no flow checkpoint left");
         }
         Path grid = dir.resolve("grid.png");
         assertEquals(0, CliRunner.run("images", "deformations", "--dataset", "mnist", "--data-root", root.toString(),
@@ -65,5 +66,27 @@ class ImagesCliTest {
             assertFalse(r.err().contains("\tat "), r.err());
         }
         assertFalse(Files.exists(root.resolve("cifar10.path")));
+    }
+
+    /**
+     * A net's flow with --out saves beside it (result.json.flow) and resumes from there; a file it cannot use is said
+     * so and replaced, and none is left once the result is written.
+     */
+    @Test
+    void aFlowCheckpointItCannotUseIsSaidSoAndRemoved() throws Exception {
+        Path root = FakeImages.mnistRoot(dir.resolve("data"), 150, 50);
+        Path out = dir.resolve("feat.json");
+        Files.writeString(dir.resolve("feat.json.flow"), "not a checkpoint");
+        CliRunner.Run r = CliRunner.run("images", "classify", "--dataset", "mnist", "--data-root", root.toString(),
+                "--n", "60", "--n-test", "40", "--h", "30", "--max-steps", "50", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("cannot read " + dir.resolve("feat.json.flow") + " (not a flow checkpoint): starting from"
+                + " the first step"), r.err());
+        assertTrue(Files.exists(out));
+        assertFalse(Files.exists(dir.resolve("feat.json.flow")), "removed once the result is written");
+        CliRunner.Run bad = CliRunner.run("images", "classify", "--dataset", "mnist", "--data-root", root.toString(),
+                "--checkpoint-every", "0", "--out", out.toString());
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--checkpoint-every must be a number of minutes > 0, got 0"), bad.err());
     }
 }

@@ -80,4 +80,55 @@ class ImageSweepTest {
         assertEquals("method,kind,dataset,n,test_error_mean,test_error_sem,seeds,R_f_mean", csv.getFirst());
         assertEquals(1 + 4 * 2, csv.size());
     }
+
+    /**
+     * A sweep stopped in the middle of a net's flow saves the flow (checkpoints/KEY.flow) and a rerun resumes it:
+     * the same steps, flow time and errors as a sweep that was never stopped, and no checkpoint left behind.
+     */
+    @Test
+    void aFlowStoppedInTheMiddleResumesFromItsCheckpointWithTheSameBits() throws Exception {
+        Path root = FakeImages.mnistRoot(dir.resolve("data"), 200, 100);
+        String one = """
+                name: flow
+                methods:
+                  - {kind: net, regime: feature, h: 20, max_steps: 150}
+                datasets: [mnist]
+                n: [40]
+                seeds: [0]
+                n_test: 60
+                """;
+        SweepSpec spec = SpecParser.parse(one, "f.yaml");
+        org.sparsefeat.images.DatasetStore data = new org.sparsefeat.images.DatasetStore(root);
+        try (org.sparsefeat.backend.cpu.CpuBackend backend = new org.sparsefeat.backend.cpu.CpuBackend(1)) {
+            Path whole = dir.resolve("whole");
+            new SweepRunner(spec, new ResultStore(whole), backend, line -> { }).withData(data).run(Shard.ALL);
+            var reference = new ResultStore(whole).load().values().iterator().next();
+
+            Path out = dir.resolve("stopped");
+            List<String> log = new java.util.ArrayList<>();
+            int[] asked = {0};
+            SweepRunner first = new SweepRunner(spec, new ResultStore(out), backend, log::add).withData(data)
+                    .checkpointEvery(java.time.Duration.ofDays(1)).stopWhen(() -> ++asked[0] == 60);
+            assertThrows(SweepRunner.Interrupted.class, () -> first.run(Shard.ALL));
+            List<Path> saved;
+            try (var files = Files.list(out.resolve("checkpoints"))) {
+                saved = files.toList();
+            }
+            assertEquals(1, saved.size(), saved.toString());
+            assertTrue(saved.getFirst().getFileName().toString().endsWith(".flow"), saved.toString());
+            assertTrue(log.stream().anyMatch(l -> l.contains("flow saved to")), String.join("\n", log));
+
+            List<String> again = new java.util.ArrayList<>();
+            assertEquals(1, new SweepRunner(spec, new ResultStore(out), backend, again::add).withData(data).run(Shard.ALL));
+            assertTrue(again.stream().anyMatch(l -> l.contains("resuming the flow from")), String.join("\n", again));
+            try (var files = Files.list(out.resolve("checkpoints"))) {
+                assertEquals(List.of(), files.toList(), "the checkpoint is deleted once the result is in");
+            }
+            var resumed = new ResultStore(out).load().values().iterator().next();
+            for (String key : List.of("status", "steps", "test_error", "train_error", "best_test_error")) {
+                assertEquals(reference.get(key), resumed.get(key), key);
+            }
+            assertTrue(reference.get("steps").asLong() > 40, "the flow ran on after the stop: " + reference.get("steps"));
+        }
+    }
 }

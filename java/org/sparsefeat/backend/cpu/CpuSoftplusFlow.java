@@ -39,9 +39,9 @@ final class CpuSoftplusFlow implements SoftplusFlow {
         act = new double[nh];
         slopes = new double[nh];
         m = new double[nh];
+        f0 = forward(cpu, problem.initial(), problem.h(), problem.actBeta(), problem.c(), problem.x()).f();
+        f0Test = forward(cpu, problem.initial(), problem.h(), problem.actBeta(), problem.c(), problem.xTest()).f();
         System.arraycopy(problem.params(), 0, p[0], 0, len);
-        f0 = forward(cpu, p[0], problem.h(), problem.actBeta(), problem.c(), problem.x()).f();
-        f0Test = forward(cpu, p[0], problem.h(), problem.actBeta(), problem.c(), problem.xTest()).f();
         points[0] = evaluate(0, -1);
     }
 

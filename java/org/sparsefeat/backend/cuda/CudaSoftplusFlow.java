@@ -73,9 +73,10 @@ final class CudaSoftplusFlow implements SoftplusFlow {
                 o[b].zero();
                 grad[b].zero();
             }
+            dev.copyToDevice(p[1].address(), problem.initial(), 0, (int) len);
+            outputs(p[1], n, x, null, f0);
+            outputs(p[1], nTest, xTest, null, f0Test);
             dev.copyToDevice(p[0].address(), problem.params(), 0, (int) len);
-            outputs(p[0], n, x, null, f0);
-            outputs(p[0], nTest, xTest, null, f0Test);
             current = evaluate(0, 1, false);
         } catch (RuntimeException | Error e) {
             close();

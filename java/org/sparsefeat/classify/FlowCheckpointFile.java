@@ -1,0 +1,114 @@
+package org.sparsefeat.classify;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.sparsefeat.util.Durations;
+import org.sparsefeat.util.OutputFile;
+
+/**
+ * A gradient flow's checkpoint in one file: its identity (everything the flow depends on, as text), then its
+ * {@link FlowState}; written whole (a temporary file, then a rename) every {@code every} and when asked to stop.
+ * A flow resumes only from a file of its identity; another's is overwritten at the next save. The caller deletes the
+ * file once the flow's result is written ({@link #delete}).
+ */
+public final class FlowCheckpointFile implements FlowSnapshots {
+    private static final int MAGIC = 0x53464643;  // "SFFC"
+
+    private final Path file;
+    private final String identity;
+    private final int params;
+    private final Duration every;
+    private final BooleanSupplier stop;
+    private final Consumer<String> log;
+    private long lastSave = System.nanoTime();
+
+    /**
+     * @param params how many parameters the net has (a file of another size is not this flow's)
+     * @param log    told when the flow resumes, saves, or cannot use the file
+     */
+    public FlowCheckpointFile(Path file, String identity, int params, Duration every, BooleanSupplier stop,
+                              Consumer<String> log) {
+        this.file = file;
+        this.identity = identity;
+        this.params = params;
+        this.every = every;
+        this.stop = stop;
+        this.log = log;
+    }
+
+    public Path file() { return file; }
+
+    @Override
+    public FlowState load() {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            if (in.readInt() != MAGIC) {
+                throw new IOException("not a flow checkpoint");
+            }
+            int len = in.readInt();
+            if (len < 0 || len > 1 << 24) {
+                throw new IOException("not a flow checkpoint");
+            }
+            byte[] id = new byte[len];
+            in.readFully(id);
+            if (!new String(id, StandardCharsets.UTF_8).equals(identity)) {
+                log.accept(file + " is another flow's checkpoint: starting from the first step");
+                return null;
+            }
+            FlowState s = FlowState.read(in, params);
+            log.accept(String.format("resuming the flow from %s (%d accepted steps, saved after %s)", file, s.accepted(),
+                    Durations.format(s.seconds())));
+            return s;
+        } catch (IOException | RuntimeException e) {
+            log.accept("cannot read " + file + " (" + e.getMessage() + "): starting from the first step");
+            return null;
+        }
+    }
+
+    @Override
+    public boolean due() { return System.nanoTime() - lastSave >= every.toNanos(); }
+
+    @Override
+    public void save(FlowState state) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            OutputFile.writeStream(file, stream -> {
+                DataOutputStream out = new DataOutputStream(stream);
+                out.writeInt(MAGIC);
+                byte[] id = identity.getBytes(StandardCharsets.UTF_8);
+                out.writeInt(id.length);
+                out.write(id);
+                state.write(out);
+                out.flush();
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the flow checkpoint " + file + ": " + e.getMessage(), e);
+        }
+        lastSave = System.nanoTime();
+        log.accept(String.format("flow saved to %s: %d accepted and %d rejected steps, %s", file, state.accepted(),
+                state.rejected(), Durations.format(state.seconds())));
+    }
+
+    @Override
+    public boolean stopRequested() { return stop.getAsBoolean(); }
+
+    /** After the flow's result was written. */
+    public void delete() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
