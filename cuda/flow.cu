@@ -2,7 +2,9 @@
 // reductions around the three cuBLAS DGEMMs of a trial (Z = X W0^T / sqrt D; dW1 = A^T g / h; dW0 = M^T X / (h sqrt D)).
 // The control logic (step size, acceptance, stopping) is the host's, classify.GradientFlow, the same for both backends;
 // it reads back only the scalars sf_flow_scalars writes. Formulas are sf_act.h's, which the CPU uses too. Every sum
-// is a fixed-order tree, so a run repeats to the bit.
+// is a fixed-order tree, so a run repeats to the bit. Against the CPU the roundings differ: the sums' orders (ours and
+// cuBLAS's against OpenBLAS's) and, on a GPU, nvcc's fused multiply-adds (the emulator and Java have none), so the two
+// make the same accept / reject decisions unless a trial lands within rounding of a bound.
 #include "sf_act.h"
 #include "sf_launch.h"  // SF_FLOW_THREADS, SF_FLOW_BLOCKS, which the host reads from libsparsefeat
 // Grid-stride kernels (the step, the turn) get at most as many blocks as their entries fill.

@@ -30,6 +30,7 @@ public final class FlowCheckpointFile implements FlowSnapshots {
     private final BooleanSupplier stop;
     private final Consumer<String> log;
     private long lastSave = System.nanoTime();
+    private double loadedSeconds;
 
     /**
      * @param params how many parameters the net has (a file of another size is not this flow's)
@@ -47,8 +48,12 @@ public final class FlowCheckpointFile implements FlowSnapshots {
 
     public Path file() { return file; }
 
+    /** The seconds of the earlier runs of the flow this file resumed (0 when it started afresh). */
+    public double loadedSeconds() { return loadedSeconds; }
+
     @Override
     public FlowState load() {
+        removeStaleTemporaries();
         if (!Files.exists(file)) {
             return null;
         }
@@ -67,6 +72,7 @@ public final class FlowCheckpointFile implements FlowSnapshots {
                 return null;
             }
             FlowState s = FlowState.read(in, params);
+            loadedSeconds = s.seconds();
             log.accept(String.format("resuming the flow from %s (%d accepted steps, saved after %s)", file, s.accepted(),
                     Durations.format(s.seconds())));
             return s;
@@ -102,6 +108,23 @@ public final class FlowCheckpointFile implements FlowSnapshots {
 
     @Override
     public boolean stopRequested() { return stop.getAsBoolean(); }
+
+    /** The temporary files of a save that was killed while it wrote (OutputFile's ".NAME.*.part"). */
+    private void removeStaleTemporaries() {
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        String prefix = "." + file.getFileName() + ".";
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.getFileName().toString().endsWith(".part")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            log.accept("cannot remove the temporary files of an earlier save beside " + file + " (" + e.getMessage() + ")");
+        }
+    }
 
     /** After the flow's result was written. */
     public void delete() {

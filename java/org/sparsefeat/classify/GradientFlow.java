@@ -149,6 +149,10 @@ public final class GradientFlow {
                     rejected++;
                 }
             }
+            if (snapshots != null) {  // the end too: a run killed after the flow (its stability, say) resumes here
+                snapshots.save(new FlowState(flow.params(), dt, time, accepted, rejected, nextCheck, best, dyn,
+                        before + (System.nanoTime() - start) * 1e-9));
+            }
             double[] testF = flow.testScores();
             double te = errorOf(testF, yTest);
             best = Math.min(best, te);

@@ -181,14 +181,16 @@ final class ImagesCommand implements Runnable {
             err.flush();
         }
         boolean isNet = m instanceof ImageExperiment.Method.Net;
-        Path flowFile = out != null && isNet ? out.resolveSibling(out.getFileName() + ".flow") : null;
+        // not beside a device or pipe (--out /dev/stdout): nothing to resume there
+        Path flowFile = out != null && isNet && !OutputFile.writtenInPlace(out)
+                ? out.resolveSibling(out.getFileName() + ".flow") : null;
         FlowCheckpointFile saves = null;
         try (Backend backend = backendOptions.open();
              StopOnSignal signal = StopOnSignal.install(err, () -> flowFile != null
                      ? "interrupted; run the same command again to resume the flow from " + flowFile
                      : "interrupted" + (isNet ? " (with --out a net's flow is saved and resumes)" : ""));
              ProgressBar bar = isNet ? progress.bar(method + " net", maxSteps, err) : null) {
-            saves = flowFile == null ? null : flowCheckpoint(flowFile, net, err, signal::requested);
+            saves = flowFile == null ? null : flowCheckpoint(flowFile, net, backend, err, signal::requested);
             ImageExperiment.Outcome o;
             signal.working(saves != null);  // the hook waits for the flow to save
             try {
@@ -246,7 +248,8 @@ final class ImagesCommand implements Runnable {
                 st.put("images", Math.min(stabilityImages, nTest));
                 r.put("stability", st);
             }
-            r.put("seconds", (System.nanoTime() - t0) * 1e-9);
+            // a resumed flow's earlier runs count too
+            r.put("seconds", (System.nanoTime() - t0) * 1e-9 + (saves == null ? 0 : saves.loadedSeconds()));
             r.put("backend", backend.name());
             r.put("device", backend.device());
             r.put("cpu_fallbacks", backend.cpuFallbacks());
@@ -266,16 +269,18 @@ final class ImagesCommand implements Runnable {
     }
 
     /**
-     * The net's flow saved beside --out, resumed by the same command: everything the flow depends on is its identity
-     * (not --max-wall and --max-steps, which only say where it stops, so a resumed flow may go further).
+     * The net's flow saved beside --out, resumed by the same command: everything the flow depends on is its identity,
+     * the backend and its threads included (a resumed flow then ends with the bits of an uninterrupted one), but not
+     * --max-wall and --max-steps, which only say where it stops, so that a resumed flow may go further.
      */
-    private FlowCheckpointFile flowCheckpoint(Path file, ImageNetOptions net, java.io.PrintWriter err,
+    private FlowCheckpointFile flowCheckpoint(Path file, ImageNetOptions net, Backend backend, java.io.PrintWriter err,
                                               java.util.function.BooleanSupplier stop) {
         Map<String, Object> options = new LinkedHashMap<>(net.toMap());
         options.remove("max_wall");
         options.remove("max_steps");
         String identity = "images classify\ndataset=" + dataset + "\nmethod=" + method + "\nn=" + n + "\nn_test=" + nTest
-                + "\nseed_train=" + seedTrain + "\nseed_test=" + seedTest + "\nseed_init=" + seedInit + "\nnet=" + options;
+                + "\nseed_train=" + seedTrain + "\nseed_test=" + seedTest + "\nseed_init=" + seedInit + "\nnet=" + options
+                + "\nbackend=" + backend.name() + ", " + backend.threads() + " threads";
         return new FlowCheckpointFile(file, identity, net.h() * (DatasetStore.dimension(dataset) + 1),
                 java.time.Duration.ofMillis(Math.round(checkpointMinutes * 60_000)), stop,
                 line -> {

@@ -184,11 +184,12 @@ final class BatchCheckpoints {
 
     /**
      * The checkpoint of an image net's gradient flow at point p ({@code params} parameters), saved as often as a
-     * batch's, resumed only by the same method at the same point of the same data.
+     * batch's, resumed only by the same method at the same point of the same data, on the same backend and threads
+     * ({@code backend}: a resumed flow gives the bits of an uninterrupted one there).
      */
-    FlowCheckpointFile flow(SweepSpec spec, MethodSpec method, SweepPoint p, int params) {
+    FlowCheckpointFile flow(SweepSpec spec, MethodSpec method, SweepPoint p, int params, String backend) {
         String identity = "method=" + SpecExtension.unrestricted(method) + "\nkey=" + p.key() + "\nn_test=" + spec.nTest()
-                + "\nstability=" + spec.stability();
+                + "\nstability=" + spec.stability() + "\nbackend=" + backend;
         return new FlowCheckpointFile(dir.resolve(flowFile(p)), identity, params, every, stop, line -> log.accept("    " + line));
     }
 

@@ -402,7 +402,8 @@ public final class SweepRunner {
         long start = System.nanoTime();
         Map<String, Object> r = base(p, m);
         FlowCheckpointFile saves = m instanceof MethodSpec.ImageNet net
-                ? checkpoints.flow(spec, m, p, net.h() * (all.dimension() + 1)) : null;
+                ? checkpoints.flow(spec, m, p, net.h() * (all.dimension() + 1), backend.name() + ", " + backend.threads()
+                        + " threads") : null;
         try {
             ImageExperiment.Outcome o = ImageExperiment.run(backend, all, method, p.n(), spec.nTest(), p.seed(), 0,
                     p.seed(), st == null ? null : new ImageExperiment.Stability(st.images(), st.delta(), st.cutoff()),
@@ -428,7 +429,8 @@ public final class SweepRunner {
         } catch (FlowSnapshots.Stopped e) {
             throw new Interrupted();
         }
-        finishPoint(p, r, start, mark);
+        // a resumed flow's point took the seconds of its earlier runs too: the record and the cost model count them
+        finishPoint(p, r, start - (saves == null ? 0 : Math.round(saves.loadedSeconds() * 1e9)), mark);
         if (saves != null) {
             saves.delete();
         }

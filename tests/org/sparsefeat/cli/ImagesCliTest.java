@@ -70,13 +70,16 @@ class ImagesCliTest {
 
     /**
      * A net's flow with --out saves beside it (result.json.flow) and resumes from there; a file it cannot use is said
-     * so and replaced, and none is left once the result is written.
+     * so and replaced, and none is left once the result is written (nor an earlier save's temporary file); with --out
+     * a device, nothing is saved.
      */
     @Test
     void aFlowCheckpointItCannotUseIsSaidSoAndRemoved() throws Exception {
         Path root = FakeImages.mnistRoot(dir.resolve("data"), 150, 50);
         Path out = dir.resolve("feat.json");
         Files.writeString(dir.resolve("feat.json.flow"), "not a checkpoint");
+        Path killedSave = dir.resolve(".feat.json.flow.1f2e3d.part");  // a save killed while it wrote
+        Files.writeString(killedSave, "half");
         CliRunner.Run r = CliRunner.run("images", "classify", "--dataset", "mnist", "--data-root", root.toString(),
                 "--n", "60", "--n-test", "40", "--h", "30", "--max-steps", "50", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -84,6 +87,11 @@ class ImagesCliTest {
                 + " the first step"), r.err());
         assertTrue(Files.exists(out));
         assertFalse(Files.exists(dir.resolve("feat.json.flow")), "removed once the result is written");
+        assertFalse(Files.exists(killedSave), "an earlier save's temporary file is removed");
+        CliRunner.Run device = CliRunner.run("images", "classify", "--dataset", "mnist", "--data-root", root.toString(),
+                "--n", "60", "--n-test", "40", "--h", "30", "--max-steps", "20", "--out", "/dev/null");
+        assertEquals(0, device.code(), device.err());
+        assertFalse(Files.exists(Path.of("/dev/null.flow")), "no checkpoint beside a device");
         CliRunner.Run bad = CliRunner.run("images", "classify", "--dataset", "mnist", "--data-root", root.toString(),
                 "--checkpoint-every", "0", "--out", out.toString());
         assertEquals(2, bad.code());
