@@ -9,7 +9,8 @@ import org.sparsefeat.util.InvalidInputException;
 /**
  * The fully-connected net of the image experiments (docs/method.md, 'Image experiments'): f(x) = (1/h) sum_j W1_j
  * act(W0_j . x / sqrt(D)) with act(z) = c softplus(beta z) / beta, c normalising E[act(z)^2] = 1 for z ~ N(0, 1); no
- * bias. Its passes run in the {@link Backend} it was made with (the CUDA backend hands them to the CPU and says so).
+ * bias. Its passes and its gradient flow run in the {@link Backend} it was made with (on a GPU with cuBLAS, in device
+ * memory).
  */
 public final class SoftplusNet {
 
