@@ -5,12 +5,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.sparsefeat.util.CheckpointHeader;
 import org.sparsefeat.util.Durations;
 import org.sparsefeat.util.OutputFile;
 
@@ -58,16 +58,7 @@ public final class FlowCheckpointFile implements FlowSnapshots {
             return null;
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            if (in.readInt() != MAGIC) {
-                throw new IOException("not a flow checkpoint");
-            }
-            int len = in.readInt();
-            if (len < 0 || len > 1 << 24) {
-                throw new IOException("not a flow checkpoint");
-            }
-            byte[] id = new byte[len];
-            in.readFully(id);
-            if (!new String(id, StandardCharsets.UTF_8).equals(identity)) {
+            if (!CheckpointHeader.read(in, MAGIC, "flow checkpoint").equals(identity)) {
                 log.accept(file + " is another flow's checkpoint: starting from the first step");
                 return null;
             }
@@ -91,10 +82,7 @@ public final class FlowCheckpointFile implements FlowSnapshots {
             Files.createDirectories(file.toAbsolutePath().getParent());
             OutputFile.writeStream(file, stream -> {
                 DataOutputStream out = new DataOutputStream(stream);
-                out.writeInt(MAGIC);
-                byte[] id = identity.getBytes(StandardCharsets.UTF_8);
-                out.writeInt(id.length);
-                out.write(id);
+                CheckpointHeader.write(out, MAGIC, identity);
                 state.write(out);
                 out.flush();
             });

@@ -21,6 +21,7 @@ import org.sparsefeat.classify.FlowCheckpointFile;
 import org.sparsefeat.net.Scale;
 import org.sparsefeat.train.BatchState;
 import org.sparsefeat.train.Snapshots;
+import org.sparsefeat.util.CheckpointHeader;
 
 /**
  * The saved states of a sweep's batches of nets in training: DIR/checkpoints/NAME.ckpt, one per batch,
@@ -35,6 +36,7 @@ final class BatchCheckpoints {
     /** An image net's flow: DIR/checkpoints/KEY.flow. */
     static final String FLOW_SUFFIX = ".flow";
     private static final int MAGIC = 0x53464332;  // "SFC2": identity, progress, BatchState
+    private static final String WHAT = "batch checkpoint";
 
     private final Path dir;
     private final Duration every;
@@ -89,13 +91,10 @@ final class BatchCheckpoints {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(x -> x.getFileName().toString().endsWith(SUFFIX)).sorted().toList()) {
                 try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
-                    if (in.readInt() == MAGIC) {
-                        byte[] id = new byte[identityLength(in)];
-                        in.readFully(id);
-                        String name = f.getFileName().toString();
-                        out.add(new Saved(new Batch(name.substring(0, name.length() - SUFFIX.length()),
-                                new String(id, StandardCharsets.UTF_8)), Math.clamp(in.readDouble(), 0.0, 1.0)));
-                    }
+                    String id = CheckpointHeader.read(in, MAGIC, WHAT);
+                    String name = f.getFileName().toString();
+                    out.add(new Saved(new Batch(name.substring(0, name.length() - SUFFIX.length()), id),
+                            Math.clamp(in.readDouble(), 0.0, 1.0)));
                 } catch (IOException | RuntimeException e) {
                     // unreadable: removeAllBut deletes it
                 }
@@ -123,12 +122,7 @@ final class BatchCheckpoints {
                     return null;
                 }
                 try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
-                    if (in.readInt() != MAGIC) {
-                        throw new IOException("not a batch checkpoint");
-                    }
-                    byte[] id = new byte[identityLength(in)];
-                    in.readFully(id);
-                    if (!new String(id, StandardCharsets.UTF_8).equals(batch.identity())) {
+                    if (!CheckpointHeader.read(in, MAGIC, WHAT).equals(batch.identity())) {
                         log.accept("    " + f + " is another batch's checkpoint: starting from step 0");
                         return null;
                     }
@@ -166,10 +160,7 @@ final class BatchCheckpoints {
             // whole or not at all (a temporary file, synced, renamed over the last checkpoint)
             org.sparsefeat.util.OutputFile.writeStream(f, stream -> {
                 DataOutputStream out = new DataOutputStream(stream);
-                out.writeInt(MAGIC);
-                byte[] id = batch.identity().getBytes(StandardCharsets.UTF_8);
-                out.writeInt(id.length);
-                out.write(id);
+                CheckpointHeader.write(out, MAGIC, batch.identity());
                 out.writeDouble(progress);
                 state.write(out);
                 out.flush();
@@ -223,14 +214,6 @@ final class BatchCheckpoints {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean " + dir + ": " + e.getMessage(), e);
         }
-    }
-
-    private static int identityLength(DataInputStream in) throws IOException {
-        int len = in.readInt();
-        if (len < 0 || len > 1 << 24) {
-            throw new IOException("not a batch checkpoint");
-        }
-        return len;
     }
 
     private static String sha256(String s) {

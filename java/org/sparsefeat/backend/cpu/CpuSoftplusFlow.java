@@ -22,11 +22,11 @@ final class CpuSoftplusFlow implements SoftplusFlow {
     private final double[] f0, f0Test;
     /** By {@link #cur}: the current point's and the trial's parameters, outputs o = f - f0 and gradients. */
     private final double[][] p = new double[2][], o = new double[2][], grad = new double[2][];
-    private final Point[] points = new Point[2];
     /** The training points' act(Z), act'(Z) and the gradient's M (n x h each), reused by every trial. */
     private final double[] act, slopes, m;
     private int cur;
-    private boolean trialReady;
+    /** The trial not yet accepted, or null. */
+    private Point current, trial;
 
     CpuSoftplusFlow(CpuBackend cpu, Problem problem) {
         this.cpu = cpu;
@@ -42,11 +42,11 @@ final class CpuSoftplusFlow implements SoftplusFlow {
         f0 = forward(cpu, problem.initial(), problem.h(), problem.actBeta(), problem.c(), problem.x()).f();
         f0Test = forward(cpu, problem.initial(), problem.h(), problem.actBeta(), problem.c(), problem.xTest()).f();
         System.arraycopy(problem.params(), 0, p[0], 0, len);
-        points[0] = evaluate(0, -1);
+        current = evaluate(0, -1);
     }
 
     @Override
-    public Point current() { return points[cur]; }
+    public Point current() { return current; }
 
     @Override
     public Point trial(double dt) {
@@ -55,18 +55,18 @@ final class CpuSoftplusFlow implements SoftplusFlow {
         for (int q = 0; q < to.length; q++) {
             to[q] = from[q] - dt * g[q];
         }
-        points[t] = evaluate(t, cur);
-        trialReady = true;
-        return points[t];
+        trial = evaluate(t, cur);
+        return trial;
     }
 
     @Override
     public void accept() {
-        if (!trialReady) {
+        if (trial == null) {
             throw new IllegalStateException("no trial to accept");
         }
         cur = 1 - cur;
-        trialReady = false;
+        current = trial;
+        trial = null;
     }
 
     @Override

@@ -40,7 +40,7 @@ final class CudaSoftplusFlow implements SoftplusFlow {
     /** Index 0 or 1 by {@link #cur}: the current point's and the trial's parameters, outputs and gradients. */
     private final DeviceArray[] p = new DeviceArray[2], o = new DeviceArray[2], grad = new DeviceArray[2];
     private int cur;
-    private boolean trialReady;
+    /** The trial not yet accepted, or null. */
     private Point current, trial;
 
     CudaSoftplusFlow(Device dev, CudaBlas blas, Kernels kernels, Problem problem) {
@@ -70,8 +70,6 @@ final class CudaSoftplusFlow implements SoftplusFlow {
                 p[b] = allocate("the parameters", len);
                 o[b] = allocate("the outputs", n);
                 grad[b] = allocate("the gradient", len);
-                o[b].zero();
-                grad[b].zero();
             }
             dev.copyToDevice(p[1].address(), problem.initial(), 0, (int) len);
             outputs(p[1], n, x, null, f0);
@@ -110,17 +108,22 @@ final class CudaSoftplusFlow implements SoftplusFlow {
         if (rows == 0) {
             return;
         }
-        blas.gemm(CudaBlas.OP_T, CudaBlas.OP_N, h, rows, dim, 1 / Math.sqrt(dim), params.address(), dim,
-                points.address(), dim, 0, z.address(), h);
+        preactivations(blas, params, h, dim, points, rows, z);
         dev.launch(k.rows(), Device.Dim.of(rows), new Device.Dim(THREADS, 1, 1), KernelArgs.of().ptr(z).i64(rows).i32(h)
                 .ptr(params.at((long) h * dim)).f64(beta).f64(c).ptr(base).ptr(0).f64(1).f64(1).ptr(out).ptr(0).ptr(0)
                 .ptr(0));
     }
 
+    /** Z (rows x h, row-major) = points W0^T / sqrt D into z, W0 at the start of the parameters: cuBLAS sees Z^T. */
+    private static void preactivations(CudaBlas blas, DeviceArray params, int h, int dim, DeviceArray points, int rows,
+                                       DeviceArray z) {
+        blas.gemm(CudaBlas.OP_T, CudaBlas.OP_N, h, rows, dim, 1 / Math.sqrt(dim), params.address(), dim,
+                points.address(), dim, 0, z.address(), h);
+    }
+
     /** Outputs, loss and gradient at parameters {@code at}; the scalars against the point {@code from} if asked. */
     private Point evaluate(int at, int from, boolean compare) {
-        blas.gemm(CudaBlas.OP_T, CudaBlas.OP_N, h, n, dim, 1 / Math.sqrt(dim), p[at].address(), dim, x.address(), dim, 0,
-                z.address(), h);
+        preactivations(blas, p[at], h, dim, x, n, z);
         dev.launch(k.rows(), Device.Dim.of(n), new Device.Dim(THREADS, 1, 1), KernelArgs.of().ptr(z).i64(n).i32(h)
                 .ptr(p[at].at((long) h * dim)).f64(problem.actBeta()).f64(problem.c()).ptr(f0).ptr(y)
                 .f64(problem.alpha()).f64(problem.lossBeta()).ptr(o[at]).ptr(hinge).ptr(g).ptr(m));
@@ -155,18 +158,17 @@ final class CudaSoftplusFlow implements SoftplusFlow {
         dev.launch(k.step(), Device.Dim.of(blocks(STEP_BLOCKS)), new Device.Dim(THREADS, 1, 1),
                 KernelArgs.of().ptr(p[cur]).ptr(grad[cur]).i64(len).f64(dt).ptr(p[t]));
         trial = evaluate(t, cur, true);
-        trialReady = true;
         return trial;
     }
 
     @Override
     public void accept() {
-        if (!trialReady) {
+        if (trial == null) {
             throw new IllegalStateException("no trial to accept");
         }
         cur = 1 - cur;
         current = trial;
-        trialReady = false;
+        trial = null;
     }
 
     @Override
