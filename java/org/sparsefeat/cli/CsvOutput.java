@@ -11,10 +11,13 @@ final class CsvOutput {
     @Option(names = "--out", paramLabel = "FILE.csv", description = "Write the CSV here (default: standard output).")
     Path out;
 
+    @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+    picocli.CommandLine.Model.CommandSpec command;
+
     /** Fails before any work when --out cannot be written. */
     void check() {
         if (out != null) {
-            OutputFile.check(OutputFile.named("--out", out));
+            OutputFiles.check(command, OutputFile.named("--out", out));
         }
     }
 

@@ -49,7 +49,7 @@ final class DataCommand implements Callable<Integer> {
         if (outXTest == null && data.nTest != null) {
             throw new InvalidInputException("--n-test " + data.nTest + " needs --out-x-test and --out-y-test");
         }
-        OutputFile.check(named("--out-x", outX), named("--out-y", outY), named("--out-x-test", outXTest),
+        OutputFiles.check(spec, named("--out-x", outX), named("--out-y", outY), named("--out-x-test", outXTest),
                 named("--out-y-test", outYTest));
         DataSpec exported = outXTest == null ? new DataSpec(s.points(), s.d(), s.n(), 0, s.target(), s.seed()) : s;
         try (Backend backend = backendOptions.open()) {

@@ -12,6 +12,7 @@ import org.sparsefeat.data.Npy;
 import org.sparsefeat.data.Target;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.util.InvalidInputException;
+import org.sparsefeat.util.OutputFile;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -33,6 +34,12 @@ public final class DataOptions {
 
     @Option(names = "--y-test", paramLabel = "y.npy", description = "Test targets, float64 of shape (n_test,).")
     Path yTest;
+
+    /** The files read, for the check that no output replaces one of them (null where not given). */
+    List<OutputFile.Named> inputs() {
+        return java.util.Arrays.asList(OutputFile.named("--x-train", xTrain), OutputFile.named("--y-train", yTrain),
+                OutputFile.named("--x-test", xTest), OutputFile.named("--y-test", yTest));
+    }
 
     boolean fromFiles() { return xTrain != null || yTrain != null || xTest != null || yTest != null; }
 

@@ -28,6 +28,11 @@ final class DatasetsCommand implements Runnable {
         Path root;
 
         DatasetStore store() { return root == null ? DatasetStore.standard() : new DatasetStore(root); }
+
+        /** The data set's files, for the check that no output replaces one (shown by their paths). */
+        java.util.List<org.sparsefeat.util.OutputFile.Named> inputs(String dataset) {
+            return store().files(dataset).stream().map(f -> org.sparsefeat.util.OutputFile.named("", f)).toList();
+        }
     }
 
     @Command(name = "install", mixinStandardHelpOptions = true,

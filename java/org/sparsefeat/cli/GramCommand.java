@@ -88,7 +88,9 @@ final class GramCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Kernel kernel = kernelOptions.kernel();
-        org.sparsefeat.util.OutputFile.check(org.sparsefeat.util.OutputFile.named("--out", out));
+        OutputFiles.check(spec, java.util.Arrays.asList(OutputFile.named("--x", x), OutputFile.named("--y", y)),
+                OutputFile.named("--out", out));
+        backendOptions.check();
         Matrix a = Npy.readMatrix(x, "--x");
         Matrix b = y == null ? null : Npy.readMatrix(y, "--y");
         if (b != null && b.cols() != a.cols()) {

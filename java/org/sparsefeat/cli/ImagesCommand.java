@@ -150,7 +150,8 @@ final class ImagesCommand implements Runnable {
             throw new InvalidInputException("--checkpoint-every must be a number of minutes > 0, got " + checkpointMinutes);
         }
         progress.check();
-        OutputFile.check(OutputFile.named("--out", out));
+        backendOptions.check();
+        OutputFiles.check(spec, data.inputs(dataset), OutputFile.named("--out", out));
         Kernel k = Kernel.parse(kernel, null);
         String regime = method.equals("lazy") ? "lazy" : "feature";
         ImageNetOptions net = ImageNetOptions.of(Map.of("h", h, "alpha", regime.equals("lazy") ? lazyAlpha : alpha,
@@ -322,7 +323,7 @@ final class ImagesCommand implements Runnable {
             if (count < 1) {
                 throw new InvalidInputException("--count must be >= 1, got " + count);
             }
-            OutputFile.check(OutputFile.named("--out", out));
+            OutputFiles.check(spec, data.inputs(dataset), OutputFile.named("--out", out));
             ImageGrid.write(out, data.store().load(dataset), count, delta, cutoff, seed);
             OutputFiles.messages(spec, out).println("wrote " + out);
             return 0;

@@ -17,6 +17,8 @@ import org.sparsefeat.krr.KrrRun;
 import org.sparsefeat.linalg.tiled.Monitor;
 import org.sparsefeat.util.Bytes;
 import org.sparsefeat.util.InvalidInputException;
+import org.sparsefeat.util.MachineMemory;
+import org.sparsefeat.util.OutputFile;
 import org.sparsefeat.util.PhaseTimer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,13 +82,18 @@ final class KrrCommand implements Callable<Integer> {
         if (!data.fromFiles()) {
             data.spec();  // option errors before any work
         }
-        org.sparsefeat.util.OutputFile.check(org.sparsefeat.util.OutputFile.named("--out", out));
+        OutputFiles.check(spec, data.inputs(), OutputFile.named("--out", out));
         progress.check();
         if (tile < 0) {
             throw new InvalidInputException("--tile must be >= 1 (or 0 for the default), got " + tile);
         }
-        Long budget = memory == null ? null : Bytes.parse(memory, "--memory");
+        Long budget = memory == null ? null : MachineMemory.budget(memory, "--memory");
         Long deviceBudget = deviceMemory == null ? null : Bytes.parse(deviceMemory, "--device-memory");
+        backendOptions.check();
+        backendOptions.requireGpuFor("--device-memory", deviceMemory);
+        if (scratch != null) {
+            OutputFile.checkDirectory("--scratch", scratch);
+        }
         PrintWriter err = spec.commandLine().getErr();
         AtomicReference<MemoryPlan> planned = new AtomicReference<>();
         Supplier<String> stopped = () -> planned.get() != null && planned.get().scratch() != null
@@ -94,6 +101,11 @@ final class KrrCommand implements Callable<Integer> {
                 : "interrupted";
         try (Backend backend = backendOptions.open(); StopOnSignal signal = StopOnSignal.install(err, stopped);
                 WorkProgress monitor = new WorkProgress("krr", progress, err, signal::requested)) {
+            if (deviceBudget != null && !backend.factorsOnDevice()) {  // --backend auto without a usable GPU
+                err.println("krr: --device-memory " + deviceMemory + " is not used: " + backend.name() + " ("
+                        + backend.device() + ") does not factor on a GPU");
+                err.flush();
+            }
             PhaseTimer timer = new PhaseTimer();
             Dataset ds = timer.time("data", () -> data.load(backend, true));
             KrrResources resources = new KrrResources(budget, scratch, tile, monitor, plan -> {

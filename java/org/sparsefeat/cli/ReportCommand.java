@@ -1,8 +1,10 @@
 package org.sparsefeat.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.sparsefeat.curve.ResultStore;
 import org.sparsefeat.report.SweepReport;
 import org.sparsefeat.util.OutputFile;
 import picocli.CommandLine.Command;
@@ -37,7 +39,13 @@ final class ReportCommand implements Callable<Integer> {
         // beside the HTML page, unless it goes to a stream (--html /dev/stdout): then in the sweep's directory
         Path plotDir = plots != null ? plots : OutputFile.writtenInPlace(htmlFile) ? first.resolve("plots")
                 : htmlFile.toAbsolutePath().getParent().resolve("plots");
-        OutputFile.check(OutputFile.named("--html", htmlFile), OutputFile.named("--csv", csvFile));
+        List<OutputFile.Named> inputs = new ArrayList<>();
+        for (Path dir : dirs) {  // what SweepResults reads of each
+            for (String f : List.of(ResultStore.SPEC, ResultStore.RESULTS, ResultStore.ENVIRONMENT)) {
+                inputs.add(OutputFile.named("", dir.resolve(f)));
+            }
+        }
+        OutputFiles.check(spec, inputs, OutputFile.named("--html", htmlFile), OutputFile.named("--csv", csvFile));
         OutputFile.checkDirectory("--plots", plotDir);
         SweepReport report = new SweepReport(dirs);
         report.write(htmlFile, csvFile, plotDir);

@@ -102,12 +102,16 @@ final class SweepCommand implements Callable<Integer> {
                     + checkpointMinutes);
         }
         Shard part = Shard.parse(shard);
-        Long budget = memory == null ? null : org.sparsefeat.util.Bytes.parse(memory, "--memory");
+        Long budget = memory == null ? null : org.sparsefeat.util.MachineMemory.budget(memory, "--memory");
+        backendOptions.check();
         List<Job> jobs = new ArrayList<>();
         if (specFile != null) {
             jobs.add(new Job(SpecParser.parse(specFile), Files.readString(specFile), out));
         } else {
             jobs.addAll(presetJobs(preset, scale == null ? "paper" : scale, out));
+        }
+        if (scratch != null) {
+            org.sparsefeat.util.OutputFile.checkDirectory("--scratch", scratch);
         }
         Path firstCreated = firstMissing(out);
         org.sparsefeat.util.OutputFile.checkDirectory("--out", out);

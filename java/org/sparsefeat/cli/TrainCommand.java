@@ -79,7 +79,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!data.fromFiles()) {
             data.spec();
         }
-        OutputFile.check(named("--out", out), named("--save-weights", weightFile("w1.npy")),
+        backendOptions.check();
+        OutputFiles.check(spec, data.inputs(), named("--out", out), named("--save-weights", weightFile("w1.npy")),
                 named("--save-weights", weightFile("w2.npy")), named("--save-weights", net.bias() ? weightFile("b.npy") : null));
         PhaseTimer timer = new PhaseTimer();
         PrintWriter w = OutputFiles.messages(spec, out);

@@ -59,15 +59,23 @@ public final class DatasetStore {
             throw new InvalidInputException("data set '" + name + "' is not installed; run: sparsefeat datasets install "
                     + name + (name.equals("cifar10") ? " --from DIR" : ""));
         }
-        return switch (name) {
-            case "mnist" -> Idx.pool("mnist", Idx.read("mnist", dir.resolve("train-images-idx3-ubyte"),
-                    dir.resolve("train-labels-idx1-ubyte")), Idx.read("mnist", dir.resolve("t10k-images-idx3-ubyte"),
-                    dir.resolve("t10k-labels-idx1-ubyte")));
-            case "fashion" -> Idx.pool("fashion", Idx.read("fashion", dir.resolve("train-images-idx3-ubyte.gz"),
-                    dir.resolve("train-labels-idx1-ubyte.gz")), Idx.read("fashion", dir.resolve("t10k-images-idx3-ubyte.gz"),
-                    dir.resolve("t10k-labels-idx1-ubyte.gz")));
-            default -> Cifar10.read(dir);
-        };
+        if (name.equals("cifar10")) {
+            return Cifar10.read(dir);
+        }
+        List<Path> f = files(name);  // train images and labels, then test images and labels
+        return Idx.pool(name, Idx.read(name, f.get(0), f.get(1)), Idx.read(name, f.get(2), f.get(3)));
+    }
+
+    /** The files a data set is read from, or none when it is not installed: a command's inputs. */
+    public List<Path> files(String name) {
+        Path dir = location(name);
+        if (dir == null) {
+            return List.of();
+        }
+        String gz = name.equals("fashion") ? ".gz" : "";
+        List<String> names = name.equals("cifar10") ? List.of(Cifar10.BATCHES) : List.of("train-images-idx3-ubyte" + gz,
+                "train-labels-idx1-ubyte" + gz, "t10k-images-idx3-ubyte" + gz, "t10k-labels-idx1-ubyte" + gz);
+        return names.stream().map(dir::resolve).toList();
     }
 
     /** What is installed, for `sparsefeat datasets list`. */

@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * What memory this process may still use: the machine's available memory (/proc/meminfo's MemAvailable, which counts
- * reclaimable page cache), lowered to what a cgroup limit leaves (a container's or a batch job's), and what the Java
- * heap still has.
+ * What memory the machine has, and what this process may still use: the machine's available memory (/proc/meminfo's
+ * MemAvailable, which counts reclaimable page cache), lowered to what a cgroup limit leaves (a container's or a batch
+ * job's), and what the Java heap still has.
  */
 public final class MachineMemory {
     private MachineMemory() {}
@@ -21,6 +21,37 @@ public final class MachineMemory {
             return OptionalLong.of(Math.min(meminfo.getAsLong(), cgroup.getAsLong()));
         }
         return meminfo.isPresent() ? meminfo : cgroup;
+    }
+
+    /**
+     * Bytes of memory the machine has in all (/proc/meminfo's MemTotal), lowered to a cgroup's limit (a container's,
+     * a batch job's): the most a memory budget can mean. Empty where it cannot be read.
+     */
+    public static OptionalLong physical() {
+        OptionalLong total = meminfo("MemTotal:");
+        OptionalLong limit = cgroupLimit();
+        if (total.isPresent() && limit.isPresent()) {
+            return OptionalLong.of(Math.min(total.getAsLong(), limit.getAsLong()));
+        }
+        return total.isPresent() ? total : limit;
+    }
+
+    /**
+     * A memory budget given by the user ({@code --memory 8g}), checked against the machine: a budget beyond its
+     * physical memory cannot be held, so a plan made for it would page or be killed instead of going out of core.
+     *
+     * @param option the option, for the message
+     * @throws InvalidInputException naming the option, the size and the machine's memory
+     */
+    public static long budget(String text, String option) {
+        long bytes = Bytes.parse(text, option);
+        OptionalLong physical = physical();
+        if (physical.isPresent() && bytes > physical.getAsLong()) {
+            throw new InvalidInputException(option + " " + text.trim() + " (" + Bytes.format(bytes) + ") is more than this"
+                    + " machine's memory, " + Bytes.format(physical.getAsLong()) + "; expected at most that (README,"
+                    + " 'Memory')");
+        }
+        return bytes;
     }
 
     /** Bytes the Java heap can still grow to hold: its maximum less what is in use. */
@@ -41,6 +72,16 @@ public final class MachineMemory {
             // not Linux: no reading
         }
         return OptionalLong.empty();
+    }
+
+    /** cgroup v2's memory.max, where a limit is set. */
+    private static OptionalLong cgroupLimit() {
+        try {
+            String max = Files.readString(Path.of("/sys/fs/cgroup/memory.max")).trim();
+            return max.equals("max") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(max));
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** cgroup v2's memory.max less memory.current, where a limit is set. */

@@ -64,13 +64,18 @@ public final class OutputFile {
 
     public static Named named(String option, Path path) { return new Named(option, path); }
 
+    /** {@link #check(List, Named...)} for a command that reads no file. */
+    public static void check(Named... outputs) { check(List.of(), outputs); }
+
     /**
-     * Checks, before any work, that every output can be written and that no two name the same file; creates
-     * missing parent directories. Null paths are skipped.
+     * Checks, before any work, that every output can be written, that no two name the same file, and that none
+     * is one of the command's inputs (replacing it would destroy the data it was computed from); creates missing
+     * parent directories. Null paths are skipped.
      *
+     * @param inputs the files the command reads (an input named with an empty option is shown by its path alone)
      * @throws IllegalArgumentException naming the option, the path and the reason
      */
-    public static void check(Named... outputs) {
+    public static void check(List<Named> inputs, Named... outputs) {
         Map<Path, Named> seen = new HashMap<>();
         for (Named o : outputs) {
             if (o == null || o.path() == null) {
@@ -83,7 +88,42 @@ public final class OutputFile {
                     throw new InvalidInputException(other.option() + " " + other.path() + " and " + o.option() + " "
                             + o.path() + " name the same file; give each output its own file");
                 }
+                Named input = inputAt(t.path(), inputs);
+                if (input != null) {
+                    throw new InvalidInputException(o.option() + " " + o.path() + " is the input " + (input.option()
+                            .isEmpty() ? "" : input.option() + " ") + input.path() + " (the same file); writing the"
+                            + " result there would replace the data: choose another file");
+                }
             }
+        }
+    }
+
+    /**
+     * The input that is the file {@code target} (an output's path, links followed), or null. Same file means same
+     * file key (device and inode): through any path, symbolic link or hard link. A name that does not exist yet is
+     * no input.
+     */
+    private static Named inputAt(Path target, List<Named> inputs) {
+        Object key = fileKey(target);
+        if (key == null) {
+            return null;
+        }
+        for (Named in : inputs) {
+            if (in != null && in.path() != null && key.equals(fileKey(in.path()))) {
+                return in;
+            }
+        }
+        return null;
+    }
+
+    /** The file's identity (device and inode on Unix), links followed; null where it does not exist. */
+    private static Object fileKey(Path file) {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            // a file system without keys: its real path stands in (a hard link then goes unseen)
+            return a.fileKey() != null ? a.fileKey() : file.toRealPath();
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -105,12 +145,15 @@ public final class OutputFile {
         if (Files.isDirectory(t.path())) {
             throw new InvalidInputException(what + " is a directory; expected a file name");
         }
-        requireDirectory(what, t.path().getParent(), t.path());
+        Path dir = t.path().getParent();
+        requireDirectory(what, dir, t.path(), "the directory " + dir, "a file in " + dir);
         return t;
     }
 
     /**
-     * Checks, before any work, that files can be made in {@code dir}, creating it (and its parents) if missing.
+     * Checks, before any work, that files can be made in {@code dir}, creating it (and its parents) if missing, as
+     * {@code mkdir -p} would: a regular file, a directory that cannot be created and one that cannot be written (a
+     * read-only file system) are refused. The message names the directory once, as the user wrote it.
      *
      * @throws IllegalArgumentException naming the option, the directory and the reason
      */
@@ -119,22 +162,27 @@ public final class OutputFile {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new InvalidInputException(what + " exists and is not a directory");
         }
-        requireDirectory(what, dir.toAbsolutePath(), dir.toAbsolutePath().resolve("probe"));
+        requireDirectory(what, dir.toAbsolutePath(), dir.toAbsolutePath().resolve("probe"), "this directory",
+                "a file in it");
     }
 
-    /** Creates {@code dir} if missing, then makes and removes a temporary file for {@code file} in it. */
-    private static void requireDirectory(String what, Path dir, Path file) {
+    /**
+     * Creates {@code dir} if missing, then makes and removes a temporary file for {@code file} in it.
+     *
+     * @param theDirectory and {@code aFile}: how the message calls the directory and a file in it
+     */
+    private static void requireDirectory(String what, Path dir, Path file, String theDirectory, String aFile) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new InvalidInputException(what + ": cannot create the directory " + dir + " (" + reason(e) + ")");
+            throw new InvalidInputException(what + ": cannot create " + theDirectory + " (" + reason(e) + ")");
         }
         try {  // the real test: make (and remove) the temporary file the write will make
             Temp probe = createTemp(file);
             probe.channel().close();
             Files.delete(probe.path());
         } catch (TempFile e) {
-            throw new InvalidInputException(what + ": cannot create a file in " + dir + " (" + reason(e.cause) + ")");
+            throw new InvalidInputException(what + ": cannot create " + aFile + " (" + reason(e.cause) + ")");
         } catch (IOException e) {
             throw new InvalidInputException(what + ": cannot write (" + reason(e) + ")");
         }

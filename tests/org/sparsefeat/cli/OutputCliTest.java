@@ -1,5 +1,6 @@
 package org.sparsefeat.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,8 +118,8 @@ class OutputCliTest {
         }
         CliRunner.Run sweep = CliRunner.run("sweep", "--preset", "demo", "--scale", "small", "--out", p("plain/runs"));
         assertEquals(2, sweep.code());
-        assertEquals("sparsefeat sweep: --out " + p("plain/runs") + ": cannot create the directory " + p("plain/runs")
-                + " (Not a directory)", sweep.err().strip());
+        assertEquals("sparsefeat sweep: --out " + p("plain/runs") + ": cannot create this directory (Not a directory)",
+                sweep.err().strip());
         assertEquals("", sweep.out());
         CliRunner.Run isDir = CliRunner.run("gram", "--x", p("missing.npy"), "--out", dir.toString());
         assertEquals(2, isDir.code());
@@ -142,6 +143,89 @@ class OutputCliTest {
         try (var files = Files.list(dir)) {
             assertTrue(files.allMatch(f -> f.getFileName().toString().matches("alias.npy|w")), "nothing written");
         }
+    }
+
+    @Test
+    void anOutputNamingAnInputIsRefusedBeforeAnyWork() throws Exception {
+        assertEquals(0, CliRunner.run("data", "--d", "3", "--n", "12", "--n-test", "5", "--out-x", p("X.npy"), "--out-y",
+                p("y.npy"), "--out-x-test", p("Xt.npy"), "--out-y-test", p("yt.npy")).code());
+        Files.createLink(dir.resolve("hard.npy"), dir.resolve("y.npy"));
+        Files.createSymbolicLink(dir.resolve("soft.npy"), dir.resolve("X.npy"));
+        byte[] x = Files.readAllBytes(dir.resolve("X.npy")), y = Files.readAllBytes(dir.resolve("y.npy"));
+        String[] files = {"--x-train", p("X.npy"), "--y-train", p("y.npy"), "--x-test", p("Xt.npy"), "--y-test", p("yt.npy")};
+
+        CliRunner.Run gram = CliRunner.run("gram", "--x", p("X.npy"), "--out", p("X.npy"));
+        assertEquals(2, gram.code(), gram.err());
+        assertEquals("sparsefeat gram: --out " + p("X.npy") + " is the input --x " + p("X.npy") + " (the same file);"
+                + " writing the result there would replace the data: choose another file", gram.err().strip());
+        assertEquals("", gram.out());
+        CliRunner.Run viaLink = CliRunner.run("gram", "--x", p("Xt.npy"), "--y", p("soft.npy"), "--out", p("X.npy"));
+        assertEquals(2, viaLink.code(), viaLink.err());
+        assertTrue(viaLink.err().contains("is the input --y " + p("soft.npy")), viaLink.err());
+
+        List<String> krr = new ArrayList<>(List.of("krr", "--threads", "1"));
+        krr.addAll(List.of(files));
+        krr.addAll(List.of("--out", p("hard.npy")));  // a hard link to --y-train's file
+        CliRunner.Run k = CliRunner.run(krr.toArray(String[]::new));
+        assertEquals(2, k.code(), k.err());
+        assertTrue(k.err().startsWith("sparsefeat krr: --out " + p("hard.npy") + " is the input --y-train " + p("y.npy")),
+                k.err());
+        assertEquals("", k.out(), "nothing was computed");
+
+        List<String> train = new ArrayList<>(List.of("train", "--h", "10", "--max-steps", "5", "--progress", "none"));
+        train.addAll(List.of(files));
+        train.addAll(List.of("--save-weights", dir.toString()));
+        Files.copy(dir.resolve("X.npy"), dir.resolve("w1.npy"));
+        train.set(train.indexOf(p("X.npy")), p("w1.npy"));  // the training inputs are the weights' file
+        CliRunner.Run t = CliRunner.run(train.toArray(String[]::new));
+        assertEquals(2, t.code(), t.err());
+        assertTrue(t.err().contains("--save-weights " + dir.resolve("w1.npy") + " is the input --x-train"), t.err());
+
+        assertArrayEquals(x, Files.readAllBytes(dir.resolve("X.npy")), "the inputs are as they were");
+        assertArrayEquals(y, Files.readAllBytes(dir.resolve("y.npy")));
+
+        Path spec = dir.resolve("s.yaml");
+        Files.writeString(spec, """
+                name: tiny
+                methods:
+                  - {kind: krr, kernel: ntk, ridge: 0}
+                d: [3]
+                n: [8]
+                seeds: [0]
+                n_test: 20
+                target: {kind: constant}
+                """);
+        assertEquals(0, CliRunner.run("sweep", spec.toString(), "--out", p("sw"), "--threads", "1").code());
+        byte[] results = Files.readAllBytes(dir.resolve("sw/results.jsonl"));
+        CliRunner.Run rep = CliRunner.run("report", p("sw"), "--csv", p("sw/results.jsonl"));
+        assertEquals(2, rep.code(), rep.err());
+        assertTrue(rep.err().contains("--csv " + p("sw/results.jsonl") + " is the input " + p("sw/results.jsonl")),
+                rep.err());
+        assertArrayEquals(results, Files.readAllBytes(dir.resolve("sw/results.jsonl")));
+
+        Path root = org.sparsefeat.images.FakeImages.mnistRoot(dir.resolve("data"), 30, 10);
+        Path labels = root.resolve("mnist/train-labels-idx1-ubyte");
+        CliRunner.Run img = CliRunner.run("images", "deformations", "--dataset", "mnist", "--data-root", root.toString(),
+                "--out", labels.toString());
+        assertEquals(2, img.code(), img.err());
+        assertTrue(img.err().contains("--out " + labels + " is the input " + labels), img.err());
+    }
+
+    @Test
+    void aFileOutputEndingInASlashIsRefusedNotWrittenAsAFile() throws IOException {
+        CliRunner.Run r = CliRunner.run(krr("--out", p("newdir") + "/"));
+        assertEquals(2, r.code(), r.err());
+        assertEquals("sparsefeat krr: --out " + p("newdir") + "/ ends in '/', a directory; expected a file name, e.g. "
+                + p("newdir") + "/result.json", r.err().strip());
+        CliRunner.Run csv = CliRunner.run("theory", "spectrum", "--d", "3", "--kmax", "5", "--out", p("newdir") + "/");
+        assertEquals(2, csv.code(), csv.err());
+        assertTrue(csv.err().contains("ends in '/'"), csv.err());
+        assertFalse(Files.exists(dir.resolve("newdir")), "no file named newdir");
+        // a directory option keeps its meaning with a final '/'
+        CliRunner.Run train = CliRunner.run("train", "--d", "3", "--n", "12", "--n-test", "5", "--h", "10", "--max-steps",
+                "5", "--progress", "none", "--threads", "1", "--save-weights", p("w") + "/");
+        assertEquals(0, train.code(), train.err());
+        assertTrue(Files.isRegularFile(dir.resolve("w/w1.npy")));
     }
 
     @Test

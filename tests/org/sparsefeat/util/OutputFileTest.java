@@ -135,6 +135,24 @@ class OutputFileTest {
     }
 
     @Test
+    void aDirectoryCheckCreatesItAndNamesItOnce() throws IOException {
+        OutputFile.checkDirectory("--scratch", dir.resolve("s/t"));
+        assertTrue(Files.isDirectory(dir.resolve("s/t")), "created as mkdir -p would");
+        try (Stream<Path> s = Files.list(dir.resolve("s/t"))) {
+            assertEquals(0, s.count(), "the probe is removed");
+        }
+        Files.writeString(dir.resolve("plain"), "");
+        assertEquals("--scratch " + dir.resolve("plain") + " exists and is not a directory", assertThrows(
+                IllegalArgumentException.class, () -> OutputFile.checkDirectory("--scratch", dir.resolve("plain")))
+                .getMessage());
+        assumeTrue(Files.isDirectory(Path.of("/proc")));
+        String proc = assertThrows(IllegalArgumentException.class,
+                () -> OutputFile.checkDirectory("--scratch", Path.of("/proc"))).getMessage();
+        assertTrue(proc.startsWith("--scratch /proc: cannot create a file in it ("), proc);
+        assertEquals(proc.indexOf("/proc"), proc.lastIndexOf("/proc"), "the path once: " + proc);
+    }
+
+    @Test
     void twoOutputsNamingOneFileAreRefused() throws IOException {
         Path x = dir.resolve("o.npy");
         Files.createDirectories(dir.resolve("sub"));
@@ -146,6 +164,33 @@ class OutputFileTest {
         assertThrows(IllegalArgumentException.class,
                 () -> OutputFile.check(named("--out-x", x), named("--out-y", dir.resolve("alias.npy"))));
         OutputFile.check(named("--out-x", x), named("--out-y", dir.resolve("y.npy")), named("--out-x-test", null));
+    }
+
+    @Test
+    void anOutputThatIsAnInputIsRefusedThroughAnyPathOrLink() throws IOException {
+        Path x = dir.resolve("X.npy");
+        Files.writeString(x, "data");
+        Files.createDirectories(dir.resolve("sub"));
+        Files.createSymbolicLink(dir.resolve("soft.npy"), x);
+        Files.createLink(dir.resolve("hard.npy"), x);
+        java.util.List<OutputFile.Named> inputs = java.util.List.of(named("--x", x), named("--y", dir.resolve("none.npy")));
+        for (Path alias : new Path[] {x, dir.resolve("sub/../X.npy"), dir.resolve("soft.npy"), dir.resolve("hard.npy")}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> OutputFile.check(inputs, named("--out", alias)), alias.toString());
+            assertEquals("--out " + alias + " is the input --x " + x + " (the same file); writing the result there would"
+                    + " replace the data: choose another file", e.getMessage());
+        }
+        // an input given through a link is the file it names too
+        assertThrows(IllegalArgumentException.class,
+                () -> OutputFile.check(java.util.List.of(named("--x", dir.resolve("soft.npy"))), named("--out", x)));
+        // an input shown by its path alone (a data set's file)
+        IllegalArgumentException bare = assertThrows(IllegalArgumentException.class,
+                () -> OutputFile.check(java.util.List.of(named("", x)), named("--out", x)));
+        assertTrue(bare.getMessage().startsWith("--out " + x + " is the input " + x + " (the same file)"), bare.getMessage());
+        // another file, a new one, or a missing input: no conflict
+        Files.writeString(dir.resolve("copy.npy"), "data");
+        OutputFile.check(inputs, named("--out", dir.resolve("copy.npy")), named("--out-2", dir.resolve("none.npy")));
+        assertEquals("data", Files.readString(x), "the check writes nothing");
     }
 
     @Test
