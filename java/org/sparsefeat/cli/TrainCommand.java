@@ -80,7 +80,13 @@ final class TrainCommand implements Callable<Integer> {
             data.spec();
         }
         backendOptions.check();
-        OutputFiles.check(spec, data.inputs(), named("--out", out), named("--save-weights", weightFile("w1.npy")),
+        List<OutputFile.Named> inputs = new java.util.ArrayList<>(data.inputs());
+        for (String[] init : new String[][] {{"--init-w1", net.initW1()}, {"--init-w2", net.initW2()}}) {
+            if (init[1].endsWith(".npy")) {  // as initialNet reads them
+                inputs.add(named(init[0], Path.of(init[1])));
+            }
+        }
+        OutputFiles.check(spec, inputs, named("--out", out), named("--save-weights", weightFile("w1.npy")),
                 named("--save-weights", weightFile("w2.npy")), named("--save-weights", net.bias() ? weightFile("b.npy") : null));
         PhaseTimer timer = new PhaseTimer();
         PrintWriter w = OutputFiles.messages(spec, out);

@@ -180,6 +180,11 @@ class OutputCliTest {
         CliRunner.Run t = CliRunner.run(train.toArray(String[]::new));
         assertEquals(2, t.code(), t.err());
         assertTrue(t.err().contains("--save-weights " + dir.resolve("w1.npy") + " is the input --x-train"), t.err());
+        // training on from saved weights into the same directory would replace them
+        CliRunner.Run resume = CliRunner.run("train", "--d", "3", "--n", "12", "--n-test", "5", "--max-steps", "5",
+                "--progress", "none", "--init-w1", p("w1.npy"), "--save-weights", dir.toString());
+        assertEquals(2, resume.code(), resume.err());
+        assertTrue(resume.err().contains("is the input --init-w1 " + p("w1.npy")), resume.err());
 
         assertArrayEquals(x, Files.readAllBytes(dir.resolve("X.npy")), "the inputs are as they were");
         assertArrayEquals(y, Files.readAllBytes(dir.resolve("y.npy")));
