@@ -50,12 +50,14 @@ final class KrrCommand implements Callable<Integer> {
 
     @Option(names = "--memory", paramLabel = "SIZE",
             description = "Memory budget for the kernel matrix and its work space, e.g. 8g (default: 80%% of what the"
-                    + " machine has available). Where K does not fit it goes to a scratch file (README, 'Memory').")
+                    + " machine has available; at most its memory). Where K does not fit it goes to a scratch file (README,"
+                    + " 'Memory').")
     String memory;
 
     @Option(names = "--scratch", paramLabel = "DIR",
             description = "Keep the factor in a scratch file under DIR (out of core, journaled: rerunning the same"
-                    + " command resumes a stopped run). Default: the system's temporary directory when K does not fit.")
+                    + " command resumes a stopped run); created if missing. Default: the system's temporary directory when K"
+                    + " does not fit.")
     Path scratch;
 
     @Option(names = "--device-memory", paramLabel = "SIZE",

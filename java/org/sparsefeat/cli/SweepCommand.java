@@ -66,11 +66,12 @@ final class SweepCommand implements Callable<Integer> {
 
     @Option(names = "--memory", paramLabel = "SIZE",
             description = "Memory budget of each KRR point's kernel matrix, e.g. 8g (default: 80%% of what the machine"
-                    + " has available); larger ones go out of core (README, 'Memory').")
+                    + " has available; at most its memory); larger ones go out of core (README, 'Memory').")
     String memory;
 
     @Option(names = "--scratch", paramLabel = "DIR",
-            description = "Where KRR points keep factors out of core (default: the system's temporary directory).")
+            description = "Where KRR points keep factors out of core, created if missing (default: the system's temporary"
+                    + " directory).")
     Path scratch;
 
     @Mixin
