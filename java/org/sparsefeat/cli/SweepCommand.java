@@ -52,7 +52,8 @@ final class SweepCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--shard", defaultValue = "1/1", paramLabel = "i/N",
-            description = "Run only the i-th of N disjoint parts (1 <= i <= N), e.g. one per array job.")
+            description = {"Run only the i-th of N disjoint parts (1 <= i <= N), e.g. one per array job. A point's part"
+                    + " follows from its key, so a spec extended later keeps every finished point in its part."})
     String shard;
 
     @Option(names = "--wait",
@@ -135,8 +136,19 @@ final class SweepCommand implements Callable<Integer> {
             String on = backend.name() + " (" + backend.device() + ")";
             err.printf("%s: estimate %s on %s%s%s%n", what, org.sparsefeat.util.Durations.format(estimate), on,
                     calibrated ? ", from the points already timed here" : ", from a cost model (see README)",
-                    backend.name().equals("cpu") && onGpu < estimate / 10 ? "; on one GPU (an H100, by the model: "
-                            + "nothing timed on a GPU yet) about " + org.sparsefeat.util.Durations.format(onGpu) : "");
+                    gpuWorthSaying(backend, estimate, onGpu) ? "; on one GPU (an H100, by the model: nothing timed on a"
+                            + " GPU yet) " + org.sparsefeat.util.Durations.about(onGpu) : "");
+            for (int i = 0; i < jobs.size(); i++) {
+                long others = runners.get(i).othersFinished(part);
+                if (others > 0) {
+                    err.printf("sweep %s: %d finished points in %s belong to other shards than %s (points are dealt by"
+                            + " their key; an earlier build dealt them by their place in the grid); they are kept and not"
+                            + " run here, but each shard runs its own points that its --out lacks, even those another"
+                            + " shard's directory holds: to run no point twice, first copy the lines of every shard's"
+                            + " results.jsonl into the others' (README, 'Sweeps')%n", jobs.get(i).spec().name(), others,
+                            jobs.get(i).dir(), part);
+                }
+            }
             if (atWall > 0) {
                 err.printf("%s: by the model %d of its nets stop at their max_wall here, before their flow ends (results"
                         + " record the stop)%n", what, atWall);
@@ -161,7 +173,7 @@ final class SweepCommand implements Callable<Integer> {
                 }
                 for (int i = 0; i < jobs.size(); i++) {
                     Job j = jobs.get(i);
-                    prepare(j, err);
+                    prepare(j, part, err);
                     writeEnvironment(j.dir(), backend, part);
                     signal.working(true);
                     try {
@@ -182,6 +194,14 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The CPU estimate from which the model's time on a GPU is worth a line: a shorter run needs no GPU. */
+    static final double GPU_HINT_FROM_SECONDS = 60;
+
+    /** Whether the estimate line also gives the model's time on a GPU: on the CPU, for a long run a GPU cuts tenfold. */
+    static boolean gpuWorthSaying(Backend backend, double estimate, double onGpu) {
+        return backend.name().equals("cpu") && estimate >= GPU_HINT_FROM_SECONDS && onGpu < estimate / 10;
     }
 
     /** A sweep and the directory it writes to. */
@@ -210,7 +230,7 @@ final class SweepCommand implements Callable<Integer> {
     static void run(Job j, Backend backend, Shard part, PrintWriter err, org.sparsefeat.images.DatasetStore data)
             throws IOException {
         try (SweepLock lock = SweepLock.acquire(j.dir(), false, err::println)) {
-            prepare(j, err);
+            prepare(j, part, err);
             writeEnvironment(j.dir(), backend, part);
             runner(j, backend, err, data).run(part);
         }
@@ -263,9 +283,9 @@ final class SweepCommand implements Callable<Integer> {
     /**
      * Creates the directory with its spec, or checks that an existing one holds the same sweep, or the same
      * sweep with fewer grid points: then the new spec replaces the old one, which is appended to
-     * DIR/spec.history.yaml, and the finished points are reused.
+     * DIR/spec.history.yaml, and the shard's finished points are reused.
      */
-    static void prepare(Job j, PrintWriter err) throws IOException {
+    static void prepare(Job j, Shard part, PrintWriter err) throws IOException {
         check(j);
         Path specCopy = j.dir().resolve(ResultStore.SPEC);
         SweepSpec earlier = earlierSpec(j);
@@ -274,14 +294,18 @@ final class SweepCommand implements Callable<Integer> {
         }
         Files.createDirectories(j.dir());
         if (earlier != null) {
-            Set<String> keys = j.spec().grid().stream().map(p -> p.key()).collect(Collectors.toSet());
+            Set<String> keys = j.spec().grid().stream().filter(part::owns).map(p -> p.key()).collect(Collectors.toSet());
             long reused = new ResultStore(j.dir()).load().keySet().stream().filter(keys::contains).count();
+            Set<String> before = earlier.grid().stream().map(p -> p.key()).collect(Collectors.toSet());
+            long added = j.spec().grid().size() - before.size();
+            long addedHere = keys.stream().filter(k -> !before.contains(k)).count();
+            String inShard = part.count() > 1 ? " in shard " + part : "";
             Path history = j.dir().resolve(SPEC_HISTORY);
             Files.writeString(history, "# replaced on " + Instant.now() + " by a spec with more grid points\n"
                     + Files.readString(specCopy) + "\n---\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            err.println("sweep " + j.spec().name() + ": the new spec adds " + (j.spec().grid().size()
-                    - earlier.grid().size()) + " grid points to the one in " + specCopy + "; reusing " + reused
-                    + " finished points of the earlier spec (which is kept in " + history + ")");
+            err.println("sweep " + j.spec().name() + ": the new spec adds " + added + " grid points" + (part.count() > 1
+                    ? " (" + addedHere + inShard + ")" : "") + " to the one in " + specCopy + "; reusing " + reused
+                    + " finished points of the earlier spec" + inShard + " (which is kept in " + history + ")");
             err.flush();
         }
         org.sparsefeat.util.OutputFile.writeString(specCopy, j.yaml());

@@ -129,14 +129,18 @@ public final class SweepRunner {
     /** The grid points this shard owns that are not finished yet. */
     public List<SweepPoint> pending(Shard shard) {
         Map<String, JsonNode> done = store.load();
-        List<SweepPoint> grid = spec.grid();
-        List<SweepPoint> out = new ArrayList<>();
-        for (int i = 0; i < grid.size(); i++) {
-            if (shard.owns(i) && !done.containsKey(grid.get(i).key())) {
-                out.add(grid.get(i));
-            }
-        }
-        return out;
+        return spec.grid().stream().filter(p -> shard.owns(p) && !done.containsKey(p.key())).toList();
+    }
+
+    /**
+     * The finished points in the results file that belong to other shards: kept, and not run here. A directory that
+     * several shards wrote in turn holds them, and so does one sharded by an earlier build, which dealt points by
+     * their place in the grid (a place an extended spec shifts): there, each shard runs its own points that are
+     * missing from its directory, even those that another shard's directory holds.
+     */
+    public long othersFinished(Shard shard) {
+        Map<String, JsonNode> done = store.load();
+        return spec.grid().stream().filter(p -> !shard.owns(p) && done.containsKey(p.key())).count();
     }
 
     /** Estimated seconds for the pending points of the shard on this backend. */
@@ -193,8 +197,9 @@ public final class SweepRunner {
     public int run(Shard shard) {
         calibrate();
         List<SweepPoint> todo = pending(shard);
-        int owned = (int) java.util.stream.IntStream.range(0, spec.grid().size()).filter(shard::owns).count();
-        totalPoints = todo.size();
+        int owned = (int) spec.grid().stream().filter(shard::owns).count();
+        totalPoints = owned;  // the count of finished points goes on from what earlier runs finished
+        donePoints = owned - todo.size();
         BatchCheckpoints checkpoints = new BatchCheckpoints(store.dir(), checkpointEvery, stop, log);
         List<Unit> plan = plan(todo, checkpoints);
         for (Unit u : plan) {
