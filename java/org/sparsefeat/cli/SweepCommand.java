@@ -139,15 +139,7 @@ final class SweepCommand implements Callable<Integer> {
                     gpuWorthSaying(backend, estimate, onGpu) ? "; on one GPU (an H100, by the model: nothing timed on a"
                             + " GPU yet) " + org.sparsefeat.util.Durations.about(onGpu) : "");
             for (int i = 0; i < jobs.size(); i++) {
-                long others = runners.get(i).othersFinished(part);
-                if (others > 0) {
-                    err.printf("sweep %s: %d finished points in %s belong to other shards than %s (points are dealt by"
-                            + " their key; an earlier build dealt them by their place in the grid); they are kept and not"
-                            + " run here, but each shard runs its own points that its --out lacks, even those another"
-                            + " shard's directory holds: to run no point twice, first copy the lines of every shard's"
-                            + " results.jsonl into the others' (README, 'Sweeps')%n", jobs.get(i).spec().name(), others,
-                            jobs.get(i).dir(), part);
-                }
+                sayOtherShards(jobs.get(i), runners.get(i), part, err);
             }
             if (atWall > 0) {
                 err.printf("%s: by the model %d of its nets stop at their max_wall here, before their flow ends (results"
@@ -233,6 +225,48 @@ final class SweepCommand implements Callable<Integer> {
             prepare(j, part, err);
             writeEnvironment(j.dir(), backend, part);
             runner(j, backend, err, data).run(part);
+        }
+    }
+
+    /**
+     * Says when the directory holds finished points of other shards (kept, not run here), or was sharded by an earlier
+     * build, which dealt points by their place in the grid: then a shard may also run points that another shard's
+     * directory holds.
+     */
+    private static void sayOtherShards(Job j, SweepRunner runner, Shard part, PrintWriter err) {
+        long others = runner.othersFinished(part);
+        String byPlace = Files.exists(j.dir().resolve(ResultStore.RESULTS)) ? shardDealtByPlace(j.dir()) : null;
+        String twice = "each shard runs its own points that its --out lacks, even those another shard's directory holds:"
+                + " to run no point twice, first copy the lines of every shard's results.jsonl into the others' (README,"
+                + " 'Sweeps')";
+        if (byPlace != null) {
+            err.printf("sweep %s: %s holds shard %s of an earlier build, which dealt points to shards by their place in"
+                    + " the grid, not by their key as now: %d of its finished points are other shards' now (kept, not run"
+                    + " here), and %s%n", j.spec().name(), j.dir(), byPlace, others, twice);
+        } else if (others > 0) {
+            err.printf("sweep %s: %d finished points in %s belong to other shards than %s; they are kept and not run here,"
+                    + " and %s%n", j.spec().name(), others, j.dir(), part, twice);
+        }
+    }
+
+    /** How points are dealt to shards ({@link Shard}), as environment.json records it: by their key. */
+    static final String SHARD_DEALING = "key";
+
+    /**
+     * The shard (i/N with N > 1) that the directory's environment.json names when an earlier build wrote it, one that
+     * dealt points by their place in the grid (its file does not record the dealing); else null.
+     */
+    private static String shardDealtByPlace(Path dir) {
+        Path env = dir.resolve(ResultStore.ENVIRONMENT);
+        if (!Files.exists(env)) {
+            return null;
+        }
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(env.toFile());
+            String shard = node.path("shard").asText("");
+            return !node.has("shard_dealing") && shard.matches("\\d+/\\d+") && !shard.endsWith("/1") ? shard : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -347,6 +381,7 @@ final class SweepCommand implements Callable<Integer> {
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         env.put("shard", part.toString());
+        env.put("shard_dealing", SHARD_DEALING);
         env.put("started", Instant.now().toString());
         OutputFiles.writeJson(dir.resolve(ResultStore.ENVIRONMENT), env);
     }

@@ -163,40 +163,52 @@ class SweepCliTest {
     }
 
     @Test
-    void aShardDirectoryHoldingOtherShardsPointsSaysSoAndDoesNotRunThem() throws Exception {
+    void aShardDirectoryHoldingOtherShardsPointsOrDealtByAnEarlierBuildSaysSoAndDoesNotRunThem() throws Exception {
         Path a = write("a.yaml", KERNELS);
         Path whole = dir.resolve("whole");
         assertEquals(0, CliRunner.run("sweep", a.toString(), "--out", whole.toString()).code());
-        // the first of two shards as an earlier build dealt them: every other point in the grid's order
         org.sparsefeat.curve.SweepSpec spec = org.sparsefeat.curve.SpecParser.parse(KERNELS, "a.yaml");
         List<org.sparsefeat.curve.SweepPoint> grid = spec.grid();
         Map<String, JsonNode> all = new ResultStore(whole).load();
-        Path old = dir.resolve("old1");
-        Files.createDirectories(old);
-        Files.writeString(old.resolve(ResultStore.SPEC), KERNELS);
-        StringBuilder lines = new StringBuilder();
-        long others = 0, ownMissing = 0, kept = 0;
         org.sparsefeat.curve.Shard first = new org.sparsefeat.curve.Shard(1, 2);
-        for (int i = 0; i < grid.size(); i++) {
-            boolean oldOwned = i % 2 == 0, owned = first.owns(grid.get(i));
-            if (oldOwned) {
-                lines.append(all.get(grid.get(i).key())).append('\n');
-                others += owned ? 0 : 1;
-                kept++;
-            } else {
-                ownMissing += owned ? 1 : 0;
+
+        // shard 1 of 2 as an earlier build dealt them, every other point in the grid's order, and one that had only
+        // finished points the dealing by key gives it too (it ran the others of its shard's points)
+        for (boolean onlyOwn : new boolean[] {false, true}) {
+            Path old = dir.resolve("old-" + onlyOwn);
+            Files.createDirectories(old);
+            Files.writeString(old.resolve(ResultStore.SPEC), KERNELS);
+            Files.writeString(old.resolve(ResultStore.ENVIRONMENT), "{\"sparsefeat\": \"0.1.0\", \"shard\": \"1/2\"}");
+            StringBuilder lines = new StringBuilder();
+            long others = 0, kept = 0;
+            for (int i = 0; i < grid.size(); i += 2) {
+                boolean owned = first.owns(grid.get(i));
+                if (owned || !onlyOwn) {
+                    lines.append(all.get(grid.get(i).key())).append('\n');
+                    others += owned ? 0 : 1;
+                    kept++;
+                }
             }
+            assertTrue(onlyOwn || others > 0, "the example needs points the dealing by key gives to the other shard");
+            Files.writeString(old.resolve(ResultStore.RESULTS), lines);
+            long ownMissing = grid.stream().filter(p -> first.owns(p) && !lines.toString().contains("\"" + p.key() + "\""))
+                    .count();
+            CliRunner.Run r = CliRunner.run("sweep", a.toString(), "--shard", "1/2", "--out", old.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("sweep shards: " + old + " holds shard 1/2 of an earlier build, which dealt points"
+                    + " to shards by their place in the grid, not by their key as now: " + others + " of its finished"
+                    + " points are other shards' now (kept, not run here)"), r.err());
+            assertTrue(r.err().contains("copy the lines of every shard's results.jsonl into the others'"), r.err());
+            assertTrue(r.err().contains(ownMissing + " to run"), r.err());
+            assertEquals(kept + ownMissing, Files.readAllLines(old.resolve(ResultStore.RESULTS)).size(),
+                    "the other shards' points are kept and not run again");
+
+            // the run recorded the dealing: a directory holding other shards' points now says only that
+            CliRunner.Run again = CliRunner.run("sweep", a.toString(), "--shard", "1/2", "--out", old.toString());
+            assertFalse(again.err().contains("earlier build"), again.err());
+            assertEquals(others > 0, again.err().contains(others + " finished points in " + old
+                    + " belong to other shards than 1/2; they are kept and not run here"), again.err());
         }
-        assertTrue(others > 0, "the example needs points the dealing by key gives to the other shard");
-        Files.writeString(old.resolve(ResultStore.RESULTS), lines);
-        CliRunner.Run r = CliRunner.run("sweep", a.toString(), "--shard", "1/2", "--out", old.toString());
-        assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("sweep shards: " + others + " finished points in " + old
-                + " belong to other shards than 1/2"), r.err());
-        assertTrue(r.err().contains("copy the lines of every shard's results.jsonl into the others'"), r.err());
-        assertTrue(r.err().contains(ownMissing + " to run"), r.err());
-        assertEquals(kept + ownMissing, Files.readAllLines(old.resolve(ResultStore.RESULTS)).size(),
-                "the other shards' points are kept and not run again");
     }
 
     @Test
