@@ -52,7 +52,8 @@ final class SweepCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--shard", defaultValue = "1/1", paramLabel = "i/N",
-            description = "Run only the i-th of N disjoint parts (1 <= i <= N), e.g. one per array job.")
+            description = {"Run only the i-th of N disjoint parts (1 <= i <= N), e.g. one per array job. A point's part"
+                    + " follows from its key, so a spec extended later keeps every finished point in its part."})
     String shard;
 
     @Option(names = "--wait",
@@ -140,8 +141,11 @@ final class SweepCommand implements Callable<Integer> {
             String on = backend.name() + " (" + backend.device() + ")";
             err.printf("%s: estimate %s on %s%s%s%n", what, org.sparsefeat.util.Durations.format(estimate), on,
                     calibrated ? ", from the points already timed here" : ", from a cost model (see README)",
-                    backend.name().equals("cpu") && onGpu < estimate / 10 ? "; on one GPU (an H100, by the model: "
-                            + "nothing timed on a GPU yet) about " + org.sparsefeat.util.Durations.format(onGpu) : "");
+                    gpuWorthSaying(backend, estimate, onGpu) ? "; on one GPU (an H100, by the model: nothing timed on a"
+                            + " GPU yet) " + org.sparsefeat.util.Durations.about(onGpu) : "");
+            for (int i = 0; i < jobs.size(); i++) {
+                sayOtherShards(jobs.get(i), runners.get(i), part, err);
+            }
             if (atWall > 0) {
                 err.printf("%s: by the model %d of its nets stop at their max_wall here, before their flow ends (results"
                         + " record the stop)%n", what, atWall);
@@ -166,7 +170,7 @@ final class SweepCommand implements Callable<Integer> {
                 }
                 for (int i = 0; i < jobs.size(); i++) {
                     Job j = jobs.get(i);
-                    prepare(j, err);
+                    prepare(j, part, err);
                     writeEnvironment(j.dir(), backend, part);
                     signal.working(true);
                     try {
@@ -187,6 +191,14 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The CPU estimate from which the model's time on a GPU is worth a line: a shorter run needs no GPU. */
+    static final double GPU_HINT_FROM_SECONDS = 60;
+
+    /** Whether the estimate line also gives the model's time on a GPU: on the CPU, for a long run a GPU cuts tenfold. */
+    static boolean gpuWorthSaying(Backend backend, double estimate, double onGpu) {
+        return backend.name().equals("cpu") && estimate >= GPU_HINT_FROM_SECONDS && onGpu < estimate / 10;
     }
 
     /** A sweep and the directory it writes to. */
@@ -215,9 +227,51 @@ final class SweepCommand implements Callable<Integer> {
     static void run(Job j, Backend backend, Shard part, PrintWriter err, org.sparsefeat.images.DatasetStore data)
             throws IOException {
         try (SweepLock lock = SweepLock.acquire(j.dir(), false, err::println)) {
-            prepare(j, err);
+            prepare(j, part, err);
             writeEnvironment(j.dir(), backend, part);
             runner(j, backend, err, data).run(part);
+        }
+    }
+
+    /**
+     * Says when the directory holds finished points of other shards (kept, not run here), or was sharded by an earlier
+     * build, which dealt points by their place in the grid: then a shard may also run points that another shard's
+     * directory holds.
+     */
+    private static void sayOtherShards(Job j, SweepRunner runner, Shard part, PrintWriter err) {
+        long others = runner.othersFinished(part);
+        String byPlace = Files.exists(j.dir().resolve(ResultStore.RESULTS)) ? shardDealtByPlace(j.dir()) : null;
+        String twice = "each shard runs its own points that its --out lacks, even those another shard's directory holds:"
+                + " to run no point twice, first copy the lines of every shard's results.jsonl into the others' (README,"
+                + " 'Sweeps')";
+        if (byPlace != null) {
+            err.printf("sweep %s: %s holds shard %s of an earlier build, which dealt points to shards by their place in"
+                    + " the grid, not by their key as now: %d of its finished points are other shards' now (kept, not run"
+                    + " here), and %s%n", j.spec().name(), j.dir(), byPlace, others, twice);
+        } else if (others > 0) {
+            err.printf("sweep %s: %d finished points in %s belong to other shards than %s; they are kept and not run here,"
+                    + " and %s%n", j.spec().name(), others, j.dir(), part, twice);
+        }
+    }
+
+    /** How points are dealt to shards ({@link Shard}), as environment.json records it: by their key. */
+    static final String SHARD_DEALING = "key";
+
+    /**
+     * The shard (i/N with N > 1) that the directory's environment.json names when an earlier build wrote it, one that
+     * dealt points by their place in the grid (its file does not record the dealing); else null.
+     */
+    private static String shardDealtByPlace(Path dir) {
+        Path env = dir.resolve(ResultStore.ENVIRONMENT);
+        if (!Files.exists(env)) {
+            return null;
+        }
+        try {
+            var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(env.toFile());
+            String shard = node.path("shard").asText("");
+            return !node.has("shard_dealing") && shard.matches("\\d+/\\d+") && !shard.endsWith("/1") ? shard : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -268,9 +322,9 @@ final class SweepCommand implements Callable<Integer> {
     /**
      * Creates the directory with its spec, or checks that an existing one holds the same sweep, or the same
      * sweep with fewer grid points: then the new spec replaces the old one, which is appended to
-     * DIR/spec.history.yaml, and the finished points are reused.
+     * DIR/spec.history.yaml, and the shard's finished points are reused.
      */
-    static void prepare(Job j, PrintWriter err) throws IOException {
+    static void prepare(Job j, Shard part, PrintWriter err) throws IOException {
         check(j);
         Path specCopy = j.dir().resolve(ResultStore.SPEC);
         SweepSpec earlier = earlierSpec(j);
@@ -279,14 +333,18 @@ final class SweepCommand implements Callable<Integer> {
         }
         Files.createDirectories(j.dir());
         if (earlier != null) {
-            Set<String> keys = j.spec().grid().stream().map(p -> p.key()).collect(Collectors.toSet());
+            Set<String> keys = j.spec().grid().stream().filter(part::owns).map(p -> p.key()).collect(Collectors.toSet());
             long reused = new ResultStore(j.dir()).load().keySet().stream().filter(keys::contains).count();
+            Set<String> before = earlier.grid().stream().map(p -> p.key()).collect(Collectors.toSet());
+            long added = j.spec().grid().size() - before.size();
+            long addedHere = keys.stream().filter(k -> !before.contains(k)).count();
+            String inShard = part.count() > 1 ? " in shard " + part : "";
             Path history = j.dir().resolve(SPEC_HISTORY);
             Files.writeString(history, "# replaced on " + Instant.now() + " by a spec with more grid points\n"
                     + Files.readString(specCopy) + "\n---\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            err.println("sweep " + j.spec().name() + ": the new spec adds " + (j.spec().grid().size()
-                    - earlier.grid().size()) + " grid points to the one in " + specCopy + "; reusing " + reused
-                    + " finished points of the earlier spec (which is kept in " + history + ")");
+            err.println("sweep " + j.spec().name() + ": the new spec adds " + added + " grid points" + (part.count() > 1
+                    ? " (" + addedHere + inShard + ")" : "") + " to the one in " + specCopy + "; reusing " + reused
+                    + " finished points of the earlier spec" + inShard + " (which is kept in " + history + ")");
             err.flush();
         }
         org.sparsefeat.util.OutputFile.writeString(specCopy, j.yaml());
@@ -328,6 +386,7 @@ final class SweepCommand implements Callable<Integer> {
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         env.put("shard", part.toString());
+        env.put("shard_dealing", SHARD_DEALING);
         env.put("started", Instant.now().toString());
         OutputFiles.writeJson(dir.resolve(ResultStore.ENVIRONMENT), env);
     }

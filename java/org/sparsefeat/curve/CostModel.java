@@ -71,9 +71,22 @@ final class CostModel {
         return Math.min(o.maxWall(), flowSeconds(n, dim, o, gpu, cpuCores));
     }
 
+    /**
+     * The model's seconds left of an image net's flow that a checkpoint holds after {@code trials} trials (accepted and
+     * rejected) and {@code seconds} (which count toward its max_wall).
+     */
+    double imageNetLeft(SweepPoint p, long trials, double seconds) {
+        ImageNetOptions o = ((MethodSpec.ImageNet) spec.methods().get(p.method())).options();
+        double flow = flowSeconds(p.n(), DatasetStore.dimension(p.dataset()), o, gpu, cpuCores);
+        return Math.max(0, Math.min(o.maxWall() - seconds, flow * Math.max(0, 1 - trials / flowTrials(p.n(), o))));
+    }
+
+    /** The trials the model expects of a flow on n training points. */
+    private static double flowTrials(int n, ImageNetOptions o) { return Math.min(o.maxSteps() * (1 + REJECTED), TRIALS_PER_POINT * n); }
+
     /** {@link #imageNet} without the wall-clock limit. */
     private static double flowSeconds(int n, int dim, ImageNetOptions o, boolean gpu, double cpuCores) {
-        double trials = Math.min(o.maxSteps() * (1 + REJECTED), TRIALS_PER_POINT * n);
+        double trials = flowTrials(n, o);
         double gemm = 4.0 * n * o.h() * dim, passes = (double) n * o.h(), params = (double) o.h() * (dim + 1);
         double trial = gpu ? gemm / GPU_FLOW_FLOPS + GPU_FLOW_TRIAL
                 : (gemm / CPU_FLOW_FLOPS + passes * CPU_ACT_SECONDS + params * CPU_PARAM_SECONDS) * 2 / cpuCores;

@@ -129,14 +129,18 @@ public final class SweepRunner {
     /** The grid points this shard owns that are not finished yet. */
     public List<SweepPoint> pending(Shard shard) {
         Map<String, JsonNode> done = store.load();
-        List<SweepPoint> grid = spec.grid();
-        List<SweepPoint> out = new ArrayList<>();
-        for (int i = 0; i < grid.size(); i++) {
-            if (shard.owns(i) && !done.containsKey(grid.get(i).key())) {
-                out.add(grid.get(i));
-            }
-        }
-        return out;
+        return spec.grid().stream().filter(p -> shard.owns(p) && !done.containsKey(p.key())).toList();
+    }
+
+    /**
+     * The finished points in the results file that belong to other shards: kept, and not run here. A directory that
+     * several shards wrote in turn holds them, and so does one sharded by an earlier build, which dealt points by
+     * their place in the grid (a place an extended spec shifts): there, each shard runs its own points that are
+     * missing from its directory, even those that another shard's directory holds.
+     */
+    public long othersFinished(Shard shard) {
+        Map<String, JsonNode> done = store.load();
+        return spec.grid().stream().filter(p -> !shard.owns(p) && done.containsKey(p.key())).count();
     }
 
     /** Estimated seconds for the pending points of the shard on this backend. */
@@ -182,7 +186,7 @@ public final class SweepRunner {
 
     /**
      * One kernel or image point, or a batch of nets that train together ({@code progress}: the fraction of its
-     * steps a checkpoint holds).
+     * work a checkpoint holds, of a batch's steps or, by the model, of an image net's flow).
      */
     private record Unit(MethodSpec method, List<SweepPoint> points, BatchCheckpoints.Batch batch, double progress) {
         /** The model's seconds for what is left of it. */
@@ -193,8 +197,9 @@ public final class SweepRunner {
     public int run(Shard shard) {
         calibrate();
         List<SweepPoint> todo = pending(shard);
-        int owned = (int) java.util.stream.IntStream.range(0, spec.grid().size()).filter(shard::owns).count();
-        totalPoints = todo.size();
+        int owned = (int) spec.grid().stream().filter(shard::owns).count();
+        totalPoints = owned;  // the count of finished points goes on from what earlier runs finished
+        donePoints = owned - todo.size();
         BatchCheckpoints checkpoints = new BatchCheckpoints(store.dir(), checkpointEvery, stop, log);
         List<Unit> plan = plan(todo, checkpoints);
         for (Unit u : plan) {
@@ -218,7 +223,7 @@ public final class SweepRunner {
                 throw new Interrupted();
             }
             if (spec.images()) {
-                runImage(u.method(), u.points().getFirst(), checkpoints);
+                runImage(u, checkpoints);
             } else if (u.batch() != null) {
                 runNets((MethodSpec.Net) u.method(), u, checkpoints);
             } else {
@@ -242,7 +247,7 @@ public final class SweepRunner {
         for (List<SweepPoint> group : groups.values()) {
             MethodSpec method = spec.methods().get(group.getFirst().method());
             if (spec.images() || !(method instanceof MethodSpec.Net)) {
-                group.forEach(p -> plan.add(new Unit(method, List.of(p), null, 0)));
+                group.forEach(p -> plan.add(new Unit(method, List.of(p), null, flowProgress(method, p, checkpoints))));
                 continue;
             }
             Map<String, SweepPoint> left = new LinkedHashMap<>();
@@ -262,6 +267,23 @@ public final class SweepRunner {
             }
         }
         return plan;
+    }
+
+    /** The fraction of an image net's flow that its checkpoint holds, by the model (0 for other points). */
+    private double flowProgress(MethodSpec m, SweepPoint p, BatchCheckpoints checkpoints) {
+        if (!(m instanceof MethodSpec.ImageNet net)) {
+            return 0;
+        }
+        org.sparsefeat.classify.FlowState s = flowCheckpoint(net, p, org.sparsefeat.images.DatasetStore.dimension(p.dataset()),
+                checkpoints).peek();
+        double model = cost.model(p);
+        return s == null || !(model > 0) ? 0 : 1 - cost.imageNetLeft(p, s.accepted() + s.rejected(), s.seconds()) / model;
+    }
+
+    /** The checkpoint file of an image net's flow at p, on images of {@code dimension} pixels. */
+    private FlowCheckpointFile flowCheckpoint(MethodSpec.ImageNet net, SweepPoint p, int dimension,
+                                              BatchCheckpoints checkpoints) {
+        return checkpoints.flow(spec, net, p, net.h() * (dimension + 1), backend.name() + ", " + backend.threads() + " threads");
     }
 
     /**
@@ -389,7 +411,9 @@ public final class SweepRunner {
      * set of seed 0, the training set of the point's seed (which also initialises a net), parity labels.
      */
     /** One image point; a net's flow saves its state in {@code checkpoints} and resumes from there. */
-    private void runImage(MethodSpec m, SweepPoint p, BatchCheckpoints checkpoints) {
+    private void runImage(Unit u, BatchCheckpoints checkpoints) {
+        MethodSpec m = u.method();
+        SweepPoint p = u.points().getFirst();
         ImageSet all = imageSets.computeIfAbsent(p.dataset(), ds -> Preprocess.centerNormalize(data.load(ds)));
         ImageExperiment.Method method = switch (m) {
             case MethodSpec.Krr k -> new ImageExperiment.Method.KernelRegression(k.kernel(), k.ridge());
@@ -401,9 +425,8 @@ public final class SweepRunner {
         long mark = backend.fallbackMark();
         long start = System.nanoTime();
         Map<String, Object> r = base(p, m);
-        FlowCheckpointFile saves = m instanceof MethodSpec.ImageNet net
-                ? checkpoints.flow(spec, m, p, net.h() * (all.dimension() + 1), backend.name() + ", " + backend.threads()
-                        + " threads") : null;
+        FlowCheckpointFile saves = m instanceof MethodSpec.ImageNet net ? flowCheckpoint(net, p, all.dimension(), checkpoints)
+                : null;
         try {
             ImageExperiment.Outcome o = ImageExperiment.run(backend, all, method, p.n(), spec.nTest(), p.seed(), 0,
                     p.seed(), st == null ? null : new ImageExperiment.Stability(st.images(), st.delta(), st.cutoff()),
@@ -430,6 +453,7 @@ public final class SweepRunner {
             throw new Interrupted();
         }
         // a resumed flow's point took the seconds of its earlier runs too: the record and the cost model count them
+        remaining.merge(cost.kind(p), u.progress() * cost.model(p), Double::sum);  // the plan counted only what was left
         finishPoint(p, r, start - (saves == null ? 0 : Math.round(saves.loadedSeconds() * 1e9)), mark);
         if (saves != null) {
             saves.delete();

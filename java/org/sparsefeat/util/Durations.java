@@ -15,4 +15,9 @@ public final class Durations {
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s % 3600 / 60)
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
+
+    /** An estimate in words: "about 3m05s", or "under a second" where {@link #format} would round it to "0s". */
+    public static String about(double seconds) {
+        return Double.isFinite(seconds) && Math.round(Math.max(seconds, 0)) == 0 ? "under a second" : "about " + format(seconds);
+    }
 }

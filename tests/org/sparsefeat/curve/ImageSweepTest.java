@@ -118,6 +118,12 @@ class ImageSweepTest {
             assertTrue(saved.getFirst().getFileName().toString().endsWith(".flow"), saved.toString());
             assertTrue(log.stream().anyMatch(l -> l.contains("flow saved to")), String.join("\n", log));
 
+            // the estimate counts only what the checkpoint has left of the flow
+            double fresh = new SweepRunner(spec, new ResultStore(dir.resolve("fresh")), backend, line -> { }).withData(data)
+                    .estimate(Shard.ALL);
+            double left = new SweepRunner(spec, new ResultStore(out), backend, line -> { }).withData(data).estimate(Shard.ALL);
+            assertTrue(left > 0 && left < 0.9 * fresh, "resumed " + left + " s, fresh " + fresh + " s");
+
             List<String> again = new java.util.ArrayList<>();
             assertEquals(1, new SweepRunner(spec, new ResultStore(out), backend, again::add).withData(data).run(Shard.ALL));
             assertTrue(again.stream().anyMatch(l -> l.contains("resuming the flow from")), String.join("\n", again));
