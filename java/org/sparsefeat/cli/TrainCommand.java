@@ -110,9 +110,12 @@ final class TrainCommand implements Callable<Integer> {
              Backend backend = backendOptions.open();
              StopOnSignal signal = StopOnSignal.install(err, () -> {
                  steps.close();  // the message on a line of its own
-                 return saveFile != null ? "interrupted; run the same command again to resume the training from " + saveFile
-                         : "interrupted at step " + step.get() + " of " + net.maxSteps() + "; the run is lost (with --out"
-                         + " run.json the training is saved beside it at Ctrl-C and the same command resumes it)";
+                 if (saveFile == null) {
+                     return "interrupted at step " + step.get() + " of " + net.maxSteps() + "; the run is lost (with"
+                             + " --out run.json the training is saved beside it at Ctrl-C and the same command resumes it)";
+                 }
+                 return Files.exists(saveFile) ? "interrupted; run the same command again to resume the training from "
+                         + saveFile : "interrupted before the training started; nothing to resume";
              })) {
             Dataset ds = timer.time("data", () -> data.load(backend, true));
             TwoLayerNet init = initialNet(ds.d(), net, given.containsKey("h"));
