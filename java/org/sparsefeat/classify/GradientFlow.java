@@ -65,10 +65,17 @@ public final class GradientFlow {
 
     private GradientFlow() {}
 
-    /** Told after each accepted step: the steps accepted so far and the training loss. */
+    /** Told of the flow's progress. */
     @FunctionalInterface
     public interface Progress {
-        void step(long accepted, double trainLoss);
+        /**
+         * After each accepted step: the steps accepted so far, the training loss, and the fraction of training margins
+         * met (the flow stops when it exceeds stopFrac).
+         */
+        void step(long accepted, double trainLoss, double marginsMet);
+
+        /** The flow stopped (before anything that follows it, such as the stability). */
+        default void stopped(Stop why, long accepted) {}
     }
 
     public static Result train(SoftplusNet net, Matrix x, double[] y, Matrix xTest, double[] yTest, Options opt) {
@@ -136,7 +143,7 @@ public final class GradientFlow {
                     flow.accept();
                     s = t;
                     if (progress != null) {
-                        progress.step(accepted, s.loss());
+                        progress.step(accepted, s.loss(), s.satisfied() / (double) y.length);
                     }
                     if (accepted == nextCheck) {
                         double te = errorOf(flow.testScores(), yTest);
@@ -148,6 +155,9 @@ public final class GradientFlow {
                     dt /= 10;
                     rejected++;
                 }
+            }
+            if (progress != null) {
+                progress.stopped(stop, accepted);
             }
             if (snapshots != null) {  // the end too: a run killed after the flow (its stability, say) resumes here
                 snapshots.save(new FlowState(flow.params(), dt, time, accepted, rejected, nextCheck, best, dyn,

@@ -1,7 +1,6 @@
 package org.sparsefeat.cli;
 
 import java.nio.file.Path;
-import me.tongfei.progressbar.ProgressBar;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,40 +175,37 @@ final class ImagesCommand implements Runnable {
         r.put("seed_test", seedTest);
         var w = OutputFiles.messages(spec, out);
         var err = spec.commandLine().getErr();
-        if (progress.shown()) {
-            err.printf("images classify: %s on %d %s images (%d test)%s%n", method, n, dataset, nTest, stability
-                    ? ", then the stability on " + Math.min(stabilityImages, nTest) + " test images" : "");
-            err.flush();
-        }
         boolean isNet = m instanceof ImageExperiment.Method.Net;
         // not beside a device or pipe (--out /dev/stdout): nothing to resume there
         Path flowFile = out != null && isNet && !OutputFile.writtenInPlace(out)
                 ? out.resolveSibling(out.getFileName() + ".flow") : null;
         FlowCheckpointFile saves = null;
-        try (Backend backend = backendOptions.open();
-             StopOnSignal signal = StopOnSignal.install(err, () -> flowFile != null
-                     ? "interrupted; run the same command again to resume the flow from " + flowFile
-                     : "interrupted" + (isNet ? " (with --out a net's flow is saved and resumes)" : ""));
-             ProgressBar bar = isNet ? progress.bar(method + " net", maxSteps, err) : null) {
-            saves = flowFile == null ? null : flowCheckpoint(flowFile, net, backend, err, signal::requested);
-            ImageExperiment.Outcome o;
+        ImageExperiment.Outcome o;
+        try (StepProgress steps = new StepProgress("images classify: " + method + " net", method + " net", maxSteps,
+                progress, err);
+             Backend backend = backendOptions.open();
+             StopOnSignal signal = StopOnSignal.install(err, () -> {
+                 steps.close();  // the message on a line of its own
+                 return flowFile != null ? "interrupted; run the same command again to resume the flow from " + flowFile
+                         : "interrupted" + (isNet ? " (with --out a net's flow is saved and resumes)" : "");
+             })) {
+            if (steps.shown()) {
+                steps.say(String.format(Locale.ROOT, "images classify: %s on %d %s images (%d test)%s", method, n, dataset,
+                        nTest, stability ? ", then the stability on " + Math.min(stabilityImages, nTest) + " test images"
+                                : ""));
+            }
+            saves = flowFile == null ? null : flowCheckpoint(flowFile, net, backend, steps, signal::requested);
             signal.working(saves != null);  // the hook waits for the flow to save
             try {
                 o = ImageExperiment.run(backend, all, m, n, nTest, seedTrain, seedTest, seedInit,
                         stability ? new ImageExperiment.Stability(stabilityImages, delta, cutoff) : null,
-                        bar == null ? null : (steps, loss) -> {
-                            bar.stepTo(steps);
-                            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3e", loss));
-                        }, saves);
+                        isNet ? flowProgress(steps) : null, saves);
             } catch (FlowSnapshots.Stopped e) {
+                steps.close();
                 signal.stopped();
                 return SweepCommand.EXIT_INTERRUPTED;
             } finally {
                 signal.working(false);
-            }
-            if (bar != null) {
-                bar.maxHint(o.flow().accepted());  // a flow that stopped early: show the bar full
-                bar.stepTo(o.flow().accepted());
             }
             if (o.flow() != null) {
                 GradientFlow.Result res = o.flow();
@@ -249,15 +245,17 @@ final class ImagesCommand implements Runnable {
                 st.put("images", Math.min(stabilityImages, nTest));
                 r.put("stability", st);
             }
-            // a resumed flow's earlier runs count too
-            r.put("seconds", (System.nanoTime() - t0) * 1e-9 + (saves == null ? 0 : saves.loadedSeconds()));
+            double thisRun = (System.nanoTime() - t0) * 1e-9, earlier = saves == null ? 0 : saves.loadedSeconds();
+            r.put("seconds", thisRun + earlier);  // a resumed flow's earlier runs count too (--max-wall counts them)
+            r.put("seconds_this_run", thisRun);
             r.put("backend", backend.name());
             r.put("device", backend.device());
             r.put("cpu_fallbacks", backend.cpuFallbacks());
-            w.printf(Locale.ROOT, "images %s %s n=%d: test error %.4f (train %.4f)%s, %.1f s%n", dataset, method, n,
+            w.printf(Locale.ROOT, "images %s %s n=%d: test error %.4f (train %.4f)%s, %.1f s%s%n", dataset, method, n,
                     o.testError(), o.trainError(), o.stability() == null ? "" : ", R_f = " + (Double.isFinite(o.stability()
                             .relative()) ? String.format(Locale.ROOT, "%.3f", o.stability().relative()) : "n/a (a constant"
-                            + " predictor)"), (System.nanoTime() - t0) * 1e-9);
+                            + " predictor)"), thisRun + earlier, earlier > 0 ? String.format(Locale.ROOT,
+                    " (this run %.1f s, the flow's earlier runs %.1f s)", thisRun, earlier) : "");
         }
         if (out != null) {
             OutputFiles.writeJson(out, r);
@@ -274,7 +272,7 @@ final class ImagesCommand implements Runnable {
      * the backend and its threads included (a resumed flow then ends with the bits of an uninterrupted one), but not
      * --max-wall and --max-steps, which only say where it stops, so that a resumed flow may go further.
      */
-    private FlowCheckpointFile flowCheckpoint(Path file, ImageNetOptions net, Backend backend, java.io.PrintWriter err,
+    private FlowCheckpointFile flowCheckpoint(Path file, ImageNetOptions net, Backend backend, StepProgress steps,
                                               java.util.function.BooleanSupplier stop) {
         Map<String, Object> options = new LinkedHashMap<>(net.toMap());
         options.remove("max_wall");
@@ -284,10 +282,32 @@ final class ImagesCommand implements Runnable {
                 + "\nbackend=" + backend.name() + ", " + backend.threads() + " threads";
         return new FlowCheckpointFile(file, identity, net.h() * (DatasetStore.dimension(dataset) + 1),
                 java.time.Duration.ofMillis(Math.round(checkpointMinutes * 60_000)), stop,
-                line -> {
-                    err.println("images classify: " + line);
-                    err.flush();
+                line -> steps.say("images classify: " + line));
+    }
+
+    /**
+     * The net's accepted steps of --max-steps with the loss and the margins met; once the flow stops (it mostly stops
+     * on its margins, before --max-steps), the bar is full and says why, before the stability runs.
+     */
+    private GradientFlow.Progress flowProgress(StepProgress steps) {
+        return new GradientFlow.Progress() {
+            @Override
+            public void step(long accepted, double trainLoss, double marginsMet) {
+                steps.update(accepted, String.format(Locale.ROOT, "loss %.3e, margins met %.1f%% (stop > %.1f%%)",
+                        trainLoss, 100 * marginsMet, 100 * stopFrac));
+            }
+
+            @Override
+            public void stopped(GradientFlow.Stop why, long accepted) {
+                steps.finish(accepted, "stopped: " + switch (why) {
+                    case ALL_MARGINS -> "all margins met";
+                    case STOP_FRACTION -> String.format(Locale.ROOT, "over %.1f%% of the margins met", 100 * stopFrac);
+                    case WALL_CLOCK -> "--max-wall reached";
+                    case MAX_STEPS -> "--max-steps reached";
+                    case NAN -> "the loss is not a number";
                 });
+            }
+        };
     }
     }
 

@@ -94,6 +94,8 @@ class TrainCliTest {
         String out = p("out.json");
         assertUsageError("needs --minus-f0", "train", "--alpha", "100", "--out", out);
         assertUsageError("--h must be >= 1", "train", "--h", "0", "--out", out);
+        assertUsageError("--checkpoint-every must be a number of minutes > 0, got 0", "train", "--checkpoint-every", "0",
+                "--out", out);
         assertUsageError("--lr must be a finite number > 0", "train", "--lr", "0", "--out", out);
         assertUsageError("--lambda must be a finite number >= 0", "train", "--lambda", "-1", "--out", out);
         assertUsageError("--reg 'l3' is unknown", "train", "--reg", "l3", "--out", out);
@@ -113,6 +115,19 @@ class TrainCliTest {
         Npy.write(dir.resolve("y5.npy"), new double[5]);
         assertUsageError("value Infinity", "train", "--x-train", p("Xinf.npy"), "--y-train", p("y5.npy"), "--x-test",
                 p("Xinf.npy"), "--y-test", p("y5.npy"), "--out", out);
+    }
+
+    /** A checkpoint beside --out that is not this run's is said so and replaced; none is left once the result is written. */
+    @Test
+    void aCheckpointItCannotUseIsSaidSoAndRemoved() throws IOException {
+        Files.writeString(dir.resolve("run.json.ckpt"), "not a checkpoint");
+        CliRunner.Run r = run("train", "--d", "3", "--n", "20", "--n-test", "20", "--h", "50", "--max-steps", "100",
+                "--progress", "none", "--out", p("run.json"));
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("train: cannot read " + p("run.json.ckpt") + " (not a training checkpoint): starting"
+                + " from step 0"), r.err());
+        assertTrue(Files.exists(dir.resolve("run.json")));
+        assertFalse(Files.exists(dir.resolve("run.json.ckpt")), "removed once the result is written");
     }
 
     @Test

@@ -507,7 +507,7 @@ abstract class CudaParity {
                              org.sparsefeat.classify.GradientFlow.Options opt) {
         var net = new org.sparsefeat.classify.SoftplusNet(backend, 37, 48, 5, 7);
         List<Double> losses = new ArrayList<>();
-        var r = org.sparsefeat.classify.GradientFlow.train(net, x, y, xTest, yTest, opt, (k, loss) -> losses.add(loss));
+        var r = org.sparsefeat.classify.GradientFlow.train(net, x, y, xTest, yTest, opt, (k, loss, met) -> losses.add(loss));
         return new Flow(r, losses, net.params());
     }
 
