@@ -42,10 +42,6 @@ public final class Eigenlearning {
     /** kappa must exceed the remainders' eigenvalues this many times: their learnability is then below 1%. */
     static final double REMAINDER_MARGIN = 100;
 
-    /** Tail quadrature: k = k0 e^{s}, s = 0, h, .., S (trapezoid in log k). */
-    private static final double TAIL_STEP = 0.05;
-    private static final int TAIL_POINTS = 700;
-
     private final int d;
     /** Per mode (a degree, or a point of the tails' integral): lambda, N lambda and N c (products, as N can overflow). */
     private final double[] lambda;
@@ -64,7 +60,7 @@ public final class Eigenlearning {
         }
         d = kernel.d();
         int kmax = Math.min(kernel.kmax(), target.kmax());
-        int modes = kmax + 1 + 2 * (TAIL_POINTS + 1);
+        int modes = kmax + 1 + 2 * Spectrum.TAIL_NODES;
         lambda = new double[modes];
         weightedLambda = new double[modes];
         weightedPower = new double[modes];
@@ -76,17 +72,13 @@ public final class Eigenlearning {
         boolean tail = false;
         int i = kmax + 1;
         for (int parity = 0; parity < 2; parity++) {
-            int lastComputed = kmax % 2 == parity ? kmax : kmax - 1;
-            double k0 = lastComputed + 1;  // sum over k = last + 2, last + 4, .. ~ (1/2) int_{last + 1}^inf dk
-            for (int j = 0; j <= TAIL_POINTS; j++, i++) {
-                double k = k0 * Math.exp(j * TAIL_STEP);
-                double trapezoid = j == 0 || j == TAIL_POINTS ? 0.5 : 1;
-                // log of the weight: N(d, k) ~ k^{d-2} alone overflows far out at large d, N lambda_k does not
-                double logWeight = Math.log(0.5 * k * TAIL_STEP * trapezoid) + Harmonics.logMultiplicity(d, k);
+            Spectrum.TailRule rule = Spectrum.tailRule(d, kmax, parity);
+            for (int j = 0; j < rule.k().length; j++, i++) {
+                double k = rule.k()[j];
                 lambda[i] = kernel.tail(k, parity);
-                weightedLambda[i] = lambda[i] > 0 ? Math.exp(logWeight + Math.log(lambda[i])) : 0;
+                weightedLambda[i] = lambda[i] > 0 ? Math.exp(rule.logWeight()[j] + Math.log(lambda[i])) : 0;
                 double c = target.tail(k, parity);
-                weightedPower[i] = c > 0 ? Math.exp(logWeight + Math.log(c)) : 0;
+                weightedPower[i] = c > 0 ? Math.exp(rule.logWeight()[j] + Math.log(c)) : 0;
                 tail |= lambda[i] > 0;
             }
         }

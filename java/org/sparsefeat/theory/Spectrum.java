@@ -16,16 +16,24 @@ import org.sparsefeat.kernel.TeacherActivation;
  * with the exponent of curve/Theory.java's smoothness (decay = (d - 1) + 2 nu), from r; this continuation also
  * gives the tail beyond kmax that predicted curves need. Any other parity (a polynomial part that stops abruptly,
  * like the odd degrees >= 3 of k1 and of the NTK; a spectrum resolved only to r < 2d, as at large d; a function
- * without a power law: Gaussian, constant) is zero beyond r, and what it still holds there is its <em>remainder</em>:
- * the power sum_k N(d, k) lambda_k of its unresolved degrees, known exactly from the function's values at t = +-1
- * (sum_k N(d, k) lambda_k P_k(+-1) = K(+-1), P_k(+-1) = (+-1)^k) less its resolved degrees. A polynomial part's
- * remainder is zero within rounding; at large d it is a real share of the trace, that eigenlearning counts.
+ * without a power law: Gaussian, constant) is zero beyond r. What a parity holds beyond its values and tail is
+ * its <em>remainder</em>: its whole power sum_k N(d, k) lambda_k, known exactly from the function's values at
+ * t = +-1 (sum_k N(d, k) lambda_k P_k(+-1) = K(+-1), P_k(+-1) = (+-1)^k), less what the values and the tail
+ * account for. A polynomial part's remainder is zero within rounding; at large d, or where a continuation falls
+ * short, it is a real share of the trace, in degrees whose eigenvalues are all unresolved (tiny), and
+ * eigenlearning counts it as such.
  */
 public final class Spectrum {
     /** A coefficient is resolved when it exceeds this many times its error bound. */
     static final double RESOLVED = 100;
     /** The last resolved coefficient of a polynomial part is far above the noise; a fading power law is not. */
     static final double ABRUPT = 1e6;
+    /**
+     * The share of its total that a continued parity may miss without a remainder: at d <= 5 the power-law tails miss
+     * below 1e-5; from d ~ 10 the continuation falls short of the spectrum (its local decay there is slower than
+     * the asymptotic k^{-decay}) by 1e-4 (d = 10) to a few % (d = 20).
+     */
+    static final double CONTINUATION_TOLERANCE = 1e-4;
     /** Below this degree, a parity's resolved range is too short to continue as a power law. */
     static final int MIN_POWER_LAW_DEGREE = 8;
     /**
@@ -33,6 +41,13 @@ public final class Spectrum {
      * d^{-k} at k << d) and a continuation from there would lose the power of the next degrees.
      */
     static final int POWER_LAW_DIMENSIONS = 2;
+
+    /** The tails' quadrature ({@link #tailRule}): k = k0 e^{s}, s = 0, h, .., (TAIL_NODES - 1) h. */
+    private static final double TAIL_STEP = 0.05;
+    static final int TAIL_NODES = 701;
+
+    /** Degrees of a tail's quadrature and the logarithms of their weights, N(d, k) included. */
+    record TailRule(double[] k, double[] logWeight) {}
 
     private final int d;
     private final double[] raw;
@@ -80,24 +95,55 @@ public final class Spectrum {
                 for (int k = r + 2; k <= kmax; k += 2) {
                     values[k] = tail(k, parity);
                 }
-            } else {
-                findRemainder(parity, r, squared, total[parity], totalNoise[parity]);
             }
+            findRemainder(parity, r, squared, total[parity], totalNoise[parity]);
         }
     }
 
-    /** The power of a non-continuing parity's unresolved degrees, kept where it exceeds its own error bound. */
-    private void findRemainder(int parity, int r, boolean squared, double total, double totalNoise) {
-        double resolved = 0;
-        double error = totalNoise + 4 * Math.ulp(1.0) * Math.abs(total);
-        for (int k = parity; k <= r; k += 2) {
-            resolved += Harmonics.timesMultiplicity(d, k, values[k]);
-            double e = squared ? (2 * Math.abs(raw[k]) + noise[k]) * noise[k] : noise[k];
-            error += Harmonics.timesMultiplicity(d, k, e) + 4 * Math.ulp(1.0) * Harmonics.timesMultiplicity(d, k, values[k]);
+    /**
+     * The sum over a parity's degrees beyond kmax, sum_{k = last + 2, last + 4, ..} N(d, k) f(k) ~
+     * (1/2) int_{last + 1}^inf N(d, k) f(k) dk, as sum_j exp(logWeight_j) f(k_j): a trapezoid in log k out to
+     * e^35 times the first degree. In logarithms, as N(d, k) ~ k^{d-2} alone overflows far out at large d.
+     */
+    static TailRule tailRule(int d, int kmax, int parity) {
+        int lastComputed = kmax % 2 == parity ? kmax : kmax - 1;
+        double k0 = lastComputed + 1;
+        double[] k = new double[TAIL_NODES];
+        double[] logWeight = new double[TAIL_NODES];
+        for (int j = 0; j < TAIL_NODES; j++) {
+            k[j] = k0 * Math.exp(j * TAIL_STEP);
+            double trapezoid = j == 0 || j == TAIL_NODES - 1 ? 0.5 : 1;
+            logWeight[j] = Math.log(0.5 * k[j] * TAIL_STEP * trapezoid) + Harmonics.logMultiplicity(d, k[j]);
         }
-        double rest = total - resolved;
-        if (!(rest > RESOLVED * error)) {
-            return;  // nothing beyond the resolved degrees, within rounding (a polynomial part, a constant)
+        return new TailRule(k, logWeight);
+    }
+
+    /**
+     * What a parity's total holds beyond its values up to kmax and its power-law tail, kept where it exceeds its own
+     * error bound, and for a continued parity also {@link #CONTINUATION_TOLERANCE} of the total (the continuation
+     * itself is approximate).
+     */
+    private void findRemainder(int parity, int r, boolean squared, double total, double totalNoise) {
+        boolean continued = anchorValue[parity] > 0;
+        double accounted = 0;
+        double error = totalNoise + 4 * Math.ulp(1.0) * Math.abs(total);
+        for (int k = parity; k < values.length; k += 2) {
+            double power = Harmonics.timesMultiplicity(d, k, values[k]);
+            accounted += power;
+            if (k <= r) {
+                double e = squared ? (2 * Math.abs(raw[k]) + noise[k]) * noise[k] : noise[k];
+                error += Harmonics.timesMultiplicity(d, k, e) + 4 * Math.ulp(1.0) * power;
+            }
+        }
+        if (continued) {
+            TailRule rule = tailRule(d, values.length - 1, parity);
+            for (int j = 0; j < rule.k().length; j++) {
+                accounted += Math.exp(rule.logWeight()[j] + Math.log(tail(rule.k()[j], parity)));
+            }
+        }
+        double rest = total - accounted;
+        if (!(rest > RESOLVED * error) || (continued && !(rest > CONTINUATION_TOLERANCE * Math.abs(total)))) {
+            return;  // nothing beyond, within rounding (a polynomial part, a constant) or the continuation's accuracy
         }
         remainder[parity] = rest;
         // each unresolved degree's value is at most |raw| + noise; none unresolved up to kmax: the last resolved one
