@@ -156,6 +156,17 @@ class SpectrumTest {
                 assertTrue(s.noise(k) < 1e-3 * c[2], what + ": error bound " + s.noise(k));
             }
         }
+        // the teacher |theta.x|'s g_k, the same way with |cos theta| for K (mp.dps = 40)
+        double[][] teacher = {
+            {300, 0, 0.046104290763404086}, {300, 2, 1.5317040120732254e-4}, {300, 4, -5.0551287527169156e-7},
+            {1000, 2, 2.5212421417582126e-5}, {1000, 6, 7.5035851899769723e-11},
+        };
+        for (double[] c : teacher) {
+            int d = (int) c[0], k = (int) c[1];
+            Spectrum s = Spectrum.ofTarget(new Target.Teacher(TeacherActivation.ABS, 1, 1000), d, 8);
+            assertTrue(s.resolved(k));
+            assertEquals(c[2], s.raw(k), s.noise(k) + 1e-12 * Math.abs(c[2]), "teacher at d = " + d + ", k = " + k);
+        }
     }
 
     /** A rule too coarse for the weight's bump is caught by the doubled rule: its coefficients are not resolved. */
