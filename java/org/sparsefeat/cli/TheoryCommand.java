@@ -40,7 +40,7 @@ final class TheoryCommand implements Callable<Integer> {
 
     @Option(names = "--n", paramLabel = "N,N,...",
             description = "Training-set sizes, required: a list (64,128,256), or a,b,...,c for the geometric progression of"
-                    + " ratio b/a up to c (16,32,...,65536).")
+                    + " ratio b/a up to c (16,32,...,65536). One row per size, in the order written.")
     String n;
 
     @Option(names = "--kmax", paramLabel = "K",
@@ -177,8 +177,9 @@ final class TheoryCommand implements Callable<Integer> {
                     + " multiplicity N(d, k), and with --target the target's power per harmonic of degree k"
                     + " (docs/theory.md, 'Spectra and predicted curves'). Writes CSV: k, eigenvalue, multiplicity,"
                     + " eigenvalue_resolved[, target_power].",
-                    "Coefficients below the quadrature's rounding noise are not resolved (eigenvalue_resolved 0):"
-                            + " they are the power-law continuation of the resolved ones, or 0."})
+                    "Coefficients not above 100 times their error bound (rounding, and the difference from a rule of"
+                            + " twice the nodes) are not resolved (eigenvalue_resolved 0): they are the power-law"
+                            + " continuation of the resolved ones, or 0."})
     static final class SpectrumCommand implements Callable<Integer> {
         @Mixin
         KernelOptions kernelOptions;
