@@ -12,8 +12,8 @@ package org.sparsefeat.theory;
  * </pre>
  * The ridge is the one the engine adds to K's diagonal (K + ridge I), with K's eigenvalues those of the kernel
  * against the uniform probability measure. Degrees beyond the spectra's kmax enter through their power-law tails,
- * summed as an integral over k (each parity has density 1/2). A spectrum's {@link Spectrum#remainder} (unresolved
- * degrees of a parity that does not continue as a power law: at large d, most of the harmonics) enters as modes
+ * summed as an integral over k (each parity has density 1/2). A spectrum's {@link Spectrum#remainder} (the power
+ * of unresolved degrees that its values and tails do not account for: at large d, most of the harmonics) enters as modes
  * whose eigenvalues are all far below kappa: the kernel's adds remainder/kappa to the learned modes (it acts as a
  * ridge), the target's is not learned at all. That holds when kappa exceeds every such eigenvalue by
  * {@link #REMAINDER_MARGIN}; below, no prediction is made (kmax or the quadrature does not resolve that n).

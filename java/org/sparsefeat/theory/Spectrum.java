@@ -54,7 +54,7 @@ public final class Spectrum {
     private final double[] noise;
     private final double[] values;
     private final double decay;
-    /** Per parity, the power law's anchor: the last resolved degree and its value (degree 0: no continuation). */
+    /** Per parity, the power law's anchor: the last resolved degree and its value (value 0: no continuation). */
     private final int[] anchorDegree = new int[2];
     private final double[] anchorValue = new double[2];
     private final int[] lastResolved = new int[2];
@@ -234,8 +234,8 @@ public final class Spectrum {
     public int lastResolved(int parity) { return lastResolved[parity]; }
 
     /**
-     * The power sum_k N(d, k) value_k of a parity's degrees beyond its last resolved one, where the parity does not
-     * continue as a power law and that power exceeds its error bound; else 0.
+     * The power sum_k N(d, k) lambda_k of a parity's unresolved degrees that its values up to kmax and its tail do
+     * not account for, where that exceeds its error bound (see the class comment); else 0.
      */
     public double remainder(int parity) { return remainder[parity]; }
 
