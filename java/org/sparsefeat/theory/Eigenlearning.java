@@ -12,24 +12,35 @@ package org.sparsefeat.theory;
  * </pre>
  * The ridge is the one the engine adds to K's diagonal (K + ridge I), with K's eigenvalues those of the kernel
  * against the uniform probability measure. Degrees beyond the spectra's kmax enter through their power-law tails,
- * summed as an integral over k (each parity has density 1/2).
+ * summed as an integral over k (each parity has density 1/2). A spectrum's {@link Spectrum#remainder} (the power
+ * of unresolved degrees that its values and tails do not account for: at large d, most of the harmonics) enters as modes
+ * whose eigenvalues are all far below kappa: the kernel's adds remainder/kappa to the learned modes (it acts as a
+ * ridge), the target's is not learned at all. That holds when kappa exceeds every such eigenvalue by
+ * {@link #REMAINDER_MARGIN}; below, no prediction is made (kmax or the quadrature does not resolve that n).
  */
 public final class Eigenlearning {
+    /** Whether a point was predicted, and if not, why. */
+    public enum Outcome {
+        SOLVED,
+        /** Ridgeless, and the spectrum has no more modes than n: kappa has no root. */
+        FEW_MODES,
+        /** kappa falls to the eigenvalues of the unresolved degrees, which the prediction counts only in sum. */
+        UNRESOLVED
+    }
+
     /**
      * One point of a predicted curve.
      *
-     * @param kappa   the effective regularisation; NaN when the equation has no solution (ridgeless, fewer
-     *                modes than n), and then testMse is NaN too
-     * @param testMse the predicted full test MSE
-     * @param e0      the overfitting factor E_0 >= 1
+     * @param kappa   the effective regularisation; NaN unless solved
+     * @param testMse the predicted full test MSE; NaN unless solved
+     * @param e0      the overfitting factor E_0 >= 1; NaN unless solved
      */
-    public record Prediction(int n, double ridge, double kappa, double testMse, double e0) {
-        public boolean solved() { return Double.isFinite(kappa); }
+    public record Prediction(int n, double ridge, double kappa, double testMse, double e0, Outcome outcome) {
+        public boolean solved() { return outcome == Outcome.SOLVED; }
     }
 
-    /** Tail quadrature: k = k0 e^{s}, s = 0, h, .., S (trapezoid in log k). */
-    private static final double TAIL_STEP = 0.05;
-    private static final int TAIL_POINTS = 700;
+    /** kappa must exceed the remainders' eigenvalues this many times: their learnability is then below 1%. */
+    static final double REMAINDER_MARGIN = 100;
 
     private final int d;
     /** Per mode (a degree, or a point of the tails' integral): lambda, N lambda and N c (products, as N can overflow). */
@@ -37,6 +48,11 @@ public final class Eigenlearning {
     private final double[] weightedLambda;
     private final double[] weightedPower;
     private final boolean infiniteModes;
+    /** The kernel's remainder (its power in unresolved degrees) and the target's. */
+    private final double kernelRemainder;
+    private final double targetRemainder;
+    /** The largest eigenvalue a remainder's mode may have: kappa must stay far above it. */
+    private final double remainderEigenvalue;
 
     public Eigenlearning(Spectrum kernel, Spectrum target) {
         if (kernel.d() != target.d()) {
@@ -44,48 +60,60 @@ public final class Eigenlearning {
         }
         d = kernel.d();
         int kmax = Math.min(kernel.kmax(), target.kmax());
-        int modes = kmax + 1 + 2 * (TAIL_POINTS + 1);
+        int modes = kmax + 1 + 2 * Spectrum.TAIL_NODES;
         lambda = new double[modes];
         weightedLambda = new double[modes];
         weightedPower = new double[modes];
         for (int k = 0; k <= kmax; k++) {
-            double n = Harmonics.multiplicity(d, k);
             lambda[k] = kernel.value(k);
-            weightedLambda[k] = n * lambda[k];
-            weightedPower[k] = n * target.value(k);
+            weightedLambda[k] = Harmonics.timesMultiplicity(d, k, lambda[k]);
+            weightedPower[k] = Harmonics.timesMultiplicity(d, k, target.value(k));
         }
         boolean tail = false;
         int i = kmax + 1;
         for (int parity = 0; parity < 2; parity++) {
-            int lastComputed = kmax % 2 == parity ? kmax : kmax - 1;
-            double k0 = lastComputed + 1;  // sum over k = last + 2, last + 4, .. ~ (1/2) int_{last + 1}^inf dk
-            for (int j = 0; j <= TAIL_POINTS; j++, i++) {
-                double k = k0 * Math.exp(j * TAIL_STEP);
-                double trapezoid = j == 0 || j == TAIL_POINTS ? 0.5 : 1;
-                // log of the weight: N(d, k) ~ k^{d-2} alone overflows far out at large d, N lambda_k does not
-                double logWeight = Math.log(0.5 * k * TAIL_STEP * trapezoid) + logMultiplicity(d, k);
+            Spectrum.TailRule rule = Spectrum.tailRule(d, kmax, parity);
+            for (int j = 0; j < rule.k().length; j++, i++) {
+                double k = rule.k()[j];
                 lambda[i] = kernel.tail(k, parity);
-                weightedLambda[i] = lambda[i] > 0 ? Math.exp(logWeight + Math.log(lambda[i])) : 0;
+                weightedLambda[i] = lambda[i] > 0 ? Math.exp(rule.logWeight()[j] + Math.log(lambda[i])) : 0;
                 double c = target.tail(k, parity);
-                weightedPower[i] = c > 0 ? Math.exp(logWeight + Math.log(c)) : 0;
+                weightedPower[i] = c > 0 ? Math.exp(rule.logWeight()[j] + Math.log(c)) : 0;
                 tail |= lambda[i] > 0;
             }
         }
-        infiniteModes = tail;
+        double kr = 0;
+        double tr = 0;
+        double bound = 0;
+        for (int parity = 0; parity < 2; parity++) {
+            if (kernel.remainder(parity) > 0) {
+                kr += kernel.remainder(parity);
+                bound = Math.max(bound, kernel.remainderBound(parity));
+            }
+            if (target.remainder(parity) > 0) {
+                tr += target.remainder(parity);
+                // counted as unlearned: the kernel's eigenvalues at the target's unresolved degrees must be small too
+                bound = Math.max(bound, kernelBeyond(kernel, target.lastResolved(parity) + 2, parity, kmax));
+            }
+        }
+        kernelRemainder = kr;
+        targetRemainder = tr;
+        remainderEigenvalue = bound;
+        infiniteModes = tail || kr > 0;
     }
 
-    /** log N(d, k) at real k >= 1 (the tails' density). */
-    private static double logMultiplicity(int d, double k) {
-        double log = Math.log((2 * k + d - 2) / k);
-        for (int j = 1; j <= d - 2; j++) {
-            log += Math.log((k - 1 + j) / j);
+    /** The largest kernel eigenvalue of a parity at degree from and beyond. */
+    private static double kernelBeyond(Spectrum kernel, int from, int parity, int kmax) {
+        double max = Math.max(kernel.tail(kmax + 1, parity), kernel.remainder(parity) > 0 ? kernel.remainderBound(parity) : 0);
+        for (int k = Math.max(from, parity); k <= kmax; k += 2) {
+            max = Math.max(max, kernel.value(k));
         }
-        return log;
+        return max;
     }
 
     /** sum_k N(d, k) lambda_k / (lambda_k + kappa): the number of modes learned at kappa. */
     public double learnedModes(double kappa) {
-        double s = 0;
+        double s = kernelRemainder / kappa;
         for (int i = 0; i < lambda.length; i++) {
             if (lambda[i] > 0) {
                 s += weightedLambda[i] / (lambda[i] + kappa);
@@ -99,7 +127,7 @@ public final class Eigenlearning {
         if (!(n > 0) || !(ridge >= 0) || Double.isInfinite(ridge)) {
             throw new IllegalArgumentException("need n > 0 and a finite ridge >= 0, got n = " + n + ", ridge = " + ridge);
         }
-        double trace = 0;
+        double trace = kernelRemainder;
         for (double w : weightedLambda) {
             trace += w;
         }
@@ -132,10 +160,13 @@ public final class Eigenlearning {
     public Prediction predict(int n, double ridge) {
         double kappa = kappa(n, ridge);
         if (!Double.isFinite(kappa)) {
-            return new Prediction(n, ridge, Double.NaN, Double.NaN, Double.NaN);
+            return new Prediction(n, ridge, Double.NaN, Double.NaN, Double.NaN, Outcome.FEW_MODES);
+        }
+        if (kappa < REMAINDER_MARGIN * remainderEigenvalue) {
+            return new Prediction(n, ridge, Double.NaN, Double.NaN, Double.NaN, Outcome.UNRESOLVED);
         }
         double l2 = 0;
-        double err = 0;
+        double err = targetRemainder;  // unlearned: its modes' eigenvalues are far below kappa
         for (int i = 0; i < lambda.length; i++) {
             double shrink = kappa / (lambda[i] + kappa);  // 1 - L_k
             if (lambda[i] > 0) {
@@ -144,10 +175,18 @@ public final class Eigenlearning {
             err += weightedPower[i] * shrink * shrink;
         }
         double e0 = n / (n - l2);
-        return new Prediction(n, ridge, kappa, e0 * err, e0);
+        double mse = e0 * err;
+        if (!(e0 >= 1 && Double.isFinite(mse) && mse >= 0)) {
+            throw new IllegalStateException("eigenlearning at n = " + n + ", ridge = " + ridge + " gave kappa = " + kappa
+                    + ", E_0 = " + e0 + ", test MSE = " + mse);
+        }
+        return new Prediction(n, ridge, kappa, mse, e0, Outcome.SOLVED);
     }
 
-    /** Whether the kernel has modes beyond kmax (a power-law tail): then ridgeless kappa exists at every n. */
+    /**
+     * Whether the kernel has modes beyond kmax (a power-law tail) or unresolved ones (a remainder): then ridgeless
+     * kappa exists at every n.
+     */
     public boolean infiniteModes() { return infiniteModes; }
 
     public int d() { return d; }

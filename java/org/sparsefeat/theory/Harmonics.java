@@ -29,6 +29,35 @@ public final class Harmonics {
         return (2.0 * k + d - 2) / k * binomial;
     }
 
+    /** log N(d, k) at real k >= 1 (the tails' density), or k = 0; finite where N(d, k) itself overflows. */
+    public static double logMultiplicity(int d, double k) {
+        requireDimension(d);
+        if (k == 0) {
+            return 0;
+        }
+        double log = Math.log((2 * k + d - 2) / k);
+        for (int j = 1; j <= d - 2; j++) {
+            log += Math.log((k - 1 + j) / j);
+        }
+        return log;
+    }
+
+    /**
+     * N(d, k) v for v >= 0: the power of all degree-k harmonics together. Through logarithms where N(d, k) overflows
+     * (C(k + d - 3, k - 1) passes 1e308 at d = 1000, k = 650), so that a zero or tiny v gives 0 or a tiny product
+     * rather than infinity times zero.
+     */
+    public static double timesMultiplicity(int d, int k, double v) {
+        if (v == 0) {
+            return 0;
+        }
+        double n = multiplicity(d, k);
+        if (Double.isFinite(n)) {
+            return n * v;
+        }
+        return Math.exp(logMultiplicity(d, k) + Math.log(v));
+    }
+
     /** |S^{d-2}| / |S^{d-1}| = Gamma(d/2) / (sqrt(pi) Gamma((d-1)/2)): the Funk-Hecke integral's constant. */
     public static double surfaceRatio(int d) {
         requireDimension(d);

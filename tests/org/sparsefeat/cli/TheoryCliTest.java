@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparsefeat.theory.Harmonics;
 
 /** sparsefeat theory and theory spectrum: their CSV files and their refusals. */
 class TheoryCliTest {
@@ -60,6 +61,34 @@ class TheoryCliTest {
         assertTrue(r.err().contains("--ridge"), r.err());
     }
 
+    /** The case: at d = 1000 the curve was NaN with exit 0; now finite numbers, and no warning. */
+    @Test
+    void largeDimensionGivesNumbers() {
+        CliRunner.Run r = CliRunner.run("theory", "--kernel", "ntk", "--d", "1000", "--target", "constant", "--n", "64,256");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err().strip());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(3, lines.length, r.out());
+        for (int i = 1; i < lines.length; i++) {
+            String[] f = lines[i].split(",");
+            double mse = Double.parseDouble(f[1]);
+            assertTrue(mse > 0 && mse < 1 && Double.parseDouble(f[2]) > 0, lines[i]);
+        }
+    }
+
+    /** Beyond a double's range the multiplicity is still printed as a number, never as Infinity. */
+    @Test
+    void hugeMultiplicitiesArePrintedAsNumbers() {
+        CliRunner.Run r = CliRunner.run("theory", "spectrum", "--kernel", "ntk", "--d", "1000", "--kmax", "700");
+        assertEquals(0, r.code(), r.err());
+        String last = r.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+        String m = last.split(",")[2];
+        assertTrue(m.matches("[0-9]\\.[0-9]+e\\+[0-9]+"), last);
+        // log10 N(1000, 700) = 498.18...
+        assertEquals(Harmonics.logMultiplicity(1000, 700) / Math.log(10), Math.log10(Double.parseDouble(m.split("e")[0]))
+                + Double.parseDouble(m.split("e\\+")[1]), 1e-8);
+    }
+
     @Test
     void usageErrorsNameTheOptionAndWriteNothing() {
         Path out = dir.resolve("x.csv");
@@ -67,6 +96,8 @@ class TheoryCliTest {
             {"theory", "--n", "16"},
             {"theory", "--d", "3"},
             {"theory", "--d", "1", "--n", "16"},
+            {"theory", "--d", "10001", "--n", "16"},
+            {"theory", "--d", "3", "--n", "1e12"},
             {"theory", "--d", "3", "--n", "16,abc"},
             {"theory", "--d", "3", "--n", "0"},
             {"theory", "--d", "3", "--n", "32,16,...,8"},
@@ -78,7 +109,7 @@ class TheoryCliTest {
             {"theory", "spectrum", "--d", "3", "--kmax", "-1"},
             {"theory", "spectrum", "--d", "3", "--grf-kernel", "ntk"},
         };
-        String[] names = {"--d", "--n", "--d", "--n", "--n", "--n", "--ridge", "--teacher", "--target", "kernel", "--d", "--kmax",
+        String[] names = {"--d", "--n", "--d", "--d", "too large", "--n", "--n", "--n", "--ridge", "--teacher", "--target", "kernel", "--d", "--kmax",
             "--grf-kernel"};
         for (int i = 0; i < bad.length; i++) {
             String[] args = java.util.Arrays.copyOf(bad[i], bad[i].length + 2);
@@ -88,6 +119,7 @@ class TheoryCliTest {
             assertEquals(2, r.code(), String.join(" ", bad[i]) + ": " + r.err());
             assertTrue(r.err().contains(names[i]), String.join(" ", bad[i]) + ": " + r.err());
             assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            assertTrue(r.err().startsWith("sparsefeat theory"), r.err());
             assertFalse(Files.exists(out));
         }
     }
@@ -96,7 +128,10 @@ class TheoryCliTest {
     void progressionsOfSizes() {
         assertArrayEquals(new int[] {16, 32, 64, 128}, TheoryCommand.parseSizes("16,32,...,128"));
         assertArrayEquals(new int[] {16, 32, 64}, TheoryCommand.parseSizes("16,32,...,100"));
-        assertArrayEquals(new int[] {10, 20, 300}, TheoryCommand.parseSizes("300, 20,10,20"));
+        // the order written, repeats kept: row i answers the i-th size
+        assertArrayEquals(new int[] {300, 20, 10, 20}, TheoryCommand.parseSizes("300, 20,10,20"));
+        assertArrayEquals(new int[] {5, 3, 1}, TheoryCommand.parseSizes("5,3,1"));
+        assertArrayEquals(new int[] {1000, 64, 128, 256}, TheoryCommand.parseSizes("1e3,64,128,...,256"));
         assertArrayEquals(new int[] {100, 1000, 10000}, TheoryCommand.parseSizes("100,1000,...,10000"));
     }
 }

@@ -1,6 +1,7 @@
 package org.sparsefeat.theory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -122,6 +123,101 @@ class SpectrumTest {
         assertEquals(2.8134110720497499944e-10, laplace.raw(101), 1e-9 * 2.81e-10 + laplace.noise(101));
         assertEquals(9.5799308464677911161e-12, laplace.raw(200), 1e-9 * 9.58e-12 + laplace.noise(200));
         assertTrue(ntk.noise(300) < 1e-5 * ntk.raw(300) && laplace.noise(200) < 1e-3 * laplace.raw(200));
+    }
+
+    /**
+     * Large d, where sin^{d-2}(theta) is a bump of width 1/sqrt(d): against 50-digit references (mpmath 1.3, mp.dps = 50:
+     * tanh-sinh quadrature in theta of K(cos theta) P_k(cos theta) sin^{d-2} theta over [0, pi], split at pi/2 and
+     * pi/2 +- 10/sqrt(d), with P_k by its recurrence in 50 digits and K the NTK of sf_kernels.h written out; the
+     * same values come from 40 equal subintervals). Every coefficient is within its own error bound, and
+     * the lower degrees do not move with kmax (they did: lambda_2 at d = 300 was 6.4e-8 with kmax 2, 4.6e-8 with
+     * kmax 4, against 1.76e-8).
+     */
+    @Test
+    void largeDimensionsMatchFiftyDigitReferences() {
+        double[][] cases = {  // d, k, lambda_k
+            {300, 0, 5.3317274472145724209e-4}, {300, 1, 5.5555555555555555556e-6}, {300, 2, 1.7615429831014126564e-8},
+            {300, 4, 3.213456583348068841e-13}, {300, 6, 4.3780927910299960754e-17},
+            {1000, 0, 1.5939377498830363908e-4}, {1000, 1, 5.0e-7}, {1000, 2, 4.7690856185174985422e-10},
+            {1000, 4, 7.9125831986403929371e-16}, {1000, 6, 9.8883532422568332907e-21},
+            {10000, 0, 1.5917881732808745996e-5}, {10000, 1, 5.0e-9}, {10000, 2, 4.7740913280340277456e-13},
+            {10000, 4, 7.9532131975526950404e-21},
+        };
+        for (int kmax : new int[] {2, 6, 60}) {
+            for (double[] c : cases) {
+                int d = (int) c[0], k = (int) c[1];
+                if (k > kmax) {
+                    continue;
+                }
+                Spectrum s = kernel(KernelType.NTK, d, kmax);
+                String what = "d = " + d + ", k = " + k + ", kmax = " + kmax;
+                assertTrue(s.resolved(k), what);
+                assertEquals(c[2], s.raw(k), s.noise(k) + 1e-12 * c[2], what);
+                assertTrue(s.noise(k) < 1e-3 * c[2], what + ": error bound " + s.noise(k));
+            }
+        }
+        // the teacher |theta.x|'s g_k, the same way with |cos theta| for K (mp.dps = 40)
+        double[][] teacher = {
+            {300, 0, 0.046104290763404086}, {300, 2, 1.5317040120732254e-4}, {300, 4, -5.0551287527169156e-7},
+            {1000, 2, 2.5212421417582126e-5}, {1000, 6, 7.5035851899769723e-11},
+        };
+        for (double[] c : teacher) {
+            int d = (int) c[0], k = (int) c[1];
+            Spectrum s = Spectrum.ofTarget(new Target.Teacher(TeacherActivation.ABS, 1, 1000), d, 8);
+            assertTrue(s.resolved(k));
+            assertEquals(c[2], s.raw(k), s.noise(k) + 1e-12 * Math.abs(c[2]), "teacher at d = " + d + ", k = " + k);
+        }
+    }
+
+    /** A rule too coarse for the weight's bump is caught by the doubled rule: its coefficients are not resolved. */
+    @Test
+    void aCoefficientIsResolvedOnlyWhereTheRuleHasConverged() {
+        // the odd NTK degrees >= 3 vanish: whatever the quadrature returns there must not be called resolved
+        for (int d : new int[] {300, 1000}) {
+            Spectrum s = kernel(KernelType.NTK, d, 9);
+            for (int k = 3; k <= 9; k += 2) {
+                assertFalse(s.resolved(k), "d = " + d + ", k = " + k);
+                assertEquals(0, s.value(k));
+            }
+        }
+    }
+
+    /**
+     * At large d the resolved degrees end far below 2d, and what the unresolved ones hold is the remainder: the
+     * NTK's K(1) = 1/d, less the resolved sum_k N(d, k) lambda_k, a few % of the trace at d = 300 (the references
+     * above give 1 - (lambda_0 + 300 lambda_1 + 45149 lambda_2 + ...) d); K(-1) = 0 makes the odd degrees' whole
+     * power N(d, 1) lambda_1 = 1/(2d), so the odd parity has none left.
+     */
+    @Test
+    void unresolvedDegreesKeepTheirPowerAsARemainder() {
+        for (int d : new int[] {100, 300, 1000}) {
+            Spectrum s = kernel(KernelType.NTK, d, 200);
+            double resolved = 0;
+            for (int k = 0; k <= 200; k += 2) {
+                resolved += s.resolved(k) ? Harmonics.timesMultiplicity(d, k, s.value(k)) : 0;
+            }
+            double total = 1.0 / (2 * d);  // (K(1) + K(-1)) / 2
+            assertTrue(s.lastResolved(0) < 2 * d, "d = " + d);
+            assertTrue(s.remainder(0) > 1e-3 * total, "d = " + d + ": " + s.remainder(0));
+            assertEquals(total - resolved, s.remainder(0), 1e-9 * total, "d = " + d);
+            assertTrue(s.remainderBound(0) > 0 && s.remainderBound(0) < 1e-6 * s.value(2), "d = " + d);
+            assertEquals(0, s.remainder(1), "d = " + d);
+            assertEquals(0, s.tail(201, 0), "no power-law continuation below 2d");
+        }
+        assertEquals(0, kernel(KernelType.NTK, 3, 200).remainder(1), "the odd degrees of the NTK stop at 1");
+    }
+
+    /** Multiplicities past a double's range: through logarithms, N(d, k) lambda_k stays finite and zero stays zero. */
+    @Test
+    void multiplicitiesBeyondTheDoubleRange() {
+        assertTrue(Double.isInfinite(Harmonics.multiplicity(1000, 700)));
+        assertEquals(0, Harmonics.timesMultiplicity(1000, 700, 0));
+        // the logarithm against the product where both work, up to the edge of the double range
+        for (int k : new int[] {1, 100, 250}) {
+            assertEquals(Math.log(Harmonics.multiplicity(1000, k)), Harmonics.logMultiplicity(1000, k), 1e-12 * 700);
+        }
+        double n700 = Harmonics.timesMultiplicity(1000, 700, 1e-300);
+        assertTrue(n700 > 1e100 && Double.isFinite(n700), "" + n700);
     }
 
     /** The teacher |theta.x| at H -> infinity: g_0 = E|u_1|, total power = its variance, covariance in closed form. */
