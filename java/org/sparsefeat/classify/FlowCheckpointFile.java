@@ -52,14 +52,7 @@ public final class FlowCheckpointFile implements FlowSnapshots {
 
     /** The state in the file when it is this flow's, without resuming it or saying anything (else null): for estimates. */
     public FlowState peek() {
-        if (!Files.exists(file)) {
-            return null;
-        }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            return CheckpointHeader.read(in, MAGIC, "flow checkpoint").equals(identity) ? FlowState.read(in, params) : null;
-        } catch (IOException | RuntimeException e) {
-            return null;  // load() says why when the flow starts
-        }
+        return file.peek(in -> FlowState.read(in, params));
     }
 
     @Override

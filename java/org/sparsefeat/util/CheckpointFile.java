@@ -75,6 +75,21 @@ public final class CheckpointFile {
         }
     }
 
+    /**
+     * The saved state when the file holds this identity's, else null, without removing or saying anything: for an
+     * estimate made before the work starts ({@link #load} says why a file cannot be used when the work does start).
+     */
+    public <S> S peek(Reader<S> reader) {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+            return CheckpointHeader.read(in, magic, owner + " checkpoint").equals(identity) ? reader.read(in) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Whether a save is due: {@code every} since the last one (or since this object was made). */
     public boolean due() { return System.nanoTime() - lastSave >= every.toNanos(); }
 
