@@ -51,7 +51,7 @@ class LogTicksTest {
         assertEquals(List.of("0.01", "0.1", "1"), labels(0.01, 3));
     }
 
-    /** README, 'sweep and report': an axis holding fewer than three decades also labels 2 and 5 times them. */
+    /** As the README says of the plots: an axis holding fewer than three decades also labels 2 and 5 times them. */
     @Test
     void anAxisOfTwoDecadesAlsoLabelsTwoAndFive() {
         double[] n = LogTicks.range(16, 1024);  // the demo's n
