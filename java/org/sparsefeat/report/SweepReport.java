@@ -52,18 +52,33 @@ public final class SweepReport {
 
     private String placeName(String where) { return spec.images() ? where : "d = " + where.substring(1); }
 
-    /** The exponent table as text, for the terminal. */
+    /** The exponent table as text, for the terminal; as on the page, a column empty in every row is left out. */
     public String table() {
-        StringBuilder b = new StringBuilder(String.format("%-24s %7s %22s %10s %8s %10s %9s %7s %s%n", "method", "where",
-                "beta measured [95% CI]", "predicted", "diff/hw", "train@max", "N_A slope", "R_f@max", "warnings"));
+        List<Column> all = List.of(
+                new Column("%-24s", "method", c -> c.method().label()),
+                new Column("%7s", "where", Curve::where),
+                new Column("%22s", "beta measured [95% CI]", c -> betaText(c.fit())),
+                new Column("%10s", "predicted", c -> predictedText(c.predicted())),
+                new Column("%8s", "diff/hw", SweepReport::diffText),
+                new Column("%10s", "train@max", c -> Double.isNaN(c.trainAtLargest()) ? ""
+                        : String.format(Locale.ROOT, "%.1e", c.trainAtLargest())),
+                new Column("%9s", "N_A slope", c -> Double.isNaN(c.atomSlope()) ? ""
+                        : String.format(Locale.ROOT, "%.2f", c.atomSlope())),
+                new Column("%7s", "R_f@max", SweepReport::rfText),
+                new Column("%s", "warnings", c -> c.health().ok() ? "" : "WARNING " + c.health().text()));
+        List<Column> shown = nonEmpty(all);
+        StringBuilder b = new StringBuilder();
+        b.append(String.join(" ", shown.stream().map(col -> String.format(col.style(), col.header())).toList())
+                .stripTrailing()).append(System.lineSeparator());
         for (Curve c : curves) {
-            b.append(String.format("%-24s %7s %22s %10s %8s %10s %9s %7s %s", c.method().label(), c.where(), betaText(c.fit()),
-                    predictedText(c.predicted()), diffText(c), Double.isNaN(c.trainAtLargest()) ? ""
-                            : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()), Double.isNaN(c.atomSlope()) ? ""
-                            : String.format(Locale.ROOT, "%.2f", c.atomSlope()), rfText(c),
-                    c.health().ok() ? "" : "WARNING " + c.health().text()).stripTrailing()).append(System.lineSeparator());
+            b.append(String.join(" ", shown.stream().map(col -> String.format(col.style(), col.text().apply(c)))
+                    .toList()).stripTrailing()).append(System.lineSeparator());
         }
         return b.toString();
+    }
+
+    private List<Column> nonEmpty(List<Column> columns) {
+        return columns.stream().filter(col -> curves.stream().anyMatch(c -> !col.text().apply(c).isEmpty())).toList();
     }
 
     /** Writes the CSV, the plots (PNG and SVG, in plotDir) and the HTML page; any may be null. */
@@ -298,8 +313,11 @@ public final class SweepReport {
         return b.append("</p>\n").toString();
     }
 
-    /** One column of the exponent table: its header, its cells' class (or null) and each curve's text (plain). */
-    private record Column(String header, String cssClass, Function<Curve, String> text) {}
+    /**
+     * One column of the exponent table: its header, each curve's text (plain) and its style, the cells' class (or
+     * null) on the page, a format ("%9s") in the terminal.
+     */
+    private record Column(String style, String header, Function<Curve, String> text) {}
 
     /**
      * The exponent table, in a box that scrolls sideways rather than spill past the page's text width. A column
@@ -307,28 +325,27 @@ public final class SweepReport {
      */
     String exponentTable() {
         List<Column> all = new ArrayList<>(List.of(
-                new Column("method", null, c -> c.method().label()),
-                new Column(spec.images() ? "data set" : "d", null, c -> spec.images() ? c.where() : "" + c.d()),
-                new Column("n range", null, c -> c.fit() == null ? "" : c.fit().nMin() + "\u2013" + c.fit().nMax()),
-                new Column("beta measured", null, c -> c.fit() == null ? "n/a"
+                new Column(null, "method", c -> c.method().label()),
+                new Column(null, spec.images() ? "data set" : "d", c -> spec.images() ? c.where() : "" + c.d()),
+                new Column(null, "n range", c -> c.fit() == null ? "" : c.fit().nMin() + "\u2013" + c.fit().nMax()),
+                new Column(null, "beta measured", c -> c.fit() == null ? "n/a"
                         : String.format(Locale.ROOT, "%.2f", c.fit().beta())),
-                new Column("95% interval", null, c -> c.fit() == null ? "" : !Double.isFinite(c.fit().low()) ? "n/a"
+                new Column(null, "95% interval", c -> c.fit() == null ? "" : !Double.isFinite(c.fit().low()) ? "n/a"
                         : String.format(Locale.ROOT, "[%.2f, %.2f]", c.fit().low(), c.fit().high())),
-                new Column("beta predicted", "pred", c -> predictedText(c.predicted())),
-                new Column("diff/hw", null, SweepReport::diffText),
-                new Column("train " + (spec.images() ? "error" : "MSE") + " at largest n", null, c ->
+                new Column("pred", "beta predicted", c -> predictedText(c.predicted())),
+                new Column(null, "diff/hw", SweepReport::diffText),
+                new Column(null, "train " + (spec.images() ? "error" : "MSE") + " at largest n", c ->
                         Double.isNaN(c.trainAtLargest()) ? "" : String.format(Locale.ROOT, "%.1e", c.trainAtLargest())),
-                new Column("N_A slope", null, c -> Double.isNaN(c.atomSlope()) ? ""
+                new Column(null, "N_A slope", c -> Double.isNaN(c.atomSlope()) ? ""
                         : String.format(Locale.ROOT, "%.2f", c.atomSlope())),
-                new Column("R_f at largest n", null, SweepReport::rfText)));
+                new Column(null, "R_f at largest n", SweepReport::rfText)));
         if (predictions.columns()) {
-            all.add(new Column("predicted curve's slope", "pred", c -> PredictedCurves.text(predictions.slope(c), "%.2f")));
-            all.add(new Column("measured / predicted at largest n", null,
+            all.add(new Column("pred", "predicted curve's slope", c -> PredictedCurves.text(predictions.slope(c), "%.2f")));
+            all.add(new Column(null, "measured / predicted at largest n",
                     c -> PredictedCurves.text(predictions.ratioAtLargest(c), "%.2f")));
         }
-        all.add(new Column("warnings", "warn", c -> c.health().ok() ? "" : "WARNING: " + c.health().text()));
-        List<Column> shown = all.stream().filter(col -> curves.stream().anyMatch(c -> !col.text().apply(c).isEmpty()))
-                .toList();
+        all.add(new Column("warn", "warnings", c -> c.health().ok() ? "" : "WARNING: " + c.health().text()));
+        List<Column> shown = nonEmpty(all);
         StringBuilder b = new StringBuilder("<div class=\"wide\">\n<table>\n<tr>");
         shown.forEach(col -> b.append("<th>").append(esc(col.header())).append("</th>"));
         b.append("</tr>\n");
@@ -336,7 +353,7 @@ public final class SweepReport {
             b.append("<tr>");
             for (Column col : shown) {
                 String text = col.text().apply(c);
-                b.append(col.cssClass() == null || text.isEmpty() ? "<td>" : "<td class=\"" + col.cssClass() + "\">")
+                b.append(col.style() == null || text.isEmpty() ? "<td>" : "<td class=\"" + col.style() + "\">")
                         .append(esc(text)).append("</td>");
             }
             b.append("</tr>\n");

@@ -155,6 +155,10 @@ class SweepReportTest {
         assertTrue(doc.text().contains("docs/theory.md, 'Spectra and predicted curves'") && doc.text().contains("6 or more"
                 + " for rfk1 at d = 3"), "the explanation and where it is derived");
         assertFalse(doc.select("th").eachText().contains("N_A slope"), "no nets: no atoms' slope column");
+        String header = report.table().lines().findFirst().orElseThrow();
+        assertTrue(header.startsWith("method") && header.contains("predicted"), header);
+        assertFalse(header.contains("R_f@max") || header.contains("N_A slope") || header.contains("warnings"),
+                "the terminal's table leaves out its empty columns too: " + header);
     }
 
     @Test
