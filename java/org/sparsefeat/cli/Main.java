@@ -47,6 +47,7 @@ public final class Main implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setHelpFactory(WrappedHelp::create);
         CommandLine.ITypeConverter<Integer> ints = s -> (int) Count.parse(s, Integer.MAX_VALUE);
         CommandLine.ITypeConverter<Long> longs = s -> Count.parse(s, Long.MAX_VALUE);
         cli.registerConverter(Integer.class, ints);

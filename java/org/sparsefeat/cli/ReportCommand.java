@@ -13,8 +13,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Report a sweep: measured exponents beside the predicted ones, plots, HTML and CSV.",
-                "The shards of a sweep are merged; learning curves, atoms and dynamics go to an HTML page, PNG and SVG",
-                "plots, and a CSV."})
+                "The shards of a sweep are merged; learning curves, atoms and dynamics go to an HTML page, PNG and SVG"
+                        + " plots, and a CSV."})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DIR", description = "Sweep directories (the shards of one sweep).")
     List<Path> dirs;

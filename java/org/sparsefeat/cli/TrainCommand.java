@@ -55,8 +55,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Relative threshold of the robust atom count (default ${DEFAULT-VALUE}).")
     double atomEpsilon;
 
-    @Option(names = "--rotation-angle", defaultValue = "10", paramLabel = "DEG",
-            description = "Angle of the rotation-stability measure on the test points (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rotation-angle", defaultValue = "10", paramLabel = "DEG", converter = RotationAngle.class,
+            description = "Angle in degrees, 0 < DEG <= 180, of the rotation-stability measure on the test points"
+                    + " (docs/method.md, 'Stability'; default ${DEFAULT-VALUE}, the reference's).")
     double rotationAngle;
 
     @Mixin

@@ -6,13 +6,16 @@ import java.util.List;
 /**
  * Where a base-10 log axis puts its ticks and what they say: every decade labelled 10ⁿ (n in Unicode superscript
  * digits, so PNG and SVG show the same real superscript as plain text; an axis within 0.01 to 10 000 in plain
- * decimals instead), the other integer multiples as short unlabelled minor ticks. An axis holding fewer than two
- * decades also labels 2·10ⁿ and 5·10ⁿ; one narrower still, every multiple (and 1.2, 1.5, 2.5 where even that gives
- * fewer than three), so each axis a reader sees carries at least two numbers.
+ * decimals instead), the other integer multiples as short unlabelled minor ticks. An axis holding fewer than three
+ * decades (n from 16 to 1024: only 100 and 1000) also labels 2·10ⁿ and 5·10ⁿ; one narrower still, every multiple
+ * (and 1.2, 1.5, 2.5 where even that gives fewer than three), so each axis a reader sees carries at least two
+ * numbers, and a short one more than its two decades.
  */
 final class LogTicks {
     /** At most this many decade labels; a wider axis labels every second (third, ...) decade. */
     static final int MAX_LABELS = 15;
+    /** An axis with fewer decades than this also labels 2·10ⁿ and 5·10ⁿ between them. */
+    static final int MIN_DECADE_LABELS = 3;
     /** Wider than this many decades, minor ticks would crowd into a smear: only the decades are marked. */
     static final int MAX_DECADES_WITH_MINOR_TICKS = 10;
     /** The smallest span (as a ratio hi / lo) an axis gets, so a flat series still sits on a readable axis. */
@@ -70,7 +73,7 @@ final class LogTicks {
 
     /** The ticks of an axis from {@code lo} to {@code hi} (0 < lo < hi), in increasing order. */
     static List<Tick> ticks(double lo, double hi) {
-        int[] labelled = count(lo, hi, DECADES) >= 2 ? DECADES : count(lo, hi, ONE_TWO_FIVE) >= 2 ? ONE_TWO_FIVE
+        int[] labelled = count(lo, hi, DECADES) >= MIN_DECADE_LABELS ? DECADES : count(lo, hi, ONE_TWO_FIVE) >= 2 ? ONE_TWO_FIVE
                 : count(lo, hi, ALL) >= 3 ? ALL : FINE;
         int first = (int) Math.floor(Math.log10(lo) + EPS);
         int last = (int) Math.floor(Math.log10(hi) + EPS);

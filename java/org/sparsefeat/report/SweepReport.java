@@ -5,12 +5,17 @@ import static org.sparsefeat.report.SweepResults.number;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.sparsefeat.curve.Fits;
 import org.sparsefeat.curve.MethodSpec;
 import org.sparsefeat.curve.SweepSpec;
@@ -47,18 +52,33 @@ public final class SweepReport {
 
     private String placeName(String where) { return spec.images() ? where : "d = " + where.substring(1); }
 
-    /** The exponent table as text, for the terminal. */
+    /** The exponent table as text, for the terminal; as on the page, a column empty in every row is left out. */
     public String table() {
-        StringBuilder b = new StringBuilder(String.format("%-24s %7s %22s %10s %8s %10s %9s %7s %s%n", "method", "where",
-                "beta measured [95% CI]", "predicted", "diff/hw", "train@max", "N_A slope", "R_f@max", "warnings"));
+        List<Column> all = List.of(
+                new Column("%-24s", "method", c -> c.method().label()),
+                new Column("%7s", "where", Curve::where),
+                new Column("%22s", "beta measured [95% CI]", c -> betaText(c.fit())),
+                new Column("%10s", "predicted", c -> predictedText(c.predicted())),
+                new Column("%8s", "diff/hw", SweepReport::diffText),
+                new Column("%10s", "train@max", c -> Double.isNaN(c.trainAtLargest()) ? ""
+                        : String.format(Locale.ROOT, "%.1e", c.trainAtLargest())),
+                new Column("%9s", "N_A slope", c -> Double.isNaN(c.atomSlope()) ? ""
+                        : String.format(Locale.ROOT, "%.2f", c.atomSlope())),
+                new Column("%7s", "R_f@max", SweepReport::rfText),
+                new Column("%s", "warnings", c -> c.health().ok() ? "" : "WARNING " + c.health().text()));
+        List<Column> shown = nonEmpty(all);
+        StringBuilder b = new StringBuilder();
+        b.append(String.join(" ", shown.stream().map(col -> String.format(col.style(), col.header())).toList())
+                .stripTrailing()).append(System.lineSeparator());
         for (Curve c : curves) {
-            b.append(String.format("%-24s %7s %22s %10s %8s %10s %9s %7s %s", c.method().label(), c.where(), betaText(c.fit()),
-                    predictedText(c.predicted()), diffText(c), Double.isNaN(c.trainAtLargest()) ? ""
-                            : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()), Double.isNaN(c.atomSlope()) ? ""
-                            : String.format(Locale.ROOT, "%.2f", c.atomSlope()), rfText(c),
-                    c.health().ok() ? "" : "WARNING " + c.health().text()).stripTrailing()).append(System.lineSeparator());
+            b.append(String.join(" ", shown.stream().map(col -> String.format(col.style(), col.text().apply(c)))
+                    .toList()).stripTrailing()).append(System.lineSeparator());
         }
         return b.toString();
+    }
+
+    private List<Column> nonEmpty(List<Column> columns) {
+        return columns.stream().filter(col -> curves.stream().anyMatch(c -> !col.text().apply(c).isEmpty())).toList();
     }
 
     /** Writes the CSV, the plots (PNG and SVG, in plotDir) and the HTML page; any may be null. */
@@ -210,7 +230,7 @@ public final class SweepReport {
                 .append("body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1000px;margin:2em auto;")
                 .append("padding:0 1em;color:#222}h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em;border-bottom:1px")
                 .append(" solid #ddd}table{border-collapse:collapse;margin:.8em 0}td,th{border:1px solid #ccc;padding:")
-                .append(".3em .6em;text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}")
+                .append(".3em .45em;text-align:right}.wide{overflow-x:auto}.wide table{font-size:.9em}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}")
                 .append("img{max-width:100%;border:1px solid #eee}pre{background:#f7f7f7;padding:.8em;overflow:auto}")
                 .append(".note{color:#555;font-size:.92em}.warn{color:#a00;font-weight:bold;text-align:left}.pred{color:#555;font-style:italic}\n</style>\n</head>\n<body>\n");
         b.append("<h1>Learning curves: ").append(esc(spec.name())).append("</h1>\n");
@@ -226,34 +246,16 @@ public final class SweepReport {
                 .append(" values are predictions</span> of sparsefeat's docs/theory.md, derived (not quoted from the paper);")
                 .append(" diff/hw is (measured - predicted) in units of the interval's half-width. A net whose training error at")
                 .append(" the largest n is far from zero is under-trained: its slope then reflects the step budget.")
-                .append(String.format(Locale.ROOT, " <b>warnings</b> counts the runs that the training-health rule flagged:"
+                .append(" A column that would be empty in every row is left out.")
+                .append(String.format(Locale.ROOT, " <b>warnings</b>, where a run was flagged, counts the runs that the"
+                        + " training-health rule flagged:"
                         + " <i>unstable</i> when the training loss (half MSE plus the penalty) rose more than %.2fx above"
                         + " its lowest earlier value or diverged (gradient descent with a stable step never rises),"
                         + " <i>not fitted</i> when the final training MSE is above %.0e of the initial one. A flagged curve"
                         + " measures the optimiser, not the method.</p>%n", TrainingHealth.RISE_FACTOR,
                         TrainingHealth.FIT_FRACTION))
                 .append(predictions.htmlNote());
-        b.append("<table>\n<tr><th>method</th><th>").append(spec.images() ? "data set" : "d").append("</th><th>n range</th><th>beta measured</th><th>95% interval</th>")
-                .append("<th>beta predicted</th><th>diff/hw</th><th>train ").append(spec.images() ? "error" : "MSE")
-                .append(" at largest n</th><th>N_A slope</th><th>R_f at largest n</th>").append(predictions.htmlHeader())
-                .append("<th>warnings</th></tr>\n");
-        for (Curve c : curves) {
-            Fits.Exponent f = c.fit();
-            b.append("<tr><td>").append(esc(c.method().label())).append("</td><td>")
-                    .append(esc(spec.images() ? c.where() : "" + c.d())).append("</td><td>")
-                    .append(f == null ? "" : f.nMin() + "&ndash;" + f.nMax()).append("</td><td>")
-                    .append(f == null ? "n/a" : String.format(Locale.ROOT, "%.2f", f.beta())).append("</td><td>")
-                    .append(f == null ? "" : !Double.isFinite(f.low()) ? "n/a" : String.format(Locale.ROOT, "[%.2f, %.2f]",
-                            f.low(), f.high())).append("</td><td class=\"pred\">").append(esc(predictedText(c.predicted())))
-                    .append("</td><td>").append(esc(diffText(c))).append("</td><td>")
-                    .append(Double.isNaN(c.trainAtLargest()) ? "" : String.format(Locale.ROOT, "%.1e", c.trainAtLargest()))
-                    .append("</td><td>")
-                    .append(Double.isNaN(c.atomSlope()) ? "" : String.format(Locale.ROOT, "%.2f", c.atomSlope()))
-                    .append("</td><td>").append(rfText(c)).append("</td>").append(predictions.htmlCells(c)).append("<td")
-                    .append(c.health().ok() ? ">" : " class=\"warn\">WARNING: ").append(esc(c.health().text()))
-                    .append("</td></tr>\n");
-        }
-        b.append("</table>\n");
+        b.append(exponentTable()).append(predictions.htmlRemarks(curves));
         for (Map.Entry<String, byte[]> e : images.entrySet()) {
             b.append("<h2>").append(esc(e.getKey())).append("</h2>\n<img alt=\"").append(esc(e.getKey()))
                     .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(e.getValue()))
@@ -269,7 +271,7 @@ public final class SweepReport {
         for (JsonNode env : results.environments()) {
             b.append("<table>\n");
             env.properties().forEach(f -> b.append("<tr><td>").append(esc(f.getKey())).append("</td><td>")
-                    .append(esc(f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()))
+                    .append(esc(f.getValue().isTextual() ? toTheSecond(f.getValue().asText()) : f.getValue().toString()))
                     .append("</td></tr>\n"));
             b.append("</table>\n");
         }
@@ -311,6 +313,64 @@ public final class SweepReport {
         return b.append("</p>\n").toString();
     }
 
+    /**
+     * One column of the exponent table: its header, each curve's text (plain) and its style, the cells' class (or
+     * null) on the page, a format ("%9s") in the terminal.
+     */
+    private record Column(String style, String header, Function<Curve, String> text) {}
+
+    /**
+     * The exponent table, in a box that scrolls sideways rather than spill past the page's text width. A column
+     * empty in every row (R_f on sphere points, the atoms' slope without nets) is left out.
+     */
+    String exponentTable() {
+        List<Column> all = new ArrayList<>(List.of(
+                new Column(null, "method", c -> c.method().label()),
+                new Column(null, spec.images() ? "data set" : "d", c -> spec.images() ? c.where() : "" + c.d()),
+                new Column(null, "n range", c -> c.fit() == null ? "" : c.fit().nMin() + "\u2013" + c.fit().nMax()),
+                new Column(null, "beta measured", c -> c.fit() == null ? "n/a"
+                        : String.format(Locale.ROOT, "%.2f", c.fit().beta())),
+                new Column(null, "95% interval", c -> c.fit() == null ? "" : !Double.isFinite(c.fit().low()) ? "n/a"
+                        : String.format(Locale.ROOT, "[%.2f, %.2f]", c.fit().low(), c.fit().high())),
+                new Column("pred", "beta predicted", c -> predictedText(c.predicted())),
+                new Column(null, "diff/hw", SweepReport::diffText),
+                new Column(null, "train " + (spec.images() ? "error" : "MSE") + " at largest n", c ->
+                        Double.isNaN(c.trainAtLargest()) ? "" : String.format(Locale.ROOT, "%.1e", c.trainAtLargest())),
+                new Column(null, "N_A slope", c -> Double.isNaN(c.atomSlope()) ? ""
+                        : String.format(Locale.ROOT, "%.2f", c.atomSlope())),
+                new Column(null, "R_f at largest n", SweepReport::rfText)));
+        if (predictions.columns()) {
+            all.add(new Column("pred", "predicted curve's slope", c -> PredictedCurves.text(predictions.slope(c), "%.2f")));
+            all.add(new Column(null, "measured / predicted at largest n",
+                    c -> PredictedCurves.text(predictions.ratioAtLargest(c), "%.2f")));
+        }
+        all.add(new Column("warn", "warnings", c -> c.health().ok() ? "" : "WARNING: " + c.health().text()));
+        List<Column> shown = nonEmpty(all);
+        StringBuilder b = new StringBuilder("<div class=\"wide\">\n<table>\n<tr>");
+        shown.forEach(col -> b.append("<th>").append(esc(col.header())).append("</th>"));
+        b.append("</tr>\n");
+        for (Curve c : curves) {
+            b.append("<tr>");
+            for (Column col : shown) {
+                String text = col.text().apply(c);
+                b.append(col.style() == null || text.isEmpty() ? "<td>" : "<td class=\"" + col.style() + "\">")
+                        .append(esc(text)).append("</td>");
+            }
+            b.append("</tr>\n");
+        }
+        return b.append("</table>\n</div>\n").toString();
+    }
+
+    /** An instant (environment.json's "started") to the second, in UTC; any other text as it is. */
+    static String toTheSecond(String text) {
+        try {
+            return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC)
+                    .format(Instant.parse(text));
+        } catch (DateTimeParseException e) {
+            return text;
+        }
+    }
+
     private static String rfText(Curve c) {
         return c.relativeStability().isEmpty() ? "" : String.format(Locale.ROOT, "%.2f", c.relativeStability().getLast().mean());
     }
@@ -337,7 +397,7 @@ public final class SweepReport {
 
     private static String fmt(double v) { return String.format(Locale.ROOT, "%.6e", v); }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 

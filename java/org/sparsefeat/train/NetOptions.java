@@ -80,7 +80,9 @@ public record NetOptions(int h, Scale scale, boolean bias, String initW1, String
                     "Regulariser: l1 = (lambda/h) sum |w1_h||w2_h| (path norm), or (lambda/h) sum |w2_h| with"
                             + " {sphere_w1}; l2 = (lambda/2h) sum p^2."),
             new Key("lambda", Type.NUMBER, true, "L", "Regularisation strength."),
-            new Key("lambda_schedule", Type.TEXT, true, "none|pow_law|exp|pl_exp", "lambda(t)."),
+            new Key("lambda_schedule", Type.TEXT, true, "none|pow_law|exp|pl_exp", "lambda(t) at step t, p ="
+                    + " {lambda_power}: none lambda; pow_law lambda / (1 + t^p); exp lambda e^{1 - t^p}; pl_exp"
+                    + " lambda e^{1 - sqrt(t) / n^0.7} / (1 + t) (docs/method.md, 'The two-layer network')."),
             new Key("lambda_power", Type.NUMBER, true, "P", "The p of pow_law and exp."),
             new Key("sphere_w1", Type.FLAG, true, null, "Keep every row of w1 on the unit sphere."),
             new Key("conic", Type.FLAG, true, null, "Conic gradient descent (Chizat and Bach)."),

@@ -140,11 +140,19 @@ class MessagesCliTest {
         assertFalse(data.contains("--x-train") || data.contains("--y-test"), "data lists no option it refuses: " + data);
     }
 
-    /** picocli formats help texts with String.format: a bare '%' ("80%") prints a warning beside the help. */
+    /**
+     * Every command's help as the CLI prints it. picocli formats help texts with String.format: a bare '%' ("80%")
+     * prints a warning beside the help. Its lines break only between words: every description, parameter label and
+     * option (as --name=LABEL) reads in the help exactly as written, once line breaks and indents are read as one space
+     * ("e.\ng." or "y.\nnpy" would not); each paragraph of a command's description is whole sentences (one ending
+     * mid-sentence, "on a 2-core" + "CPU", is a hard break inside a line). The options come in one order: the
+     * command's own, its outputs, the shared ones (--backend, --threads, --progress), then --help and --version.
+     */
     @Test
-    void everyHelpTextFormatsWithoutAWarning() {
+    void everyHelpTextFormatsWithoutAWarningAndBreaksLinesBetweenWords() {
         PrintStream stderr = System.err;
         ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        List<CommandLine> commands = new ArrayList<>();
         List<String> helps = new ArrayList<>();
         try {
             System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
@@ -152,13 +160,87 @@ class MessagesCliTest {
             while (!todo.isEmpty()) {
                 CommandLine c = todo.pop();
                 todo.addAll(c.getSubcommands().values());
-                helps.add(c.getUsageMessage(CommandLine.Help.Ansi.OFF));
+                List<String> args = new ArrayList<>(List.of(c.getCommandSpec().qualifiedName(" ").split(" ")));
+                args.removeFirst();  // "sparsefeat"
+                args.add("--help");
+                CliRunner.Run r = CliRunner.run(args.toArray(String[]::new));
+                assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+                commands.add(c);
+                helps.add(r.out());
             }
         } finally {
             System.setErr(stderr);
         }
         assertTrue(helps.size() > 12, "every command's help was rendered: " + helps.size());
         assertEquals("", warnings.toString(StandardCharsets.UTF_8));
+        for (int i = 0; i < commands.size(); i++) {
+            CommandLine.Model.CommandSpec spec = commands.get(i).getCommandSpec();
+            String help = helps.get(i);
+            String flat = flat(help);
+            List<String> written = new ArrayList<>(List.of(spec.usageMessage().description()));
+            for (CommandLine.Model.OptionSpec o : spec.options()) {
+                written.addAll(List.of(o.description()));
+                if (o.arity().max() > 0) {
+                    written.add(o.longestName() + "=" + o.paramLabel());
+                }
+            }
+            for (CommandLine.Model.PositionalParamSpec p : spec.positionalParameters()) {
+                written.addAll(List.of(p.description()));
+                written.add(p.paramLabel());
+            }
+            for (String text : written) {
+                // picocli formats a text with String.format where it can ("%%" prints "%"), and leaves it as it is
+                String expected = flat(text);
+                String formatted = expected;
+                try {
+                    formatted = flat(String.format(text));
+                } catch (java.util.IllegalFormatException e) {
+                    // printed as written
+                }
+                assertTrue(flat.contains(expected) || flat.contains(formatted), spec.qualifiedName() + ": a line"
+                        + " break inside a word of '" + expected + "':\n" + help);
+            }
+            String[] description = spec.usageMessage().description();
+            if (description.length > 1) {
+                for (String paragraph : description) {
+                    assertTrue(paragraph.replace("%n", "").strip().matches("(?s).*[.:]"), spec.qualifiedName() + ": a description line"
+                            + " ends mid-sentence: '" + paragraph + "'");
+                }
+            }
+            List<String> order = help.lines().filter(l -> l.matches(" {2}(-\\w, |    )--[a-z].*"))
+                    .map(l -> l.strip().replaceFirst("^-\\w, ", "").split("[= ]")[0]).toList();
+            List<String> shared = order.stream().filter(List.of("--backend", "--threads", "--progress")::contains).toList();
+            List<String> tail = new ArrayList<>(shared);
+            tail.addAll(order.stream().filter(List.of("--help", "--version")::contains).toList());
+            assertTrue(tail.contains("--help"), spec.qualifiedName() + ": " + order);
+            assertEquals(tail, order.subList(order.size() - tail.size(), order.size()), spec.qualifiedName() + ": "
+                    + order);
+        }
+    }
+
+    /** Whitespace runs (a line break and the next line's indent) read as one space. */
+    private static String flat(String s) { return s.strip().replaceAll("\\s+", " "); }
+
+    @Test
+    void theLambdaScheduleTileAndRotationAngleSayWhatTheyDo() {
+        String train = flat(CliRunner.run("train", "--help").out());
+        assertTrue(train.contains("pow_law lambda / (1 + t^p); exp lambda e^{1 - t^p}; pl_exp lambda e^{1 - sqrt(t) /"
+                + " n^0.7} / (1 + t) (docs/method.md, 'The two-layer network')"), train);
+        assertTrue(train.contains("--rotation-angle=DEG Angle in degrees, 0 < DEG <= 180,") && train.contains("default 10"),
+                train);
+        String krr = flat(CliRunner.run("krr", "--help").out());
+        assertTrue(krr.contains("--tile=B Side B of the square tiles K's lower triangle is stored and factored in"), krr);
+        assertTrue(krr.contains("0 < DEG <= 180") && krr.contains("default: not measured"), krr);
+        for (String command : new String[] {"krr", "train"}) {
+            for (String angle : new String[] {"720", "-5", "0", "ten"}) {
+                CliRunner.Run r = CliRunner.run(command, "--rotation-angle", angle, "--n", "8", "--n-test", "4");
+                assertEquals(2, r.code(), r.err());
+                assertEquals(List.of("sparsefeat " + command + ": Invalid value for option '--rotation-angle': '" + angle
+                        + "' " + (angle.equals("ten") ? "is not a number of degrees" : "is outside 0 < angle <= 180"
+                        + " degrees (a turn towards a random direction: larger or negative angles repeat ones inside)"),
+                        "Try 'sparsefeat " + command + " --help'."), r.err().lines().toList());
+            }
+        }
     }
 
     @Test

@@ -51,6 +51,16 @@ class LogTicksTest {
         assertEquals(List.of("0.01", "0.1", "1"), labels(0.01, 3));
     }
 
+    /** As the README says of the plots: an axis holding fewer than three decades also labels 2 and 5 times them. */
+    @Test
+    void anAxisOfTwoDecadesAlsoLabelsTwoAndFive() {
+        double[] n = LogTicks.range(16, 1024);  // the demo's n
+        assertEquals(List.of("20", "50", "100", "200", "500", "1000"), labels(n[0], n[1]));
+        assertEquals(List.of("2×10⁻⁴", "5×10⁻⁴", "10⁻³", "2×10⁻³", "5×10⁻³", "10⁻²"), labels(1.5e-4, 1.2e-2));
+        // three decades are labelled alone
+        assertEquals(List.of("1", "10", "100"), labels(0.9, 150));
+    }
+
     @Test
     void theRangeOfAFlatSeriesHoldsTwoLabels() {
         for (double v : new double[] {3.3e-3, 0.5, 7, 123.4, 1e-7, 9.99e5}) {

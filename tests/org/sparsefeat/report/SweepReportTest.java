@@ -104,8 +104,61 @@ class SweepReportTest {
         String ntkRow = table.select("tr").get(1).text();
         assertTrue(ntkRow.matches(".*\\d+\\.\\d\\d \\d+\\.\\d\\d$"), "predicted slope and ratio: " + ntkRow);
         assertTrue(doc.text().contains("approximate at small n"));
+        // the table: in a box no wider than the text, no column empty in every row (R_f belongs to images)
+        assertEquals("wide", table.parent().className());
+        List<String> headers = table.select("th").eachText();
+        assertFalse(headers.contains("R_f at largest n"), headers.toString());
+        for (int col = 0; col < headers.size(); col++) {
+            int i = col;
+            assertTrue(table.select("tr").stream().skip(1).anyMatch(tr -> !tr.select("td").get(i).text().isEmpty()),
+                    "column '" + headers.get(col) + "' is empty in every row");
+        }
+        // times to the second
+        String started = doc.select("td").stream().filter(td -> td.text().equals("started")).findFirst().orElseThrow()
+                .nextElementSibling().text();
+        assertTrue(started.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC"), started);
         // the page's text, not its base64 images, in which "NaN" can occur by chance
         assertFalse(doc.text().contains("NaN"), "a NaN printed as a number");
+    }
+
+    /**
+     * docs/theory.md, 'Spectra and predicted curves': on the constant target the theory's values are low by a factor
+     * of 6 or more for rfk1 at d = 3 while the slopes agree; the page says so where it shows such a ratio.
+     */
+    @Test
+    void aRatioFarFromTheTheoryIsExplainedOnThePage() throws Exception {
+        Path spec = dir.resolve("rfk1.yaml");
+        Files.writeString(spec, """
+                name: rfk1-constant
+                methods:
+                  - {kind: krr, kernel: rfk1, ridge: 0}
+                d: [3]
+                n: [64, 128, 256]
+                seeds: [0, 1]
+                n_test: 500
+                target: {kind: constant}
+                """);
+        Path out = dir.resolve("out");
+        assertEquals(0, CliRunner.run("sweep", spec.toString(), "--out", out.toString(), "--threads", "1").code());
+        SweepReport report = new SweepReport(List.of(out));
+        Path html = out.resolve("report.html");
+        report.write(html, null, null);
+        Document doc = Jsoup.parse(html.toFile());
+        Element table = doc.selectFirst("table");
+        int col = table.select("th").eachText().indexOf("measured / predicted at largest n");
+        double ratio = Double.parseDouble(table.select("tr").get(1).select("td").get(col).text());
+        assertTrue(ratio > PredictedCurves.FAR, "the case the page must explain: " + ratio);
+        Element remark = doc.select("p.note").stream().filter(p -> p.text().startsWith("Measured / predicted far from 1"))
+                .findFirst().orElseThrow(() -> new AssertionError("no remark below the table: " + doc.text()));
+        assertTrue(remark.text().contains(String.format(java.util.Locale.ROOT, "krr-rfk1 at d = 3: measured %.2fx the"
+                + " prediction at n = 256", ratio)) && remark.text().contains("the constant target's offset"), remark.text());
+        assertTrue(doc.text().contains("docs/theory.md, 'Spectra and predicted curves'") && doc.text().contains("6 or more"
+                + " for rfk1 at d = 3"), "the explanation and where it is derived");
+        assertFalse(doc.select("th").eachText().contains("N_A slope"), "no nets: no atoms' slope column");
+        String header = report.table().lines().findFirst().orElseThrow();
+        assertTrue(header.startsWith("method") && header.contains("predicted"), header);
+        assertFalse(header.contains("R_f@max") || header.contains("N_A slope") || header.contains("warnings"),
+                "the terminal's table leaves out its empty columns too: " + header);
     }
 
     @Test
