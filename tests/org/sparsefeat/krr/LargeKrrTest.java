@@ -148,6 +148,44 @@ class LargeKrrTest {
                 "a singular system leaves no scratch to resume");
     }
 
+    /** The default in-core plan asks its monitor between two tile operations: Ctrl-C stops it within seconds. */
+    @Test
+    void aDefaultInCoreFitStopsWhenItsMonitorAsks() {
+        Dataset ds = data(300);
+        MemoryPlan[] plan = new MemoryPlan[1];
+        Monitor stopAtOnce = new Monitor() {
+            boolean started;
+
+            @Override
+            public boolean stopRequested() { return started; }
+
+            @Override
+            public void progress(String phase, double done, double total) { started = true; }
+        };
+        assertThrows(Monitor.Stopped.class, () -> KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(),
+                new KrrResources(null, null, 0, stopAtOnce, p -> plan[0] = p)));
+        assertEquals(MemoryPlan.Mode.TILES, plan[0].mode());
+    }
+
+    /** Predictions go in the backend's blocks of rows, the same bits, asking between two whether to stop. */
+    @Test
+    void predictionsStopBetweenBlocks() {
+        Dataset ds = data(200);
+        KrrModel model = KrrRun.run(backend, NTK, 0, ds, new PhaseTimer()).model();
+        Matrix x = Matrix.zeros(2 * org.sparsefeat.backend.Backend.gramTimesRows(200) + 5, 4);
+        for (int i = 0; i < x.rows(); i++) {
+            for (int c = 0; c < 4; c++) {
+                x.set(i, c, Math.sin(1.0 + i * 4 + c));
+            }
+        }
+        assertArrayEquals(model.predict(backend, x), KrrRun.predict(backend, model, x, Monitor.NONE));
+        Monitor stop = new Monitor() {
+            @Override
+            public boolean stopRequested() { return true; }
+        };
+        assertThrows(Monitor.Stopped.class, () -> KrrRun.predict(backend, model, x, stop));
+    }
+
     /**
      * Small tiles cost their calls' overhead beyond their flops: the estimate takes the rates measured on the plan's
      * tiles, so that --tile 16 is not estimated as fast as the default's tiles of 2048.
