@@ -219,26 +219,29 @@ public final class TiledCholesky<T> {
 
     /**
      * Seconds of one update A(i, k) -= L(i, j) L(k, j)^T on tiles of order b, as the factorisation calls it (best of
-     * three, each over enough calls to take about a millisecond): small tiles cost a call's overhead beyond their flops.
+     * three, each over enough calls to take a few milliseconds): small tiles cost a call's overhead beyond their flops.
+     * Below 64 the calls are first warmed up (twenty thousand, tens of milliseconds), as the factorisation's millions
+     * of them are: a cold call through the foreign-function interface costs several times a compiled one.
      */
     public static double secondsPerUpdate(int b) {
         long elements = (long) b * b;
-        int calls = (int) Math.clamp(2e6 / (2.0 * b * b * b), 1, 100_000);
+        int calls = (int) Math.clamp(1e7 / (2.0 * b * b * b), 1, 100_000);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment a = arena.allocate(elements * 8, 8);
             MemorySegment c = arena.allocate(elements * 8, 8);
             for (long e = 0; e < elements; e++) {
                 a.setAtIndex(ValueLayout.JAVA_DOUBLE, e, 1e-3 * (e % 7));
             }
+            for (int k = 0, warm = b < 64 ? 20_000 : calls; k < warm; k++) {
+                TileBlas.gemmMinusTransposed(a, b, a, b, b, c);
+            }
             double best = Double.POSITIVE_INFINITY;
-            for (int r = 0; r < 4; r++) {  // the first one warms up
+            for (int r = 0; r < 3; r++) {
                 long t0 = System.nanoTime();
                 for (int k = 0; k < calls; k++) {
                     TileBlas.gemmMinusTransposed(a, b, a, b, b, c);
                 }
-                if (r > 0) {
-                    best = Math.min(best, (System.nanoTime() - t0) * 1e-9 / calls);
-                }
+                best = Math.min(best, (System.nanoTime() - t0) * 1e-9 / calls);
             }
             return Math.max(best, 1e-9);
         }
