@@ -81,6 +81,7 @@ final class KrrCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PhaseTimer timer = new PhaseTimer();  // "total" is the command's wall-clock time from here to its result
         Map<String, Object> given = kernelOptions.values();
         given.put("ridge", ridge);
         KrrOptions options = KrrOptions.of(given);
@@ -105,17 +106,17 @@ final class KrrCommand implements Callable<Integer> {
         Supplier<String> stopped = () -> planned.get() != null && planned.get().scratch() != null
                 ? "interrupted; run the same command again to resume from the journal in " + planned.get().scratch()
                 : "interrupted";
-        try (Backend backend = backendOptions.open(); StopOnSignal signal = StopOnSignal.install(err, stopped);
+        try (Backend backend = timer.time("startup", backendOptions::open); StopOnSignal signal = StopOnSignal.install(err, stopped);
                 WorkProgress monitor = new WorkProgress("krr", progress, err, signal::requested)) {
             if (deviceBudget != null && !backend.factorsOnDevice()) {  // --backend auto without a usable GPU
                 err.println("krr: --device-memory " + deviceMemory + " is not used: " + backend.name() + " ("
                         + backend.device() + ") does not factor on a GPU");
                 err.flush();
             }
-            PhaseTimer timer = new PhaseTimer();
             Dataset ds = timer.time("data", () -> data.load(backend, true));
             KrrResources resources = new KrrResources(budget, scratch, tile, monitor, plan -> {
                 planned.set(plan);
+                monitor.expect(plan.factorSeconds());
                 err.println("krr: " + plan.line());
                 err.flush();
             }, deviceBudget);
@@ -124,10 +125,12 @@ final class KrrCommand implements Callable<Integer> {
             try {
                 r = KrrRun.run(backend, kernel, ridge, ds, timer, resources);
             } catch (Monitor.Stopped e) {
-                signal.stopped();
-                return SweepCommand.EXIT_INTERRUPTED;
+                return stopped(monitor, signal);
             } finally {
                 signal.working(false);
+            }
+            if (signal.requested()) {
+                return stopped(monitor, signal);  // the signal came after the last check: still no result
             }
             if (!Double.isFinite(r.testMse()) || !Double.isFinite(r.trainMse())) {
                 throw new NonFiniteResultException("the KRR result is not finite (test MSE " + r.testMse()
@@ -148,11 +151,14 @@ final class KrrCommand implements Callable<Integer> {
                 double s = timer.time("stability", () -> org.sparsefeat.analysis.Stability.rotation(
                         x -> r.model().predict(backend, x), ds.xTest(), rotationAngle, 0));
                 result.put("rotation_stability", Map.of("angle_degrees", rotationAngle, "value", s));
+                if (signal.requested()) {
+                    return stopped(monitor, signal);
+                }
             }
             result.put("memory_plan", r.plan().toMap());
             result.put("data", data.describe());
             Map<String, Double> seconds = new LinkedHashMap<>(r.seconds());
-            seconds.put("total", timer.total());
+            seconds.put("total", timer.elapsed());
             result.put("seconds", seconds);
             result.put("backend", backend.name());
             result.put("device", backend.device());
@@ -161,7 +167,7 @@ final class KrrCommand implements Callable<Integer> {
             var w = OutputFiles.messages(spec, out);
             w.printf("krr %s n=%d n_test=%d d=%d ridge=%g: test_mse=%.6e train_mse=%.3e (%.2f s: gram %.2f, cholesky"
                             + " %.2f, solve %.2f, predict %.2f) on %s%n", kernel, ds.n(), ds.nTest(), ds.d(), ridge,
-                    r.testMse(), r.trainMse(), timer.total(), seconds.get("gram"), seconds.get("cholesky"),
+                    r.testMse(), r.trainMse(), seconds.get("total"), seconds.get("gram"), seconds.get("cholesky"),
                     seconds.get("solve"), seconds.get("predict"), BackendOptions.ranOn(backend));
             if (out != null) {
                 OutputFiles.writeJson(out, result);
@@ -169,5 +175,12 @@ final class KrrCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The work stopped at a signal: the bar's line ends before the message says how to resume; no result. */
+    private static int stopped(WorkProgress monitor, StopOnSignal signal) {
+        monitor.close();
+        signal.stopped();
+        return SweepCommand.EXIT_INTERRUPTED;
     }
 }

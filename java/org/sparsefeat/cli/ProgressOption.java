@@ -27,6 +27,9 @@ final class ProgressOption {
 
     boolean shown() { return progress.equals("bar") || (progress.equals("auto") && System.console() != null); }
 
+    /** Whether no progress at all was asked for: no bar, and no periodic lines either. */
+    boolean none() { return progress.equals("none"); }
+
     /** A bar counting to {@code total} on the command's error stream, or null when not shown. */
     ProgressBar bar(String task, long total, PrintWriter err) {
         if (!shown()) {

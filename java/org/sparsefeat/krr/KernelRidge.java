@@ -12,6 +12,7 @@ import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
 import org.sparsefeat.linalg.OpenBlas;
 import org.sparsefeat.linalg.tiled.MemoryTiles;
+import org.sparsefeat.linalg.tiled.Monitor;
 import org.sparsefeat.linalg.tiled.ScratchTiles;
 import org.sparsefeat.linalg.tiled.TileEngine;
 import org.sparsefeat.linalg.tiled.TileGrid;
@@ -26,7 +27,7 @@ public final class KernelRidge {
     private KernelRidge() {}
 
     /**
-     * Fits on (x, y); phases "gram", "cholesky", "solve" are timed into {@code timer}.
+     * Fits on (x, y); phases "plan", "gram", "cholesky", "solve" are timed into {@code timer}.
      *
      * @throws org.sparsefeat.linalg.NotPositiveDefiniteException when K + ridge I is numerically singular
      */
@@ -43,6 +44,9 @@ public final class KernelRidge {
     public record Fit(KrrModel model, GramFactor factor, MemoryPlan plan) implements AutoCloseable {
         @Override
         public void close() { factor.close(); }
+
+        /** Closes after a stop: a scratch store's finished journal stays for the rerun. */
+        void closeKeepingScratch() { keepScratch(factor); }
     }
 
     /** As {@link #fit}, keeping the factor (n x n) for later use, such as the training predictions. */
@@ -51,8 +55,8 @@ public final class KernelRidge {
     }
 
     /**
-     * As {@link #fit}, keeping the factor, with a memory plan made first ({@link MemoryPlan}): in core where K fits,
-     * in tiles off the heap or out of core in a scratch file where it does not.
+     * As {@link #fit}, keeping the factor, with a memory plan made first ({@link MemoryPlan}): in tiles of native memory
+     * where K fits, out of core in a scratch file where it does not (in the device's memory on a GPU).
      *
      * @param nTest the test points that will be predicted, for the plan's estimate
      * @throws org.sparsefeat.linalg.tiled.Monitor.Stopped when the resources' monitor asked to stop
@@ -68,22 +72,65 @@ public final class KernelRidge {
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
             throw new InvalidInputException("{ridge} must be a finite number >= 0, got " + ridge);
         }
-        String fingerprint = fingerprint(backend, kernel, ridge, x);
-        Rates rates = x.rows() >= PLAN_MEASURES_FROM ? Rates.of(backend, kernel, x) : null;
+        String fingerprint = timer.time("plan", () -> fingerprint(backend, kernel, ridge, x));
+        TileRates rates = timer.time("plan", () -> x.rows() >= PLAN_MEASURES_FROM
+                ? new TileRates(Rates.of(backend, kernel, x), backend, kernel, x) : null);
         MemoryPlan.DeviceSide device = backend.factorsOnDevice()
                 ? new MemoryPlan.DeviceSide(backend.deviceMemoryFree(), backend.tileEngine().isPresent()) : null;
-        MemoryPlan plan = MemoryPlan.make(x.rows(), nTest, device, resources, fingerprint, rates);
+        MemoryPlan plan = timer.time("plan", () -> MemoryPlan.make(x.rows(), nTest, device, resources, fingerprint,
+                rates == null ? null : rates::at));
         resources.onPlan().accept(plan);
         GramFactor factor = switch (plan.mode()) {
-            case DEVICE, HEAP -> backend.factorGram(kernel, x, ridge, timer);
-            case TILES, SCRATCH -> factorTiles(backend, kernel, ridge, x, plan, fingerprint, rates, timer, resources);
+            case DEVICE -> backend.factorGram(kernel, x, ridge, timer);
+            case TILES, SCRATCH -> factorTiles(backend, kernel, ridge, x, plan, fingerprint,
+                    rates == null ? null : rates.at(plan.tile()), timer, resources);
         };
         try {
             double[] c = timer.time("solve", () -> factor.solve(y));
             return new Fit(new KrrModel(kernel, ridge, x, c), factor, plan);
+        } catch (Monitor.Stopped e) {
+            keepScratch(factor);
+            throw e;
         } catch (RuntimeException e) {
             factor.close();
             throw e;
+        }
+    }
+
+    /** Rates measured on the plan's tiles once, however often the plan asks. */
+    private static final class TileRates {
+        private final Rates base;
+        private final Backend backend;
+        private final Kernel kernel;
+        private final Matrix x;
+        private int tile = -1;
+        private Rates atTile;
+
+        TileRates(Rates base, Backend backend, Kernel kernel, Matrix x) {
+            this.base = base;
+            this.backend = backend;
+            this.kernel = kernel;
+            this.x = x;
+        }
+
+        Rates at(int b) {
+            if (b != tile) {
+                tile = b;
+                atTile = base.atTile(backend, kernel, x, b);
+            }
+            return atTile;
+        }
+    }
+
+    /**
+     * Closes a factor whose fit was stopped after the factorisation: a scratch store's journal, complete, stays, so that
+     * the same command resumes with the solve.
+     */
+    static void keepScratch(GramFactor factor) {
+        if (factor instanceof TiledGramFactor t) {
+            t.closeKeepingScratch();
+        } else {
+            factor.close();
         }
     }
 
@@ -98,11 +145,11 @@ public final class KernelRidge {
                     + " device has no cuBLAS to stream tiles with)");
         }
         TileGrid grid = new TileGrid(x.rows(), plan.tile());
+        long t0 = System.nanoTime();  // the store's allocation (for n = 16 384, a second) counts as the factorisation's
         TileStore store = plan.mode() == MemoryPlan.Mode.TILES ? new MemoryTiles(grid)
                 : ScratchTiles.open(plan.scratch(), grid, fingerprint);
         GramTiles source = new GramTiles(backend, kernel, x,
                 rates == null ? Rates.TYPICAL_FLOPS_PER_ENTRY : rates.flopsPerEntry());
-        long t0 = System.nanoTime();
         try {
             TiledCholesky.factor(store, engine, source, ridge, plan.panelsFor(grid, store.finishedColumns(),
                     store.bufferElements()), resources.monitor());
@@ -122,7 +169,7 @@ public final class KernelRidge {
             timer.add("cholesky", total - source.seconds());
         }
         try {
-            return new TiledGramFactor(new TiledFactor(store));
+            return new TiledGramFactor(new TiledFactor(store, resources.monitor()));
         } catch (RuntimeException e) {
             store.close();  // no memory for the solve's buffer: the journal stays, complete, for a rerun
             throw e;

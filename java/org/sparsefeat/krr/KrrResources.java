@@ -6,8 +6,8 @@ import org.sparsefeat.linalg.tiled.Monitor;
 
 /**
  * What a KRR fit may use and who watches it: execution settings, not the method's options ({@link KrrOptions}). For
- * one tile order, every budget and store gives the same bits; the plan's choice between the heap and the tiles, or of a
- * default tile order, changes the last bits only (see {@link MemoryPlan}).
+ * one tile order, every budget and store gives the same bits; the plan's choice of a default tile order changes the
+ * last bits only (see {@link MemoryPlan}).
  *
  * @param memory  the memory budget in bytes for the kernel matrix and its work space, or null for the default:
  *                what the machine can give, with a margin ({@link MemoryPlan})

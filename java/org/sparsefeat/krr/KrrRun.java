@@ -4,6 +4,8 @@ import java.util.Map;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.data.Dataset;
 import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.tiled.Monitor;
 import org.sparsefeat.util.PhaseTimer;
 
 /** One KRR experiment: fit on the training set, then the full MSE on the training and test sets. */
@@ -21,18 +23,54 @@ public final class KrrRun {
         return run(backend, kernel, ridge, data, timer, KrrResources.DEFAULT);
     }
 
-    /** As above, with the memory, scratch place and monitor of {@code resources} (see {@link MemoryPlan}). */
+    /**
+     * As above, with the memory, scratch place and monitor of {@code resources} (see {@link MemoryPlan}).
+     *
+     * @throws Monitor.Stopped when the monitor asked to stop (between two tile operations, two tile columns of a solve,
+     *                         two blocks of predictions); a scratch journal stays for the rerun
+     */
     public static Outcome run(Backend backend, Kernel kernel, double ridge, Dataset data, PhaseTimer timer,
             KrrResources resources) {
-        try (KernelRidge.Fit fit = KernelRidge.fitWithFactor(backend, kernel, ridge, data.xTrain(), data.yTrain(),
-                data.nTest(), timer, resources)) {
-            return outcome(backend, ridge, data, timer, fit);
+        KernelRidge.Fit fit = KernelRidge.fitWithFactor(backend, kernel, ridge, data.xTrain(), data.yTrain(),
+                data.nTest(), timer, resources);
+        Outcome o;
+        try {
+            o = outcome(backend, ridge, data, timer, fit, resources.monitor());
+        } catch (Monitor.Stopped e) {
+            fit.closeKeepingScratch();
+            throw e;
+        } catch (RuntimeException | Error e) {
+            fit.close();
+            throw e;
         }
+        fit.close();
+        return o;
     }
 
-    private static Outcome outcome(Backend backend, double ridge, Dataset data, PhaseTimer timer, KernelRidge.Fit fit) {
+    /**
+     * f at every row of x, in the blocks of rows {@link Backend#gramTimes} would use (so the same bits), asking the
+     * monitor between two whether to stop: many test points take seconds.
+     */
+    static double[] predict(Backend backend, KrrModel model, Matrix x, Monitor monitor) {
+        int rows = Backend.gramTimesRows(model.xTrain().rows());
+        if (x.rows() <= rows) {
+            return model.predict(backend, x);
+        }
+        double[] f = new double[x.rows()];
+        for (int r0 = 0; r0 < x.rows(); r0 += rows) {
+            if (monitor.stopRequested()) {
+                throw new Monitor.Stopped();
+            }
+            int r1 = Math.min(x.rows(), r0 + rows);
+            System.arraycopy(model.predict(backend, x.rowRange(r0, r1)), 0, f, r0, r1 - r0);
+        }
+        return f;
+    }
+
+    private static Outcome outcome(Backend backend, double ridge, Dataset data, PhaseTimer timer, KernelRidge.Fit fit,
+            Monitor monitor) {
         KrrModel model = fit.model();
-        double[] testPrediction = timer.time("predict", () -> model.predict(backend, data.xTest()));
+        double[] testPrediction = timer.time("predict", () -> predict(backend, model, data.xTest(), monitor));
         // K c = L L^T c - ridge c: the training predictions from the factor, two triangular products instead of
         // rebuilding K(X, X); what they miss is the factor's rounding, ~eps |K|
         double[] trainPrediction = timer.time("predict_train", () -> {

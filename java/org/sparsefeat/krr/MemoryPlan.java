@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.function.ToLongFunction;
 import org.sparsefeat.linalg.tiled.ScratchTiles;
 import org.sparsefeat.linalg.tiled.TileGrid;
@@ -20,9 +21,10 @@ import org.sparsefeat.util.MachineMemory;
  * Where a KRR fit's kernel matrix will live, decided before any work and kept: the fastest place that fits.
  * <ol>
  *   <li>{@code device}: a backend that factors in its own memory (the GPU) keeps its path;</li>
- *   <li>{@code heap}: the whole n x n matrix in one Java array and LAPACK's dpotrf, up to n = 16 384 where it fits the
- *       heap and the budget;</li>
- *   <li>{@code tiles}: the lower triangle in tiles of native memory, bounded by RAM, not by Java's arrays;</li>
+ *   <li>{@code tiles}: the lower triangle in tiles of native memory, bounded by RAM, not by Java's arrays: at every n
+ *       where it fits, small n included (one tile up to n = 2048), since it is also the fastest in-core path (its
+ *       Gram is built tile by tile into memory allocated once; measured against one n x n Java array and LAPACK's
+ *       dpotrf: BENCHMARKS.md, section 9), and it stops between two tile operations and reports its progress;</li>
  *   <li>{@code scratch}: the tiles in a scratch file, as many columns in memory as the budget holds, journaled and
  *       resumable, bounded by disk (also whenever a scratch directory is given, and whenever the scratch directory
  *       holds a stopped run's journal of the same problem: that run is resumed).</li>
@@ -30,8 +32,8 @@ import org.sparsefeat.util.MachineMemory;
  * When neither the budget nor the disk suffices the plan is refused, naming what is needed and what is available.
  *
  * <p>For one tile order, tiles and scratch give the same bits whatever the budget and the resume point (the same BLAS
- * calls reach every tile). The heap path (LAPACK's dpotrf) and another tile order agree with them to rounding, not
- * bit for bit: so a default plan, which depends on the memory available, can differ in the last bits between machines.
+ * calls reach every tile). Another tile order agrees with them to rounding, not bit for bit: so a default plan, whose
+ * tile order can shrink with the memory available, can differ in the last bits between machines.
  *
  * @param budget           bytes the fit may hold: the kernel matrix or its panels, and their buffers (the test predictions
  *                         take blocks of at most {@code Backend.GRAM_TIMES_BYTES} on top)
@@ -42,10 +44,13 @@ import org.sparsefeat.util.MachineMemory;
  * @param resumeColumns    tile columns a stopped run finished, which this one resumes after (scratch mode), else 0
  * @param deviceBudget     bytes of device memory the tiles streamed through the device may use (tiles or scratch mode
  *                         on a backend that streams), else -1
- * @param estimatedSeconds Gram, factorisation and predictions at the measured {@link Rates}; NaN on a device
+ * @param estimatedSeconds Gram, factorisation and predictions at the measured {@link Rates}, of the work left (a
+ *                         resumed run's rest); NaN on a device and where the rates were not measured (small n)
+ * @param factorSeconds    the Gram and factorisation's part of it: what the progress's ETA starts from
  */
 public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budget, String budgetSource, Path scratch,
-        long scratchFree, int panels, int resumeColumns, long deviceBudget, double estimatedSeconds) {
+        long scratchFree, int panels, int resumeColumns, long deviceBudget, double estimatedSeconds,
+        double factorSeconds) {
     /**
      * What the backend offers beside the host: a device with {@code free} bytes free now, which can factor tiles
      * streamed from the host ({@code streams}) or only a whole K in its memory.
@@ -57,7 +62,7 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
 
     /** Where K lives, fastest first. */
     public enum Mode {
-        DEVICE, HEAP, TILES, SCRATCH;
+        DEVICE, TILES, SCRATCH;
 
         /** As result files and plan lines write it. */
         public String label() { return name().toLowerCase(Locale.ROOT); }
@@ -75,17 +80,12 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
     static final int WORK_TILES = 3;
 
     /**
-     * The largest n of the heap path: a dense K of 2 GiB. Beyond it the tiles are as fast (measured at n = 16 384 and
-     * 32 768: BENCHMARKS.md, section 9) and their native memory goes back to the system after the fit, where a Java
-     * heap grown for a large array stays grown for the rest of a sweep.
-     */
-    static final int HEAP_MAX_N = 16_384;
-
-    /**
      * @param device      the backend's device, or null where it factors on the host
      * @param fingerprint names the problem, for the scratch directory's name (a rerun finds its journal)
+     * @param rates       the machine's rates on tiles of a given order, for the estimate; null: not measured
      */
-    static MemoryPlan make(int n, int nTest, DeviceSide device, KrrResources resources, String fingerprint, Rates rates) {
+    static MemoryPlan make(int n, int nTest, DeviceSide device, KrrResources resources, String fingerprint,
+            IntFunction<Rates> rates) {
         return make(n, nTest, device, resources, fingerprint, rates, MemoryPlan::usableSpace);
     }
 
@@ -99,8 +99,8 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
      * <p>On a device: K in its memory where it fits (or where the device cannot stream tiles); beyond, the tiles live in
      * host memory or a scratch file as on the CPU, and are factored on the device panel by panel.
      */
-    static MemoryPlan make(int n, int nTest, DeviceSide device, KrrResources resources, String fingerprint, Rates rates,
-            ToLongFunction<Path> freeSpace) {
+    static MemoryPlan make(int n, int nTest, DeviceSide device, KrrResources resources, String fingerprint,
+            IntFunction<Rates> rates, ToLongFunction<Path> freeSpace) {
         long budget;
         String source;
         if (resources.memory() != null) {
@@ -113,9 +113,6 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
                     Bytes.format(available));
         }
         long dense = (long) n * n * 8;
-        double estimate = rates == null ? Double.NaN
-                : ((double) n * n / 2 + (double) n * nTest) / rates.gramEntriesPerSecond()
-                        + (double) n * n * n / 3 / rates.flopsPerSecond();
         Path dir = scratchDirectory(resources.scratch(), fingerprint);
         ScratchTiles.Journal journal = ScratchTiles.Journal.read(dir, n, fingerprint);
         if (journal != null && resources.tile() > 0 && journal.tile() != Math.min(resources.tile(), n)) {
@@ -127,14 +124,10 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
         boolean fitsDevice = dense + dense / 16 <= deviceBudget || device != null && device.free() < 0;
         if (!resume && device != null && resources.scratch() == null && resources.memory() == null
                 && resources.deviceMemory() == null && (fitsDevice || !device.streams())) {
-            return new MemoryPlan(Mode.DEVICE, n, 0, dense, budget, source, null, -1, 1, 0, -1, Double.NaN);
+            return new MemoryPlan(Mode.DEVICE, n, 0, dense, budget, source, null, -1, 1, 0, -1, Double.NaN, Double.NaN);
         }
         boolean streamed = device != null && device.streams();
         long streamBudget = streamed ? deviceBudget : -1;
-        if (!resume && !streamed && resources.scratch() == null && n <= HEAP_MAX_N && dense <= budget
-                && dense * 1.25 <= MachineMemory.heapFree() && resources.tile() == 0) {
-            return new MemoryPlan(Mode.HEAP, n, 0, dense, budget, source, null, -1, 1, 0, -1, estimate);
-        }
         int tile = resume ? journal.tile() : Math.min(resources.tile() > 0 ? resources.tile() : DEFAULT_TILE, n);
         TileGrid grid = new TileGrid(n, tile);
         long tiled = grid.elements() * 8;
@@ -142,7 +135,8 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
         long hostColumns = streamed ? 2 * columnBytes(n, tile) : 0;
         if (!resume && resources.scratch() == null && tiled + work(tile) + hostColumns <= budget) {
             int panels = streamed ? panelCount(grid, 0, Long.MAX_VALUE, streamBudget, null) : 1;
-            return new MemoryPlan(Mode.TILES, n, tile, tiled, budget, source, null, -1, panels, 0, streamBudget, estimate);
+            return new MemoryPlan(Mode.TILES, n, tile, tiled, budget, source, null, -1, panels, 0, streamBudget,
+                    seconds(rates, grid, 0, nTest), seconds(rates, grid, 0, 0));
         }
         // out of core: shrink a default tile until a column fits with room for a few panels
         if (!resume && resources.tile() == 0) {
@@ -173,7 +167,16 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
                     + " smaller n");
         }
         return new MemoryPlan(Mode.SCRATCH, n, tile, tiled, budget, source, dir, free, panels, start, streamBudget,
-                estimate);
+                seconds(rates, grid, start, nTest), seconds(rates, grid, start, 0));
+    }
+
+    /**
+     * The estimated seconds of the factorisation from column {@code start} on and of {@code nTest} predictions, at the
+     * rates on this grid's tiles; NaN without rates.
+     */
+    private static double seconds(IntFunction<Rates> rates, TileGrid grid, int start, int nTest) {
+        return rates == null ? Double.NaN
+                : rates.apply(grid.tile()).seconds(TiledCholesky.remaining(grid, start), (double) grid.n() * nTest);
     }
 
     /**
@@ -272,12 +275,11 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
     /** One line for a person: the plan, before any work. */
     public String line() {
         StringBuilder s = new StringBuilder("memory plan: K needs ").append(Bytes.format(matrixBytes)).append(" (n = ")
-                .append(n).append(mode == Mode.HEAP || mode == Mode.DEVICE ? ", n x n float64" : ", float64 lower"
+                .append(n).append(mode == Mode.DEVICE ? ", n x n float64" : ", float64 lower"
                         + " triangle in tiles of " + tile).append("); budget ").append(Bytes.format(budget)).append(" (")
                 .append(budgetSource).append("); ");
         s.append(switch (mode) {
             case DEVICE -> "factored in the backend's device memory";
-            case HEAP -> "in core, one Java array";
             case TILES -> "in core, tiles in native memory";
             case SCRATCH -> "out of core, " + panels + " panel" + (panels == 1 ? "" : "s") + " of tile columns, scratch "
                     + Bytes.format(matrixBytes) + " in " + scratch + (scratchFree >= 0 ? " (" + Bytes.format(scratchFree)
@@ -289,7 +291,7 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
                     .append(" of tile columns streamed through ").append(Bytes.format(deviceBudget)).append(" of device memory");
         }
         if (Double.isFinite(estimatedSeconds) && !streamed()) {
-            s.append("; estimate ").append(Durations.format(estimatedSeconds));
+            s.append("; estimate ").append(Durations.format(estimatedSeconds)).append(resumeColumns > 0 ? " for the rest" : "");
         }
         return s.toString();
     }

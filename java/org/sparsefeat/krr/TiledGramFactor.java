@@ -6,7 +6,8 @@ import org.sparsefeat.linalg.tiled.TiledFactor;
 
 /**
  * A tiled factor as KRR's {@link GramFactor}. Closing it frees its memory and deletes a scratch store's files: the fit
- * that needed them is done (a stopped factorisation never gets here, so its journal stays for the rerun).
+ * that needed them is done (a stopped factorisation never gets here, so its journal stays for the rerun; a fit stopped
+ * after it closes with {@link #closeKeepingScratch}).
  */
 record TiledGramFactor(TiledFactor factor) implements GramFactor {
     @Override
@@ -25,4 +26,7 @@ record TiledGramFactor(TiledFactor factor) implements GramFactor {
             s.delete();
         }
     }
+
+    /** Frees the memory, keeping a scratch store's journal, complete: the same command resumes with the solve. */
+    void closeKeepingScratch() { factor.close(); }
 }

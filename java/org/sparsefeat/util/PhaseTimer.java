@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 /** Wall-clock seconds per named phase, in the order the phases ran. */
 public final class PhaseTimer {
     private final Map<String, Double> seconds = new LinkedHashMap<>();
+    private final long start = System.nanoTime();
 
     public <T> T time(String phase, Supplier<T> work) {
         long t0 = System.nanoTime();
@@ -30,5 +31,9 @@ public final class PhaseTimer {
 
     public Map<String, Double> seconds() { return Collections.unmodifiableMap(seconds); }
 
+    /** The phases' sum. */
     public double total() { return seconds.values().stream().mapToDouble(Double::doubleValue).sum(); }
+
+    /** Seconds since this timer was made: the whole work's wall-clock time, the steps between its phases included. */
+    public double elapsed() { return (System.nanoTime() - start) * 1e-9; }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class LargeKrrTest {
     }
 
     /**
-     * Against LAPACK's dense dpotrf the two factorisations round differently, by about eps times K's condition number:
+     * Against the default plan's one tile of 300 (LAPACK's dpotrf on the whole) the tiles of 16 round differently, by about eps times K's condition number:
      * a ridge keeps that near 1e-13 so that 1e-12 tests the algorithm; ridgeless, the tiled paths agree bit for bit
      * (below).
      */
@@ -60,7 +61,8 @@ class LargeKrrTest {
     void outOfCoreWithATinyBudgetMatchesInCore() {
         Dataset ds = data(300);
         KrrRun.Outcome inCore = KrrRun.run(backend, NTK, 1e-3, ds, new PhaseTimer());
-        assertEquals(MemoryPlan.Mode.HEAP, inCore.plan().mode());
+        assertEquals(MemoryPlan.Mode.TILES, inCore.plan().mode());
+        assertEquals(300, inCore.plan().tile());
         KrrRun.Outcome tiled = KrrRun.run(backend, NTK, 1e-3, ds, new PhaseTimer(), outOfCore(60_000, 16, Monitor.NONE));
         assertEquals(MemoryPlan.Mode.SCRATCH, tiled.plan().mode());
         assertTrue(tiled.plan().panels() > 3, "the budget should force several panels: " + tiled.plan().panels());
@@ -99,10 +101,21 @@ class LargeKrrTest {
                 outOfCore(50_000, 16, stopHalfway)));
         Path scratch = MemoryPlan.scratchDirectory(dir, KernelRidge.fingerprint(backend, NTK, 0, ds.xTrain()));
         assertTrue(Files.exists(scratch.resolve("journal.json")), "the journal stays for the rerun");
-        double[] resumedWork = new double[1];
+        double[] started = {Double.NaN, Double.NaN};
+        double[] firstReport = {Double.NaN};
         Monitor watch = new Monitor() {
             @Override
-            public void progress(String phase, double done, double total) { resumedWork[0] = total; }
+            public void start(double done, double total) {
+                started[0] = done;
+                started[1] = total;
+            }
+
+            @Override
+            public void progress(String phase, double done, double total) {
+                if (Double.isNaN(firstReport[0])) {
+                    firstReport[0] = done / total;
+                }
+            }
         };
         // the rerun leaves budget and tile to their defaults, which alone would choose a tile of 280 in one panel: the
         // journal's tile of 16 is kept, so the bits are those of the run that was never stopped
@@ -114,8 +127,11 @@ class LargeKrrTest {
                 + " columns"), resumed.plan().line());
         assertArrayEquals(whole.model().coefficients(), resumed.model().coefficients());
         assertEquals(whole.testMse(), resumed.testMse());
+        // the rerun's progress counts the whole work and starts at the finished columns' share, not at 0
         double all = 280.0 * 280 * 280 / 3;
-        assertTrue(resumedWork[0] < 0.8 * all, "the rerun resumed rather than restarted: " + resumedWork[0] + " of " + all);
+        assertTrue(started[1] > all, "the whole work, the Gram's included: " + started[1]);
+        assertTrue(started[0] > 0.3 * started[1], "the rerun starts at the share done: " + started[0] / started[1]);
+        assertTrue(firstReport[0] > started[0] / started[1], "its first report lies beyond it: " + firstReport[0]);
     }
 
     @Test
@@ -130,6 +146,65 @@ class LargeKrrTest {
         assertEquals(101, e.pivot());
         assertFalse(Files.exists(MemoryPlan.scratchDirectory(dir, KernelRidge.fingerprint(backend, NTK, 0, x))),
                 "a singular system leaves no scratch to resume");
+    }
+
+    /** The default in-core plan asks its monitor between two tile operations: Ctrl-C stops it within seconds. */
+    @Test
+    void aDefaultInCoreFitStopsWhenItsMonitorAsks() {
+        Dataset ds = data(300);
+        MemoryPlan[] plan = new MemoryPlan[1];
+        Monitor stopAtOnce = new Monitor() {
+            boolean started;
+
+            @Override
+            public boolean stopRequested() { return started; }
+
+            @Override
+            public void progress(String phase, double done, double total) { started = true; }
+        };
+        assertThrows(Monitor.Stopped.class, () -> KrrRun.run(backend, NTK, 0, ds, new PhaseTimer(),
+                new KrrResources(null, null, 0, stopAtOnce, p -> plan[0] = p)));
+        assertEquals(MemoryPlan.Mode.TILES, plan[0].mode());
+    }
+
+    /** Predictions go in the backend's blocks of rows, the same bits, asking between two whether to stop. */
+    @Test
+    void predictionsStopBetweenBlocks() {
+        Dataset ds = data(200);
+        KrrModel model = KrrRun.run(backend, NTK, 0, ds, new PhaseTimer()).model();
+        Matrix x = Matrix.zeros(2 * org.sparsefeat.backend.Backend.gramTimesRows(200) + 5, 4);
+        for (int i = 0; i < x.rows(); i++) {
+            for (int c = 0; c < 4; c++) {
+                x.set(i, c, Math.sin(1.0 + i * 4 + c));
+            }
+        }
+        assertArrayEquals(model.predict(backend, x), KrrRun.predict(backend, model, x, Monitor.NONE));
+        Monitor stop = new Monitor() {
+            @Override
+            public boolean stopRequested() { return true; }
+        };
+        assertThrows(Monitor.Stopped.class, () -> KrrRun.predict(backend, model, x, stop));
+    }
+
+    /**
+     * Small tiles cost their calls' overhead beyond their flops: the estimate takes the rates measured on the plan's
+     * tiles, so that --tile 16 is not estimated as fast as the default's tiles of 2048.
+     */
+    @Test
+    void theEstimateCountsSmallTilesAtTheirOwnRates() {
+        Rates large = new Rates(1e8, 1e10, 1e8, 1e10);
+        Rates small = new Rates(1e8, 1e10, 1e6, 1e8);  // a hundred times slower tile by tile
+        IntFunction<Rates> rates = b -> b < 512 ? small : large;
+        MemoryPlan byDefault = MemoryPlan.make(4096, 1000, null, new KrrResources(null, null, 0, Monitor.NONE, p -> {}),
+                "f".repeat(64), rates);
+        MemoryPlan tiny = MemoryPlan.make(4096, 1000, null, new KrrResources(null, null, 16, Monitor.NONE, p -> {}),
+                "f".repeat(64), rates);
+        assertEquals(MemoryPlan.Mode.TILES, byDefault.mode());
+        assertEquals(2048, byDefault.tile());
+        assertTrue(tiny.factorSeconds() > 50 * byDefault.factorSeconds(), tiny.line() + " / " + byDefault.line());
+        assertTrue(byDefault.estimatedSeconds() > byDefault.factorSeconds(), "the predictions count too");
+        assertTrue(tiny.line().endsWith("estimate " + org.sparsefeat.util.Durations.format(tiny.estimatedSeconds())),
+                tiny.line());
     }
 
     @Test

@@ -8,6 +8,12 @@ public interface Monitor {
     /** Whether to stop now (Ctrl-C): the computation then throws {@link Stopped}. */
     default boolean stopRequested() { return false; }
 
+    /**
+     * The computation starts with {@code done} of {@code total} units already done (a resumed factorisation's
+     * finished columns, else 0): its later {@link #progress} counts from there, and an ETA counts only the rest.
+     */
+    default void start(double done, double total) {}
+
     /** {@code done} of {@code total} units of work (floating-point operations, the Gram's counted alike). */
     default void progress(String phase, double done, double total) {}
 

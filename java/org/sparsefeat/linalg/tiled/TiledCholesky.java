@@ -1,5 +1,8 @@
 package org.sparsefeat.linalg.tiled;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -121,7 +124,10 @@ public final class TiledCholesky<T> {
             throw new IllegalArgumentException("panels end at column " + expect + " of " + grid.count());
         }
         double maxDiag = source.maxDiagonal() + ridge;
-        total = remainingWork(start);
+        // the whole factorisation's work, the finished columns' counted done: a resumed run's progress starts there
+        total = remaining(grid, 0).work(source.flopsPerEntry());
+        done = total - remaining(grid, start).work(source.flopsPerEntry());
+        monitor.start(done, total);
         for (int[] p : panels) {
             int from = p[0], to = p[1];
             // one buffer per column of the panel for its rows' finished tiles, one for the rest, streamed
@@ -211,17 +217,60 @@ public final class TiledCholesky<T> {
         }
     }
 
-    private double remainingWork(int start) {
-        double w = 0;
+    /**
+     * Seconds of one update A(i, k) -= L(i, j) L(k, j)^T on tiles of order b, as the factorisation calls it (best of
+     * three, each over enough calls to take a few milliseconds): small tiles cost a call's overhead beyond their flops.
+     * Below 64 the calls are first warmed up (twenty thousand, tens of milliseconds), as the factorisation's millions
+     * of them are: a cold call through the foreign-function interface costs several times a compiled one.
+     */
+    public static double secondsPerUpdate(int b) {
+        long elements = (long) b * b;
+        int calls = (int) Math.clamp(1e7 / (2.0 * b * b * b), 1, 100_000);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment a = arena.allocate(elements * 8, 8);
+            MemorySegment c = arena.allocate(elements * 8, 8);
+            for (long e = 0; e < elements; e++) {
+                a.setAtIndex(ValueLayout.JAVA_DOUBLE, e, 1e-3 * (e % 7));
+            }
+            for (int k = 0, warm = b < 64 ? 20_000 : calls; k < warm; k++) {
+                TileBlas.gemmMinusTransposed(a, b, a, b, b, c);
+            }
+            double best = Double.POSITIVE_INFINITY;
+            for (int r = 0; r < 3; r++) {
+                long t0 = System.nanoTime();
+                for (int k = 0; k < calls; k++) {
+                    TileBlas.gemmMinusTransposed(a, b, a, b, b, c);
+                }
+                best = Math.min(best, (System.nanoTime() - t0) * 1e-9 / calls);
+            }
+            return Math.max(best, 1e-9);
+        }
+    }
+
+    /**
+     * What the factorisation of the columns from {@code start} on does: the plan's estimate and the progress count the
+     * same work.
+     *
+     * @param gramEntries entries of K the source computes
+     * @param flops       floating-point operations of the updates, dpotrf and dtrsm
+     */
+    public record Work(double gramEntries, double flops) {
+        /** The work in flops, an entry of K counted as {@code flopsPerEntry}. */
+        public double work(double flopsPerEntry) { return gramEntries * flopsPerEntry + flops; }
+    }
+
+    /** The work of factoring the columns from {@code start} on ({@link Work}). */
+    public static Work remaining(TileGrid grid, int start) {
+        double entries = 0, flops = 0;
         int nt = grid.count();
         for (int k = start; k < nt; k++) {
             double bk = grid.size(k);
             double below = grid.n() - grid.start(k);
-            w += below * bk * source.flopsPerEntry();         // the Gram of column k
-            w += grid.start(k) * (below * bk * 2 - bk * bk);   // updates from the columns on its left
-            w += bk * bk * bk / 3 + (below - bk) * bk * bk;    // dpotrf and dtrsm
+            entries += below * bk;                                // the Gram of column k
+            flops += grid.start(k) * (below * bk * 2 - bk * bk);  // updates from the columns on its left
+            flops += bk * bk * bk / 3 + (below - bk) * bk * bk;   // dpotrf and dtrsm
         }
-        return w;
+        return new Work(entries, flops);
     }
 
     private void advance(String phase, double work) {

@@ -156,7 +156,7 @@ class TiledCholeskyTest {
         }
     }
 
-    /** Asks to stop once this fraction of the remaining work is done. */
+    /** Asks to stop once this fraction of the work is done. */
     static Monitor stopAfter(double fraction) {
         return new Monitor() {
             double seen;
