@@ -114,6 +114,7 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
         }
         long dense = (long) n * n * 8;
         Path dir = scratchDirectory(resources.scratch(), fingerprint);
+        ScratchTiles.requireFree(dir);  // a held directory is refused before its journal is announced as resumed
         ScratchTiles.Journal journal = ScratchTiles.Journal.read(dir, n, fingerprint);
         if (journal != null && resources.tile() > 0 && journal.tile() != Math.min(resources.tile(), n)) {
             journal = null;  // the user asked for another tile order: the factorisation starts afresh

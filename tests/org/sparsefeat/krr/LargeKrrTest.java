@@ -229,4 +229,20 @@ class LargeKrrTest {
         assertTrue(enough.panels() > 1);
         assertTrue(enough.line().startsWith("memory plan: K needs 37.3 GiB (n = 100000"), enough.line());
     }
+
+    /** A second run of a problem whose scratch directory another run holds is refused by the plan, before its line. */
+    @Test
+    void aHeldScratchDirectoryIsRefusedBeforeThePlanAnnouncesIt() {
+        String fingerprint = "a".repeat(64);
+        Path problem = MemoryPlan.scratchDirectory(dir, fingerprint);
+        KrrResources scratch = new KrrResources(1L << 30, dir, 64, Monitor.NONE, plan -> {});
+        try (org.sparsefeat.linalg.tiled.ScratchTiles held = org.sparsefeat.linalg.tiled.ScratchTiles.open(problem,
+                new org.sparsefeat.linalg.tiled.TileGrid(256, 64), fingerprint)) {
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> MemoryPlan.make(256, 0, null, scratch, fingerprint, null, p -> 1L << 40));
+            assertTrue(e.getMessage().contains("in use by another sparsefeat run"), e.getMessage());
+        }
+        assertEquals(MemoryPlan.Mode.SCRATCH, MemoryPlan.make(256, 0, null, scratch, fingerprint, null, p -> 1L << 40)
+                .mode(), "free again once the holder closed it");
+    }
 }

@@ -58,8 +58,7 @@ public final class ScratchTiles implements TileStore {
             file = FileChannel.open(dir.resolve(FACTOR), StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             if (!lock(file)) {
-                throw new InvalidInputException("the scratch directory " + dir + " is in use by another sparsefeat run"
-                        + " of the same problem; wait for it to finish, or give {scratch} another directory");
+                throw inUse(dir);
             }
             Journal j = Journal.read(dir, grid.n(), fingerprint);
             int done = j != null && j.tile() == grid.tile() ? j.finishedColumns() : 0;
@@ -77,6 +76,31 @@ public final class ScratchTiles implements TileStore {
             closeQuietly(file);
             throw e;
         }
+    }
+
+    /**
+     * Refuses, before a plan reads or announces anything of it, a scratch directory that another run holds (the lock
+     * {@link #open} takes); a directory without a factor file is free.
+     *
+     * @throws InvalidInputException when another run holds the directory
+     */
+    public static void requireFree(Path dir) {
+        Path factor = dir.resolve(FACTOR);
+        if (!Files.isRegularFile(factor)) {
+            return;
+        }
+        try (FileChannel file = FileChannel.open(factor, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (!lock(file)) {
+                throw inUse(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("scratch directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static InvalidInputException inUse(Path dir) {
+        return new InvalidInputException("the scratch directory " + dir + " is in use by another sparsefeat run"
+                + " of the same problem; wait for it to finish, or give {scratch} another directory");
     }
 
     /** An exclusive lock on the whole factor file, held until the channel closes; false when someone holds it. */
