@@ -35,16 +35,7 @@ class KrrProcessTest {
 
     /** The CLI in a JVM of its own. */
     private static Process start(List<String> args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path")));
-        for (String p : new String[] {"sparsefeat.native.dir", "java.io.tmpdir"}) {
-            if (System.getProperty(p) != null) {
-                cmd.add("-D" + p + "=" + System.getProperty(p));
-            }
-        }
-        cmd.add(Main.class.getName());
-        cmd.addAll(args);
-        return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return new ProcessBuilder(ChildJvm.command(args)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     /**

@@ -40,15 +40,8 @@ class SweepProcessTest {
         Path spec = dir.resolve("s.yaml");
         Files.writeString(spec, SPEC);
         Path out = dir.resolve("out");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path")));
-        for (String p : new String[] {"sparsefeat.native.dir", "java.io.tmpdir"}) {
-            if (System.getProperty(p) != null) {
-                cmd.add("-D" + p + "=" + System.getProperty(p));
-            }
-        }
-        cmd.addAll(List.of(Main.class.getName(), "sweep", spec.toString(), "--out", out.toString(), "--threads", "1"));
-        Process child = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        List<String> args = List.of("sweep", spec.toString(), "--out", out.toString(), "--threads", "1");
+        Process child = new ProcessBuilder(ChildJvm.command(args)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         List<String> err = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {

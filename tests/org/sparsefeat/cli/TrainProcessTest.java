@@ -120,16 +120,7 @@ class TrainProcessTest {
     /** The CLI in a child JVM, its stderr read as it comes (a bar's line has no end). */
     private record Child(Process process, StringBuilder err, Thread reader) {
         static Child start(List<String> args) throws Exception {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path")));
-            for (String p : new String[] {"sparsefeat.native.dir", "java.io.tmpdir"}) {
-                if (System.getProperty(p) != null) {
-                    cmd.add("-D" + p + "=" + System.getProperty(p));
-                }
-            }
-            cmd.add(Main.class.getName());
-            cmd.addAll(args);
-            Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(ChildJvm.command(args)).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             StringBuilder err = new StringBuilder();
             Thread reader = new Thread(() -> {
                 try (Reader r = new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8)) {
