@@ -137,7 +137,7 @@ SF_HD void sf_neuron_update(const sf_neuron_rule* r, double* w1, double* b, doub
     double q = r->conic_signed ? *w2 : fabs(*w2);
     for (int k = 0; k < d; k++) g1[k] /= q;
     if (r->bias) *gb /= q;
-    *g2 *= *w2;
+    *g2 *= q;
   }
   if (r->sphere) {
     double dot = 0.0;

@@ -15,11 +15,11 @@ import org.sparsefeat.util.InvalidInputException;
  * @param schedulePower   the p of pow_law and exp
  * @param sphereW1        keep each row of w1 on the unit sphere (tangent gradient, then renormalisation)
  * @param conic           conic gradient descent (Chizat and Bach): first-layer gradients divided by |w2|,
- *                        w2's multiplied by w2; active after step 5, or from the start when w2 does not
+ *                        w2's multiplied by |w2|; active after step 5, or from the start when w2 does not
  *                        start at zero
  * @param conicFromStart  whether w2 starts away from zero (so the conic rescaling can start at step 0)
  * @param referenceQuirks reproduce the reference's quirks (docs/method.md, 'Reference quirks'): the step-0
- *                        regulariser with lambda = 0.5 and the signed division of conic GD
+ *                        regulariser with lambda = 0.5 and the signed rescaling of conic GD
  * @param lossStop        stop when the training half MSE falls below this (the reference: 1e-30)
  */
 public record GdRule(double alpha, boolean minusF0, double lr, Regularizer reg, double lambda, LambdaSchedule schedule,

@@ -87,7 +87,7 @@ public record NetOptions(int h, Scale scale, boolean bias, String initW1, String
             new Key("sphere_w1", Type.FLAG, true, null, "Keep every row of w1 on the unit sphere."),
             new Key("conic", Type.FLAG, true, null, "Conic gradient descent (Chizat and Bach)."),
             new Key("reference_quirks", Type.FLAG, false, null, "Reproduce the reference's quirks for step-by-step"
-                    + " comparison: the step-0 regulariser with lambda = 0.5, conic GD's signed division, the atom-norm"
+                    + " comparison: the step-0 regulariser with lambda = 0.5, conic GD's signed rescaling, the atom-norm"
                     + " indexing."),
             new Key("loss_stop", Type.NUMBER, true, "E", "Stop when the training half MSE falls below this."),
             new Key("max_steps", Type.COUNT, true, "T", "Step limit, e.g. 1e6."),

@@ -177,12 +177,15 @@ class GradientDescentTest {
         assertTrue(Math.sqrt(num / den) < 1e-5, name + ": relative error " + Math.sqrt(num / den));
     }
 
-    /** What the step does to the gradient: conic rescaling (by |w2|), then the sphere's tangent projection. */
+    /**
+     * What the step does to the gradient: conic rescaling (first layer divided by |w2|, w2's gradient multiplied by
+     * |w2|), then the sphere's tangent projection.
+     */
     private static double[] transform(double[] g, TwoLayerNet net, boolean sphere, boolean conic) {
         return transform(g, net, sphere, conic, false);
     }
 
-    /** The same; signed divides by w2 instead of |w2| (the reference's quirk). */
+    /** The same; signed divides and multiplies by w2 instead of |w2| (the reference's quirk). */
     private static double[] transform(double[] g, TwoLayerNet net, boolean sphere, boolean conic, boolean signed) {
         int h = net.h(), d = net.d(), off = h * d + (net.hasBias() ? h : 0);
         double[] t = g.clone();
@@ -196,7 +199,7 @@ class GradientDescentTest {
                 if (net.hasBias()) {
                     t[h * d + j] /= q;
                 }
-                t[off + j] *= w2;
+                t[off + j] *= q;
             }
             if (sphere) {
                 double dot = 0;
