@@ -86,6 +86,40 @@ public final class CpuBackend implements Backend {
         return k;
     }
 
+    /**
+     * K(X, C) c matrix-free for d below {@link #GEMM_FROM_DIMENSION}: rows of X go to the threads in tasks, each
+     * reduced against c tile by tile in native code (sf_gram_times), so no block of K is ever stored and the
+     * result has the same bits whatever the thread count. Image-sized d keeps the blocks of K from a GEMM
+     * ({@link Backend#gramTimes}): there the dot products, not the kernel function, are the work.
+     */
+    @Override
+    public double[] gramTimes(Kernel kernel, Matrix x, Matrix centres, double[] c) {
+        if (x.cols() != centres.cols()) {
+            throw new InvalidInputException("points have d = " + x.cols() + " but the centres d = " + centres.cols());
+        }
+        if (c.length != centres.rows()) {
+            throw new IllegalArgumentException(c.length + " coefficients for " + centres.rows() + " centres");
+        }
+        int n = x.rows(), m = centres.rows(), d = x.cols();
+        if (d >= GEMM_FROM_DIMENSION) {
+            return Backend.super.gramTimes(kernel, x, centres, c);
+        }
+        double[] f = new double[n];
+        if (n == 0 || m == 0) {
+            return f;
+        }
+        double[] xn = x.rowNorms();
+        boolean same = x == centres;
+        double[] yn = same ? xn : centres.rowNorms();
+        double[] yT = centres.transpose().data();
+        int id = kernel.type().id();
+        double param = kernel.param();
+        int tasks = (n + GRAM_ROWS - 1) / GRAM_ROWS;
+        parallelFor(tasks, t -> NativeKernels.gramTimes(id, param, d, x.data(), xn, (long) t * GRAM_ROWS,
+                Math.min(n, (long) (t + 1) * GRAM_ROWS), yT, yn, c, m, same, f));
+        return f;
+    }
+
     /** From this input dimension on, the dot products come from a GEMM (images: d = 784, 3072). */
     static final int GEMM_FROM_DIMENSION = 48;
 
