@@ -116,8 +116,9 @@ public interface Backend extends TargetEvaluator, AutoCloseable {
     }
 
     /**
-     * K(X, C) c without keeping K: the kernel expansion with centres C and coefficients c at every row of X,
-     * computed in blocks of {@link #GRAM_TIMES_ROWS} rows.
+     * K(X, C) c without keeping K: the kernel expansion with centres C and coefficients c at every row of X. This
+     * default stores blocks of K of up to {@link #GRAM_TIMES_ROWS} rows; the backends override it with a
+     * matrix-free kernel that stores none (sf_gram_times in native/src/gram.c and cuda/gram.cu).
      */
     default double[] gramTimes(Kernel kernel, Matrix x, Matrix centres, double[] c) {
         if (x.cols() != centres.cols()) {
