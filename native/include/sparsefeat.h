@@ -25,6 +25,11 @@ int sf_gram_times(int id, double param, int d, const double* X, const double* xn
 int sf_kernel_apply(int id, double param, int d, double* G, int64_t i0, int64_t i1, int64_t m, const double* xn,
                     const double* yn, int lower, int same);
 
+/* bytes of fresh zero memory from mmap, huge pages advised, faulted in by whoever first writes it (src/memory.c);
+ * NULL when the system refuses. sf_fresh_free returns it. */
+void* sf_fresh_alloc(int64_t bytes);
+void sf_fresh_free(void* p, int64_t bytes);
+
 /* One kernel value, through the same code the Gram tiles use. */
 double sf_kernel_value(int id, double t, double nx, double ny, double param, int d);
 
