@@ -79,6 +79,48 @@ public final class CpuBackend implements Backend {
         fillGram(kernel, x, y, out, false);
     }
 
+    /**
+     * Straight into the tile for d below {@link #GEMM_FROM_DIMENSION}: the row tasks write their rows where they
+     * lie, so the tile's fresh pages are faulted in by all threads at once, and no heap buffer is copied.
+     */
+    @Override
+    public void gramInto(Kernel kernel, Matrix x, Matrix y, java.lang.foreign.MemorySegment out) {
+        Backend.requireSameDimension(x, y);
+        int n = x.rows(), m = y.rows(), d = x.cols();
+        if (out.byteSize() < 8L * n * m) {
+            throw new IllegalArgumentException("output of " + out.byteSize() + " bytes for a " + n + " x " + m + " Gram");
+        }
+        if (d >= GEMM_FROM_DIMENSION || n == 0 || m == 0) {
+            Backend.super.gramInto(kernel, x, y, out);
+            return;
+        }
+        double[] xn = x.rowNorms();
+        boolean same = x == y;
+        double[] yn = same ? xn : y.rowNorms();
+        double[] yT = y.transpose().data();
+        List<long[]> tiles = tasks(n, m, false);
+        int id = kernel.type().id();
+        double param = kernel.param();
+        parallelFor(tiles.size(), t -> {
+            long[] tile = tiles.get(t);
+            NativeKernels.gramBlock(id, param, d, x.data(), xn, tile[0], tile[1], yT, yn, m, tile[2], tile[3], same,
+                    out, m);
+        });
+    }
+
+    /** The tasks of a Gram: rows [i0, i1) x columns [j0, j1), {@link #GRAM_ROWS} x {@link #GRAM_COLS} at most. */
+    private static List<long[]> tasks(int n, int m, boolean lower) {
+        List<long[]> tiles = new ArrayList<>();
+        for (int i0 = 0; i0 < n; i0 += GRAM_ROWS) {
+            int i1 = Math.min(n, i0 + GRAM_ROWS);
+            int colEnd = lower ? i1 : m;
+            for (int j0 = 0; j0 < colEnd; j0 += GRAM_COLS) {
+                tiles.add(new long[] {i0, i1, j0, Math.min(colEnd, j0 + GRAM_COLS)});
+            }
+        }
+        return tiles;
+    }
+
     @Override
     public Matrix gramLower(Kernel kernel, Matrix x) {
         Matrix k = Matrix.zeros(x.rows(), x.rows());
@@ -136,14 +178,7 @@ public final class CpuBackend implements Backend {
         boolean same = x == y;
         double[] yn = same ? xn : y.rowNorms();
         double[] yT = y.transpose().data();
-        List<long[]> tiles = new ArrayList<>();
-        for (int i0 = 0; i0 < n; i0 += GRAM_ROWS) {
-            int i1 = Math.min(n, i0 + GRAM_ROWS);
-            int colEnd = lower ? i1 : m;
-            for (int j0 = 0; j0 < colEnd; j0 += GRAM_COLS) {
-                tiles.add(new long[] {i0, i1, j0, Math.min(colEnd, j0 + GRAM_COLS)});
-            }
-        }
+        List<long[]> tiles = tasks(n, m, lower);
         int id = kernel.type().id();
         double param = kernel.param();
         parallelFor(tiles.size(), t -> {

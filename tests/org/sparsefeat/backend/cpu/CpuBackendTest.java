@@ -72,6 +72,24 @@ class CpuBackendTest extends BackendContract {
         }
     }
 
+    /** A tile written where it lies in native memory has the bits of the heap Gram; a diagonal one is symmetric. */
+    @Test
+    void gramIntoNativeMemoryIsTheHeapGram() {
+        Matrix x = Points.sample(PointDistribution.GAUSSIAN, 70, 5, 6, Philox.STREAM_TEST_POINTS);
+        Matrix y = Points.sample(PointDistribution.GAUSSIAN, 2100, 5, 7, Philox.STREAM_TRAIN_POINTS);
+        Kernel k = Kernel.of(KernelType.NTK);
+        try (CpuBackend b = new CpuBackend(2); java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            var out = arena.allocate(8L * x.rows() * y.rows());
+            b.gramInto(k, x, y, out);
+            assertArrayEquals(b.gram(k, x, y).data(), out.toArray(java.lang.foreign.ValueLayout.JAVA_DOUBLE));
+            var diag = arena.allocate(8L * x.rows() * x.rows());
+            b.gramInto(k, x, x, diag);
+            Matrix lower = b.gramLower(k, x);
+            lower.mirrorLowerToUpper();
+            assertArrayEquals(lower.data(), diag.toArray(java.lang.foreign.ValueLayout.JAVA_DOUBLE));
+        }
+    }
+
     /** OpenBLAS's count is the process's: a backend's own count must not change it, whatever order they come in. */
     @Test
     void constructingBackendsLeavesOpenBlasThreadsAlone() {
