@@ -98,14 +98,27 @@ public final class CpuBackend implements Backend {
         boolean same = x == y;
         double[] yn = same ? xn : y.rowNorms();
         double[] yT = y.transpose().data();
-        List<long[]> tiles = tasks(n, m, false);
+        // K(X, X): the lower triangle computed, the upper mirrored (half the kernel values; the same bits as the
+        // full square, which the native builder gives exactly symmetric)
+        List<long[]> tiles = tasks(n, m, same);
         int id = kernel.type().id();
         double param = kernel.param();
         parallelFor(tiles.size(), t -> {
             long[] tile = tiles.get(t);
             NativeKernels.gramBlock(id, param, d, x.data(), xn, tile[0], tile[1], yT, yn, m, tile[2], tile[3], same,
-                    out, m);
+                    same, out, m);
         });
+        if (same) {
+            int rows = Math.max(1, GRAM_ROWS * 4);
+            parallelFor((n + rows - 1) / rows, t -> {
+                for (long i = (long) t * rows, end = Math.min(n, i + rows); i < end; i++) {
+                    for (long j = i + 1; j < n; j++) {
+                        out.setAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE, i * n + j,
+                                out.getAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE, j * n + i));
+                    }
+                }
+            });
+        }
     }
 
     /** The tasks of a Gram: rows [i0, i1) x columns [j0, j1), {@link #GRAM_ROWS} x {@link #GRAM_COLS} at most. */

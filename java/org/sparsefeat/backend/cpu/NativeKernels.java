@@ -80,12 +80,12 @@ public final class NativeKernels {
 
     /** As {@link #gramBlock} into native memory (a tile): the threads' writes are its first touch. */
     static void gramBlock(int kernelId, double param, int d, double[] x, double[] xNorms, long i0, long i1,
-                          double[] yT, double[] yNorms, long m, long j0, long j1, boolean same, MemorySegment k,
-                          long ldk) {
+                          double[] yT, double[] yNorms, long m, long j0, long j1, boolean lower, boolean same,
+                          MemorySegment k, long ldk) {
         int rc;
         rc = Native.call(() -> (int) GRAM_BLOCK.invokeExact(kernelId, param, d, MemorySegment.ofArray(x),
                 MemorySegment.ofArray(xNorms), i0, i1, MemorySegment.ofArray(yT), MemorySegment.ofArray(yNorms),
-                m, j0, j1, 0, same ? 1 : 0, k, ldk));
+                m, j0, j1, lower ? 1 : 0, same ? 1 : 0, k, ldk));
         if (rc != 0) {
             throw new IllegalArgumentException("native Gram builder does not know kernel id " + kernelId);
         }
