@@ -30,6 +30,10 @@ int sf_kernel_apply(int id, double param, int d, double* G, int64_t i0, int64_t 
 void* sf_fresh_alloc(int64_t bytes);
 void sf_fresh_free(void* p, int64_t bytes);
 
+/* a[i][j] = a[j][i] for j > i, rows i in [i0, i1) of an n x n row-major matrix: a symmetric tile from its lower
+ * triangle. */
+void sf_mirror_lower(double* a, int64_t n, int64_t i0, int64_t i1);
+
 /* One kernel value, through the same code the Gram tiles use. */
 double sf_kernel_value(int id, double t, double nx, double ny, double param, int d);
 

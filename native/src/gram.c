@@ -134,9 +134,23 @@ int SF_FN(sf_gram_times)(int id, double param, int d, const double* X, const dou
   }
 }
 
-#if SF_VW == 4 && !defined(SF_GENERIC)  /* the scalar helper: once, in the AVX2 build */
+#if SF_VW == 4 && !defined(SF_GENERIC)  /* the scalar helpers: once, in the AVX2 build */
 double sf_kernel_value(int id, double t, double nx, double ny, double param, int d) {
   return sf_kernel(id, t, nx, ny, param, d);
+}
+
+/* Rows [i0, i1) of the upper triangle of an n x n row-major matrix from its lower triangle, in 64 x 64 blocks so
+ * that the strided reads of the lower triangle stay in cache. */
+void sf_mirror_lower(double* a, int64_t n, int64_t i0, int64_t i1) {
+  const int64_t b = 64;
+  for (int64_t ib = i0; ib < i1; ib += b) {
+    int64_t ie = ib + b < i1 ? ib + b : i1;
+    for (int64_t jb = ib; jb < n; jb += b) {
+      int64_t je = jb + b < n ? jb + b : n;
+      for (int64_t i = ib; i < ie; i++)
+        for (int64_t j = jb > i + 1 ? jb : i + 1; j < je; j++) a[i * n + j] = a[j * n + i];
+    }
+  }
 }
 #endif
 

@@ -110,14 +110,8 @@ public final class CpuBackend implements Backend {
         });
         if (same) {
             int rows = Math.max(1, GRAM_ROWS * 4);
-            parallelFor((n + rows - 1) / rows, t -> {
-                for (long i = (long) t * rows, end = Math.min(n, i + rows); i < end; i++) {
-                    for (long j = i + 1; j < n; j++) {
-                        out.setAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE, i * n + j,
-                                out.getAtIndex(java.lang.foreign.ValueLayout.JAVA_DOUBLE, j * n + i));
-                    }
-                }
-            });
+            parallelFor((n + rows - 1) / rows, t -> NativeKernels.mirrorLower(out, n, (long) t * rows,
+                    Math.min(n, (long) (t + 1) * rows)));
         }
     }
 

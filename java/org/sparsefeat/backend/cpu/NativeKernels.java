@@ -20,6 +20,7 @@ public final class NativeKernels {
     private static final MethodHandle GRAM_BLOCK;
     private static final MethodHandle GRAM_TIMES;
     private static final MethodHandle KERNEL_VALUE;
+    private static final MethodHandle MIRROR_LOWER;
     private static final MethodHandle KERNEL_APPLY;
     private static final MethodHandle SOFTPLUS_ACT;
     private static final MethodHandle TEACHER_BLOCK;
@@ -34,6 +35,8 @@ public final class NativeKernels {
                 FunctionDescriptor.of(I, I, D, I, A, A, J, J, A, A, J, J, J, I, I, A, J), critical);
         GRAM_TIMES = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gram_times"),
                 FunctionDescriptor.of(I, I, D, I, A, A, J, J, A, A, A, J, I, A), critical);
+        MIRROR_LOWER = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_mirror_lower"),
+                FunctionDescriptor.ofVoid(A, J, J, J), critical);
         KERNEL_APPLY = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_kernel_apply"),
                 FunctionDescriptor.of(I, I, D, I, A, J, J, J, A, A, I, I), critical);
         SOFTPLUS_ACT = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_softplus_act"),
@@ -89,6 +92,11 @@ public final class NativeKernels {
         if (rc != 0) {
             throw new IllegalArgumentException("native Gram builder does not know kernel id " + kernelId);
         }
+    }
+
+    /** sf_mirror_lower: rows [i0, i1) of the upper triangle of the n x n matrix {@code a} from its lower triangle. */
+    static void mirrorLower(MemorySegment a, long n, long i0, long i1) {
+        Native.run(() -> { MIRROR_LOWER.invokeExact(a, n, i0, i1); });
     }
 
     /** sf_kernel_apply: rows [i0, i1) of the dot products in g (m columns) become kernel values in place. */
