@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark guard (CI runs it after the tests): short single-threaded JMH runs of the hot paths (GuardBench:
-# Gram tiles, a GD step, the teacher, a small Cholesky) and of a pure-Java yardstick, all in one JVM. Each hot
+# Gram tiles, the matrix-free prediction, a whole small KRR fit + predict, a GD step, the teacher, a small
+# Cholesky) and of a pure-Java yardstick, all in one JVM. Each hot
 # path's time over the yardstick's is compared with benchmarks/guard/baseline.json; the guard fails when one is
 # slower than its baseline by more than GUARD_MARGIN (default 1.5x; BENCHMARKS.md, section 8, says why).
 # A failing benchmark is measured once more and fails only if the second run agrees (noise on shared machines).
@@ -21,7 +22,7 @@ case "${1:-}" in
   --quick) mode=quick ;;
   --force-slow) mode=slow ;;
   --update) mode=update ;;
-  -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "benchmarks/guard.sh: unknown option '$1'; expected --quick, --force-slow, --update or nothing" >&2; exit 2 ;;
 esac
 [ $# -le 1 ] || { echo "benchmarks/guard.sh: one option at most, got $*" >&2; exit 2; }

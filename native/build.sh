@@ -33,5 +33,6 @@ done
 "$cc" "${common[@]}" -ffast-math -c "$here/src/act.c" -o "$obj/act.o"
 "$cc" "${common[@]}" -c "$here/src/dispatch.c" -o "$obj/dispatch.o"
 "$cc" "${common[@]}" -c "$here/src/layout.c" -o "$obj/layout.o"
+"$cc" "${common[@]}" -c "$here/src/memory.c" -o "$obj/memory.o"
 "$cc" -shared -o "$out.tmp" "$obj"/*.o -lm
 mv "$out.tmp" "$out"

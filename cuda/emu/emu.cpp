@@ -46,7 +46,7 @@ struct Entry {
 
 #define SF_EMU_KERNEL(k) {#k, [](void** a) { invoke(k, a); }}
 const Entry kKernels[] = {
-    SF_EMU_KERNEL(sf_gram),          SF_EMU_KERNEL(sf_gram_f32),SF_EMU_KERNEL(sf_teacher),     
+    SF_EMU_KERNEL(sf_gram),          SF_EMU_KERNEL(sf_gram_f32), SF_EMU_KERNEL(sf_gram_times),SF_EMU_KERNEL(sf_teacher),     
     SF_EMU_KERNEL(sf_potrf_diag),    SF_EMU_KERNEL(sf_trsm_panel),  SF_EMU_KERNEL(sf_syrk_update),
     SF_EMU_KERNEL(sf_potrf_leaf),    SF_EMU_KERNEL(sf_trsm_panel_leaf), SF_EMU_KERNEL(sf_syrk_update_leaf),
     SF_EMU_KERNEL(sf_gd_finish),    SF_EMU_KERNEL(sf_layout_values),

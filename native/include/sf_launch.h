@@ -41,6 +41,8 @@
 
 /* ---- cuda/gram.cu ---- */
 #define SF_GRAM_TILE 16  /* a block computes a SF_GRAM_TILE x SF_GRAM_TILE tile of K */
+#define SF_PREDICT_ROWS 8        /* sf_gram_times: points per block, each centre loaded once for all of them */
+#define SF_PREDICT_THREADS 256   /* sf_gram_times: threads per block, striding over the centres (a power of 2) */
 
 /* ---- cuda/teacher.cu ---- */
 #define SF_TEACHER_THREADS 256  /* neurons per block, one per thread; then one point per thread */

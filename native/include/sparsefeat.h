@@ -14,10 +14,25 @@ int sf_gram_block(int id, double param, int d,
                   const double* Yt, const double* yn, int64_t m, int64_t j0, int64_t j1,
                   int lower, int same, double* K, int64_t ldk);
 
+/* f[i] = sum over j < m of k(X_i, Y_j) c[j] for i in [i0, i1), without storing K: the kernel values of
+ * sf_gram_block (the same bits) reduced against c tile by tile, one fixed order per row (so any split of the
+ * rows over threads gives the same f). Returns 0, or -1 for an unknown kernel id. */
+int sf_gram_times(int id, double param, int d, const double* X, const double* xn, int64_t i0, int64_t i1,
+                  const double* Yt, const double* yn, const double* c, int64_t m, int same, double* f);
+
 /* In place: G[i][j] = k from the dot product G[i][j] = X_i . Y_j, for rows [i0, i1) of an m-column G (the
  * GEMM path for image-sized d); lower zeroes j > i. Returns 0, or -1 for an unknown kernel id. */
 int sf_kernel_apply(int id, double param, int d, double* G, int64_t i0, int64_t i1, int64_t m, const double* xn,
                     const double* yn, int lower, int same);
+
+/* bytes of fresh zero memory from mmap, huge pages advised, faulted in by whoever first writes it (src/memory.c);
+ * NULL when the system refuses. sf_fresh_free returns it. */
+void* sf_fresh_alloc(int64_t bytes);
+void sf_fresh_free(void* p, int64_t bytes);
+
+/* a[i][j] = a[j][i] for j > i, rows i in [i0, i1) of an n x n row-major matrix: a symmetric tile from its lower
+ * triangle. */
+void sf_mirror_lower(double* a, int64_t n, int64_t i0, int64_t i1);
 
 /* One kernel value, through the same code the Gram tiles use. */
 double sf_kernel_value(int id, double t, double nx, double ny, double param, int d);

@@ -59,6 +59,11 @@ int sf_gram_block(int id, double param, int d, const double* X, const double* xn
   return SF_PICK(sf_gram_block, id, param, d, X, xn, i0, i1, Yt, yn, m, j0, j1, lower, same, K, ldk);
 }
 
+int sf_gram_times(int id, double param, int d, const double* X, const double* xn, int64_t i0, int64_t i1,
+                  const double* Yt, const double* yn, const double* c, int64_t m, int same, double* f) {
+  return SF_PICK(sf_gram_times, id, param, d, X, xn, i0, i1, Yt, yn, c, m, same, f);
+}
+
 int sf_kernel_apply(int id, double param, int d, double* G, int64_t i0, int64_t i1, int64_t m, const double* xn,
                     const double* yn, int lower, int same) {
   return SF_PICK(sf_kernel_apply, id, param, d, G, i0, i1, m, xn, yn, lower, same);

@@ -16,6 +16,8 @@
   int sf_gram_block_##ISA(int id, double param, int d, const double* X, const double* xn, int64_t i0, int64_t i1, \
                           const double* Yt, const double* yn, int64_t m, int64_t j0, int64_t j1, int lower,      \
                           int same, double* K, int64_t ldk);                                                     \
+  int sf_gram_times_##ISA(int id, double param, int d, const double* X, const double* xn, int64_t i0, int64_t i1, \
+                          const double* Yt, const double* yn, const double* c, int64_t m, int same, double* f);  \
   int sf_kernel_apply_##ISA(int id, double param, int d, double* G, int64_t i0, int64_t i1, int64_t m,          \
                             const double* xn, const double* yn, int lower, int same);                            \
   int sf_teacher_block_##ISA(uint64_t seed, int d, int act, double power, uint64_t j0, uint64_t j1,             \

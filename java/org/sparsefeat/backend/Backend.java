@@ -83,6 +83,20 @@ public interface Backend extends TargetEvaluator, AutoCloseable {
         System.arraycopy(k.data(), 0, out.data(), 0, k.data().length);
     }
 
+    /**
+     * K(X, Y) into native memory, row-major (x.rows() x y.rows() doubles, every entry overwritten): a tile of the
+     * tiled kernel matrix, written where it lies, so that its pages are first touched by the threads that compute
+     * it. {@code x == y} (the same object) gives K(X, X) with a point's angle with itself exactly 0, symmetric.
+     */
+    default void gramInto(Kernel kernel, Matrix x, Matrix y, java.lang.foreign.MemorySegment out) {
+        Matrix k = x == y ? gramLower(kernel, x) : gram(kernel, x, y);
+        if (x == y) {
+            k.mirrorLowerToUpper();
+        }
+        java.lang.foreign.MemorySegment.copy(java.lang.foreign.MemorySegment.ofArray(k.data()), 0, out, 0,
+                (long) k.data().length * 8);
+    }
+
     /** Fails unless {@code out} is rows x cols. */
     static void requireShape(Matrix out, int rows, int cols) {
         if (out.rows() != rows || out.cols() != cols) {
@@ -116,8 +130,9 @@ public interface Backend extends TargetEvaluator, AutoCloseable {
     }
 
     /**
-     * K(X, C) c without keeping K: the kernel expansion with centres C and coefficients c at every row of X,
-     * computed in blocks of {@link #GRAM_TIMES_ROWS} rows.
+     * K(X, C) c without keeping K: the kernel expansion with centres C and coefficients c at every row of X. This
+     * default stores blocks of K of up to {@link #GRAM_TIMES_ROWS} rows; the backends override it with a
+     * matrix-free kernel that stores none (sf_gram_times in native/src/gram.c and cuda/gram.cu).
      */
     default double[] gramTimes(Kernel kernel, Matrix x, Matrix centres, double[] c) {
         if (x.cols() != centres.cols()) {

@@ -20,7 +20,6 @@ final class GramTiles implements TileSource {
     private final Matrix x;
     private final double flopsPerEntry;
     private long nanos;
-    private final java.util.Map<Long, Matrix> buffers = new java.util.HashMap<>();  // at most 4 shapes
 
     GramTiles(Backend backend, Kernel kernel, Matrix x, double flopsPerEntry) {
         this.backend = backend;
@@ -29,32 +28,18 @@ final class GramTiles implements TileSource {
         this.flopsPerEntry = flopsPerEntry;
     }
 
+    /**
+     * Straight into the tile (the backend's threads write it where it lies: its first touch, spread over them); a
+     * diagonal tile from the same points on both sides, as the dense Gram's: K(x, x) exactly as there (an NTK's
+     * arccos at x.x / |x|^2 = 1 + eps would be off by sqrt(eps)), and symmetric.
+     */
     @Override
     public void fill(TileGrid grid, int i, int j, MemorySegment tile) {
         long t0 = System.nanoTime();
         Matrix rows = x.rowRange(grid.start(i), grid.start(i) + grid.size(i));
-        Matrix k;
-        if (i == j) {
-            // the same points on both sides, as the dense Gram's: K(x, x) exactly as there (an NTK's arccos at
-            // x.x / |x|^2 = 1 + eps would be off by sqrt(eps))
-            k = backend.gramLower(kernel, rows);
-            k.mirrorLowerToUpper();
-        } else {
-            k = buffer(grid.size(j), grid.size(i));
-            backend.gramInto(kernel, x.rowRange(grid.start(j), grid.start(j) + grid.size(j)), rows, k);
-        }
-        MemorySegment.copy(MemorySegment.ofArray(k.data()), 0, tile, 0, (long) k.data().length * 8);
+        Matrix cols = i == j ? rows : x.rowRange(grid.start(j), grid.start(j) + grid.size(j));
+        backend.gramInto(kernel, cols, rows, tile);
         nanos += System.nanoTime() - t0;
-    }
-
-    /** A reused heap buffer of rows x cols (tiles of the last tile row or column are smaller). */
-    private Matrix buffer(int rows, int cols) {
-        Matrix b = buffers.get((long) rows << 32 | cols);
-        if (b == null) {
-            b = Matrix.zeros(rows, cols);
-            buffers.put((long) rows << 32 | cols, b);
-        }
-        return b;
     }
 
     /** Seconds spent in {@link #fill} so far. */

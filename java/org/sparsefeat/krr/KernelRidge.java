@@ -145,7 +145,9 @@ public final class KernelRidge {
                     + " device has no cuBLAS to stream tiles with)");
         }
         TileGrid grid = new TileGrid(x.rows(), plan.tile());
-        long t0 = System.nanoTime();  // the store's allocation (for n = 16 384, a second) counts as the factorisation's
+        // the store's allocation counts as the factorisation's: fresh pages, untouched (FreshMemory), it is cheap; their
+        // first touch is the Gram's, by the threads that fill the tiles
+        long t0 = System.nanoTime();
         TileStore store = plan.mode() == MemoryPlan.Mode.TILES ? new MemoryTiles(grid)
                 : ScratchTiles.open(plan.scratch(), grid, fingerprint);
         GramTiles source = new GramTiles(backend, kernel, x,

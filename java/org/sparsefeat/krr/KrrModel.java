@@ -13,7 +13,7 @@ import org.sparsefeat.linalg.Matrix;
  * @param coefficients c = (K + ridge I)^{-1} y
  */
 public record KrrModel(Kernel kernel, double ridge, Matrix xTrain, double[] coefficients) {
-    /** f at every row of x, K(x, X_train) c computed in blocks of rows by the backend. */
+    /** f at every row of x, K(x, X_train) c by the backend, matrix-free where it can (see {@link Backend#gramTimes}). */
     public double[] predict(Backend backend, Matrix x) {
         if (x.cols() != xTrain.cols()) {
             throw new IllegalArgumentException("points to predict have d = " + x.cols() + " but the model was fitted"

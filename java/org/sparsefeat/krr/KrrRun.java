@@ -48,8 +48,9 @@ public final class KrrRun {
     }
 
     /**
-     * f at every row of x, in the blocks of rows {@link Backend#gramTimes} would use (so the same bits), asking the
-     * monitor between two whether to stop: many test points take seconds.
+     * f at every row of x, in blocks of rows (those {@link Backend#gramTimes} would use where it stores blocks of K,
+     * so the same bits; the matrix-free paths give the same bits for any blocks), asking the monitor between two
+     * whether to stop: many test points take seconds.
      */
     static double[] predict(Backend backend, KrrModel model, Matrix x, Monitor monitor) {
         int rows = Backend.gramTimesRows(model.xTrain().rows());

@@ -36,7 +36,8 @@ import org.sparsefeat.util.MachineMemory;
  * tile order can shrink with the memory available, can differ in the last bits between machines.
  *
  * @param budget           bytes the fit may hold: the kernel matrix or its panels, and their buffers (the test predictions
- *                         take blocks of at most {@code Backend.GRAM_TIMES_BYTES} on top)
+ *                         need no K; at image-sized d on the CPU, blocks of at most {@code Backend.GRAM_TIMES_BYTES}
+ *                         come on top)
  * @param budgetSource     "given" or how the default was found
  * @param scratch          the scratch directory (scratch mode), else null
  * @param scratchFree      free bytes where the scratch directory is, or -1

@@ -102,6 +102,55 @@ public abstract class BackendContract {
         }
     }
 
+    /** K(X, Y) c summed in Java over the backend's own Gram entries: what a prediction must equal. */
+    private double[] gramTimesByTheGram(Kernel k, Matrix x, Matrix y, double[] c) {
+        Matrix g = backend.gram(k, x, y);
+        double[] f = new double[x.rows()];
+        for (int i = 0; i < x.rows(); i++) {
+            for (int j = 0; j < y.rows(); j++) {
+                f[i] += g.get(i, j) * c[j];
+            }
+        }
+        return f;
+    }
+
+    private static double[] signedCoefficients(int m, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        double[] c = new double[m];
+        for (int j = 0; j < m; j++) {
+            c[j] = r.nextGaussian();
+        }
+        return c;
+    }
+
+    /**
+     * The matrix-free prediction K(X, C) c against the Gram's entries times c, on and off the sphere, with centres
+     * that are the points themselves (a point's angle with itself exactly 0) and at image-sized d: only the order
+     * of the sums may differ.
+     */
+    @ParameterizedTest
+    @EnumSource(KernelType.class)
+    void gramTimesIsTheGramTimesTheCoefficients(KernelType type) {
+        Kernel k = Kernel.of(type);
+        for (PointDistribution dist : PointDistribution.values()) {
+            // 70 x 603: rows in several tasks and a partial last one, columns over several tiles and a ragged end
+            Matrix x = Points.sample(dist, 70, 4, 1, Philox.STREAM_TEST_POINTS);
+            Matrix y = Points.sample(dist, 603, 4, 2, Philox.STREAM_TRAIN_POINTS);
+            double[] c = signedCoefficients(y.rows(), 3);
+            double diff = relativeDifference(backend.gramTimes(k, x, y, c), gramTimesByTheGram(k, x, y, c));
+            assertTrue(diff < 1e-12, type + " on " + dist + ": relative difference " + diff);
+            double[] cx = signedCoefficients(x.rows(), 4);
+            diff = relativeDifference(backend.gramTimes(k, x, x, cx), gramTimesByTheGram(k, x, x, cx));
+            assertTrue(diff < 1e-12, type + " on " + dist + ", centres = points: relative difference " + diff);
+        }
+        Matrix xi = Points.sample(PointDistribution.SPHERE, 70, 100, 4, Philox.STREAM_TEST_POINTS);
+        Matrix yi = Points.sample(PointDistribution.GAUSSIAN, 90, 100, 5, Philox.STREAM_TRAIN_POINTS);
+        double[] c = signedCoefficients(yi.rows(), 5);
+        double diff = relativeDifference(backend.gramTimes(k, xi, yi, c), gramTimesByTheGram(k, xi, yi, c));
+        assertTrue(diff < 1e-12, type + " at d = 100: relative difference " + diff);
+        assertEquals(0, backend.gramTimes(k, xi.rowRange(0, 0), yi, c).length);
+    }
+
     /** Image-sized d: the dot products come from a GEMM, the kernel function after. */
     @ParameterizedTest
     @EnumSource(KernelType.class)

@@ -25,7 +25,7 @@ import org.sparsefeat.linalg.NativeThreads;
 
 /**
  * Gram construction with the NTK on the sphere: the lower triangle of K(X, X) (what KRR's fit factors) and
- * the full K(X_test, X) (what prediction builds). One operation = one whole n x n Gram, allocation included.
+ * the full K(X_test, X), and K(X_test, X) c without K (what prediction computes). One operation = one whole n x n Gram, allocation included.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,6 +50,7 @@ public class GramBench {
     private Kernel kernel;
     private Matrix x;
     private Matrix xTest;
+    private double[] coefficients;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -58,6 +59,10 @@ public class GramBench {
         kernel = Kernel.of(KernelType.NTK);
         x = Points.sample(PointDistribution.SPHERE, n, d, SEED, Philox.STREAM_TRAIN_POINTS);
         xTest = Points.sample(PointDistribution.SPHERE, n, d, SEED, Philox.STREAM_TEST_POINTS);
+        coefficients = new double[n];
+        for (int j = 0; j < n; j++) {
+            coefficients[j] = Math.sin(j);
+        }
     }
 
     @TearDown(Level.Trial)
@@ -69,6 +74,12 @@ public class GramBench {
     @Benchmark
     public Matrix gramLower() {
         return backend.gramLower(kernel, x);
+    }
+
+    /** K(X_test, X) c matrix-free, the prediction: n^2 kernel values, none stored. */
+    @Benchmark
+    public double[] gramTimes() {
+        return backend.gramTimes(kernel, xTest, x, coefficients);
     }
 
     /** K(X_test, X), every entry: n^2 kernel values. */

@@ -49,6 +49,7 @@ public class GuardBench {
     private Kernel ntk;
     private Matrix gramX;
     private Matrix gramY;
+    private double[] coefficients;
     private Matrix teacherX;
     private TeacherField field;
     private Matrix spd;
@@ -68,6 +69,10 @@ public class GuardBench {
         ntk = Kernel.of(KernelType.NTK);
         gramX = Points.sample(PointDistribution.SPHERE, 512, D, SEED, Philox.STREAM_TRAIN_POINTS);
         gramY = Points.sample(PointDistribution.SPHERE, 512, D, SEED, Philox.STREAM_TEST_POINTS);
+        coefficients = new double[gramX.rows()];
+        for (int j = 0; j < coefficients.length; j++) {
+            coefficients[j] = Math.sin(j);
+        }
         teacherX = Points.sample(PointDistribution.SPHERE, 256, D, SEED, Philox.STREAM_TRAIN_POINTS);
         field = new TeacherField(SEED, TeacherActivation.ABS, 1, 4_096);
         // a small ridge keeps the 256-point NTK Gram well conditioned: the factorisation's cost does not care
@@ -120,6 +125,21 @@ public class GuardBench {
     @Benchmark
     public Matrix gram() {
         return backend.gram(ntk, gramY, gramX);
+    }
+
+    /** K(Y, X) c matrix-free (the prediction), NTK, 512 x 512, d = 5: the fused native kernel-times-vector. */
+    @Benchmark
+    public double[] predict() {
+        return backend.gramTimes(ntk, gramY, gramX, coefficients);
+    }
+
+    /**
+     * A whole small KRR: KernelRidge.fit on 512 points (the Gram into fresh tiles, Cholesky, solve) and the prediction
+     * at 512 more, NTK, d = 5: what KrrBench measures at n = 6144, small enough for the guard.
+     */
+    @Benchmark
+    public double[] krr() {
+        return org.sparsefeat.krr.KernelRidge.fit(backend, ntk, 1e-6, gramX, coefficients).predict(backend, gramY);
     }
 
     /** One full-batch GD step of one net, h = 2000, n = 256, d = 5, the feature-regime rule. */

@@ -79,11 +79,94 @@ public final class CpuBackend implements Backend {
         fillGram(kernel, x, y, out, false);
     }
 
+    /**
+     * Straight into the tile for d below {@link #GEMM_FROM_DIMENSION}: the row tasks write their rows where they
+     * lie, so the tile's fresh pages are faulted in by all threads at once, and no heap buffer is copied.
+     */
+    @Override
+    public void gramInto(Kernel kernel, Matrix x, Matrix y, java.lang.foreign.MemorySegment out) {
+        Backend.requireSameDimension(x, y);
+        int n = x.rows(), m = y.rows(), d = x.cols();
+        if (out.byteSize() < 8L * n * m) {
+            throw new IllegalArgumentException("output of " + out.byteSize() + " bytes for a " + n + " x " + m + " Gram");
+        }
+        if (d >= GEMM_FROM_DIMENSION || n == 0 || m == 0) {
+            Backend.super.gramInto(kernel, x, y, out);
+            return;
+        }
+        double[] xn = x.rowNorms();
+        boolean same = x == y;
+        double[] yn = same ? xn : y.rowNorms();
+        double[] yT = y.transpose().data();
+        // K(X, X): the lower triangle computed, the upper mirrored (half the kernel values; the same bits as the
+        // full square, which the native builder gives exactly symmetric)
+        List<long[]> tiles = tasks(n, m, same);
+        int id = kernel.type().id();
+        double param = kernel.param();
+        parallelFor(tiles.size(), t -> {
+            long[] tile = tiles.get(t);
+            NativeKernels.gramBlock(id, param, d, x.data(), xn, tile[0], tile[1], yT, yn, m, tile[2], tile[3], same,
+                    same, out, m);
+        });
+        if (same) {
+            int rows = Math.max(1, GRAM_ROWS * 4);
+            parallelFor((n + rows - 1) / rows, t -> NativeKernels.mirrorLower(out, n, (long) t * rows,
+                    Math.min(n, (long) (t + 1) * rows)));
+        }
+    }
+
+    /** The tasks of a Gram: rows [i0, i1) x columns [j0, j1), {@link #GRAM_ROWS} x {@link #GRAM_COLS} at most. */
+    private static List<long[]> tasks(int n, int m, boolean lower) {
+        List<long[]> tiles = new ArrayList<>();
+        for (int i0 = 0; i0 < n; i0 += GRAM_ROWS) {
+            int i1 = Math.min(n, i0 + GRAM_ROWS);
+            int colEnd = lower ? i1 : m;
+            for (int j0 = 0; j0 < colEnd; j0 += GRAM_COLS) {
+                tiles.add(new long[] {i0, i1, j0, Math.min(colEnd, j0 + GRAM_COLS)});
+            }
+        }
+        return tiles;
+    }
+
     @Override
     public Matrix gramLower(Kernel kernel, Matrix x) {
         Matrix k = Matrix.zeros(x.rows(), x.rows());
         fillGram(kernel, x, x, k, true);
         return k;
+    }
+
+    /**
+     * K(X, C) c matrix-free for d below {@link #GEMM_FROM_DIMENSION}: rows of X go to the threads in tasks, each
+     * reduced against c tile by tile in native code (sf_gram_times), so no block of K is ever stored and the
+     * result has the same bits whatever the thread count. Image-sized d keeps the blocks of K from a GEMM
+     * ({@link Backend#gramTimes}): there the dot products, not the kernel function, are the work.
+     */
+    @Override
+    public double[] gramTimes(Kernel kernel, Matrix x, Matrix centres, double[] c) {
+        if (x.cols() != centres.cols()) {
+            throw new InvalidInputException("points have d = " + x.cols() + " but the centres d = " + centres.cols());
+        }
+        if (c.length != centres.rows()) {
+            throw new IllegalArgumentException(c.length + " coefficients for " + centres.rows() + " centres");
+        }
+        int n = x.rows(), m = centres.rows(), d = x.cols();
+        if (d >= GEMM_FROM_DIMENSION) {
+            return Backend.super.gramTimes(kernel, x, centres, c);
+        }
+        double[] f = new double[n];
+        if (n == 0 || m == 0) {
+            return f;
+        }
+        double[] xn = x.rowNorms();
+        boolean same = x == centres;
+        double[] yn = same ? xn : centres.rowNorms();
+        double[] yT = centres.transpose().data();
+        int id = kernel.type().id();
+        double param = kernel.param();
+        int tasks = (n + GRAM_ROWS - 1) / GRAM_ROWS;
+        parallelFor(tasks, t -> NativeKernels.gramTimes(id, param, d, x.data(), xn, (long) t * GRAM_ROWS,
+                Math.min(n, (long) (t + 1) * GRAM_ROWS), yT, yn, c, m, same, f));
+        return f;
     }
 
     /** From this input dimension on, the dot products come from a GEMM (images: d = 784, 3072). */
@@ -102,14 +185,7 @@ public final class CpuBackend implements Backend {
         boolean same = x == y;
         double[] yn = same ? xn : y.rowNorms();
         double[] yT = y.transpose().data();
-        List<long[]> tiles = new ArrayList<>();
-        for (int i0 = 0; i0 < n; i0 += GRAM_ROWS) {
-            int i1 = Math.min(n, i0 + GRAM_ROWS);
-            int colEnd = lower ? i1 : m;
-            for (int j0 = 0; j0 < colEnd; j0 += GRAM_COLS) {
-                tiles.add(new long[] {i0, i1, j0, Math.min(colEnd, j0 + GRAM_COLS)});
-            }
-        }
+        List<long[]> tiles = tasks(n, m, lower);
         int id = kernel.type().id();
         double param = kernel.param();
         parallelFor(tiles.size(), t -> {

@@ -18,7 +18,9 @@ public final class NativeKernels {
     private static final ValueLayout A = ValueLayout.ADDRESS;
 
     private static final MethodHandle GRAM_BLOCK;
+    private static final MethodHandle GRAM_TIMES;
     private static final MethodHandle KERNEL_VALUE;
+    private static final MethodHandle MIRROR_LOWER;
     private static final MethodHandle KERNEL_APPLY;
     private static final MethodHandle SOFTPLUS_ACT;
     private static final MethodHandle TEACHER_BLOCK;
@@ -31,6 +33,10 @@ public final class NativeKernels {
         Linker.Option critical = Linker.Option.critical(true);
         GRAM_BLOCK = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gram_block"),
                 FunctionDescriptor.of(I, I, D, I, A, A, J, J, A, A, J, J, J, I, I, A, J), critical);
+        GRAM_TIMES = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_gram_times"),
+                FunctionDescriptor.of(I, I, D, I, A, A, J, J, A, A, A, J, I, A), critical);
+        MIRROR_LOWER = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_mirror_lower"),
+                FunctionDescriptor.ofVoid(A, J, J, J), critical);
         KERNEL_APPLY = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_kernel_apply"),
                 FunctionDescriptor.of(I, I, D, I, A, J, J, J, A, A, I, I), critical);
         SOFTPLUS_ACT = linker.downcallHandle(NativeLibraries.symbol(lib, "sf_softplus_act"),
@@ -58,6 +64,39 @@ public final class NativeKernels {
         if (rc != 0) {
             throw new IllegalArgumentException("native Gram builder does not know kernel id " + kernelId);
         }
+    }
+
+    /**
+     * sf_gram_times: f[i] = sum_j k(x_i, y_j) c_j for rows [i0, i1) of x, written into f at the same indices,
+     * without storing K; same: X is Y.
+     */
+    static void gramTimes(int kernelId, double param, int d, double[] x, double[] xNorms, long i0, long i1,
+                          double[] yT, double[] yNorms, double[] c, long m, boolean same, double[] f) {
+        int rc;
+        rc = Native.call(() -> (int) GRAM_TIMES.invokeExact(kernelId, param, d, MemorySegment.ofArray(x),
+                MemorySegment.ofArray(xNorms), i0, i1, MemorySegment.ofArray(yT), MemorySegment.ofArray(yNorms),
+                MemorySegment.ofArray(c), m, same ? 1 : 0, MemorySegment.ofArray(f)));
+        if (rc != 0) {
+            throw new IllegalArgumentException("native Gram builder does not know kernel id " + kernelId);
+        }
+    }
+
+    /** As {@link #gramBlock} into native memory (a tile): the threads' writes are its first touch. */
+    static void gramBlock(int kernelId, double param, int d, double[] x, double[] xNorms, long i0, long i1,
+                          double[] yT, double[] yNorms, long m, long j0, long j1, boolean lower, boolean same,
+                          MemorySegment k, long ldk) {
+        int rc;
+        rc = Native.call(() -> (int) GRAM_BLOCK.invokeExact(kernelId, param, d, MemorySegment.ofArray(x),
+                MemorySegment.ofArray(xNorms), i0, i1, MemorySegment.ofArray(yT), MemorySegment.ofArray(yNorms),
+                m, j0, j1, lower ? 1 : 0, same ? 1 : 0, k, ldk));
+        if (rc != 0) {
+            throw new IllegalArgumentException("native Gram builder does not know kernel id " + kernelId);
+        }
+    }
+
+    /** sf_mirror_lower: rows [i0, i1) of the upper triangle of the n x n matrix {@code a} from its lower triangle. */
+    static void mirrorLower(MemorySegment a, long n, long i0, long i1) {
+        Native.run(() -> { MIRROR_LOWER.invokeExact(a, n, i0, i1); });
     }
 
     /** sf_kernel_apply: rows [i0, i1) of the dot products in g (m columns) become kernel values in place. */

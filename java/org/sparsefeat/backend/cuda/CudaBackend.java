@@ -34,13 +34,15 @@ public final class CudaBackend implements Backend {
     private static final int TEACHER_MAX_D = NativeLayout.constant("SF_TEACHER_MAX_D");
     /** Neuron chunks of 256 per teacher launch: bounds the partial sums to 1024 x m doubles. */
     private static final int TEACHER_CHUNKS_PER_LAUNCH = 1024;
-    /** Doubles of K per block of {@link #gramTimes}: 256 MiB. */
+    private static final int PREDICT_ROWS = NativeLayout.constant("SF_PREDICT_ROWS");
+    private static final int PREDICT_THREADS = NativeLayout.constant("SF_PREDICT_THREADS");
+    /** Doubles of points per upload of {@link #gramTimes}: 256 MiB. */
     private static final long GRAM_TIMES_BLOCK = 1L << 25;
 
     private final Device dev;
     private final CpuBackend cpu;
     private final DeviceLinalg linalg;
-    private final Device.Kernel gram, gramF32, teacher;
+    private final Device.Kernel gram, gramF32, gramTimes, teacher;
     private final CudaNetBatch.Kernels gd;
     private final CudaSoftplusFlow.Kernels flow;
     private final CpuFallbacks fallbacks = new CpuFallbacks();
@@ -91,6 +93,7 @@ public final class CudaBackend implements Backend {
         cpu = new CpuBackend(threads);
         gram = dev.kernel("gram", "sf_gram");
         gramF32 = dev.kernel("gram", "sf_gram_f32");
+        gramTimes = dev.kernel("gram", "sf_gram_times");
         teacher = dev.kernel("teacher", "sf_teacher");
         linalg = new DeviceLinalg(dev);
         gd = CudaNetBatch.Kernels.load(dev);
@@ -202,27 +205,37 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** K(X, C) c: blocks of rows of K built and multiplied on the device; only f comes back. */
+    /**
+     * K(X, C) c matrix-free on the device (sf_gram_times): the centres (transposed, so that the threads' loads
+     * coalesce), their norms and c are uploaded once, the points in slabs of at most {@link #GRAM_TIMES_BLOCK}
+     * doubles; no block of K exists anywhere, and only f comes back.
+     */
     @Override
     public double[] gramTimes(Kernel kernel, Matrix x, Matrix centres, double[] c) {
         if (x.cols() != centres.cols()) {
-            throw new IllegalArgumentException("points have d = " + x.cols() + " but the centres d = " + centres.cols());
+            throw new org.sparsefeat.util.InvalidInputException("points have d = " + x.cols() + " but the centres d = "
+                    + centres.cols());
         }
-        int n = x.rows(), m = centres.rows();
+        if (c.length != centres.rows()) {
+            throw new IllegalArgumentException(c.length + " coefficients for " + centres.rows() + " centres");
+        }
+        int n = x.rows(), m = centres.rows(), d = x.cols();
         double[] f = new double[n];
         if (n == 0 || m == 0) {
             return f;
         }
-        int rows = (int) Math.max(1, Math.min(n, GRAM_TIMES_BLOCK / m));
-        try (DevicePoints dc = DevicePoints.upload(dev, "the centres", centres);
+        boolean same = x == centres;
+        int rows = same ? n : (int) Math.max(1, Math.min(n, GRAM_TIMES_BLOCK / d));
+        try (DeviceArray dyt = DeviceArray.upload(dev, "the centres (" + m + " x " + d + ")", centres.transpose().data());
+             DeviceArray dyn = DeviceArray.upload(dev, "the norms of the centres", centres.rowNorms());
              DeviceArray dcoef = DeviceArray.upload(dev, "the coefficients", c);
-             DeviceArray dk = DeviceArray.allocate(dev, "a block of K (" + rows + " x " + m + ")", (long) rows * m);
              DeviceArray df = DeviceArray.allocate(dev, "predictions", rows)) {
             for (int r0 = 0; r0 < n; r0 += rows) {
                 int r1 = Math.min(n, r0 + rows);
-                try (DevicePoints dx = DevicePoints.upload(dev, "points to predict", x.rowRange(r0, r1))) {
-                    gramInto(kernel, dx, dc, false, dk);
-                    linalg.gemv(dk, r1 - r0, m, dcoef, false, df);
+                try (DevicePoints dx = DevicePoints.upload(dev, "points to predict", r0 == 0 && r1 == n ? x : x.rowRange(r0, r1))) {
+                    launch(gramTimes, Device.Dim.cover(r1 - r0, PREDICT_ROWS), 1, PREDICT_THREADS, 1, KernelArgs.of()
+                            .i32(kernel.type().id()).f64(kernel.param()).i32(d).ptr(dx.x()).ptr(dx.norms()).i64(r1 - r0)
+                            .ptr(dyt).ptr(dyn).ptr(dcoef).i64(m).i32(same).ptr(df));
                     dev.copyToHost(f, r0, r1 - r0, df.address());
                 }
             }

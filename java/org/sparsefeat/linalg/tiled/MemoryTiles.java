@@ -2,7 +2,7 @@ package org.sparsefeat.linalg.tiled;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import org.sparsefeat.util.OutOfMemoryMessages;
+import org.sparsefeat.ffm.FreshMemory;
 
 /**
  * The whole tiled lower triangle in native memory (off the Java heap, so that n is bounded by RAM and not by a Java
@@ -16,7 +16,9 @@ public final class MemoryTiles implements TileStore {
 
     public MemoryTiles(TileGrid grid) {
         this.grid = grid;
-        this.all = OutOfMemoryMessages.allocate(arena, grid.elements() * 8, "the tiled kernel matrix");
+        // fresh pages, not zeroed first: the Gram writes every entry, and its writes fault the pages in (huge where
+        // the system gives them)
+        this.all = FreshMemory.allocate(arena, grid.elements() * 8, "the tiled kernel matrix");
         this.panel = new Panel() {
             @Override
             public MemorySegment tile(int i, int j) { return resident(i, j); }

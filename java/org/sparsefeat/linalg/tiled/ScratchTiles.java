@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.sparsefeat.ffm.FreshMemory;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
@@ -15,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.sparsefeat.util.InvalidInputException;
-import org.sparsefeat.util.OutOfMemoryMessages;
 
 /**
  * The factor in a scratch file, for n beyond memory: the tiles in {@link TileGrid}'s packed order in
@@ -172,7 +172,7 @@ public final class ScratchTiles implements TileStore {
         long base = grid.offset(from, from);
         MemorySegment memory;
         try {
-            memory = OutOfMemoryMessages.allocate(arena, grid.elementsInColumns(from, to) * 8,
+            memory = FreshMemory.allocate(arena, grid.elementsInColumns(from, to) * 8,
                     "a panel of tile columns " + from + ".." + (to - 1));
         } catch (RuntimeException e) {
             arena.close();

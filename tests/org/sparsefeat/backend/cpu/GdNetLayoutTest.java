@@ -50,7 +50,8 @@ class GdNetLayoutTest {
         Map<String, Long> t = NativeLayout.table();
         for (String c : List.of("SF_GD_BLOCK", "SF_GD_PAD", "SF_GD_CHUNK", "SF_GD_FINISH", "SF_GD_NEURONS",
                 "SF_GD_SLICES", "SF_GD2_THREADS", "SF_GD2_LANES", "SF_GD2_SLICES", "SF_GD_REG_THREADS",
-                "SF_GD_SUM_THREADS", "SF_GRAM_TILE", "SF_TEACHER_THREADS", "SF_TEACHER_MAX_D")) {
+                "SF_GD_SUM_THREADS", "SF_GRAM_TILE", "SF_PREDICT_ROWS", "SF_PREDICT_THREADS", "SF_TEACHER_THREADS",
+                "SF_TEACHER_MAX_D")) {
             assertTrue(t.containsKey(c) && t.get(c) > 0, c + " = " + t.get(c));
         }
         // the relations the kernels rely on (static_asserts in cuda/gd.cu), seen from the host that launches them
