@@ -1,5 +1,5 @@
 // A CPU emulator for the kernels of cuda/*.cu, for tests on machines without a GPU (see cuda_emu.h).
-// A launch runs its blocks one after the other; within a block every CUDA thread is a fiber (ucontext) with its
+// A launch runs its blocks one after the other; within a block every CUDA thread is a fiber with its
 // own stack, and __syncthreads() is a yield back to the scheduler. Between two barriers the scheduler resumes
 // the block's threads in an order that changes from phase to phase (a fixed pseudo-random permutation), so a
 // kernel that reads another thread's shared-memory writes without a barrier between them gives wrong results
@@ -68,14 +68,17 @@ constexpr std::size_t kStack = 256 * 1024;
 constexpr unsigned kMaxThreads = 1024;
 
 struct Fiber {
+#if defined(__x86_64__)
+  void* sp;  // its saved stack pointer while it is not running
+#else
   ucontext_t context;
+#endif
   sf_emu_dim3 index;
   bool done;
   int line;  // the line of the barrier it waits at
 };
 
 std::mutex launchLock;  // one launch at a time: the fibers share the globals above
-ucontext_t scheduler;
 std::vector<Fiber> fibers;
 std::vector<char*> stacks;
 Fiber* current;
@@ -91,10 +94,90 @@ void fail(const char* format, ...) {
   va_end(ap);
 }
 
+#if defined(__x86_64__)
+// Switching fibers with swapcontext costs two system calls (it saves and restores the signal mask), and a launch
+// of 256 blocks of 256 threads switches hundreds of thousands of times: the emulated image-net flow spent most of
+// its time in the kernel. This switch saves only what the System V ABI asks a callee to keep (rbx, rbp, r12-r15,
+// the SSE control word and the x87 control word) on the old stack, stores the old stack pointer in *from and
+// continues on the stack `to`, where an earlier switch (or startFiber) left the same layout.
+extern "C" void sf_emu_switch(void** from, void* to);
+asm(R"(
+  .text
+  .globl sf_emu_switch
+  .hidden sf_emu_switch
+  .type sf_emu_switch, @function
+sf_emu_switch:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  subq $8, %rsp
+  stmxcsr (%rsp)
+  fnstcw 4(%rsp)
+  movq %rsp, (%rdi)
+  movq %rsi, %rsp
+  ldmxcsr (%rsp)
+  fldcw 4(%rsp)
+  addq $8, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+  .size sf_emu_switch, .-sf_emu_switch
+)");
+
+void* schedulerSp;
+
+[[noreturn]] void fiberMain() {
+  body(bodyArgs);
+  current->done = true;
+  sf_emu_switch(&current->sp, schedulerSp);  // never resumed
+  __builtin_unreachable();
+}
+
+// Lays out the fiber's empty stack as sf_emu_switch leaves one, so that the first switch to it "returns" into
+// fiberMain with the stack aligned as at a call (rsp + 8 a multiple of 16).
+void startFiber(Fiber& f, char* stack) {
+  auto* top = reinterpret_cast<std::uint64_t*>(stack + kStack);  // a multiple of 16: stacks are pages
+  *--top = 0;  // fiberMain's return address: it never returns
+  *--top = reinterpret_cast<std::uint64_t>(&fiberMain);
+  for (int r = 0; r < 6; r++) *--top = 0;  // rbp, rbx, r12-r15
+  std::uint32_t mxcsr;
+  std::uint16_t fpucw;
+  asm volatile("stmxcsr %0" : "=m"(mxcsr));
+  asm volatile("fnstcw %0" : "=m"(fpucw));
+  *--top = (std::uint64_t)mxcsr | (std::uint64_t)fpucw << 32;
+  f.sp = top;
+}
+
+void resume(Fiber& f) { sf_emu_switch(&schedulerSp, f.sp); }
+
+void yieldToScheduler() { sf_emu_switch(&current->sp, schedulerSp); }
+#else
+ucontext_t scheduler;
+
 void fiberMain() {
   body(bodyArgs);
   current->done = true;  // returns to uc_link, the scheduler
 }
+
+void startFiber(Fiber& f, char* stack) {
+  getcontext(&f.context);
+  f.context.uc_stack.ss_sp = stack;
+  f.context.uc_stack.ss_size = kStack;
+  f.context.uc_link = &scheduler;
+  makecontext(&f.context, fiberMain, 0);
+}
+
+void resume(Fiber& f) { swapcontext(&scheduler, &f.context); }
+
+void yieldToScheduler() { swapcontext(&current->context, &scheduler); }
+#endif
 
 char* stackAt(std::size_t i) {
   while (stacks.size() <= i) {
@@ -120,11 +203,7 @@ bool runBlock(unsigned threads, uint64_t* seed) {
       fail("cannot map a fiber stack");
       return false;
     }
-    getcontext(&f.context);
-    f.context.uc_stack.ss_sp = stack;
-    f.context.uc_stack.ss_size = kStack;
-    f.context.uc_link = &scheduler;
-    makecontext(&f.context, fiberMain, 0);
+    startFiber(f, stack);
   }
   std::vector<unsigned> order(threads);
   for (;;) {
@@ -140,7 +219,7 @@ bool runBlock(unsigned threads, uint64_t* seed) {
     for (unsigned i = 0; i < live; i++) {
       current = &fibers[order[i]];
       threadIdx = current->index;
-      swapcontext(&scheduler, &current->context);
+      resume(*current);
       if (!current->done) {
         if (line < 0) {
           line = current->line;
@@ -160,7 +239,7 @@ bool runBlock(unsigned threads, uint64_t* seed) {
 
 void sf_emu_syncthreads(int line) {
   current->line = line;
-  swapcontext(&current->context, &scheduler);
+  yieldToScheduler();
 }
 
 extern "C" {
