@@ -7,8 +7,10 @@
 # - everything goes to files under $OUT (at most 8, plain names: the device tool returns no more) as it happens:
 #   check.log (all output), machine.txt, smoke-jcuda.log, smoke-ffm.log, peers.txt, gpucheck.md, junit.log;
 # - most information first: the machine, a smoke run of every kernel at toy sizes through each driver binding
-#   (and the binding's cost per launch), the PyTorch peers, GpuCheck's timings (each row on its own), the JUnit
-#   suites of the CUDA backend.
+#   (and the binding's cost per launch), GpuCheck's timings (each row on its own), the PyTorch peers (after our
+#   rows, so that a hung peer costs only its own rows) and the table setting them side by side (PeerTable), the
+#   JUnit suites of the CUDA backend;
+# - no JVM leaves a core dump (a crash of a 24 GiB heap could fill the machine's disk): its hs_err report is kept.
 # `check.sh --emulated` runs every step the same way here, on the CPU emulator of the kernels at toy sizes (the
 # dry run CI makes; no peers, as there is no PyTorch; both smoke runs bind the emulator through FFM, as JCuda
 # needs a driver). SPARSEFEAT_CHECK_FAIL=<section> makes that section of
@@ -70,7 +72,8 @@ java="$rt/runtime/bin/java"
 cp="$g/classes:$g/test-classes:$(ls "$g"/lib/*.jar | grep -v console-standalone | tr '\n' ':')"
 console=$(ls "$g"/lib/junit-platform-console-standalone-*.jar | head -n 1)
 hs=$(mktemp -d)   # where a crashing JVM leaves its report; its head goes into check.log at the end
-jflags=(--enable-native-access=ALL-UNNAMED -Djava.awt.headless=true "-XX:ErrorFile=$hs/hs_err_%p.log")
+jflags=(--enable-native-access=ALL-UNNAMED -Djava.awt.headless=true "-XX:ErrorFile=$hs/hs_err_%p.log"
+  -XX:-CreateCoredumpOnCrash)
 if [ $emulated = 1 ]; then
   jflags+=(-Xmx4g "-Dsparsefeat.cudaEmulator=$PWD/target/cuda-emu/libsparsefeat_cudaemu.so")
 else
@@ -161,6 +164,8 @@ if [ "$jcuda_rc" != 0 ] && [ "$last_rc" = 0 ]; then
   echo "[$(stamp)] the JCuda smoke run failed (exit $jcuda_rc) and the FFM one passed: the rest runs through FFM"
 fi
 
+step "GpuCheck: timings and parity" 240 - "${gpucheck[@]}" --table "$out/gpucheck.md"
+
 if [ $emulated = 1 ]; then
   echo "[$(stamp)] peers skipped in the dry run (they need PyTorch on a GPU)" | tee -a "$out/peers.txt"
 else
@@ -168,8 +173,9 @@ else
   step "peers: PyTorch autograd GD" 60 "$out/peers.txt" python3 benchmarks/gpu/gd_torch.py
   step "peers: PyTorch autograd image net flow" 60 "$out/peers.txt" python3 benchmarks/gpu/flow_torch.py 1024 10000
 fi
-
-step "GpuCheck: timings and parity" 240 - "${gpucheck[@]}" --peers "$out/peers.txt" --table "$out/gpucheck.md"
+# GpuCheck left "ours KEY SECONDS" lines in check.log, the peers "KEY SECONDS" lines in peers.txt
+step "against the peers" 30 - "$java" "${jflags[@]}" -cp "$cp" org.sparsefeat.bench.PeerTable \
+  --ours "$out/check.log" --peers "$out/peers.txt" --table "$out/gpucheck.md"
 
 junit=("$java" "${jflags[@]}" -jar "$console" execute -cp "$cp" --include-engine=junit-jupiter --details=tree
   --disable-banner --disable-ansi-colors)
@@ -181,8 +187,12 @@ else
   step "JUnit: the CUDA backend (contract, parity, probe), default binding" 180 "$out/junit.log" "${junit[@]}" \
     --select-class org.sparsefeat.backend.cuda.CudaBackendTest \
     --select-class org.sparsefeat.backend.cuda.GpuCudaParityTest --select-class org.sparsefeat.backend.cuda.CudaProbeTest
-  step "JUnit: the parity suite through the FFM binding" 120 "$out/junit.log" \
-    env SPARSEFEAT_CUDA_BINDING=ffm "${junit[@]}" --select-class org.sparsefeat.backend.cuda.GpuCudaParityTest
+  if [ "${SPARSEFEAT_CUDA_BINDING:-}" = ffm ]; then
+    echo "[$(stamp)] no second JUnit run through FFM: the first already ran through it (SPARSEFEAT_CUDA_BINDING=ffm)"
+  else
+    step "JUnit: the parity suite through the FFM binding" 120 "$out/junit.log" \
+      env SPARSEFEAT_CUDA_BINDING=ffm "${junit[@]}" --select-class org.sparsefeat.backend.cuda.GpuCudaParityTest
+  fi
 fi
 
 for f in "$hs"/hs_err_*.log; do

@@ -1,7 +1,7 @@
 """The reference path on the GPU in PyTorch float64: NTK Gram (as the reference's gram_ntk), then
 torch.linalg.solve (LU, as the authors' code), prediction; and cuSOLVER's dpotrf through torch.linalg.cholesky.
 Each timing is the fastest of 3 runs after an untimed run at the same size (kernels, workspaces, the allocator),
-as GpuCheck times our side. Prints seconds per phase, and "key seconds" lines that GpuCheck (--peers) sets beside
+as GpuCheck times our side. Prints seconds per phase, and "key seconds" lines that PeerTable (after GpuCheck) sets beside
 its own timings; run with PYTHONUNBUFFERED=1 so that a run killed at its limit still leaves the lines it printed."""
 import math
 import sys

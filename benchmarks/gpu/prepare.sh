@@ -22,6 +22,13 @@ natives=$(realpath "$out"/lib/jcuda-natives-*.jar)
 mkdir -p "$out/natives" && (cd "$out/natives" && "$JAVA_HOME/bin/jar" xf "$natives")
 rm -f "$out"/natives/lib/libJNvPTXCompiler-* "$out"/natives/lib/libJNvrtc-* "$out"/natives/lib/libJCudaRuntime-*
 rm "$natives" && "$JAVA_HOME/bin/jar" cf "$natives" -C "$out/natives" . && rm -rf "$out/natives"
+# the kernels: cuda/build.sh builds nothing without nvcc (the CPU build does not need them), but a GPU machine does
+missing=$(for cu in cuda/*.cu; do f=target/classes/cuda/$(basename "$cu" .cu).fatbin; [ -s "$f" ] || echo "$f"; done)
+if [ -n "$missing" ]; then
+  echo "prepare.sh: no CUDA kernels built ($(echo $missing | tr '\n' ' ')): install the CUDA toolkit's nvcc (or set" \
+    "NVCC) and rerun; the device machine cannot build them" >&2
+  exit 1
+fi
 cp -r target/classes "$out/classes"
 cp -r target/test-classes "$out/test-classes"
 "$JAVA_HOME/bin/jlink" --add-modules java.base,java.compiler,java.management,java.sql,java.xml,java.logging,\

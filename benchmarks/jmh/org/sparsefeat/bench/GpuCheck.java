@@ -61,10 +61,11 @@ import org.sparsefeat.util.PhaseTimer;
  * Two modes: {@code --smoke}, every kernel once at toy sizes against the CPU backend plus the binding's cost per
  * launch (check.sh runs it under CUDA_LAUNCH_BLOCKING=1, once per driver binding); and the timings (default), in the
  * order of what we most need to learn: Cholesky n = 32 768, KRR n = 16 384, GD, the image net's flow, solves, cuBLAS alone, Gram, parity.
- * Each timing is the fastest of a few runs after an untimed one, on our side and on the peers' (PyTorch, run first by
- * check.sh, leaving "key seconds" lines in the file given with --peers).
+ * Each timing is the fastest of a few runs after an untimed one. Where a PyTorch peer times the same operation, the
+ * time also goes to stdout as an "ours KEY SECONDS" line: check.sh runs the peers after this program (so that a hung
+ * peer cannot take our rows' time) and {@link PeerTable} then sets the two side by side.
  * <p>
- * Usage: {@code GpuCheck [--smoke] [--emulated] [--peers FILE] [--table FILE]}; --emulated runs on the CPU emulator
+ * Usage: {@code GpuCheck [--smoke] [--emulated] [--table FILE]}; --emulated runs on the CPU emulator
  * of the kernels at toy sizes (a dry run of this program, not a measurement): the library -Dsparsefeat.cudaEmulator
  * names, through the FFM driver binding whatever SPARSEFEAT_CUDA_BINDING says. SPARSEFEAT_CHECK_FAIL=section (or
  * a comma-separated list) makes those sections throw, to test that the rest still runs.
@@ -85,14 +86,12 @@ public final class GpuCheck {
             new int[] {}, 37, 48, 0);
 
     private final Table table;
-    private final Map<String, Double> peers;
     private final Set<String> forcedFailures;
     private boolean failed;
     private boolean deviceLost;
 
-    private GpuCheck(Table table, Map<String, Double> peers, Set<String> forcedFailures) {
+    private GpuCheck(Table table, Set<String> forcedFailures) {
         this.table = table;
-        this.peers = peers;
         this.forcedFailures = forcedFailures;
     }
 
@@ -101,16 +100,14 @@ public final class GpuCheck {
 
     public static void main(String[] args) throws IOException {
         boolean emulated = false, smoke = false;
-        Map<String, Double> peers = new HashMap<>();
         Path tableFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--emulated" -> emulated = true;
                 case "--smoke" -> smoke = true;
-                case "--peers" -> peers = readPeers(Path.of(args[++i]));
                 case "--table" -> tableFile = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: GpuCheck [--smoke] [--emulated] [--peers FILE] [--table FILE]");
+                    System.err.println("usage: GpuCheck [--smoke] [--emulated] [--table FILE]");
                     System.exit(2);
                 }
             }
@@ -118,7 +115,7 @@ public final class GpuCheck {
         String env = System.getenv("SPARSEFEAT_CHECK_FAIL");
         Set<String> forced = env == null || env.isBlank() ? Set.of() : Set.of(env.trim().split("\\s*,\\s*"));
         try (Table table = new Table(tableFile)) {
-            GpuCheck check = new GpuCheck(table, peers, forced);
+            GpuCheck check = new GpuCheck(table, forced);
             System.out.println("java " + Runtime.version() + "; CUDA usable: " + CudaBackend.available()
                     + (CudaBackend.available() ? "" : " (" + CudaBackend.whyNot() + ")"));
             if (emulated ? !Emulator.available() : !CudaBackend.available()) {
@@ -148,25 +145,6 @@ public final class GpuCheck {
             }
             System.exit(check.failed ? 1 : 0);
         }
-    }
-
-    /** Lines "key value" (the python peers' output); other lines are ignored. */
-    private static Map<String, Double> readPeers(Path file) throws IOException {
-        Map<String, Double> m = new HashMap<>();
-        if (!Files.exists(file)) {
-            return m;
-        }
-        for (String line : Files.readAllLines(file)) {
-            String[] kv = line.trim().split("\\s+");
-            if (kv.length == 2) {
-                try {
-                    m.put(kv[0], Double.parseDouble(kv[1]));
-                } catch (NumberFormatException ignored) {
-                    // a line of prose
-                }
-            }
-        }
-        return m;
     }
 
     private void run(CpuBackend cpu, CudaBackend gpu, Sizes s, boolean smoke) {
@@ -361,11 +339,9 @@ public final class GpuCheck {
                     }
                 }
                 double tflops = 4.0 * n * s.flowH() * s.flowDim() / best / 1e12;
-                Double peer = peers.get("torch_flow_trial_" + n);
+                PeerTable.ours("torch_flow_trial_" + n, best);
                 table.row("image net flow trials/s, n = " + n + ", h = " + s.flowH() + ", D = " + s.flowDim()
-                                + " (GEMMs at " + fmt("%.1f", tflops) + " TFLOP/s)", fmt("%.0f", 1 / best),
-                        peer == null ? "-" : fmt("PyTorch autograd %.0f", 1 / peer),
-                        peer == null ? "-" : fmt("%.2fx", peer / best), "");
+                                + " (GEMMs at " + fmt("%.1f", tflops) + " TFLOP/s)", fmt("%.0f", 1 / best), "-", "-", "");
             });
         }
     }
@@ -486,13 +462,9 @@ public final class GpuCheck {
                 Matrix x = Points.sample(PointDistribution.SPHERE, n, 5, 5, Philox.STREAM_TRAIN_POINTS);
                 double seconds = timings(gpu).secondsCholesky(Kernel.of(KernelType.LAPLACE), x, 1e-8, s.repeats());
                 double tflops = Math.pow(n, 3) / 3 / seconds / 1e12;
-                Double peer = peers.get("cusolver_potrf_" + n);
-                String ratio = peer == null ? "-" : fmt("%.2fx cuSOLVER", peer / seconds);
-                String verdict = peer == null || n != 32768 ? "" : peer / seconds >= 0.8 ? "goal met (>= 0.8x)"
-                        : "below goal (0.8x)";
+                PeerTable.ours("cusolver_potrf_" + n, seconds);
                 table.row("Cholesky n = " + n + " (device only, best of " + s.repeats() + ")",
-                        fmt("%.3g s, %.1f TFLOP/s", seconds, tflops), peer == null ? "-" : fmt("cuSOLVER dpotrf %.3g s",
-                                peer), ratio, verdict);
+                        fmt("%.3g s, %.1f TFLOP/s", seconds, tflops), "-", "-", "");
             });
         }
         choleskyLeaves(gpu, s);
@@ -580,14 +552,11 @@ public final class GpuCheck {
                 fastest = o;
             }
         }
-        Double peer = peers.get("torch_krr_" + s.krrN());
+        PeerTable.ours("torch_krr_" + s.krrN(), best);
         String phases = fastest.seconds().entrySet().stream().map(e -> e.getKey() + " " + fmt("%.3f", e.getValue()))
                 .reduce((a, b) -> a + ", " + b).orElse("");
         table.row("KRR end to end, n = " + s.krrN() + ", " + s.krrTest() + " test points, best of " + s.repeats()
-                        + " (" + phases + "; solves by " + gpu.solvePath() + ")", fmt("%.3g s", best),
-                peer == null ? "-" : fmt("PyTorch Gram + solve %.3g s", peer),
-                peer == null ? "-" : fmt("%.2fx faster", peer / best),
-                peer == null ? "" : peer / best >= 3 ? "goal met (>= 3x)" : "below goal (3x)");
+                        + " (" + phases + "; solves by " + gpu.solvePath() + ")", fmt("%.3g s", best), "-", "-", "");
     }
 
     /**
@@ -649,11 +618,9 @@ public final class GpuCheck {
         attempt(gpu, "GD, one net, CUDA graph", () -> {
             Timed t = stepsPerSecond(gpu, 1, s, false);
             single[0] = t.perSecond();
-            Double peer = peers.get("torch_gd_step");
+            PeerTable.ours("torch_gd_step", 1 / t.perSecond());
             table.row("GD steps/s, one net, h = " + s.gdH() + ", n = " + s.gdN() + ", d = 5, by " + t.how(),
-                    fmt("%.0f", t.perSecond()), peer == null ? "-" : fmt("PyTorch autograd %.0f", 1 / peer),
-                    peer == null ? "-" : fmt("%.1fx", t.perSecond() * peer),
-                    peer == null ? "" : t.perSecond() * peer >= 10 ? "goal met (>= 10x)" : "below goal (10x)");
+                    fmt("%.0f", t.perSecond()), "-", "-", "");
         });
         attempt(gpu, "GD, one net, v1 kernels", () -> {  // the oracle against the default (v2): cuda/gd.cu
             System.setProperty(CudaBackend.GD_KERNELS, "v1");
@@ -744,10 +711,8 @@ public final class GpuCheck {
         int n = s.blasN();
         double[] t = timings(gpu).secondsBlasLevel3(n, s.repeats());
         double flops = Math.pow(n / 2.0, 3);
-        Double peer = peers.get("cusolver_potrf_" + n);
         table.row("cuBLAS alone at n = " + n + ": DTRSM n/2 x n/2 / rank-n/2 DSYRK", fmt("%.3g s / %.3g s", t[0], t[1]),
-                fmt("%.1f / %.1f TFLOP/s", flops / t[0] / 1e12, flops / t[1] / 1e12),
-                peer == null ? "-" : fmt("cuSOLVER dpotrf %.1f TFLOP/s", Math.pow(n, 3) / 3 / peer / 1e12), "");
+                fmt("%.1f / %.1f TFLOP/s", flops / t[0] / 1e12, flops / t[1] / 1e12), "-", "");
     }
 
     private void gram(CudaBackend gpu, Sizes s) {
