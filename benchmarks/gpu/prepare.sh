@@ -10,7 +10,7 @@ scripts/mvn -Pbench -DskipTests test-compile
 out=target/gpu
 rm -rf "$out"
 mkdir -p "$out/lib"
-MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -q -B -Pbench dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$out/lib" >/dev/null
+scripts/mvn -Pbench dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$out/lib" >/dev/null
 # keep what the check runs: the engine's dependencies minus plotting, YAML, the progress bar and JMH, and
 # JUnit only as its console launcher (which bundles the Jupiter engine); the carried tree must stay < 64 MiB
 (cd "$out/lib" && rm -f javacpp-* jfreechart-* org.jfree.svg-* jsoup-* jmh-* \
@@ -36,7 +36,7 @@ jdk.unsupported,jdk.management,jdk.zipfs --strip-debug --no-header-files --no-ma
   --compress=zip-9 --output "$out/runtime"
 tar czf "$out/runtime.tgz" -C "$out" runtime && rm -rf "$out/runtime"  # 27 MB instead of 49
 if ! ls "$out/lib"/junit-platform-console-standalone-*.jar >/dev/null 2>&1; then
-  mvn -q -B dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 \
+  scripts/mvn dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 \
     -DoutputDirectory="$out/lib" >/dev/null
 fi
 du -sh "$out" "$out"/*
