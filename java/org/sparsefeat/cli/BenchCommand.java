@@ -69,9 +69,9 @@ final class BenchCommand implements Callable<Integer> {
                 OutputFile.named("--out", out.resolve(BenchFiles.HTML_FILE)));
         PrintWriter err = spec.commandLine().getErr();
         Path work = Files.createTempDirectory("sparsefeat-bench");
-        try (Backend backend = backendOptions.open();
+        try (Backend backend = open();
                 StopOnSignal signal = StopOnSignal.install(err, () -> "interrupted; the rows that finished are in " + out)) {
-            boolean emulated = !backend.name().equals("cpu") && System.getProperty(EMULATOR_PROPERTY) != null;
+            boolean emulated = emulated();
             Suite run = emulated ? Suite.TOY : chosen;
             if (emulated) {
                 err.println("bench: on the CUDA emulator (" + EMULATOR_PROPERTY + "): suite toy whatever --suite says: a dry"
@@ -105,6 +105,37 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         } finally {
             deleteTree(work);
+        }
+    }
+
+    private boolean emulated() {
+        return System.getProperty(EMULATOR_PROPERTY) != null && backendOptions.backend.trim().equalsIgnoreCase("cuda");
+    }
+
+    /**
+     * The backend; with --backend cuda and {@value #EMULATOR_PROPERTY} set, the CUDA backend over the emulator, so that
+     * the device check's dry run exercises the same command on a machine without a GPU. The emulator's Java entry
+     * (cuda/emu/java) is compiled only into the tests and the -Pbench build, never the product: hence reflection.
+     */
+    private Backend open() {
+        if (!emulated()) {
+            return backendOptions.open();
+        }
+        int threads = backendOptions.threads();
+        try {
+            Class<?> emulator = Class.forName("org.sparsefeat.backend.cuda.Emulator");
+            if (!(boolean) emulator.getMethod("available").invoke(null)) {
+                throw new org.sparsefeat.util.InvalidInputException("--backend cuda: no CUDA emulator ("
+                        + emulator.getMethod("whyNot").invoke(null) + ")");
+            }
+            Backend b = (Backend) emulator.getMethod("backend", int.class, boolean.class).invoke(null, threads, true);
+            org.sparsefeat.linalg.NativeThreads.setOpenBlasThreads(threads);
+            return b;
+        } catch (ClassNotFoundException e) {
+            throw new org.sparsefeat.util.InvalidInputException("--backend cuda: " + EMULATOR_PROPERTY + " is set but this"
+                    + " build has no CUDA emulator (it comes with the tests and the -Pbench build)");
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the CUDA emulator's entry point changed", e);
         }
     }
 

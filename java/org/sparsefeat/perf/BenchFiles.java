@@ -139,7 +139,8 @@ public final class BenchFiles {
                         false, color));
                 color++;
             }
-            HotPath path = HotPath.all().stream().filter(h -> h.name().equals(p)).findFirst().orElseThrow();
+            // the exponent a flop count implies does not depend on the suite's sizes
+            HotPath path = HotPath.all(Suite.TOY).stream().filter(h -> h.name().equals(p)).findFirst().orElseThrow();
             List<Row> ours = rows.stream().filter(r -> r.path().equals(p) && r.kind().equals(Row.PATH) && r.ran()).toList();
             if (ours.size() >= 2) {  // the guide n^k through the ladder's first point
                 double n0 = ours.getFirst().n(), t0 = ours.getFirst().min();

@@ -44,8 +44,8 @@ public final class BenchRun {
     /** The rows a run of this suite makes (for the progress line's count). */
     int planned() {
         int p = 2;
-        for (HotPath h : HotPath.all()) {
-            int sizes = h.ladder().of(suite).length;
+        for (HotPath h : HotPath.all(suite)) {
+            int sizes = h.ladder().length;
             p += sizes * (peers && h.peer() != null ? 2 : 1);
         }
         return p;
@@ -58,7 +58,7 @@ public final class BenchRun {
             add(Ceilings.triad(suite, stop));
             double hostGemm = gemm.rate();
             PythonPeers python = peers ? new PythonPeers(work) : null;
-            for (HotPath path : HotPath.all()) {
+            for (HotPath path : HotPath.all(suite)) {
                 ladder(path, hostGemm, python);
             }
             return new Result(List.copyOf(rows), false);
@@ -68,7 +68,7 @@ public final class BenchRun {
     }
 
     private void ladder(HotPath path, double hostGemm, PythonPeers python) {
-        int[] sizes = path.ladder().of(suite);
+        int[] sizes = path.ladder();
         if (sizes.length == 0) {
             return;
         }

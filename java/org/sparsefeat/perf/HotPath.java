@@ -40,18 +40,13 @@ import org.sparsefeat.util.PhaseTimer;
  * @param peer     bench_peers.py's PATH for the same operation, or null
  * @param cpuOnly  runs on the host whatever the backend (the tiled factorisation's host engine)
  */
-record HotPath(String name, String workModel, double expected, String peer, boolean cpuOnly, Ladder ladder, Work work,
+record HotPath(String name, String workModel, double expected, String peer, boolean cpuOnly, int[] ladder, Work work,
                Shape shape, Opener opener) {
     /** Points on the sphere, the seeds fixed, so that every run and every peer sees the same data. */
     static final long SEED = 0;
     static final int D = 5;
     static final int IMAGE_D = 784;
     static final double RIDGE = 1e-6;
-    /** The GD step's training points and the flow's neurons. */
-    static final int GD_N = 512;
-    static final int FLOW_H = 1000;
-
-    interface Ladder { int[] of(Suite s); }
 
     interface Work { double at(int n); }
 
@@ -85,27 +80,30 @@ record HotPath(String name, String workModel, double expected, String peer, bool
 
     static final Kernel NTK = Kernel.of(KernelType.NTK);
 
-    /** The paths in the order a run measures them; {@code full} adds the out of core factorisation. */
-    static List<HotPath> all() {
+    /** The paths in the order a run measures them, with the suite's sizes; {@code full} adds the out of core one. */
+    static List<HotPath> all(Suite s) {
+        int gdN = s.gdN, flowH = s.flowH;
         return List.of(
                 new HotPath("gram", "2 n^2 d flops (the inner products; the kernel function of each entry is not counted)",
-                        2, "gram", false, s -> s.gram, n -> 2.0 * n * n * D, n -> "n=" + n + " d=" + D,
+                        2, "gram", false, s.gram, n -> 2.0 * n * n * D, n -> "n=" + n + " d=" + D,
                         (b, n) -> gram(b, points(n, D))),
                 new HotPath("gram_images", "2 n^2 D flops (the inner products)", 2, "gram_images", false,
-                        s -> s.gramImages, n -> 2.0 * n * n * IMAGE_D, n -> "n=" + n + " D=" + IMAGE_D,
+                        s.gramImages, n -> 2.0 * n * n * IMAGE_D, n -> "n=" + n + " D=" + IMAGE_D,
                         (b, n) -> gram(b, points(n, IMAGE_D))),
-                new HotPath("cholesky", "n^3/3 flops", 3, "cholesky", false, s -> s.cholesky, n -> (double) n * n * n / 3,
+                new HotPath("cholesky", "n^3/3 flops", 3, "cholesky", false, s.cholesky, n -> (double) n * n * n / 3,
                         n -> "n=" + n, HotPath::cholesky),
-                new HotPath("cholesky_tiled", "n^3/3 flops", 3, null, true, s -> s.cholesky, n -> (double) n * n * n / 3,
+                new HotPath("cholesky_tiled", "n^3/3 flops", 3, null, true, s.cholesky, n -> (double) n * n * n / 3,
                         n -> "n=" + n + " tile=" + tile(n), HotPath::tiled),
                 new HotPath("krr", "n^3/3 flops (the factorisation; Gram, solves and prediction at n/4 points not counted)",
-                        3, "krr", false, s -> s.krr, n -> (double) n * n * n / 3, n -> "n=" + n + " n_test=" + n / 4 + " d=" + D,
+                        3, "krr", false, s.krr, n -> (double) n * n * n / 3, n -> "n=" + n + " n_test=" + n / 4 + " d=" + D,
                         HotPath::krr),
-                new HotPath("gd_step", "6 n h d flops (forward and backward products)", 1, "gd", false, s -> s.gdWidths,
-                        h -> 6.0 * GD_N * h * D, h -> "h=" + h + " n=" + GD_N + " d=" + D, HotPath::gdStep),
-                new HotPath("flow_step", "4 n h D flops (its two GEMMs)", 1, null, false, s -> s.flow,
-                        n -> 4.0 * n * FLOW_H * IMAGE_D, n -> "n=" + n + " h=" + FLOW_H + " D=" + IMAGE_D, HotPath::flowStep),
-                new HotPath("krr_out_of_core", "n^3/3 flops", 3, null, true, s -> s.outOfCore, n -> (double) n * n * n / 3,
+                new HotPath("gd_step", "6 n h d flops (forward and backward products)", 1, "gd", false, s.gdWidths,
+                        h -> 6.0 * gdN * h * D, h -> "h=" + h + " n=" + gdN + " d=" + D,
+                        (b, h) -> gdStep(b, h, gdN, s.gdMaxSteps)),
+                new HotPath("flow_step", "4 n h D flops (its two GEMMs)", 1, null, false, s.flow,
+                        n -> 4.0 * n * flowH * IMAGE_D, n -> "n=" + n + " h=" + flowH + " D=" + IMAGE_D,
+                        (b, n) -> flowStep(b, n, flowH)),
+                new HotPath("krr_out_of_core", "n^3/3 flops", 3, null, true, s.outOfCore, n -> (double) n * n * n / 3,
                         n -> "n=" + n + " tile=" + tile(n) + " scratch, half in memory", OutOfCore::open));
     }
 
@@ -187,18 +185,18 @@ record HotPath(String name, String workModel, double expected, String peer, bool
         };
     }
 
-    /** Steps per trial: about 5e7 neuron-points per trial, so that a small h is not timer noise. */
-    static int gdSteps(int h) { return Math.max(1, 50_000_000 / (GD_N * h)); }
+    /** Steps per trial: about 5e7 neuron-points per trial (at most {@code max}), so that a small h is not timer noise. */
+    static int gdSteps(int n, int h, int max) { return (int) Math.clamp(50_000_000 / ((long) n * h), 1, max); }
 
     /** numpy's GD step is one to two hundred times slower: its trials make that many times fewer steps. */
     static final int PEER_GD_SLOWER = 100;
 
-    private static Case gdStep(Backend b, int h) {
-        Matrix x = points(GD_N, D);
+    private static Case gdStep(Backend b, int h, int n, int maxSteps) {
+        Matrix x = points(n, D);
         TwoLayerNet init = new TwoLayerNet(NetInit.w1(NetInit.W1.UNITARY, h, D, SEED), null,
                 NetInit.w2(NetInit.W2.parse("1e-3"), h, SEED), Scale.MEAN_FIELD);
-        NetBatch nets = b.openNets(List.of(new NetProblem(x, targets(GD_N), init, GdRule.featureL1(1, 1e-4))));
-        int steps = gdSteps(h);
+        NetBatch nets = b.openNets(List.of(new NetProblem(x, targets(n), init, GdRule.featureL1(1, 1e-4))));
+        int steps = gdSteps(n, h, maxSteps);
         long[] count = {steps};
         double[] never = {Double.NEGATIVE_INFINITY};
         return new Case() {
@@ -212,7 +210,7 @@ record HotPath(String name, String workModel, double expected, String peer, bool
         };
     }
 
-    private static Case flowStep(Backend b, int n) {
+    private static Case flowStep(Backend b, int n, int h) {
         Matrix x = points(n, IMAGE_D);
         double r = Math.sqrt(IMAGE_D);  // centred, normalised images have norm sqrt(D); the cost ignores the values
         double[] a = x.data();
@@ -223,8 +221,8 @@ record HotPath(String name, String workModel, double expected, String peer, bool
         for (int i = 0; i < n; i++) {
             y[i] = a[i * IMAGE_D] > 0 ? 1 : -1;
         }
-        SoftplusNet net = new SoftplusNet(b, FLOW_H, IMAGE_D, 5, SEED);
-        SoftplusFlow flow = b.softplusFlow(new SoftplusFlow.Problem(net.params(), net.params(), FLOW_H, 5,
+        SoftplusNet net = new SoftplusNet(b, h, IMAGE_D, 5, SEED);
+        SoftplusFlow flow = b.softplusFlow(new SoftplusFlow.Problem(net.params(), net.params(), h, 5,
                 net.normalisation(), x, y, x.rowRange(0, Math.min(8, n)), 1e-6, 20));
         return new Case() {
             @Override public void run() { flow.trial(1e-3); }

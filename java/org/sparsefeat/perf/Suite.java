@@ -7,19 +7,19 @@ package org.sparsefeat.perf;
  */
 public enum Suite {
     QUICK(1, 3, 2048, 1 << 22, new int[] {1024, 2048, 4096}, new int[] {1024, 2048, 4096}, new int[] {2048, 3072, 4096},
-            new int[] {1024, 2048, 4096}, new int[] {1000, 10_000, 100_000}, new int[] {512, 1024, 2048}, new int[0]),
+            new int[] {1024, 2048, 4096}, new int[] {1000, 10_000, 100_000}, new int[] {512, 1024, 2048}, new int[0], 512, 100, 1000),
     STANDARD(1, 5, 2048, 1 << 24, new int[] {2048, 4096, 8192}, new int[] {1024, 2048, 4096},
             new int[] {2048, 4096, 8192}, new int[] {2048, 4096, 8192}, new int[] {1000, 10_000, 100_000},
-            new int[] {512, 1024, 2048}, new int[0]),
+            new int[] {512, 1024, 2048}, new int[0], 512, 100, 1000),
     FULL(1, 5, 4096, 1 << 25, new int[] {4096, 8192, 16384}, new int[] {2048, 4096, 8192},
             new int[] {4096, 8192, 16384}, new int[] {4096, 8192, 16384}, new int[] {1000, 10_000, 100_000},
-            new int[] {1024, 2048, 4096}, new int[] {4096, 8192}),
+            new int[] {1024, 2048, 4096}, new int[] {4096, 8192}, 512, 100, 1000),
     /**
      * Toy sizes, one repeat, seconds in all: checks that the tool and its peers work, measures nothing worth keeping;
      * also what bench runs on the CUDA emulator.
      */
     TOY(1, 1, 256, 1 << 16, new int[] {64, 128}, new int[] {32, 64}, new int[] {64, 128}, new int[] {64, 128},
-            new int[] {100, 200}, new int[] {16, 32}, new int[0]);
+            new int[] {100, 200}, new int[] {16, 32}, new int[0], 64, 2, 50);
 
     final int warmups;
     final int repeats;
@@ -33,9 +33,13 @@ public enum Suite {
     final int[] gdWidths;
     final int[] flow;
     final int[] outOfCore;
+    /** The GD step's training points and most steps per trial; the flow's neurons. */
+    final int gdN;
+    final int gdMaxSteps;
+    final int flowH;
 
     Suite(int warmups, int repeats, int gemmN, int triadLength, int[] gram, int[] gramImages, int[] cholesky, int[] krr,
-          int[] gdWidths, int[] flow, int[] outOfCore) {
+          int[] gdWidths, int[] flow, int[] outOfCore, int gdN, int gdMaxSteps, int flowH) {
         this.warmups = warmups;
         this.repeats = repeats;
         this.gemmN = gemmN;
@@ -47,5 +51,8 @@ public enum Suite {
         this.gdWidths = gdWidths;
         this.flow = flow;
         this.outOfCore = outOfCore;
+        this.gdN = gdN;
+        this.gdMaxSteps = gdMaxSteps;
+        this.flowH = flowH;
     }
 }
