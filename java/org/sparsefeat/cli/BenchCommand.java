@@ -69,6 +69,7 @@ final class BenchCommand implements Callable<Integer> {
                 OutputFile.named("--out", out.resolve(BenchFiles.HTML_FILE)));
         PrintWriter err = spec.commandLine().getErr();
         Path work = Files.createTempDirectory("sparsefeat-bench");
+        BenchFiles.prepareGraphics(work);
         try (Backend backend = open();
                 StopOnSignal signal = StopOnSignal.install(err, () -> "interrupted; the rows that finished are in " + out)) {
             boolean emulated = emulated();

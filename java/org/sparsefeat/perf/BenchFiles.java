@@ -24,6 +24,15 @@ public final class BenchFiles {
 
     private BenchFiles() {}
 
+    /**
+     * Renders a tiny chart once, before any work: Java2D registers shutdown hooks as it starts, which a JVM already
+     * shutting down refuses, so a report written after Ctrl-C could not draw its plots otherwise.
+     */
+    public static void prepareGraphics(Path scratch) throws IOException {
+        Plots.logLog(scratch.resolve("warm-up"), "", "x", "y",
+                List.of(new Plots.Series("", new double[] {1, 2}, new double[] {1, 2}, null, false, 0)));
+    }
+
     /** Writes the three files (each whole or not at all) and the plots beside the report. */
     public static void write(Path dir, Map<String, Object> machine, String suite, List<Row> rows, boolean stopped)
             throws IOException {
