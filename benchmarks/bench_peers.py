@@ -3,7 +3,7 @@
 timed the same way (warm-up runs, then repeats; the setup of each repeat untimed). Prints one JSON object:
 {"impl": "numpy X / scipy Y", "seconds": [...]} or, when numpy/scipy are missing, {"absent": "why"}.
 
-    python3 benchmarks/bench_peers.py PATH X.npy WARMUPS REPEATS [--ridge R] [--h H] [--steps S]
+    python3 benchmarks/bench_peers.py PATH X.npy WARMUPS REPEATS [ridge=R] [h=H] [steps=S]
 
 PATH: gram | gram_images (K(X, X), the NTK: krr_numpy.gram_ntk), cholesky (scipy cho_factor of K + ridge I),
 krr (krr_numpy's fit and prediction at the first n/4 points), gd (gd_numpy.step, h neurons; seconds per step).
@@ -46,10 +46,10 @@ def main():
     p.add_argument("x")
     p.add_argument("warmups", type=int)
     p.add_argument("repeats", type=int)
-    p.add_argument("--ridge", type=float, default=1e-6)
-    p.add_argument("--h", type=int, default=1000)
-    p.add_argument("--steps", type=int, default=1)
+    p.add_argument("settings", nargs="*", help="key=value: ridge (1e-6), h (1000), steps (1)")
     a = p.parse_args()
+    kv = dict(s.split("=", 1) for s in a.settings)
+    a.ridge, a.h, a.steps = float(kv.get("ridge", 1e-6)), int(kv.get("h", 1000)), int(kv.get("steps", 1))
     x = np.load(a.x)
     n = x.shape[0]
     y = np.sin(np.arange(n, dtype=np.float64))

@@ -34,13 +34,13 @@ final class BenchCommand implements Callable<Integer> {
                     + " only checks that the tool and its peers work).")
     String suite;
 
+    @Option(names = "--no-peers", description = "Skip the numpy/scipy peers (python3 benchmarks/bench_peers.py).")
+    boolean noPeers;
+
     @Option(names = "--out", defaultValue = "bench-out", paramLabel = "DIR",
             description = "Directory for bench.json, bench.csv, report.html and its plots (default: ${DEFAULT-VALUE};"
                     + " created if missing).")
     Path out;
-
-    @Option(names = "--no-peers", description = "Skip the numpy/scipy peers (python3 benchmarks/bench_peers.py).")
-    boolean noPeers;
 
     @Mixin
     BackendOptions backendOptions;

@@ -62,7 +62,7 @@ record HotPath(String name, String workModel, double expected, String peer, bool
         /** The points the peer gets (written to an NPY file), or null. */
         default Matrix points() { return null; }
 
-        /** bench_peers.py's extra arguments at this size. */
+        /** bench_peers.py's extra settings at this size, key=value. */
         default List<String> peerArguments() { return List.of(); }
     }
 
@@ -204,7 +204,7 @@ record HotPath(String name, String workModel, double expected, String peer, bool
             @Override public double perRun() { return steps; }
             @Override public Matrix points() { return x; }
             @Override public List<String> peerArguments() {
-                return List.of("--h", "" + h, "--steps", "" + Math.max(1, steps / PEER_GD_SLOWER));
+                return List.of("h=" + h, "steps=" + Math.max(1, steps / PEER_GD_SLOWER));
             }
             @Override public void close() { nets.close(); }
         };

@@ -53,7 +53,7 @@ final class PythonPeers {
             Matrix points = c.points();
             Npy.write(x, points);
             List<String> cmd = new ArrayList<>(List.of("python3", script.toString(), path.peer(), x.toString(),
-                    "" + suite.warmups, "" + suite.repeats, "--ridge", "" + HotPath.RIDGE));
+                    "" + suite.warmups, "" + suite.repeats, "ridge=" + HotPath.RIDGE));
             cmd.addAll(c.peerArguments());
             Path out = work.resolve("peer.json");
             Path err = work.resolve("peer.err");
