@@ -19,12 +19,21 @@ final class BenchCompareCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "NEW.json", description = "The run to check.")
     Path newFile;
 
+    @picocli.CommandLine.Option(names = "--min-band", paramLabel = "F", defaultValue = "1.2",
+            description = "The narrowest noise band, a factor above 1 (default: ${DEFAULT-VALUE}, 20%%); a row's band is"
+                    + " wider when its repeats are noisy.")
+    double minBand;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        BenchCompare.Outcome o = BenchCompare.compare(oldFile, newFile);
+        if (!(minBand > 1) || !Double.isFinite(minBand)) {
+            throw new org.sparsefeat.util.InvalidInputException("--min-band must be a factor above 1 (e.g. 1.5), got "
+                    + minBand);
+        }
+        BenchCompare.Outcome o = BenchCompare.compare(oldFile, newFile, minBand);
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "%-60s %10s %10s %7s %6s  %s%n", "row", "old min s", "new min s", "ratio", "band", "verdict");
         for (BenchCompare.Line l : o.lines()) {

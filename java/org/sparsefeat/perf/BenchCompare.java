@@ -13,7 +13,7 @@ import org.sparsefeat.util.InvalidInputException;
 
 /**
  * Two bench.json files row by row: the new fastest repeat over the old one, against a noise band from the repeats
- * of both. A row is a regression when its ratio exceeds its band: 1 + max(MIN_NOISE, 2 (spread_old + spread_new)),
+ * of both. A row is a regression when its ratio exceeds its band: max(1 + MIN_NOISE, 1 + 2 (spread_old + spread_new)),
  * the spread of a row being (median - min) / min of its repeats. A quiet machine gets the floor; a noisy run widens
  * its own band rather than failing on noise.
  */
@@ -32,12 +32,23 @@ public final class BenchCompare {
         public boolean regressed() { return lines.stream().anyMatch(Line::regressed); }
     }
 
-    /** The band for two rows' repeats. */
+    /** The band for two rows' repeats, at least 1 + {@link #MIN_NOISE}. */
     public static double band(double[] oldSeconds, double[] newSeconds) {
-        return 1 + Math.max(MIN_NOISE, 2 * (new Timing(oldSeconds).spread() + new Timing(newSeconds).spread()));
+        return band(oldSeconds, newSeconds, 1 + MIN_NOISE);
     }
 
-    public static Outcome compare(Path oldFile, Path newFile) {
+    /** The band for two rows' repeats, at least {@code floor} (a factor above 1). */
+    public static double band(double[] oldSeconds, double[] newSeconds, double floor) {
+        return Math.max(floor, 1 + 2 * (new Timing(oldSeconds).spread() + new Timing(newSeconds).spread()));
+    }
+
+    public static Outcome compare(Path oldFile, Path newFile) { return compare(oldFile, newFile, 1 + MIN_NOISE); }
+
+    /**
+     * @param floor the narrowest band, a factor above 1 (benchmarks/guard.sh gives its GUARD_MARGIN: its rows are
+     *              single ratios to a yardstick, without repeats)
+     */
+    public static Outcome compare(Path oldFile, Path newFile, double floor) {
         Map<String, double[]> old = rows(oldFile, "OLD.json");
         Map<String, double[]> fresh = rows(newFile, "NEW.json");
         List<Line> lines = new ArrayList<>();
@@ -51,7 +62,7 @@ public final class BenchCompare {
                 continue;
             }
             double ratio = new Timing(s).min() / new Timing(o).min();
-            double band = band(o, s);
+            double band = band(o, s, floor);
             String verdict = ratio > band ? String.format(Locale.ROOT, "SLOWER (> %.2fx)", band)
                     : ratio < 1 / band ? "faster" : "ok";
             lines.add(new Line(e.getKey(), new Timing(o).min(), new Timing(s).min(), ratio, band, verdict));

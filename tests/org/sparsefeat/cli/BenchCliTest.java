@@ -101,6 +101,10 @@ class BenchCliTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("--out " + file), r.err());
 
+        r = CliRunner.run("bench", "compare", "--min-band", "0.9", file.toString(), file.toString());
+        assertEquals(2, r.code());
+        assertEquals("sparsefeat bench compare: --min-band must be a factor above 1 (e.g. 1.5), got 0.9", r.err().strip());
+
         r = CliRunner.run("bench", "compare", dir.resolve("none.json").toString(), file.toString());
         assertEquals(2, r.code());
         assertEquals("sparsefeat bench compare: OLD.json " + dir.resolve("none.json") + " does not exist",

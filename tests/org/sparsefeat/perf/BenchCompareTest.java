@@ -59,6 +59,8 @@ class BenchCompareTest {
         assertEquals(1, slower.size());
         assertEquals("path gram sparsefeat cpu n=2000", slower.getFirst().key());
         assertEquals(2.0, slower.getFirst().ratio(), 1e-12);
+        // benchmarks/guard.sh's margin is the floor of the band: 2.5x lets a 2x row pass
+        assertFalse(BenchCompare.compare(a, c, 2.5).regressed());
     }
 
     @Test
