@@ -50,6 +50,12 @@ public record Row(String kind, String path, String impl, long n, String shape, S
         return new Row(kind, path, impl, n, shape, workModel, work, unit, timing, ceiling, e, note);
     }
 
+    /** The same measurement taken again after the ladders (the ceiling's second run). */
+    public Row after() {
+        return new Row(kind, path, impl, n, shape + " after the ladders", workModel, work, unit, timing, ceiling, exponent,
+                note);
+    }
+
     public Row withCeiling(double c) {
         return new Row(kind, path, impl, n, shape, workModel, work, unit, timing, c, exponent, note);
     }

@@ -1,17 +1,18 @@
 package org.sparsefeat.perf;
 
 /**
- * How much to measure: the sizes of each ladder and the repeats. {@code quick} fits in about two minutes on a
+ * How much to measure: the sizes of each ladder and the repeats. {@code quick} fits in under 3 minutes on a
  * 2-core machine; {@code standard} is what to report for a machine; {@code full} adds larger sizes and the out of core
  * factorisation; {@code toy} is a check that the tool works.
  */
 public enum Suite {
-    QUICK(1, 3, 2048, 1 << 22, new int[] {1024, 2048, 4096}, new int[] {1024, 2048, 4096}, new int[] {2048, 3072, 4096},
-            new int[] {1024, 2048, 4096}, new int[] {1000, 10_000, 100_000}, new int[] {512, 1024, 2048}, new int[0], 512, 100, 1000),
-    STANDARD(1, 5, 2048, 1 << 24, new int[] {2048, 4096, 8192}, new int[] {1024, 2048, 4096},
-            new int[] {2048, 4096, 8192}, new int[] {2048, 4096, 8192}, new int[] {1000, 10_000, 100_000},
-            new int[] {512, 1024, 2048}, new int[0], 512, 100, 1000),
-    FULL(1, 5, 4096, 1 << 25, new int[] {4096, 8192, 16384}, new int[] {2048, 4096, 8192},
+    QUICK(1, 3, 4096, 1 << 22, new int[] {2048, 4096, 8192}, new int[] {1024, 2048, 4096}, new int[] {4096, 6144, 8192},
+            new int[] {1024, 2048, 4096}, new int[] {1000, 10_000, 100_000}, new int[] {512, 1024, 2048}, new int[0], 512, 100,
+            1000),
+    STANDARD(1, 5, 6144, 1 << 24, new int[] {4096, 8192, 16384}, new int[] {2048, 4096, 8192},
+            new int[] {4096, 8192, 12288}, new int[] {2048, 4096, 8192}, new int[] {1000, 10_000, 100_000},
+            new int[] {1024, 2048, 4096}, new int[0], 512, 100, 1000),
+    FULL(1, 5, 8192, 1 << 25, new int[] {4096, 8192, 16384}, new int[] {2048, 4096, 8192},
             new int[] {4096, 8192, 16384}, new int[] {4096, 8192, 16384}, new int[] {1000, 10_000, 100_000},
             new int[] {1024, 2048, 4096}, new int[] {4096, 8192}, 512, 100, 1000),
     /**
