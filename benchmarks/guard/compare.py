@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The benchmark guard's arithmetic (called by benchmarks/guard.sh): JMH results of GuardBench -> a table of
-each hot path's time over the yardstick's, against benchmarks/guard/baseline.json.
+each hot path's time over the yardstick's, against benchmarks/guard/baseline.json. The verdict (a ratio more than
+MARGIN times its baseline's) is `sparsefeat bench compare --min-band MARGIN`'s, on the two sets of ratios written
+as bench.json files: one regression gate for bench and the guard.
 
   compare.py check  BASELINE MARGIN RUN.json [RUN2.json ...]   # exit 1 if a hot path regressed
   compare.py update BASELINE MARGIN RUN.json [RUN2.json ...]   # rewrite BASELINE from the runs
@@ -131,6 +133,30 @@ def update(baseline, runs):
     return 0
 
 
+def bench_json(path, ratios):
+    """The ratios as a bench.json of one-repeat rows, for `sparsefeat bench compare` (the same gate as bench's)."""
+    doc = {"command": "bench", "suite": "guard", "complete": True, "machine": {"signature": signature()},
+           "rows": [{"kind": "guard", "path": name, "impl": "GuardBench", "shape": "ratio-to-yardstick",
+                     "seconds": [ratio]} for name, ratio in sorted(ratios.items())]}
+    with open(path, "w") as f:
+        json.dump(doc, f, indent=1)
+
+
+def bench_compare(old, new, margin):
+    """`sparsefeat bench compare --min-band MARGIN OLD NEW` in the JVM guard.sh built (GUARD_JAVA, target/):
+    the guard's verdicts come from the same code as bench's. Returns its output and the rows it found slower."""
+    with open("target/classpath.txt") as f:
+        cp = "target/classes" + os.pathsep + f.read().strip()
+    java = os.environ.get("GUARD_JAVA", "java")
+    r = subprocess.run([java, "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true", "-cp", cp,
+                        "org.sparsefeat.cli.Main", "bench", "compare", "--min-band", str(margin), old, new],
+                       capture_output=True, text=True)
+    if r.returncode not in (0, 1):
+        sys.exit(f"compare.py: sparsefeat bench compare failed (exit {r.returncode}): {r.stderr.strip()}")
+    slower = [line.split()[1] for line in r.stdout.splitlines() if line.startswith("guard ") and "SLOWER" in line]
+    return r.stdout, slower
+
+
 def check(baseline, margin, runs):
     with open(baseline) as f:
         base = json.load(f)
@@ -141,25 +167,22 @@ def check(baseline, margin, runs):
         return NOT_COMPARABLE
     best = ratios_of(runs)
     missing = sorted(set(base["ratios"]) - set(best))
-    rows, failed = [], []
-    for name in sorted(best):
-        ratio, score, yard = best[name]
-        if name not in base["ratios"]:
-            rows.append((name, score, yard, ratio, None, None, "NEW (not in baseline)"))
-            continue
-        rel = ratio / base["ratios"][name]
-        verdict = "ok" if rel <= margin else f"SLOWER (> {margin:.2f}x)"
-        if rel > margin:
-            failed.append(name)
-        rows.append((name, score, yard, ratio, base["ratios"][name], rel, verdict))
     runs_note = f", best of {len(runs)} runs" if len(runs) > 1 else ""
     print(f"benchmark guard: time / yardstick against {baseline} (from {base['machine']}, commit {base['commit']}"
           f"{runs_note})")
-    print(f"{'benchmark':10s} {'us/op':>9s} {'yardstick':>9s} {'ratio':>8s} {'baseline':>8s} {'vs base':>8s}  verdict")
-    for name, score, yard, ratio, b, rel, verdict in rows:
-        bs = f"{b:8.4f}" if b is not None else f"{'-':>8s}"
-        rs = f"{rel:7.2f}x" if rel is not None else f"{'-':>8s}"
-        print(f"{name:10s} {score:9.1f} {yard:9.1f} {ratio:8.4f} {bs} {rs}  {verdict}")
+    print(f"{'benchmark':10s} {'us/op':>9s} {'yardstick':>9s} {'ratio':>8s} {'baseline':>8s}")
+    for name in sorted(best):
+        ratio, score, yard = best[name]
+        b = base["ratios"].get(name)
+        bs = f"{b:8.4f}" if b is not None else f"{'NEW':>8s}"
+        print(f"{name:10s} {score:9.1f} {yard:9.1f} {ratio:8.4f} {bs}")
+    work = os.path.dirname(os.path.abspath(runs[-1]))
+    old, new = os.path.join(work, "baseline.bench.json"), os.path.join(work, "run.bench.json")
+    bench_json(old, base["ratios"])
+    bench_json(new, {k: v[0] for k, v in best.items()})
+    table, failed = bench_compare(old, new, margin)
+    print(f"sparsefeat bench compare --min-band {margin:.2f} (ratio: this run's over the baseline's):")
+    print(table, end="")
     for name in missing:
         print(f"{name:10s} missing from this run")
     if failed or missing:

@@ -139,7 +139,7 @@ class KrrProcessTest {
     }
 
     /** Whether this process ignores SIGINT (Linux's /proc says; elsewhere assumed not), which its children inherit. */
-    private static boolean sigintIgnored() {
+    static boolean sigintIgnored() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("SigIgn:")) {

@@ -1,0 +1,47 @@
+package org.sparsefeat.perf;
+
+import java.util.Arrays;
+import java.util.function.BooleanSupplier;
+import org.sparsefeat.linalg.Matrix;
+import org.sparsefeat.linalg.OpenBlas;
+
+/**
+ * The machine's ceilings, measured before the hot paths: the float64 GEMM rate through the BLAS the engine calls
+ * (the roof every dense path is a fraction of) and the memory bandwidth of a STREAM-like triad a = b + s c.
+ */
+final class Ceilings {
+    static final String GEMM = "gemm";
+    static final String TRIAD = "triad";
+
+    private Ceilings() {}
+
+    static Row gemm(Suite suite, BooleanSupplier stop) {
+        int n = suite.gemmN;
+        Matrix a = filled(n, 1), b = filled(n, 2), c = Matrix.zeros(n, n);
+        Timing t = Timing.measure(suite.warmups, suite.repeats, () -> OpenBlas.gemm(false, false, 1, a, b, 0, c), stop);
+        return new Row(Row.CEILING, GEMM, "OpenBLAS dgemm", n, "n=" + n, "2 n^3 flops", 2.0 * n * n * n, "GFLOP/s", t,
+                Double.NaN, Double.NaN, "");
+    }
+
+    /** The triad on all the processors' common pool: 24 bytes moved per element (two reads, one write). */
+    static Row triad(Suite suite, BooleanSupplier stop) {
+        int len = suite.triadLength;
+        double[] a = new double[len], b = new double[len], c = new double[len];
+        Arrays.parallelSetAll(b, i -> i % 7);
+        Arrays.parallelSetAll(c, i -> i % 5);
+        double s = 3;
+        Timing t = Timing.measure(suite.warmups + 1, suite.repeats, () -> Arrays.parallelSetAll(a, i -> b[i] + s * c[i]),
+                stop);
+        return new Row(Row.CEILING, TRIAD, "Java triad", len, "length=" + len, "24 bytes per element", 24.0 * len,
+                "GB/s", t, Double.NaN, Double.NaN, "");
+    }
+
+    private static Matrix filled(int n, int salt) {
+        Matrix m = Matrix.zeros(n, n);
+        double[] d = m.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = ((i * 31L + salt * 17L) % 97) / 97.0 - 0.5;
+        }
+        return m;
+    }
+}
