@@ -5,11 +5,13 @@
 #   command at 600): each step runs under `timeout -k 5` with the smaller of its own limit and the time left, says
 #   when it starts and ends and with which exit code, and is skipped, saying so, when under 20 s remain;
 # - everything goes to files under $OUT (at most 8, plain names: the device tool returns no more) as it happens:
-#   check.log (all output), machine.txt, smoke-jcuda.log, smoke-ffm.log, peers.txt, gpucheck.md, junit.log;
+#   check.log (all output), machine.txt, smoke-jcuda.log, smoke-ffm.log, peers.txt, gpucheck.md, bench.tgz,
+#   junit.log;
 # - most information first: the machine, a smoke run of every kernel at toy sizes through each driver binding
-#   (and the binding's cost per launch), GpuCheck's timings (each row on its own), the PyTorch peers (after our
-#   rows, so that a hung peer costs only its own rows) and the table setting them side by side (PeerTable), the
-#   JUnit suites of the CUDA backend;
+#   (and the binding's cost per launch), GpuCheck's timings and parity (each row on its own), the standard suite of
+#   `sparsefeat bench` on the GPU (bench.tgz: the report a user gets), the PyTorch peers (after our rows, so that a
+#   hung peer costs only its own rows) and the table setting them beside ours (PeerTable), the JUnit suites of the
+#   CUDA backend;
 # - no JVM leaves a core dump (a crash of a 24 GiB heap could fill the machine's disk): its hs_err report is kept.
 # `check.sh --emulated` runs every step the same way here, on the CPU emulator of the kernels at toy sizes (the
 # dry run CI makes; no peers, as there is no PyTorch; both smoke runs bind the emulator through FFM, as JCuda
@@ -165,6 +167,15 @@ if [ "$jcuda_rc" != 0 ] && [ "$last_rc" = 0 ]; then
 fi
 
 step "GpuCheck: timings and parity" 240 - "${gpucheck[@]}" --table "$out/gpucheck.md"
+
+# the report a user of the machine gets from `sparsefeat bench` (README, 'Benchmarking a machine'), as one file
+# (the device tool returns at most 8): bench.json, bench.csv, report.html and its plots; Ctrl-C or the step's
+# limit keeps the rows that finished
+benchdir=$(mktemp -d)
+step "bench: sparsefeat bench --backend cuda --suite standard" 150 - "$java" "${jflags[@]}" -cp "$cp" \
+  org.sparsefeat.cli.Main bench --backend cuda --suite standard --out "$benchdir/bench"
+[ -d "$benchdir/bench" ] && tar czf "$out/bench.tgz" -C "$benchdir" bench
+rm -rf "$benchdir"
 
 if [ $emulated = 1 ]; then
   echo "[$(stamp)] peers skipped in the dry run (they need PyTorch on a GPU)" | tee -a "$out/peers.txt"

@@ -29,7 +29,8 @@ def expect(ok, what):
         problems.append(what)
 
 names = set(os.listdir(full))
-want = {"check.log", "machine.txt", "smoke-jcuda.log", "smoke-ffm.log", "peers.txt", "gpucheck.md", "junit.log"}
+want = {"check.log", "machine.txt", "smoke-jcuda.log", "smoke-ffm.log", "peers.txt", "gpucheck.md", "bench.tgz",
+        "junit.log"}
 expect(names == want, f"files {sorted(names)}, expected {sorted(want)}")
 expect(len(names) <= 8 and all(re.fullmatch(r"[A-Za-z0-9._-]+", n) for n in names), "at most 8 plain-named files")
 expect(full_s < 480 + 15, f"the full dry run took {full_s} s, over its 480 s deadline")
@@ -47,6 +48,14 @@ for f in ("smoke-jcuda.log", "smoke-ffm.log"):
     text = read(full, f)
     oks = len(re.findall(r"\| ok \|$", text, re.M))
     expect(oks >= 15 and "| FAIL |" not in text and "launch cost" in text, f"{f}: {oks} ok rows, no FAIL, a launch cost")
+import json, tarfile
+with tarfile.open(os.path.join(full, "bench.tgz")) as t:
+    members = {m.name for m in t.getmembers()}
+    bench = json.load(t.extractfile("bench/bench.json")) if "bench/bench.json" in members else {}
+expect({"bench/bench.json", "bench/bench.csv", "bench/report.html"} <= members, f"bench.tgz holds the report: {sorted(members)}")
+rows = bench.get("rows", [])
+expect(any(r.get("impl") == "sparsefeat cuda" and (r.get("min_seconds") or 0) > 0 for r in rows),
+       "bench.json has timed rows on the (emulated) CUDA backend")
 junit = read(full, "junit.log")
 m = re.search(r"\[\s*(\d+) tests successful", junit)
 expect(m and int(m.group(1)) > 0 and re.search(r"\[\s*0 tests failed", junit), "junit.log: tests ran and none failed")

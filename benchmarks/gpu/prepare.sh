@@ -11,10 +11,11 @@ out=target/gpu
 rm -rf "$out"
 mkdir -p "$out/lib"
 scripts/mvn -Pbench dependency:copy-dependencies -DincludeScope=test -DoutputDirectory="$out/lib" >/dev/null
-# keep what the check runs: the engine's dependencies minus plotting, YAML, the progress bar and JMH, and
-# JUnit only as its console launcher (which bundles the Jupiter engine); the carried tree must stay < 64 MiB
-(cd "$out/lib" && rm -f javacpp-* jfreechart-* org.jfree.svg-* jsoup-* jmh-* \
-  jopt-simple-* commons-math3-* snakeyaml-* jackson-dataformat-yaml-* progressbar-* jline-* junit-jupiter* \
+# keep what the check runs: the engine's dependencies minus YAML, the progress bar and JMH (plotting stays, for
+# bench's report), and JUnit only as its console launcher (which bundles the Jupiter engine); the carried tree must
+# stay < 64 MiB
+(cd "$out/lib" && rm -f javacpp-* jsoup-* jmh-* \
+  jopt-simple-* commons-math3-* jline-* junit-jupiter* \
   junit-platform-commons-* junit-platform-engine-* opentest4j-* apiguardian-* libsvm-*)
 # JCuda's natives jar also holds its NVRTC, runtime and PTX-compiler bindings (25 MB unpacked): the driver API
 # is all we load. Repack with Java's jar tool (no zip needed).
@@ -22,6 +23,13 @@ natives=$(realpath "$out"/lib/jcuda-natives-*.jar)
 mkdir -p "$out/natives" && (cd "$out/natives" && "$JAVA_HOME/bin/jar" xf "$natives")
 rm -f "$out"/natives/lib/libJNvPTXCompiler-* "$out"/natives/lib/libJNvrtc-* "$out"/natives/lib/libJCudaRuntime-*
 rm "$natives" && "$JAVA_HOME/bin/jar" cf "$natives" -C "$out/natives" . && rm -rf "$out/natives"
+# bytedeco's OpenBLAS jar holds three JNI builds beside the library (48 MB unpacked): the FFM binding loads only
+# the four files of ffm.NativeLibraries
+blas=$(realpath "$out"/lib/openblas-*-linux-x86_64.jar)
+keep=org/bytedeco/openblas/linux-x86_64
+mkdir -p "$out/blas" && (cd "$out/blas" && "$JAVA_HOME/bin/jar" xf "$blas" \
+  $keep/libgcc_s.so.1 $keep/libquadmath.so.0 $keep/libgfortran.so.5 $keep/libopenblas.so.0)
+rm "$blas" && "$JAVA_HOME/bin/jar" cf "$blas" -C "$out/blas" . && rm -rf "$out/blas"
 # the kernels: cuda/build.sh builds nothing without nvcc (the CPU build does not need them), but a GPU machine does
 missing=$(for cu in cuda/*.cu; do f=target/classes/cuda/$(basename "$cu" .cu).fatbin; [ -s "$f" ] || echo "$f"; done)
 if [ -n "$missing" ]; then
@@ -31,10 +39,12 @@ if [ -n "$missing" ]; then
 fi
 cp -r target/classes "$out/classes"
 cp -r target/test-classes "$out/test-classes"
-"$JAVA_HOME/bin/jlink" --add-modules java.base,java.compiler,java.management,java.sql,java.xml,java.logging,\
+# java.desktop: bench's report draws its plots with Java2D (headless)
+"$JAVA_HOME/bin/jlink" --add-modules java.base,java.compiler,java.desktop,java.management,java.sql,java.xml,java.logging,\
 jdk.unsupported,jdk.management,jdk.zipfs --strip-debug --no-header-files --no-man-pages \
-  --compress=zip-9 --output "$out/runtime"
-tar czf "$out/runtime.tgz" -C "$out" runtime && rm -rf "$out/runtime"  # 27 MB instead of 49
+  --compress=zip-0 --output "$out/runtime"
+# gzip of the uncompressed image: 32 MB, where jlink's zip-9 then gzip made 39 MB
+tar czf "$out/runtime.tgz" -C "$out" runtime && rm -rf "$out/runtime"
 if ! ls "$out/lib"/junit-platform-console-standalone-*.jar >/dev/null 2>&1; then
   scripts/mvn dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 \
     -DoutputDirectory="$out/lib" >/dev/null

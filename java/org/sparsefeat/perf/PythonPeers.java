@@ -32,15 +32,23 @@ final class PythonPeers {
         this.work = work;
     }
 
-    /** benchmarks/bench_peers.py of the checkout the classes were built from (target/classes' grandparent). */
+    /**
+     * benchmarks/bench_peers.py of the checkout the classes were built from: the nearest ancestor of the classes that
+     * holds it (target/classes here, target/gpu/classes on the device check's machine), else the working directory's.
+     */
     static Path script() {
+        Path relative = Path.of("benchmarks", "bench_peers.py");
         try {
             Path classes = Path.of(PythonPeers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path root = classes.getParent() == null ? null : classes.getParent().getParent();
-            return root == null ? Path.of("benchmarks", "bench_peers.py") : root.resolve("benchmarks/bench_peers.py");
+            for (Path dir = classes.getParent(); dir != null; dir = dir.getParent()) {
+                if (Files.isRegularFile(dir.resolve(relative))) {
+                    return dir.resolve(relative);
+                }
+            }
         } catch (URISyntaxException | SecurityException e) {
-            return Path.of("benchmarks", "bench_peers.py");
+            // classes from somewhere without a path: the working directory's script, if any
         }
+        return relative;
     }
 
     Row run(HotPath path, int n, HotPath.Case c, Suite suite, BooleanSupplier stop) {
