@@ -106,7 +106,7 @@ final class ScaLapack {
             } catch (IllegalArgumentException e) {
                 if (given != null) {
                     throw new UnavailableException("cannot load the " + what + " library " + given + " (" + env + "): "
-                            + (name.contains("/") && !Files.exists(Path.of(name)) ? "no such file" : e.getMessage()));
+                            + (name.contains("/") && !Files.exists(Path.of(name)) ? "no such file" : e.getMessage()) + "; " + INSTALL);
                 }
             }
         }
