@@ -117,19 +117,40 @@ public final class DistributedMatrix implements AutoCloseable {
     }
 
     /**
-     * pdpotrf: the lower Cholesky factor in place. Returns 0, or the 1-based order of the first leading minor that is
-     * not positive (the same on every rank).
+     * The lower Cholesky factor in place, by panels of {@code width} columns (a multiple of the block): pdpotrf of the
+     * panel's diagonal block, pdtrsm of the panel below it, pdsyrk of the trailing matrix. Between two panels
+     * {@code done} hears the columns finished and {@code stop} is asked (a collective: all ranks stop together, or
+     * none). Returns 0, or the 1-based global index of the first pivot that is not positive (the same on every rank).
      */
-    public int factor() {
+    public int factor(int width, java.util.function.IntConsumer done, java.util.function.BooleanSupplier stop) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment info = a.allocate(ValueLayout.JAVA_INT);
-            Native.run(() -> { cluster.lib().pdpotrf.invokeExact(a.allocateFrom("L"), i(a, n), local, i(a, 1), i(a, 1),
-                    desc, info, 1L); });
-            int rc = info.get(ValueLayout.JAVA_INT, 0);
-            if (rc < 0) {
-                throw new IllegalStateException("pdpotrf rejected argument " + (-rc));
+            MemorySegment lower = a.allocateFrom("L"), right = a.allocateFrom("R"), t = a.allocateFrom("T");
+            MemorySegment no = a.allocateFrom("N"), info = a.allocate(ValueLayout.JAVA_INT);
+            MemorySegment one = a.allocateFrom(ValueLayout.JAVA_DOUBLE, 1.0);
+            MemorySegment minusOne = a.allocateFrom(ValueLayout.JAVA_DOUBLE, -1.0);
+            for (int j = 0; j < n; j += width) {
+                int w = Math.min(width, n - j), rest = n - j - w;
+                MemorySegment at = i(a, j + 1), below = i(a, j + w + 1);
+                Native.run(() -> { cluster.lib().pdpotrf.invokeExact(lower, i(a, w), local, at, at, desc, info, 1L); });
+                int rc = info.get(ValueLayout.JAVA_INT, 0);
+                if (rc < 0) {
+                    throw new IllegalStateException("pdpotrf rejected argument " + (-rc));
+                }
+                if (rc > 0) {
+                    return j + rc;
+                }
+                if (rest > 0) {
+                    Native.run(() -> { cluster.lib().pdtrsm.invokeExact(right, lower, t, no, i(a, rest), i(a, w), one,
+                            local, at, at, desc, local, below, at, desc, 1L, 1L, 1L, 1L); });
+                    Native.run(() -> { cluster.lib().pdsyrk.invokeExact(lower, no, i(a, rest), i(a, w), minusOne,
+                            local, below, at, desc, one, local, below, below, desc, 1L, 1L); });
+                }
+                done.accept(j + w);
+                if (rest > 0 && cluster.any(stop.getAsBoolean())) {
+                    throw new org.sparsefeat.linalg.tiled.Monitor.Stopped();
+                }
             }
-            return rc;
+            return 0;
         }
     }
 

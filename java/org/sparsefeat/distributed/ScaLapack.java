@@ -35,7 +35,7 @@ final class ScaLapack {
 
     final MethodHandle mpiInitialized, mpiInitThread, mpiFinalized, mpiFinalize;
     final MethodHandle blacsPinfo, blacsGet, blacsGridinit, blacsGridinfo, blacsGridexit, blacsExit, blacsAbort;
-    final MethodHandle dgsum2d, numroc, descinit, pdpotrf, pdpotrs, pdtrmm;
+    final MethodHandle dgsum2d, numroc, descinit, pdpotrf, pdpotrs, pdtrmm, pdtrsm, pdsyrk;
 
     private static ScaLapack instance;
 
@@ -68,6 +68,12 @@ final class ScaLapack {
         // pdtrmm(side, uplo, transa, diag, m, n, alpha, a, ia, ja, desca, b, ib, jb, descb, 4 lengths)
         pdtrmm = l.downcallHandle(find(scalapack, "pdtrmm_"), FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR,
                 ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, LEN, LEN, LEN, LEN));
+        // pdtrsm: the same arguments as pdtrmm
+        pdtrsm = l.downcallHandle(find(scalapack, "pdtrsm_"), FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR,
+                ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, LEN, LEN, LEN, LEN));
+        // pdsyrk(uplo, trans, n, k, alpha, a, ia, ja, desca, beta, c, ic, jc, descc, 2 lengths)
+        pdsyrk = l.downcallHandle(find(scalapack, "pdsyrk_"), FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR,
+                ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, LEN, LEN));
     }
 
     /** The bindings, loaded once; a one-line {@link UnavailableException} where a library or symbol is missing. */

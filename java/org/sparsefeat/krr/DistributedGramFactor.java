@@ -18,6 +18,9 @@ import org.sparsefeat.util.PhaseTimer;
  * tile), and the solves and products are collectives, so every rank calls them in the same order.
  */
 final class DistributedGramFactor implements GramFactor {
+    /** The factorisation's panels, about: each a pdpotrf, pdtrsm and pdsyrk over the ranks, then a stop check. */
+    private static final int PANELS = 16;
+
     private final DistributedMatrix matrix;
     private final int n;
 
@@ -54,7 +57,12 @@ final class DistributedGramFactor implements GramFactor {
             }
             monitor.progress("cholesky", gram, total);
             double maxDiag = timer.time("gram", source::maxDiagonal) + ridge;
-            int info = timer.time("cholesky", m::factor);
+            // panels of about 1/16 of K's columns, whole blocks: a stop is heard within a sixteenth of the work
+            int nb = cluster.grid().block();
+            int width = nb * Math.max(1, (blocks.count() + PANELS - 1) / PANELS);
+            int info = timer.time("cholesky", () -> m.factor(width, columns -> monitor.progress("cholesky", gram
+                    + blocks.choleskyFlops() * (1 - Math.pow(1 - (double) columns / n, 3)), total),
+                    monitor::stopRequested));
             if (info > 0) {
                 throw new NotPositiveDefiniteException(info, n, "the leading minor of order " + info + " is not positive");
             }
