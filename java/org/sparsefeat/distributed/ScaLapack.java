@@ -79,6 +79,7 @@ final class ScaLapack {
     /** The bindings, loaded once; a one-line {@link UnavailableException} where a library or symbol is missing. */
     static synchronized ScaLapack get() {
         if (instance == null) {
+            openBlasForAll();
             SymbolLookup mpi = open("MPI", "SPARSEFEAT_MPI_LIB", "sparsefeat.mpi.lib",
                     List.of("libmpi.so.40", "libmpi.so.12", "libmpi.so"));
             SymbolLookup scalapack = open("ScaLAPACK", "SPARSEFEAT_SCALAPACK_LIB", "sparsefeat.scalapack.lib",
@@ -91,6 +92,29 @@ final class ScaLapack {
             instance = new ScaLapack(mpi, scalapack);
         }
         return instance;
+    }
+
+    /** dlopen's flags: bind now, and add the library's symbols to the process's global scope. */
+    private static final int RTLD_NOW_GLOBAL = 0x2 | 0x100;
+
+    /**
+     * Makes sparsefeat's OpenBLAS serve the BLAS and LAPACK calls of libraries loaded after it: the global scope comes
+     * first in the dynamic linker's search, before a library's own dependencies. Debian's ScaLAPACK links the
+     * reference libblas.so.3 (unless an optimised one is the system's alternative), which ran the factorisation about
+     * 7 times slower here.
+     */
+    private static void openBlasForAll() {
+        String file = org.sparsefeat.ffm.NativeLibraries.openblasFile().toString();
+        Linker l = Linker.nativeLinker();
+        MethodHandle dlopen = l.downcallHandle(l.defaultLookup().find("dlopen").orElseThrow(),
+                FunctionDescriptor.of(ADDR, ADDR, INT));
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment path = a.allocateFrom(file);
+            MemorySegment handle = Native.call(() -> (MemorySegment) dlopen.invokeExact(path, RTLD_NOW_GLOBAL));
+            if (handle.equals(MemorySegment.NULL)) {
+                throw new IllegalStateException("dlopen(" + file + ", RTLD_GLOBAL) failed");
+            }
+        }
     }
 
     private static String setting(String env, String property) {
