@@ -54,7 +54,7 @@ final class KrrCommand implements Callable<Integer> {
     @Option(names = "--memory", paramLabel = "SIZE",
             description = "Memory budget for the kernel matrix and its work space, e.g. 8g (default: 80%% of what the"
                     + " machine has available; at most its memory). Where K does not fit it goes to a scratch file (README,"
-                    + " 'Memory').")
+                    + " 'Memory'). On a distributed run, per rank.")
     String memory;
 
     @Option(names = "--scratch", paramLabel = "DIR",
