@@ -90,6 +90,13 @@ final class KrrCommand implements Callable<Integer> {
                     + org.sparsefeat.distributed.ProcessGrid.DEFAULT_BLOCK + ").")
     int block;
 
+    static final double DEFAULT_CHECKPOINT_MINUTES = 10;
+
+    @Option(names = "--checkpoint-every", defaultValue = "10", paramLabel = "MINUTES",
+            description = "Distributed, with --scratch: how often every rank journals its part of the factorisation"
+                    + " (default ${DEFAULT-VALUE}; 0: after every panel); the same command, rerun, resumes from there.")
+    double checkpointMinutes;
+
     @Mixin
     ProgressOption progress;
 
@@ -126,9 +133,17 @@ final class KrrCommand implements Callable<Integer> {
         if (block < 0) {
             throw new InvalidInputException("--block must be >= 1 (or 0 for the default), got " + block);
         }
-        if (onRanks && (scratch != null || deviceMemory != null || rotationAngle != null)) {
-            throw new InvalidInputException((scratch != null ? "--scratch" : deviceMemory != null ? "--device-memory"
-                    : "--rotation-angle") + " is not supported on a distributed run yet (README, 'Beyond one machine')");
+        if (onRanks && (deviceMemory != null || rotationAngle != null)) {
+            throw new InvalidInputException((deviceMemory != null ? "--device-memory" : "--rotation-angle")
+                    + " is not supported on a distributed run yet (README, 'Beyond one machine')");
+        }
+        if (!(checkpointMinutes >= 0) || Double.isInfinite(checkpointMinutes)) {
+            throw new InvalidInputException("--checkpoint-every must be a number of minutes >= 0, got "
+                    + checkpointMinutes);
+        }
+        if (!onRanks && checkpointMinutes != DEFAULT_CHECKPOINT_MINUTES) {
+            throw new InvalidInputException("--checkpoint-every applies to a distributed run (one process journals"
+                    + " every tile column out of core)");
         }
         try (Cluster cluster = onRanks ? Cluster.open(grid, block) : null) {
             return run(cluster, options, kernel, budget, deviceBudget, timer);
@@ -160,7 +175,7 @@ final class KrrCommand implements Callable<Integer> {
             KrrRun.Outcome r;
             signal.working(true);
             try {
-                r = KrrRun.run(backend, kernel, ridge, ds, timer, resources, cluster);
+                r = KrrRun.run(backend, kernel, ridge, ds, timer, resources, cluster, checkpointMinutes);
             } catch (Monitor.Stopped e) {
                 return stopped(monitor, signal);
             } finally {

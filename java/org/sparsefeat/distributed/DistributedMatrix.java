@@ -123,12 +123,17 @@ public final class DistributedMatrix implements AutoCloseable {
      * none). Returns 0, or the 1-based global index of the first pivot that is not positive (the same on every rank).
      */
     public int factor(int width, java.util.function.IntConsumer done, java.util.function.BooleanSupplier stop) {
+        return factor(width, 0, done, stop);
+    }
+
+    /** As above from column {@code from} (a panel boundary), the columns before it factored (a resumed run). */
+    public int factor(int width, int from, java.util.function.IntConsumer done, java.util.function.BooleanSupplier stop) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment lower = a.allocateFrom("L"), right = a.allocateFrom("R"), t = a.allocateFrom("T");
             MemorySegment no = a.allocateFrom("N"), info = a.allocate(ValueLayout.JAVA_INT);
             MemorySegment one = a.allocateFrom(ValueLayout.JAVA_DOUBLE, 1.0);
             MemorySegment minusOne = a.allocateFrom(ValueLayout.JAVA_DOUBLE, -1.0);
-            for (int j = 0; j < n; j += width) {
+            for (int j = from; j < n; j += width) {
                 int w = Math.min(width, n - j), rest = n - j - w;
                 MemorySegment at = i(a, j + 1), below = i(a, j + w + 1);
                 Native.run(() -> { cluster.lib().pdpotrf.invokeExact(lower, i(a, w), local, at, at, desc, info, 1L); });
@@ -151,6 +156,33 @@ public final class DistributedMatrix implements AutoCloseable {
                 }
             }
             return 0;
+        }
+    }
+
+    /** Writes this rank's local array to {@code file} and forces it to the disk. */
+    public void save(java.nio.file.Path file) throws java.io.IOException {
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+            for (long at = 0; at < local.byteSize(); ) {
+                at += ch.write(local.asSlice(at, Math.min(1L << 30, local.byteSize() - at)).asByteBuffer(), at);
+            }
+            ch.force(true);
+        }
+    }
+
+    /** Reads this rank's local array back from {@code file} (written by {@link #save} on the same grid). */
+    public void load(java.nio.file.Path file) throws java.io.IOException {
+        try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            if (ch.size() != local.byteSize()) {
+                throw new java.io.IOException(file + " has " + ch.size() + " bytes, not " + local.byteSize());
+            }
+            for (long at = 0; at < local.byteSize(); ) {
+                int r = ch.read(local.asSlice(at, Math.min(1L << 30, local.byteSize() - at)).asByteBuffer(), at);
+                if (r < 0) {
+                    throw new java.io.EOFException(file.toString());
+                }
+                at += r;
+            }
         }
     }
 

@@ -66,15 +66,17 @@ public final class KernelRidge {
      */
     public static Fit fitWithFactor(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y, int nTest,
             PhaseTimer timer, KrrResources resources) {
-        return fitWithFactor(backend, kernel, ridge, x, y, nTest, timer, resources, null);
+        return fitWithFactor(backend, kernel, ridge, x, y, nTest, timer, resources, null, 0);
     }
 
     /**
      * As above; with a {@code cluster}, K is factored over its ranks (ScaLAPACK), each holding its own blocks, with a
-     * per-rank memory plan; every rank calls this with the same inputs. Null: this process alone.
+     * per-rank memory plan; every rank calls this with the same inputs. Null: this process alone. With
+     * {@code resources.scratch()}, each rank journals its part there every {@code checkpointMinutes} (0: every panel)
+     * and a rerun resumes from the journal ({@link DistributedJournal}).
      */
     public static Fit fitWithFactor(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y, int nTest,
-            PhaseTimer timer, KrrResources resources, Cluster cluster) {
+            PhaseTimer timer, KrrResources resources, Cluster cluster, double checkpointMinutes) {
         if (x.rows() != y.length) {
             throw new IllegalArgumentException("X has " + x.rows() + " rows but y has " + y.length + " values");
         }
@@ -89,8 +91,10 @@ public final class KernelRidge {
                     cluster.grid().block(), DistributedMatrix.maxLocalElements(x.rows(), cluster.grid()),
                     Launcher.localSize(System.getenv()), resources, DistributedMatrix.MAX_LOCAL_ELEMENTS));
             resources.onPlan().accept(plan);
-            return solved(DistributedGramFactor.factor(cluster, backend, kernel, ridge, x, timer, resources.monitor()),
-                    kernel, ridge, x, y, plan, timer);
+            DistributedJournal journal = resources.scratch() == null ? null : DistributedJournal.open(cluster,
+                    resources.scratch(), timer.time("plan", () -> fingerprint(backend, kernel, ridge, x)));
+            return solved(DistributedGramFactor.factor(cluster, backend, kernel, ridge, x, timer, resources.monitor(),
+                    journal, checkpointMinutes), kernel, ridge, x, y, plan, timer);
         }
         String fingerprint = timer.time("plan", () -> fingerprint(backend, kernel, ridge, x));
         TileRates rates = timer.time("plan", () -> x.rows() >= PLAN_MEASURES_FROM

@@ -32,17 +32,18 @@ public final class KrrRun {
      */
     public static Outcome run(Backend backend, Kernel kernel, double ridge, Dataset data, PhaseTimer timer,
             KrrResources resources) {
-        return run(backend, kernel, ridge, data, timer, resources, null);
+        return run(backend, kernel, ridge, data, timer, resources, null, 0);
     }
 
     /**
      * As above; with a {@code cluster}, on its ranks: K factored over them, each rank predicting from its share of the
      * training points and the predictions summed. Every rank calls this with the same inputs and gets the same outcome.
+     * With a scratch directory the factorisation is journaled every {@code checkpointMinutes} (0: every panel).
      */
     public static Outcome run(Backend backend, Kernel kernel, double ridge, Dataset data, PhaseTimer timer,
-            KrrResources resources, Cluster cluster) {
+            KrrResources resources, Cluster cluster, double checkpointMinutes) {
         KernelRidge.Fit fit = KernelRidge.fitWithFactor(backend, kernel, ridge, data.xTrain(), data.yTrain(),
-                data.nTest(), timer, resources, cluster);
+                data.nTest(), timer, resources, cluster, checkpointMinutes);
         Outcome o;
         try {
             o = outcome(backend, ridge, data, timer, fit, resources.monitor(), cluster);
