@@ -33,10 +33,11 @@ final class DistributedGramFactor implements GramFactor {
      * Fills and factors; "gram" and "cholesky" timed into {@code timer}. A Ctrl-C seen by any rank during the Gram stops
      * all of them together before the factorisation (which cannot be interrupted).
      *
+     * @param resumeColumns the columns of the journal's checkpoint to resume from, or -1
      * @throws NotPositiveDefiniteException at the first pivot that is not numerically positive, on every rank alike
      */
     static DistributedGramFactor factor(Cluster cluster, Backend backend, Kernel kernel, double ridge, Matrix x,
-            PhaseTimer timer, Monitor monitor, DistributedJournal journal, double checkpointMinutes) {
+            PhaseTimer timer, Monitor monitor, DistributedJournal journal, int resumeColumns, double checkpointMinutes) {
         int n = x.rows();
         TileGrid blocks = new TileGrid(n, cluster.grid().block());
         GramTiles source = new GramTiles(backend, kernel, x, Rates.TYPICAL_FLOPS_PER_ENTRY);
@@ -45,8 +46,11 @@ final class DistributedGramFactor implements GramFactor {
             double gram = blocks.elements() * source.flopsPerEntry();
             double total = gram + blocks.choleskyFlops();
             monitor.start(0, total);
-            int from = journal == null ? -1 : timer.time("cholesky", () -> journal.resume(m));
-            if (from < 0) {
+            int from = -1;
+            if (journal != null && resumeColumns >= 0) {
+                timer.time("cholesky", () -> journal.load(m, resumeColumns));
+                from = resumeColumns;
+            } else {
                 long[] filled = {0};
                 timer.time("gram", () -> m.fillLower((i, j, tile) -> {
                     source.fill(blocks, i, j, tile);

@@ -55,10 +55,10 @@ final class DistributedJournal {
     }
 
     /**
-     * Loads the latest checkpoint all ranks hold into {@code m} and returns its columns, or -1 (nothing to resume: fill
-     * afresh). A collective.
+     * The columns of the latest checkpoint all ranks hold, or -1 (nothing to resume: fill afresh), before any work: the
+     * plan announces it. A collective.
      */
-    int resume(DistributedMatrix m) {
+    int agreed() {
         double[] mine = new double[cluster.size()];
         int own = journaled();
         mine[cluster.rank()] = own + 1;  // 0: none
@@ -68,9 +68,12 @@ final class DistributedJournal {
             columns = Math.min(columns, (int) v - 1);
         }
         boolean usable = columns >= 0 && Files.isRegularFile(array(columns));
-        if (cluster.any(!usable)) {
-            return -1;
-        }
+        return cluster.any(!usable) ? -1 : columns;
+    }
+
+    /** Loads the checkpoint after {@code columns} ({@link #agreed}) into {@code m}. */
+    void load(DistributedMatrix m, int columns) {
+        int own = journaled();
         try {
             m.load(array(columns));
         } catch (IOException e) {
@@ -78,7 +81,6 @@ final class DistributedJournal {
         }
         saved = columns;
         previous = own != columns ? own : -1;
-        return columns;
     }
 
     /** Journals {@code m} after {@code columns} on every rank (a collective), then drops the older checkpoints. */

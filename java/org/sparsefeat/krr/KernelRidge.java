@@ -87,14 +87,16 @@ public final class KernelRidge {
             throw new InvalidInputException("{ridge} must be a finite number >= 0, got " + ridge);
         }
         if (cluster != null) {
-            MemoryPlan plan = timer.time("plan", () -> MemoryPlan.distributed(x.rows(), cluster.size(),
-                    cluster.grid().block(), DistributedMatrix.maxLocalElements(x.rows(), cluster.grid()),
-                    Launcher.localSize(System.getenv()), resources, DistributedMatrix.MAX_LOCAL_ELEMENTS));
-            resources.onPlan().accept(plan);
             DistributedJournal journal = resources.scratch() == null ? null : DistributedJournal.open(cluster,
                     resources.scratch(), timer.time("plan", () -> fingerprint(backend, kernel, ridge, x)));
+            int resume = journal == null ? -1 : journal.agreed();
+            MemoryPlan plan = timer.time("plan", () -> MemoryPlan.distributed(x.rows(), cluster.size(),
+                    cluster.grid().block(), DistributedMatrix.maxLocalElements(x.rows(), cluster.grid()),
+                    Launcher.localSize(System.getenv()), resources, DistributedMatrix.MAX_LOCAL_ELEMENTS,
+                    journal == null ? null : journal.dir(), Math.max(0, resume)));
+            resources.onPlan().accept(plan);
             return solved(DistributedGramFactor.factor(cluster, backend, kernel, ridge, x, timer, resources.monitor(),
-                    journal, checkpointMinutes), kernel, ridge, x, y, plan, timer);
+                    journal, resume, checkpointMinutes), kernel, ridge, x, y, plan, timer);
         }
         String fingerprint = timer.time("plan", () -> fingerprint(backend, kernel, ridge, x));
         TileRates rates = timer.time("plan", () -> x.rows() >= PLAN_MEASURES_FROM

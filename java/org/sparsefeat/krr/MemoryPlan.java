@@ -272,9 +272,11 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
      * ScaLAPACK's 32-bit local indices cannot address.
      *
      * @param localElements the largest rank's local array, in doubles
+     * @param journal       where each rank journals its part (with {@code --scratch}), else null
+     * @param resumeColumns the columns a stopped run journaled, which this one resumes after, else 0
      */
     static MemoryPlan distributed(int n, int ranks, int block, long localElements, int localRanks,
-            KrrResources resources, long maxLocalElements) {
+            KrrResources resources, long maxLocalElements, Path journal, int resumeColumns) {
         Budget b = budget(resources, Math.max(1, localRanks));
         long work = (long) block * block * 8;
         long bytes = localElements * 8 + work;
@@ -289,8 +291,8 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
                     / Math.max(1, b.bytes() - work)) + " ranks of " + Bytes.format(b.bytes()) + " (" + b.source()
                     + "; {memory} is per rank); you started " + ranks + ", each needing " + Bytes.format(bytes));
         }
-        return new MemoryPlan(Mode.DISTRIBUTED, n, block, bytes, b.bytes(), b.source(), null, -1, 1, 0, -1, Double.NaN,
-                Double.NaN);
+        return new MemoryPlan(Mode.DISTRIBUTED, n, block, bytes, b.bytes(), b.source(), journal, -1, 1, resumeColumns,
+                -1, Double.NaN, Double.NaN);
     }
 
     /**
@@ -315,7 +317,9 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
         if (mode == Mode.DISTRIBUTED) {
             return "memory plan: each rank holds at most " + Bytes.format(matrixBytes) + " of K (n = " + n + ", float64"
                     + " blocks of " + tile + " dealt round the process grid, one block of work space); budget "
-                    + Bytes.format(budget) + " per rank (" + budgetSource + ")";
+                    + Bytes.format(budget) + " per rank (" + budgetSource + ")" + (scratch == null ? ""
+                    : "; journaled in " + scratch + (resumeColumns > 0 ? ", resuming after " + resumeColumns + " of " + n
+                    + " columns factored by a stopped run" : ""));
         }
         StringBuilder s = new StringBuilder("memory plan: K needs ").append(Bytes.format(matrixBytes)).append(" (n = ")
                 .append(n).append(mode == Mode.DEVICE ? ", n x n float64" : ", float64 lower"

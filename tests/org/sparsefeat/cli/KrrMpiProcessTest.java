@@ -117,6 +117,71 @@ class KrrMpiProcessTest {
         assertEquals(1, r2.err().lines().filter(l -> l.startsWith("krr: memory plan: each rank holds")).count(), r2.err());
     }
 
+    /**
+     * A rank killed (SIGKILL) after a checkpoint of the factorisation ends the job; the same command, rerun, resumes
+     * from the journal every rank holds and gives the bits of a run that was never stopped.
+     */
+    @Test
+    void aKilledRanksJobResumesFromTheJournalToTheSameBits() throws Exception {
+        Path scratch = dir.resolve("scratch"), reference = dir.resolve("ref.json"), out = dir.resolve("out.json");
+        List<String> base = List.of("krr", "--n", "3072", "--n-test", "300", "--d", "5", "--ridge", "1e-8",
+                "--threads", "1", "--block", "64", "--progress", "none");
+        List<String> journaled = new ArrayList<>(base);
+        journaled.addAll(List.of("--scratch", scratch.toString(), "--checkpoint-every", "0", "--out", out.toString()));
+        List<String> cmd = new ArrayList<>(List.of("mpirun", "-np", "2", "--oversubscribe", "--bind-to", "none",
+                "--mca", "btl", "self,vader"));
+        cmd.addAll(ChildJvm.command(journaled));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(Map.of("OMPI_ALLOW_RUN_AS_ROOT", "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1",
+                "OPENBLAS_NUM_THREADS", "1"));
+        Process job = pb.start();
+        try {
+            Path journal = null;
+            for (int i = 0; i < 2400 && journal == null && job.isAlive(); i++) {
+                Thread.sleep(50);
+                journal = firstJournal(scratch);
+            }
+            assertTrue(journal != null, "a checkpoint was journaled before the job ended");
+            String columns = Files.readString(journal);
+            List<ProcessHandle> ranks = job.toHandle().descendants()
+                    .filter(h -> h.info().command().orElse("").endsWith("java")).toList();
+            assertEquals(2, ranks.size(), ranks.toString());
+            ranks.getLast().destroyForcibly();
+            assertTrue(job.waitFor(120, TimeUnit.SECONDS));
+            assertTrue(job.exitValue() != 0, "the job ended with its killed rank (journal said " + columns + ")");
+        } finally {
+            job.destroyForcibly();
+        }
+        assertFalse(Files.exists(out), "no result from the killed job");
+        Result resumed = mpirun(2, journaled);
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming after"), resumed.err());
+        assertTrue(read(out).get("memory_plan").get("resumed_after_columns").asInt() > 0);
+        List<String> plain = new ArrayList<>(base);
+        plain.addAll(List.of("--out", reference.toString()));
+        Result uninterrupted = mpirun(2, plain);
+        assertEquals(0, uninterrupted.code(), uninterrupted.err());
+        for (String key : List.of("test_mse", "train_mse")) {
+            assertEquals(read(reference).get(key).asDouble(), read(out).get(key).asDouble(), 0.0, key + ": the same bits");
+        }
+    }
+
+    private static Path firstJournal(Path scratch) throws IOException {
+        if (!Files.isDirectory(scratch)) {
+            return null;
+        }
+        try (var dirs = Files.list(scratch)) {
+            for (Path d : dirs.toList()) {
+                Path j = d.resolve("rank-1.json");
+                if (Files.isRegularFile(j)) {
+                    return j;
+                }
+            }
+        }
+        return null;
+    }
+
     @Test
     void aDuplicatePointFailsAtItsGlobalPivotOnEveryRank() throws Exception {
         Path x = dir.resolve("X.npy"), y = dir.resolve("y.npy");

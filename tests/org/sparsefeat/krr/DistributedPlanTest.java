@@ -20,7 +20,7 @@ class DistributedPlanTest {
         ProcessGrid g = ProcessGrid.of(null, 4, 256, 4096);
         long local = DistributedMatrix.maxLocalElements(4096, g);
         assertEquals(2048L * 2048, local);
-        MemoryPlan plan = MemoryPlan.distributed(4096, 4, 256, local, 4, memory(1L << 30), Integer.MAX_VALUE);
+        MemoryPlan plan = MemoryPlan.distributed(4096, 4, 256, local, 4, memory(1L << 30), Integer.MAX_VALUE, null, 0);
         assertEquals(MemoryPlan.Mode.DISTRIBUTED, plan.mode());
         assertEquals(local * 8 + 256L * 256 * 8, plan.matrixBytes());
         assertEquals("distributed", plan.toMap().get("mode"));
@@ -32,7 +32,7 @@ class DistributedPlanTest {
         // n = 262144 on 64 ranks of 7 GiB: K is 512 GiB, 7 GiB less a block holds 1/73.1 of it
         ProcessGrid g = ProcessGrid.of(null, 64, 256, 262_144);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> MemoryPlan.distributed(262_144, 64,
-                256, DistributedMatrix.maxLocalElements(262_144, g), 1, memory(7L << 30), Integer.MAX_VALUE));
+                256, DistributedMatrix.maxLocalElements(262_144, g), 1, memory(7L << 30), Integer.MAX_VALUE, null, 0));
         assertEquals("n = 262144 needs at least 74 ranks of 7.00 GiB (given; memory is per rank); you started 64, each"
                 + " needing 8.00 GiB", e.getMessage());
     }
@@ -42,7 +42,7 @@ class DistributedPlanTest {
         // n = 1048576 on 64 ranks: 128 GiB each, 8 times what 2^31 - 1 elements address
         ProcessGrid g = ProcessGrid.of(null, 64, 256, 1 << 20);
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> MemoryPlan.distributed(1 << 20, 64,
-                256, DistributedMatrix.maxLocalElements(1 << 20, g), 1, memory(1L << 40), Integer.MAX_VALUE));
+                256, DistributedMatrix.maxLocalElements(1 << 20, g), 1, memory(1L << 40), Integer.MAX_VALUE, null, 0));
         assertEquals("n = 1048576 needs at least 513 ranks (ScaLAPACK's local arrays hold at most 16.0 GiB each); you"
                 + " started 64", e.getMessage());
     }
