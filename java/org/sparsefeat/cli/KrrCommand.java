@@ -60,7 +60,7 @@ final class KrrCommand implements Callable<Integer> {
     @Option(names = "--scratch", paramLabel = "DIR",
             description = "Keep the factor in a scratch file under DIR (out of core, journaled: rerunning the same"
                     + " command resumes a stopped run); created if missing. Default: the system's temporary directory when K"
-                    + " does not fit.")
+                    + " does not fit. Distributed: where every rank journals its part (README, 'Beyond one machine').")
     Path scratch;
 
     @Option(names = "--device-memory", paramLabel = "SIZE",

@@ -27,7 +27,7 @@ public record ProcessGrid(int rows, int cols, int block) {
      */
     public static ProcessGrid of(String text, int ranks, int block, int n) {
         if (block < 0) {
-            throw new InvalidInputException("--block must be >= 1 (or 0 for the default), got " + block);
+            throw new InvalidInputException("{block} must be >= 1 (or 0 for the default), got " + block);
         }
         int b = Math.max(1, Math.min(block > 0 ? block : DEFAULT_BLOCK, n));
         if (text == null) {
@@ -46,10 +46,10 @@ public record ProcessGrid(int rows, int cols, int block) {
             rows = Integer.parseInt(parts[0].trim());
             cols = Integer.parseInt(parts[1].trim());
         } catch (NumberFormatException e) {
-            throw new InvalidInputException("--grid must be ROWSxCOLS, e.g. 2x4, got '" + text + "'");
+            throw new InvalidInputException("{grid} must be ROWSxCOLS, e.g. 2x4, got '" + text + "'");
         }
         if (rows < 1 || cols < 1 || (long) rows * cols != ranks) {
-            throw new InvalidInputException("--grid " + text + " has " + ((long) rows * cols) + " processes but "
+            throw new InvalidInputException("{grid} " + text + " has " + ((long) rows * cols) + " processes but "
                     + ranks + " were started; give ROWSxCOLS with ROWS * COLS = " + ranks);
         }
         return new ProcessGrid(rows, cols, b);

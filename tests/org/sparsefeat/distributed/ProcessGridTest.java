@@ -28,9 +28,9 @@ class ProcessGridTest {
     void aGivenGridMustMultiplyToTheRanks() {
         assertEquals("4x2", ProcessGrid.of(" 4X2 ", 8, 0, 100).label());
         InvalidInputException e = assertThrows(InvalidInputException.class, () -> ProcessGrid.of("3x1", 2, 0, 100));
-        assertEquals("--grid 3x1 has 3 processes but 2 were started; give ROWSxCOLS with ROWS * COLS = 2", e.getMessage());
+        assertEquals("grid 3x1 has 3 processes but 2 were started; give ROWSxCOLS with ROWS * COLS = 2", e.getMessage());
         assertTrue(assertThrows(InvalidInputException.class, () -> ProcessGrid.of("2by2", 4, 0, 100)).getMessage()
-                .startsWith("--grid must be ROWSxCOLS"));
+                .startsWith("grid must be ROWSxCOLS"));
         assertThrows(InvalidInputException.class, () -> ProcessGrid.of("0x4", 0, 0, 100));
         assertThrows(InvalidInputException.class, () -> ProcessGrid.of(null, 4, -1, 100));
     }
