@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.data.Dataset;
+import org.sparsefeat.distributed.Cluster;
+import org.sparsefeat.distributed.Launcher;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.krr.KrrOptions;
 import org.sparsefeat.krr.KrrResources;
@@ -52,13 +54,13 @@ final class KrrCommand implements Callable<Integer> {
     @Option(names = "--memory", paramLabel = "SIZE",
             description = "Memory budget for the kernel matrix and its work space, e.g. 8g (default: 80%% of what the"
                     + " machine has available; at most its memory). Where K does not fit it goes to a scratch file (README,"
-                    + " 'Memory').")
+                    + " 'Memory'). On a distributed run, per rank.")
     String memory;
 
     @Option(names = "--scratch", paramLabel = "DIR",
             description = "Keep the factor in a scratch file under DIR (out of core, journaled: rerunning the same"
                     + " command resumes a stopped run); created if missing. Default: the system's temporary directory when K"
-                    + " does not fit.")
+                    + " does not fit. Distributed: where every rank journals its part (README, 'Beyond one machine').")
     Path scratch;
 
     @Option(names = "--device-memory", paramLabel = "SIZE",
@@ -72,6 +74,28 @@ final class KrrCommand implements Callable<Integer> {
                     + " or smaller when --memory cannot hold a tile column. Fixing it fixes the result's last bits"
                     + " across machines and takes the tiled path at small n too (README, 'Memory').")
     int tile;
+
+    @Option(names = "--distributed",
+            description = "Run on the processes of an MPI job even when the launcher started only one (a launcher's"
+                    + " several processes - mpirun, srun - make the run distributed anyway): K factored over them by"
+                    + " ScaLAPACK (README, 'Beyond one machine').")
+    boolean distributed;
+
+    @Option(names = "--grid", paramLabel = "RxC",
+            description = "Distributed: the process grid, ROWSxCOLS = the ranks started (default: the most nearly square).")
+    String grid;
+
+    @Option(names = "--block", paramLabel = "B", defaultValue = "0",
+            description = "Distributed: the side of the blocks of K dealt round the process grid (default 0: "
+                    + org.sparsefeat.distributed.ProcessGrid.DEFAULT_BLOCK + ").")
+    int block;
+
+    static final double DEFAULT_CHECKPOINT_MINUTES = 10;
+
+    @Option(names = "--checkpoint-every", defaultValue = "10", paramLabel = "MINUTES",
+            description = "Distributed, with --scratch: how often every rank journals its part of the factorisation"
+                    + " (default ${DEFAULT-VALUE}; 0: after every panel); the same command, rerun, resumes from there.")
+    double checkpointMinutes;
 
     @Mixin
     ProgressOption progress;
@@ -101,7 +125,35 @@ final class KrrCommand implements Callable<Integer> {
         if (scratch != null) {
             OutputFile.checkDirectory("--scratch", scratch);
         }
-        PrintWriter err = spec.commandLine().getErr();
+        boolean onRanks = Launcher.distributed(distributed, System.getenv());
+        if (!onRanks && (grid != null || block != 0)) {
+            throw new InvalidInputException((grid != null ? "--grid" : "--block") + " applies to a distributed run:"
+                    + " start sparsefeat with mpirun or srun, or give --distributed");
+        }
+        if (block < 0) {
+            throw new InvalidInputException("--block must be >= 1 (or 0 for the default), got " + block);
+        }
+        if (onRanks && (deviceMemory != null || rotationAngle != null)) {
+            throw new InvalidInputException((deviceMemory != null ? "--device-memory" : "--rotation-angle")
+                    + " is not supported on a distributed run yet (README, 'Beyond one machine')");
+        }
+        if (!(checkpointMinutes >= 0) || Double.isInfinite(checkpointMinutes)) {
+            throw new InvalidInputException("--checkpoint-every must be a number of minutes >= 0, got "
+                    + checkpointMinutes);
+        }
+        if (!onRanks && checkpointMinutes != DEFAULT_CHECKPOINT_MINUTES) {
+            throw new InvalidInputException("--checkpoint-every applies to a distributed run (one process journals"
+                    + " every tile column out of core)");
+        }
+        try (Cluster cluster = onRanks ? Cluster.open(grid, block) : null) {
+            return run(cluster, options, kernel, budget, deviceBudget, timer);
+        }
+    }
+
+    private Integer run(Cluster cluster, KrrOptions options, Kernel kernel, Long budget, Long deviceBudget,
+            PhaseTimer timer) throws Exception {
+        boolean speaks = cluster == null || cluster.rank() == 0;  // one voice: rank 0 prints and writes
+        PrintWriter err = speaks ? spec.commandLine().getErr() : new PrintWriter(java.io.Writer.nullWriter());
         AtomicReference<MemoryPlan> planned = new AtomicReference<>();
         Supplier<String> stopped = () -> planned.get() != null && planned.get().scratch() != null
                 ? "interrupted; run the same command again to resume from the journal in " + planned.get().scratch()
@@ -123,7 +175,7 @@ final class KrrCommand implements Callable<Integer> {
             KrrRun.Outcome r;
             signal.working(true);
             try {
-                r = KrrRun.run(backend, kernel, ridge, ds, timer, resources);
+                r = KrrRun.run(backend, kernel, ridge, ds, timer, resources, cluster, checkpointMinutes);
             } catch (Monitor.Stopped e) {
                 return stopped(monitor, signal);
             } finally {
@@ -156,6 +208,10 @@ final class KrrCommand implements Callable<Integer> {
                 }
             }
             result.put("memory_plan", r.plan().toMap());
+            if (cluster != null) {
+                result.put("distributed", Map.of("ranks", cluster.size(), "grid", cluster.grid().label(), "block",
+                        cluster.grid().block()));
+            }
             result.put("data", data.describe());
             Map<String, Double> seconds = new LinkedHashMap<>(r.seconds());
             seconds.put("total", timer.elapsed());
@@ -164,11 +220,16 @@ final class KrrCommand implements Callable<Integer> {
             result.put("device", backend.device());
             result.put("cpu_fallbacks", backend.cpuFallbacks());
             result.put("threads", backend.threads());
+            if (!speaks) {
+                return 0;
+            }
             var w = OutputFiles.messages(spec, out);
             w.printf("krr %s n=%d n_test=%d d=%d ridge=%g: test_mse=%.6e train_mse=%.3e (%.2f s: gram %.2f, cholesky"
-                            + " %.2f, solve %.2f, predict %.2f) on %s%n", kernel, ds.n(), ds.nTest(), ds.d(), ridge,
+                            + " %.2f, solve %.2f, predict %.2f) on %s%s%n", kernel, ds.n(), ds.nTest(), ds.d(), ridge,
                     r.testMse(), r.trainMse(), seconds.get("total"), seconds.get("gram"), seconds.get("cholesky"),
-                    seconds.get("solve"), seconds.get("predict"), BackendOptions.ranOn(backend));
+                    seconds.get("solve"), seconds.get("predict"), BackendOptions.ranOn(backend), cluster == null ? ""
+                            : " x " + cluster.size() + " ranks (grid " + cluster.grid().label() + ", block "
+                            + cluster.grid().block() + ")");
             if (out != null) {
                 OutputFiles.writeJson(out, result);
                 w.println("wrote " + out);

@@ -92,6 +92,11 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (org.sparsefeat.distributed.Launcher.distributed(false, System.getenv())) {
+            // every rank would run every point into the same --out
+            throw new InvalidInputException("sweep does not run on several MPI processes yet: start it alone, or"
+                    + " spread its points over jobs with --shard i/N (README, 'Beyond one machine')");
+        }
         if ((specFile == null) == (preset == null)) {
             throw new InvalidInputException("give either a SPEC.yaml file or --preset NAME (" + String.join(", ",
                     Presets.NAMES) + ")");

@@ -37,10 +37,14 @@ public final class NativeLibraries {
 
     public static synchronized SymbolLookup openblas() {
         if (openblas == null) {
-            Path dir = extract(OPENBLAS_DIR, OPENBLAS_FILES, "openblas");
-            openblas = SymbolLookup.libraryLookup(dir.resolve("libopenblas.so.0"), Arena.global());
+            openblas = SymbolLookup.libraryLookup(openblasFile(), Arena.global());
         }
         return openblas;
+    }
+
+    /** The OpenBLAS library file itself, unpacked: for a library that must find its BLAS calls in it (ScaLAPACK's). */
+    public static synchronized Path openblasFile() {
+        return extract(OPENBLAS_DIR, OPENBLAS_FILES, "openblas").resolve("libopenblas.so.0");
     }
 
     public static synchronized SymbolLookup sparsefeat() {

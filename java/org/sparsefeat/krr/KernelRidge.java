@@ -7,6 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.GramFactor;
+import org.sparsefeat.distributed.Cluster;
+import org.sparsefeat.distributed.DistributedMatrix;
+import org.sparsefeat.distributed.Launcher;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.NotPositiveDefiniteException;
@@ -63,6 +66,17 @@ public final class KernelRidge {
      */
     public static Fit fitWithFactor(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y, int nTest,
             PhaseTimer timer, KrrResources resources) {
+        return fitWithFactor(backend, kernel, ridge, x, y, nTest, timer, resources, null, 0);
+    }
+
+    /**
+     * As above; with a {@code cluster}, K is factored over its ranks (ScaLAPACK), each holding its own blocks, with a
+     * per-rank memory plan; every rank calls this with the same inputs. Null: this process alone. With
+     * {@code resources.scratch()}, each rank journals its part there every {@code checkpointMinutes} (0: every panel)
+     * and a rerun resumes from the journal ({@link DistributedJournal}).
+     */
+    public static Fit fitWithFactor(Backend backend, Kernel kernel, double ridge, Matrix x, double[] y, int nTest,
+            PhaseTimer timer, KrrResources resources, Cluster cluster, double checkpointMinutes) {
         if (x.rows() != y.length) {
             throw new IllegalArgumentException("X has " + x.rows() + " rows but y has " + y.length + " values");
         }
@@ -71,6 +85,18 @@ public final class KernelRidge {
         }
         if (!(ridge >= 0) || Double.isInfinite(ridge)) {
             throw new InvalidInputException("{ridge} must be a finite number >= 0, got " + ridge);
+        }
+        if (cluster != null) {
+            DistributedJournal journal = resources.scratch() == null ? null : DistributedJournal.open(cluster,
+                    resources.scratch(), timer.time("plan", () -> fingerprint(backend, kernel, ridge, x)));
+            int resume = journal == null ? -1 : journal.agreed();
+            MemoryPlan plan = timer.time("plan", () -> MemoryPlan.distributed(x.rows(), cluster.size(),
+                    cluster.grid().block(), DistributedMatrix.maxLocalElements(x.rows(), cluster.grid()),
+                    Launcher.localSize(System.getenv()), resources, DistributedMatrix.MAX_LOCAL_ELEMENTS,
+                    journal == null ? null : journal.dir(), Math.max(0, resume)));
+            resources.onPlan().accept(plan);
+            return solved(DistributedGramFactor.factor(cluster, backend, kernel, ridge, x, timer, resources.monitor(),
+                    journal, resume, checkpointMinutes), kernel, ridge, x, y, plan, timer);
         }
         String fingerprint = timer.time("plan", () -> fingerprint(backend, kernel, ridge, x));
         TileRates rates = timer.time("plan", () -> x.rows() >= PLAN_MEASURES_FROM
@@ -84,7 +110,14 @@ public final class KernelRidge {
             case DEVICE -> backend.factorGram(kernel, x, ridge, timer);
             case TILES, SCRATCH -> factorTiles(backend, kernel, ridge, x, plan, fingerprint,
                     rates == null ? null : rates.at(plan.tile()), timer, resources);
+            case DISTRIBUTED -> throw new IllegalStateException("a distributed plan without a cluster");
         };
+        return solved(factor, kernel, ridge, x, y, plan, timer);
+    }
+
+    /** The coefficients from the factor; the factor freed on a failure, a stopped scratch journal kept. */
+    private static Fit solved(GramFactor factor, Kernel kernel, double ridge, Matrix x, double[] y, MemoryPlan plan,
+            PhaseTimer timer) {
         try {
             double[] c = timer.time("solve", () -> factor.solve(y));
             return new Fit(new KrrModel(kernel, ridge, x, c), factor, plan);

@@ -3,6 +3,7 @@ package org.sparsefeat.krr;
 import java.util.Map;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.data.Dataset;
+import org.sparsefeat.distributed.Cluster;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.linalg.tiled.Monitor;
@@ -31,11 +32,21 @@ public final class KrrRun {
      */
     public static Outcome run(Backend backend, Kernel kernel, double ridge, Dataset data, PhaseTimer timer,
             KrrResources resources) {
+        return run(backend, kernel, ridge, data, timer, resources, null, 0);
+    }
+
+    /**
+     * As above; with a {@code cluster}, on its ranks: K factored over them, each rank predicting from its share of the
+     * training points and the predictions summed. Every rank calls this with the same inputs and gets the same outcome.
+     * With a scratch directory the factorisation is journaled every {@code checkpointMinutes} (0: every panel).
+     */
+    public static Outcome run(Backend backend, Kernel kernel, double ridge, Dataset data, PhaseTimer timer,
+            KrrResources resources, Cluster cluster, double checkpointMinutes) {
         KernelRidge.Fit fit = KernelRidge.fitWithFactor(backend, kernel, ridge, data.xTrain(), data.yTrain(),
-                data.nTest(), timer, resources);
+                data.nTest(), timer, resources, cluster, checkpointMinutes);
         Outcome o;
         try {
-            o = outcome(backend, ridge, data, timer, fit, resources.monitor());
+            o = outcome(backend, ridge, data, timer, fit, resources.monitor(), cluster);
         } catch (Monitor.Stopped e) {
             fit.closeKeepingScratch();
             throw e;
@@ -68,10 +79,35 @@ public final class KrrRun {
         return f;
     }
 
+    /**
+     * f at every row of x on the ranks of a cluster: each rank K(x, X_r) c_r over its share X_r of the training points
+     * (blocks of the process grid's block size dealt round the ranks), summed over the ranks; the same on every rank.
+     * A stop is agreed on by all ranks (a collective), so none is left waiting in the sum.
+     */
+    static double[] predict(Backend backend, KrrModel model, Matrix x, Monitor monitor, Cluster cluster) {
+        int n = model.xTrain().rows(), b = cluster.grid().block();
+        double[] f = new double[x.rows()];
+        for (int blk = cluster.rank(); (long) blk * b < n; blk += cluster.size()) {
+            int r0 = blk * b, r1 = Math.min(n, r0 + b);
+            double[] c = java.util.Arrays.copyOfRange(model.coefficients(), r0, r1);
+            KrrModel share = new KrrModel(model.kernel(), model.ridge(), model.xTrain().rowRange(r0, r1), c);
+            double[] part = predict(backend, share, x, Monitor.NONE);
+            for (int i = 0; i < f.length; i++) {
+                f[i] += part[i];
+            }
+        }
+        if (cluster.any(monitor.stopRequested())) {
+            throw new Monitor.Stopped();
+        }
+        cluster.sum(f);
+        return f;
+    }
+
     private static Outcome outcome(Backend backend, double ridge, Dataset data, PhaseTimer timer, KernelRidge.Fit fit,
-            Monitor monitor) {
+            Monitor monitor, Cluster cluster) {
         KrrModel model = fit.model();
-        double[] testPrediction = timer.time("predict", () -> predict(backend, model, data.xTest(), monitor));
+        double[] testPrediction = timer.time("predict", () -> cluster == null ? predict(backend, model, data.xTest(),
+                monitor) : predict(backend, model, data.xTest(), monitor, cluster));
         // K c = L L^T c - ridge c: the training predictions from the factor, two triangular products instead of
         // rebuilding K(X, X); what they miss is the factor's rounding, ~eps |K|
         double[] trainPrediction = timer.time("predict_train", () -> {

@@ -63,7 +63,9 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
 
     /** Where K lives, fastest first. */
     public enum Mode {
-        DEVICE, TILES, SCRATCH;
+        DEVICE, TILES, SCRATCH,
+        /** Block-cyclic over the ranks of an MPI job, each rank's blocks in its native memory (ScaLAPACK). */
+        DISTRIBUTED;
 
         /** As result files and plan lines write it. */
         public String label() { return name().toLowerCase(Locale.ROOT); }
@@ -102,17 +104,9 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
      */
     static MemoryPlan make(int n, int nTest, DeviceSide device, KrrResources resources, String fingerprint,
             IntFunction<Rates> rates, ToLongFunction<Path> freeSpace) {
-        long budget;
-        String source;
-        if (resources.memory() != null) {
-            budget = resources.memory();
-            source = "given";
-        } else {
-            long available = MachineMemory.available().orElse(Runtime.getRuntime().maxMemory());
-            budget = Math.max(64L << 20, (long) (DEFAULT_SHARE * available) - RESERVE);
-            source = String.format(Locale.ROOT, "default: %.0f%% of the %s available", 100 * DEFAULT_SHARE,
-                    Bytes.format(available));
-        }
+        Budget b = budget(resources, 1);
+        long budget = b.bytes();
+        String source = b.source();
         long dense = (long) n * n * 8;
         Path dir = scratchDirectory(resources.scratch(), fingerprint);
         ScratchTiles.requireFree(dir);  // a held directory is refused before its journal is announced as resumed
@@ -257,6 +251,50 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
     /** Whether the tiles are factored on the device, streamed from the host. */
     public boolean streamed() { return deviceBudget >= 0; }
 
+    /** A memory budget in bytes and how it was found. */
+    private record Budget(long bytes, String source) {}
+
+    /** The given budget, else the default share of what the machine has available, split among {@code sharers}. */
+    private static Budget budget(KrrResources resources, int sharers) {
+        if (resources.memory() != null) {
+            return new Budget(resources.memory(), "given");
+        }
+        long available = MachineMemory.available().orElse(Runtime.getRuntime().maxMemory());
+        long budget = Math.max(64L << 20, (long) (DEFAULT_SHARE * available) / sharers - RESERVE);
+        return new Budget(budget, String.format(Locale.ROOT, "default: %.0f%% of the %s available", 100 * DEFAULT_SHARE,
+                Bytes.format(available)) + (sharers > 1 ? " shared by " + sharers + " ranks on this machine" : ""));
+    }
+
+    /**
+     * The plan of a distributed factorisation, per rank: the largest local array of K's blocks (any rank's) and one
+     * block of work space against this rank's budget ({@code --memory} is per rank; the default splits the machine's
+     * among its {@code localRanks}). Refuses in one line, naming the ranks needed, what does not fit, and what
+     * ScaLAPACK's 32-bit local indices cannot address.
+     *
+     * @param localElements the largest rank's local array, in doubles
+     * @param journal       where each rank journals its part (with {@code --scratch}), else null
+     * @param resumeColumns the columns a stopped run journaled, which this one resumes after, else 0
+     */
+    static MemoryPlan distributed(int n, int ranks, int block, long localElements, int localRanks,
+            KrrResources resources, long maxLocalElements, Path journal, int resumeColumns) {
+        Budget b = budget(resources, Math.max(1, localRanks));
+        long work = (long) block * block * 8;
+        long bytes = localElements * 8 + work;
+        double square = (double) n * n * 8;
+        if (localElements > maxLocalElements) {
+            throw new InvalidInputException("n = " + n + " needs at least " + (long) Math.ceil(square
+                    / (maxLocalElements * 8.0)) + " ranks (ScaLAPACK's local arrays hold at most "
+                    + Bytes.format(maxLocalElements * 8) + " each); you started " + ranks);
+        }
+        if (bytes > b.bytes()) {
+            throw new InvalidInputException("n = " + n + " needs at least " + (long) Math.ceil(square
+                    / Math.max(1, b.bytes() - work)) + " ranks of " + Bytes.format(b.bytes()) + " (" + b.source()
+                    + "; {memory} is per rank); you started " + ranks + ", each needing " + Bytes.format(bytes));
+        }
+        return new MemoryPlan(Mode.DISTRIBUTED, n, block, bytes, b.bytes(), b.source(), journal, -1, 1, resumeColumns,
+                -1, Double.NaN, Double.NaN);
+    }
+
     /**
      * Panels of the columns from {@code start} on (a resumed factorisation's first unfinished one), from the budgets:
      * the host's (out of core) and the device's (streamed).
@@ -276,12 +314,20 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
 
     /** One line for a person: the plan, before any work. */
     public String line() {
+        if (mode == Mode.DISTRIBUTED) {
+            return "memory plan: each rank holds at most " + Bytes.format(matrixBytes) + " of K (n = " + n + ", float64"
+                    + " blocks of " + tile + " dealt round the process grid, one block of work space); budget "
+                    + Bytes.format(budget) + " per rank (" + budgetSource + ")" + (scratch == null ? ""
+                    : "; journaled in " + scratch + (resumeColumns > 0 ? ", resuming after " + resumeColumns + " of " + n
+                    + " columns factored by a stopped run" : ""));
+        }
         StringBuilder s = new StringBuilder("memory plan: K needs ").append(Bytes.format(matrixBytes)).append(" (n = ")
                 .append(n).append(mode == Mode.DEVICE ? ", n x n float64" : ", float64 lower"
                         + " triangle in tiles of " + tile).append("); budget ").append(Bytes.format(budget)).append(" (")
                 .append(budgetSource).append("); ");
         s.append(switch (mode) {
             case DEVICE -> "factored in the backend's device memory";
+            case DISTRIBUTED -> throw new IllegalStateException("described above");
             case TILES -> "in core, tiles in native memory";
             case SCRATCH -> "out of core, " + panels + " panel" + (panels == 1 ? "" : "s") + " of tile columns, scratch "
                     + Bytes.format(matrixBytes) + " in " + scratch + (scratchFree >= 0 ? " (" + Bytes.format(scratchFree)
@@ -302,11 +348,11 @@ public record MemoryPlan(Mode mode, int n, int tile, long matrixBytes, long budg
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", mode.label());
-        m.put("matrix_bytes", matrixBytes);
-        m.put("budget_bytes", budget);
+        m.put(mode == Mode.DISTRIBUTED ? "matrix_bytes_per_rank" : "matrix_bytes", matrixBytes);
+        m.put(mode == Mode.DISTRIBUTED ? "budget_bytes_per_rank" : "budget_bytes", budget);
         m.put("budget", budgetSource);
         if (tile > 0) {
-            m.put("tile", tile);
+            m.put(mode == Mode.DISTRIBUTED ? "block" : "tile", tile);
         }
         if (scratch != null) {
             m.put("scratch", scratch.toString());
