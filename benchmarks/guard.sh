@@ -67,13 +67,14 @@ guard() {
   jmh "$name" 'GuardBench' "$@"
   local failed="$out/$name.failed"
   local rc=0
-  GUARD_FAILED_FILE="$failed" python3 benchmarks/guard/compare.py check "$baseline" "$margin" "$out/$name.json" || rc=$?
+  GUARD_JAVA="$JAVA_HOME/bin/java" GUARD_FAILED_FILE="$failed" python3 benchmarks/guard/compare.py check "$baseline" "$margin" "$out/$name.json" || rc=$?
   [ "$rc" -eq 0 ] || [ "$rc" -eq 4 ] && return "$rc"   # 4: a baseline of another kind of machine
   local again
   again=$(tr ' ' '|' <"$failed" | tr -d '\n')
   echo "benchmark guard: measuring $again once more"
   jmh "$name-again" "GuardBench\.($again|yardstick)\$" "$@"
-  python3 benchmarks/guard/compare.py check "$baseline" "$margin" "$out/$name.json" "$out/$name-again.json"
+  GUARD_JAVA="$JAVA_HOME/bin/java" python3 benchmarks/guard/compare.py check "$baseline" "$margin" "$out/$name.json" \
+    "$out/$name-again.json"
 }
 
 start=$SECONDS
