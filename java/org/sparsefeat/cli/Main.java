@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         description = "Kernel ridge regression and wide two-layer networks on the sphere: the experiments of"
                 + " 'Learning sparse features can lead to overfitting in neural networks' (Petrini et al. 2022).",
         subcommands = {DemoCommand.class, KrrCommand.class, TrainCommand.class, SweepCommand.class, ReportCommand.class,
-                ImagesCommand.class, DatasetsCommand.class, GramCommand.class, DataCommand.class, TheoryCommand.class,
+                ImagesCommand.class, DatasetsCommand.class, GramCommand.class, DataCommand.class, TheoryCommand.class, SparseCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
