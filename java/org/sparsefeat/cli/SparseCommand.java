@@ -80,7 +80,7 @@ final class SparseCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         String missing = MinL1Interpolant.solverMissing();
         if (missing != null) {  // the environment, not the command line: exit 1 as a missing native library
-            err.println("sparse: " + missing);
+            err.println(spec.qualifiedName() + ": " + missing);
             return Main.EXIT_FAILURE;
         }
         PrintWriter w = OutputFiles.messages(spec, out);
@@ -120,7 +120,7 @@ final class SparseCommand implements Callable<Integer> {
                 signal.working(false);
             }
             steps.finish(r.iterations(), r.converged() ? "converged (no atom violates the dual constraint)"
-                    : "--max-iterations reached");
+                    : "not converged (--max-iterations reached, or 20 LPs without progress); the duality gap says how far it got");
             double trainMse = mse(r.predict(ds.xTrain()), ds.yTrain());
             double testMse = mse(r.predict(ds.xTest()), ds.yTest());
             double rotation = timer.time("stability", () -> Stability.rotation(r::predict, ds.xTest(), rotationAngle, 0));

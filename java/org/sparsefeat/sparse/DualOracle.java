@@ -15,9 +15,9 @@ import org.sparsefeat.linalg.Matrix;
  * exactly and does not move.
  */
 final class DualOracle {
-    /** Local ascents per sign and pricing round. */
-    static final int STARTS = 64;
-    private static final int ASCENT_STEPS = 100;
+    /** Local ascents per sign and pricing round: all the grid's best points that cost about this many flops. */
+    static final double STARTS_BUDGET = 4e6;
+    private static final int ASCENT_STEPS = 200;
 
     private final Matrix x;
     private final Matrix grid;
@@ -102,7 +102,8 @@ final class DualOracle {
                 Integer[] order = IntStream.range(0, k).boxed().toArray(Integer[]::new);
                 java.util.Arrays.sort(order, Comparator.comparingDouble(j -> -sign * g[j]));
                 List<double[]> starts = new ArrayList<>(extraStarts);
-                for (int s = 0; s < Math.min(STARTS, k); s++) {
+                int count = (int) Math.min(k, Math.max(64, STARTS_BUDGET / ((double) x.rows() * x.cols())));
+                for (int s = 0; s < count; s++) {
                     starts.add(grid.row(order[s]));
                 }
                 List<double[]> ends = starts.parallelStream().map(t -> ascent(t, alpha, sign)).toList();
@@ -137,22 +138,42 @@ final class DualOracle {
     }
 
     /**
-     * The pattern-wise ascent of sign * g from {@code start}. Each step heads for the maximiser of the linear piece
-     * (v / |v|), going back along the arc until g rises; where that fails the point sits on a ridge between cones
-     * (some theta . x_i = 0), and the step heads for the maximiser along the ridge: v without the ridge's points,
-     * projected onto their orthogonal complement.
+     * The pattern-wise ascent of sign * g from {@code start}, exact: on a linear piece (the points' sides fixed) g rises
+     * along the arc toward the piece's maximiser v / |v|, so each step goes there or to the first point where a data
+     * point changes side, which then lies on the ridge (theta . x_i = 0). From a ridge the step tries each side for
+     * the ridge's points, and the ridge itself (v projected onto it); it ends where none rises: a local maximum,
+     * typically a vertex of the arrangement, found exactly, so the column generation ends in finitely many rounds.
      */
     private double[] ascent(double[] start, double[] alpha, int sign) {
+        int n = x.rows(), d = x.cols();
         double[] t = start;
         double best = sign * value(t, alpha);
         for (int step = 0; step < ASCENT_STEPS; step++) {
-            double[] next = null;
-            for (boolean ridge : new boolean[] {false, true}) {
-                double[] target = direction(t, alpha, sign, ridge);
-                next = target == null ? null : rise(t, target, alpha, sign, best);
-                if (next != null) {
-                    break;
+            double[] z = project(t);
+            List<Integer> ridge = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (Math.abs(z[i]) < RIDGE) {
+                    ridge.add(i);
                 }
+            }
+            double[] next = null;
+            int sides = ridge.size() <= 6 ? 1 << ridge.size() : 2;
+            for (int mask = 0; mask < sides && next == null; mask++) {
+                boolean[] active = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    active[i] = z[i] >= RIDGE;
+                }
+                for (int r = 0; r < ridge.size(); r++) {
+                    active[ridge.get(r)] = ridge.size() <= 6 ? (mask >> r & 1) == 1 : mask == 1;
+                }
+                next = move(t, z, direction(active, alpha, sign, List.of()), active, List.of(), alpha, sign, best);
+            }
+            if (next == null && !ridge.isEmpty() && ridge.size() < d - 1) {
+                boolean[] active = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    active[i] = z[i] >= RIDGE;
+                }
+                next = move(t, z, direction(active, alpha, sign, ridge), active, ridge, alpha, sign, best);
             }
             if (next == null) {
                 break;
@@ -163,73 +184,89 @@ final class DualOracle {
         return t;
     }
 
-    private static final double RIDGE = 1e-9;
+    private static final double RIDGE = 1e-12;
 
-    /** v of theta's linear piece, or (ridge) of the ridge theta sits on, projected onto it; null if none. */
-    private double[] direction(double[] t, double[] alpha, int sign, boolean ridge) {
+    private double[] project(double[] t) {
+        int n = x.rows(), d = x.cols();
+        double[] z = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                z[i] += t[j] * x.data()[i * d + j];
+            }
+        }
+        return z;
+    }
+
+    /** v = sum over the active points of sign alpha_i x_i, projected off the ridge's normals when given; null if 0. */
+    private double[] direction(boolean[] active, double[] alpha, int sign, List<Integer> ridge) {
         int n = x.rows(), d = x.cols();
         double[] v = new double[d];
-        List<double[]> on = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            double z = 0;
-            for (int j = 0; j < d; j++) {
-                z += t[j] * x.data()[i * d + j];
-            }
-            if (ridge && Math.abs(z) < RIDGE) {
-                on.add(x.row(i));
-            } else if (z > 0) {
+            if (active[i] && !ridge.contains(i)) {
                 for (int j = 0; j < d; j++) {
                     v[j] += sign * alpha[i] * x.data()[i * d + j];
                 }
             }
         }
-        if (ridge) {
-            if (on.isEmpty() || on.size() >= d - 1) {
-                return null;  // not on a ridge, or on a vertex: nowhere to go along it
-            }
-            List<double[]> basis = new ArrayList<>();  // Gram-Schmidt of the ridge's normals
-            for (double[] a : on) {
-                double[] u = a.clone();
-                for (double[] b : basis) {
-                    double c = dot(u, b);
-                    for (int j = 0; j < d; j++) {
-                        u[j] -= c * b[j];
-                    }
-                }
-                double norm = Math.sqrt(dot(u, u));
-                if (norm > 1e-12) {
-                    for (int j = 0; j < d; j++) {
-                        u[j] /= norm;
-                    }
-                    basis.add(u);
-                }
-            }
+        List<double[]> basis = new ArrayList<>();  // Gram-Schmidt of the ridge's normals
+        for (int i : ridge) {
+            double[] u = x.row(i);
             for (double[] b : basis) {
-                double c = dot(v, b);
+                double c = dot(u, b);
                 for (int j = 0; j < d; j++) {
-                    v[j] -= c * b[j];
+                    u[j] -= c * b[j];
                 }
+            }
+            double norm = Math.sqrt(dot(u, u));
+            if (norm > 1e-12) {
+                for (int j = 0; j < d; j++) {
+                    u[j] /= norm;
+                }
+                basis.add(u);
+            }
+        }
+        for (double[] b : basis) {
+            double c = dot(v, b);
+            for (int j = 0; j < d; j++) {
+                v[j] -= c * b[j];
             }
         }
         return dot(v, v) > 0 ? normalised(v) : null;
     }
 
-    /** The point on the arc from t toward target, nearest the target, where sign * g exceeds best; null if none. */
-    private double[] rise(double[] t, double[] target, double[] alpha, int sign, double best) {
-        for (double f = 1; f > 1e-9; f /= 2) {
-            double[] next = new double[t.length];
-            for (int j = 0; j < t.length; j++) {
-                next[j] = (1 - f) * t[j] + f * target[j];
-            }
-            if (dot(next, next) == 0) {
+    /**
+     * From t toward target on the arc, as far as the sides {@code active} hold (the ridge's points stay on it): the
+     * point there if sign * g rose above best, else null.
+     */
+    private double[] move(double[] t, double[] z, double[] target, boolean[] active, List<Integer> ridge,
+                          double[] alpha, int sign, double best) {
+        if (target == null) {
+            return null;
+        }
+        double[] zt = project(target);
+        double f = 1;
+        for (int i = 0; i < z.length; i++) {
+            if (ridge.contains(i)) {
                 continue;
             }
-            next = normalised(next);
-            if (sign * value(next, alpha) > best + 1e-15 * Math.abs(best)) {
-                return next;
+            if (active[i] && zt[i] < 0) {
+                f = Math.min(f, Math.max(z[i], 0) / (Math.max(z[i], 0) - zt[i]));
+            } else if (!active[i] && zt[i] > 0) {
+                f = Math.min(f, Math.max(-z[i], 0) / (zt[i] + Math.max(-z[i], 0)));
             }
         }
-        return null;
+        if (!(f > 0)) {
+            return null;
+        }
+        double[] next = new double[t.length];
+        for (int j = 0; j < t.length; j++) {
+            next[j] = (1 - f) * t[j] + f * target[j];
+        }
+        if (dot(next, next) == 0) {
+            return null;
+        }
+        next = normalised(next);
+        return sign * value(next, alpha) > best + 1e-14 * Math.max(1, Math.abs(best)) ? next : null;
     }
 
     private static double dot(double[] a, double[] b) {

@@ -18,6 +18,8 @@ import org.sparsefeat.linalg.Matrix;
 public final class MinL1Interpolant {
     /** Cost of the slack columns that make every restricted LP feasible; far above any dual price at the optimum. */
     static final double SLACK_COST = 1e6;
+    /** LPs in a row without progress after which the solve ends unconverged, the gap saying how far it got. */
+    static final int STALL = 20;
 
     /**
      * @param tolerance  stop when max |sum_i alpha_i relu(theta . x_i)| <= 1 + tolerance
@@ -91,7 +93,7 @@ public final class MinL1Interpolant {
     public static Result solve(Matrix x, double[] y, Options o, Progress progress) {
         Matrix xa = o.bias() ? withOne(x) : x;
         DualOracle oracle = new DualOracle(xa, DualOracle.startingGrid(o.grid(), xa.cols(), o.seed()));
-        return run(xa, y, o, oracle, firstAtoms(xa), progress, o.bias());
+        return run(xa, y, o, oracle, firstAtoms(xa), progress, o.bias(), true);
     }
 
     /**
@@ -105,11 +107,11 @@ public final class MinL1Interpolant {
         for (int h = 0; h < Math.min(grid.rows(), x.rows()); h++) {
             first.add(grid.row(h * grid.rows() / Math.min(grid.rows(), x.rows())));
         }
-        return run(x, y, o, oracle, first, null, false);
+        return run(x, y, o, oracle, first, null, false, false);
     }
 
     private static Result run(Matrix x, double[] y, Options o, DualOracle oracle, List<double[]> first,
-                              Progress progress, boolean bias) {
+                              Progress progress, boolean bias, boolean merge) {
         int n = x.rows();
         List<double[]> atoms = new ArrayList<>();
         try (Clp lp = new Clp(y)) {
@@ -127,22 +129,27 @@ public final class MinL1Interpolant {
             int it = 0;
             boolean converged = false;
             double previous = Double.POSITIVE_INFINITY;
+            int stalled = 0;  // LPs in a row that the added atoms did not improve
             while (it < o.maxIterations()) {
                 if (progress != null && progress.stop()) {
                     throw new Stopped();
                 }
                 int status = lp.solve();
                 it++;
-                if (status == 0 && !(lp.objective() < previous)) {  // added violators, yet no progress: see solveAfresh
-                    status = lp.solveAfresh();
+                if (status == 0 && !(lp.objective() < previous)) {  // violators added, yet no progress: see Clp
+                    status = lp.solveWithValuesPass();
+                    if (status == 0 && !(lp.objective() < previous)) {
+                        status = lp.solveAfresh();
+                    }
                 }
+                stalled = lp.objective() < previous * (1 - 1e-13) ? 0 : stalled + 1;
                 previous = lp.objective();
                 if (status != 0) {
                     throw new IllegalStateException("Clp ended with status " + status + " on the restricted LP");
                 }
                 alpha = lp.dual();
-                Merged merged = Merged.of(lp.primal(), x, atoms);
-                DualOracle.Found found = oracle.violators(alpha, o.tolerance(), Math.max(8, n / 8), merged.combined());
+                Merged merged = Merged.of(lp.primal(), x, atoms, true);
+                DualOracle.Found found = oracle.violators(alpha, o.tolerance(), Math.max(8, n / 2), merged.combined());
                 violation = found.max();
                 if (progress != null) {
                     progress.iteration(it, o.maxIterations(), lp.objective(), violation, atoms.size());
@@ -151,26 +158,29 @@ public final class MinL1Interpolant {
                     converged = true;
                     break;
                 }
+                if (stalled >= STALL) {  // the oracle's violators are near-copies of atoms the LP has: its accuracy
+                    break;
+                }
                 addAtoms(lp, x, atoms, found.thetas());
             }
-            if (!converged) {  // the last columns added were never solved
+            if (!converged && stalled < STALL) {  // the last columns added were never solved
                 lp.solveAfresh();
                 alpha = lp.dual();
-                violation = oracle.violators(alpha, o.tolerance(), 1, Merged.of(lp.primal(), x, atoms).combined()).max();
+                violation = oracle.violators(alpha, o.tolerance(), 1, Merged.of(lp.primal(), x, atoms, true).combined()).max();
             }
-            return result(lp, x, y, atoms, alpha, violation, it, converged, bias);
+            return result(lp, x, y, atoms, alpha, violation, it, converged, bias, merge);
         }
     }
 
     private static Result result(Clp lp, Matrix x, double[] y, List<double[]> atoms, double[] alpha, double violation,
-                                 int iterations, boolean converged, boolean bias) {
+                                 int iterations, boolean converged, boolean bias, boolean merge) {
         int n = x.rows();
         double[] sol = lp.primal();
         double[] slackOff = new double[n];
         for (int i = 0; i < n; i++) {
             slackOff[i] = sol[2 * i] - sol[2 * i + 1];
         }
-        Merged merged = Merged.of(sol, x, atoms);
+        Merged merged = Merged.of(sol, x, atoms, merge);
         List<double[]> kept = merged.theta();
         double objective = 0;
         for (double v : merged.w()) {
@@ -236,7 +246,8 @@ public final class MinL1Interpolant {
      * @param combined the directions of the groups of two or more atoms
      */
     record Merged(List<double[]> theta, double[] w, int lpAtoms, List<double[]> combined) {
-        static Merged of(double[] sol, Matrix x, List<double[]> atoms) {
+        /** @param merge false: each LP atom kept as it is (a fixed grid's LP) */
+        static Merged of(double[] sol, Matrix x, List<double[]> atoms, boolean merge) {
             int n = x.rows();
             List<double[]> sums = new ArrayList<>();
             List<Integer> sizes = new ArrayList<>();
@@ -250,7 +261,7 @@ public final class MinL1Interpolant {
                 }
                 lpAtoms++;
                 double[] t = atoms.get(h);
-                String key = (w > 0 ? "+" : "-") + pattern(t, x);
+                String key = merge ? (w > 0 ? "+" : "-") + pattern(t, x) : "atom " + h;
                 Integer at = byPattern.get(key);
                 if (at == null) {
                     byPattern.put(key, sums.size());

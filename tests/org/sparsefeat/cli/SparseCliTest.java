@@ -48,7 +48,7 @@ class SparseCliTest {
     @Test
     void badInputIsOneLineAndExitTwoBeforeAnyWork() {
         for (String[] args : new String[][] {{"--tolerance", "0"}, {"--max-iterations", "0"}, {"--grid", "-3"},
-                {"--target", "wave"}, {"--progress", "loud"}, {"--rotation-angle", "0"}}) {
+                {"--target", "wave"}, {"--progress", "loud"}}) {
             String[] full = new String[args.length + 3];
             full[0] = "sparse";
             full[1] = "--n";
