@@ -18,7 +18,7 @@ import org.sparsefeat.ffm.Native;
 /**
  * COIN-OR Clp, the LP solver of {@code sparsefeat sparse}, through FFM (its C interface, Clp_C_Interface.h; Debian's
  * libClp.so.1 of package coinor-libclp1, whose CoinBigIndex is int). Chosen by measurement (BENCHMARKS.md, the
- * sparse section): the restricted LPs of the column generation are re-solved warm by primal simplex after new
+ * sparse section, 12): the restricted LPs of the column generation are re-solved warm by primal simplex after new
  * columns, which pure-Java ojAlgo could not do fast enough (n = 1024 with ~3000 columns: over 10 minutes cold).
  */
 final class Clp implements AutoCloseable {

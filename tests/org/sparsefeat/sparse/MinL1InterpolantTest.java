@@ -135,6 +135,24 @@ class MinL1InterpolantTest {
         assertTrue(maxResidual(rr, xr, y) <= 1e-9);
     }
 
+    /**
+     * The constant 1 on the circle is the uniform measure of mass pi over theta (the integral of relu(cos) over the
+     * circle is 2), and on S^2 of mass 4 (that of relu(theta . x) over S^2 is pi): feasible for every sample, so the
+     * minimum over n points never exceeds it, and approaches it as the points fill the sphere.
+     */
+    @Test
+    void constantTargetCostsAtMostTheUniformMeasure() {
+        for (int d : new int[] {2, 3}) {
+            Matrix x = sphere(64, d, 13);
+            double[] y = new double[64];
+            java.util.Arrays.fill(y, 1.0);
+            MinL1Interpolant.Result r = MinL1Interpolant.solve(x, y, MinL1Interpolant.Options.defaults(64, 0, false), null);
+            double uniform = d == 2 ? Math.PI : 4;
+            assertTrue(r.objective() <= uniform * (1 + 1e-9) && r.objective() > 0.95 * uniform,
+                    "d = " + d + ": " + r.objective() + " against " + uniform);
+        }
+    }
+
     @Test
     void biasAddsAConstantCoordinate() {
         Matrix x = sphere(20, 2, 11);
