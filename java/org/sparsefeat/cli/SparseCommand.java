@@ -121,8 +121,8 @@ final class SparseCommand implements Callable<Integer> {
             }
             steps.finish(r.iterations(), r.converged() ? "converged (no atom violates the dual constraint)"
                     : "not converged (--max-iterations reached, or 20 LPs without progress); the duality gap says how far it got");
-            double trainMse = mse(r.predict(ds.xTrain()), ds.yTrain());
-            double testMse = mse(r.predict(ds.xTest()), ds.yTest());
+            double trainMse = r.mse(ds.xTrain(), ds.yTrain());
+            double testMse = r.mse(ds.xTest(), ds.yTest());
             double rotation = timer.time("stability", () -> Stability.rotation(r::predict, ds.xTest(), rotationAngle, 0));
             w.printf(Locale.ROOT, "sparse n=%d d=%d%s: %s after %d LPs, test_mse=%s train_mse=%.3e, atoms %d, sum|w|=%.9e,"
                             + " duality gap %.1e (relative), residual %.1e, %.1f s%n", ds.n(), ds.d(), bias ? " bias" : "",
@@ -138,14 +138,6 @@ final class SparseCommand implements Callable<Integer> {
     }
 
     private long seed() { return data.generated.seed == null ? 0 : data.generated.seed; }
-
-    static double mse(double[] f, double[] y) {
-        double s = 0;
-        for (int i = 0; i < y.length; i++) {
-            s += (f[i] - y[i]) * (f[i] - y[i]);
-        }
-        return s / y.length;
-    }
 
     private Map<String, Object> describe(Dataset ds, MinL1Interpolant.Result r, double trainMse, double testMse,
                                          double rotation, PhaseTimer timer) {

@@ -59,6 +59,16 @@ public final class MinL1Interpolant {
         /** objective - lowerBound, relative to the objective. */
         public double relativeGap() { return (objective - lowerBound) / Math.max(objective, Double.MIN_NORMAL); }
 
+        /** The full mean (f(x_i) - y_i)^2, as train's test_mse and train_mse. */
+        public double mse(Matrix x, double[] y) {
+            double[] f = predict(x);
+            double s = 0;
+            for (int i = 0; i < y.length; i++) {
+                s += (f[i] - y[i]) * (f[i] - y[i]);
+            }
+            return s / y.length;
+        }
+
         /** f(x) = sum_h w_h relu(theta_h . x (+ b_h)). */
         public double[] predict(Matrix x) {
             Matrix xa = bias ? withOne(x) : x;
