@@ -45,6 +45,43 @@ class SparseCliTest {
         assertEquals(j.get("objective").asDouble(), sum, 1e-12 * sum);
     }
 
+    /** {kind: sparse} in a sweep: a curve whose fitted beta the report gives beside the predicted 2.5 at d = 3. */
+    @Test
+    void sweepMethodSparseGivesACurveNearThePredictedExponent() throws IOException {
+        assumeTrue(MinL1Interpolant.solverMissing() == null, "COIN-OR Clp is not installed");
+        Path spec = Files.writeString(dir.resolve("s.yaml"), String.join("\n", "name: sparse-test", "methods:",
+                "  - {kind: sparse}", "d: [3]", "n: [8, 16, 32, 64]", "seeds: [0]", "n_test: 500",
+                "target: {kind: constant}", "fit: {n_min: 8, n_max: 64}", ""));
+        Path out = dir.resolve("out");
+        CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        java.util.List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
+        assertEquals(4, lines.size());
+        for (String line : lines) {
+            JsonNode j = new ObjectMapper().readTree(line);
+            assertEquals("sparse", j.get("kind").asText());
+            assertEquals("ok", j.get("status").asText(), line);
+            assertTrue(j.get("atoms").asInt() <= j.get("n").asInt(), line);
+        }
+        CliRunner.Run report = CliRunner.run("report", out.toString());
+        assertEquals(0, report.code(), report.err());
+        String row = report.out().lines().filter(l -> l.startsWith("sparse ")).findFirst().orElseThrow();
+        String[] f = row.trim().split("\\s+");
+        double beta = Double.parseDouble(f[2]), predicted = Double.parseDouble(f[3]);
+        assertEquals(2.5, predicted, 1e-12);
+        assertTrue(beta > 1.5 && beta < 4, row);  // one seed from n = 8: a loose band around 2.5
+    }
+
+    @Test
+    void sparseMethodRefusesABadTolerance() throws IOException {
+        Path spec = Files.writeString(dir.resolve("t.yaml"), String.join("\n", "name: t", "methods:",
+                "  - {kind: sparse, tolerance: -1}", "d: [3]", "n: [8]", "seeds: [0]", ""));
+        CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("tolerance"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
     @Test
     void badInputIsOneLineAndExitTwoBeforeAnyWork() {
         for (String[] args : new String[][] {{"--tolerance", "0"}, {"--max-iterations", "0"}, {"--grid", "-3"},
