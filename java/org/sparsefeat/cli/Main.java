@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
                 + " 'Learning sparse features can lead to overfitting in neural networks' (Petrini et al. 2022).",
         subcommands = {DemoCommand.class, KrrCommand.class, TrainCommand.class, SweepCommand.class, ReportCommand.class,
                 ImagesCommand.class, DatasetsCommand.class, GramCommand.class, DataCommand.class, TheoryCommand.class,
-                BenchCommand.class,
+                SparseCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;

@@ -50,7 +50,9 @@ final class CostModel {
             return imageNet(p.n(), DatasetStore.dimension(p.dataset()), net.options(), gpu, cpuCores);
         }
         double twoCores;
-        if (m instanceof MethodSpec.Net net) {
+        if (m instanceof MethodSpec.Sparse) {  // BENCHMARKS.md section 14: 26 s at n = 128, 69 s at 256 (d = 3, busy)
+            twoCores = 1 + 2e-5 * Math.pow(p.n(), 2) * p.d();
+        } else if (m instanceof MethodSpec.Net net) {
             twoCores = 1.3e-9 * net.maxSteps() * net.h() * Math.max(p.n(), 8) * (p.d() + 3) / 6.0;
         } else {
             twoCores = (Math.pow(p.n(), 3) / 3 + 30.0 * p.n() * (p.n() + spec.nTest())) / 50e9 + 0.03;

@@ -61,6 +61,15 @@ public sealed interface MethodSpec {
         public double alpha() { return options.alpha(); }
     }
 
+    /**
+     * The feature regime's lambda -> 0+ limit, the minimum-L1 interpolant (sparsefeat sparse; docs/method.md,
+     * 'The sparse limit').
+     */
+    record Sparse(String label, boolean bias, double tolerance, Restriction only) implements MethodSpec {
+        @Override
+        public String kind() { return "sparse"; }
+    }
+
     /** A net and how it is trained; the regime ({@link NetOptions.Regime}) set the options' defaults. */
     record Net(String label, String regime, NetOptions options, Restriction only) implements MethodSpec {
         @Override

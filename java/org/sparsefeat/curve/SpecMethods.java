@@ -64,7 +64,7 @@ final class SpecMethods {
     static MethodSpec pointMethod(SpecNode m) {
         String kind = m.string("kind", null);
         if (kind == null) {
-            throw m.error("missing 'kind' (krr or net)");
+            throw m.error("missing 'kind' (krr, net or sparse)");
         }
         return switch (kind) {
             case "krr" -> {
@@ -91,8 +91,16 @@ final class SpecMethods {
                 yield new MethodSpec.Net(m.string("label", MethodSpec.Net.defaultLabel(regime, options.h())), regime,
                         options, restriction(m));
             }
+            case "sparse" -> {
+                m.requireObject("kind", "label", "bias", "tolerance", "d", "n");
+                double tolerance = m.number("tolerance", org.sparsefeat.sparse.MinL1Interpolant.Options.DEFAULT_TOLERANCE);
+                if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
+                    throw m.child("tolerance").error("expected a number > 0, got " + tolerance);
+                }
+                yield new MethodSpec.Sparse(m.string("label", "sparse"), m.bool("bias", false), tolerance, restriction(m));
+            }
             case "svm" -> throw m.child("kind").error("svm is a method of image sweeps (give datasets)");
-            default -> throw m.child("kind").error("expected krr or net, got '" + kind + "'");
+            default -> throw m.child("kind").error("expected krr, net or sparse, got '" + kind + "'");
         };
     }
 

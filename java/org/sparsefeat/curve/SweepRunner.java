@@ -226,6 +226,8 @@ public final class SweepRunner {
                 runImage(u, checkpoints);
             } else if (u.batch() != null) {
                 runNets((MethodSpec.Net) u.method(), u, checkpoints);
+            } else if (u.method() instanceof MethodSpec.Sparse s) {
+                runSparse(s, u.points().getFirst());
             } else {
                 runKrr((MethodSpec.Krr) u.method(), u.points().getFirst());
             }
@@ -335,6 +337,43 @@ public final class SweepRunner {
         finishPoint(p, r, start, mark);
     }
 
+    private void runSparse(MethodSpec.Sparse m, SweepPoint p) {
+        long mark = backend.fallbackMark();
+        Dataset ds = dataset(p);
+        long start = System.nanoTime();
+        Map<String, Object> r = base(p, m);
+        String missing = org.sparsefeat.sparse.MinL1Interpolant.solverMissing();
+        if (missing != null) {
+            throw new IllegalStateException(missing);
+        }
+        org.sparsefeat.sparse.MinL1Interpolant.Options d = org.sparsefeat.sparse.MinL1Interpolant.Options.defaults(ds.n(),
+                p.seed(), m.bias());
+        org.sparsefeat.sparse.MinL1Interpolant.Result s;
+        try {
+            s = org.sparsefeat.sparse.MinL1Interpolant.solve(ds.xTrain(), ds.yTrain(),
+                    new org.sparsefeat.sparse.MinL1Interpolant.Options(m.tolerance(), d.maxIterations(), d.grid(), d.seed(),
+                            m.bias()), new org.sparsefeat.sparse.MinL1Interpolant.Progress() {
+                        @Override
+                        public void iteration(int it, int max, double objective, double violation, int columns) {}
+
+                        @Override
+                        public boolean stop() { return stop.getAsBoolean(); }
+                    });
+        } catch (org.sparsefeat.sparse.MinL1Interpolant.Stopped e) {
+            throw new Interrupted();
+        }
+        double test = s.mse(ds.xTest(), ds.yTest()), train = s.mse(ds.xTrain(), ds.yTrain());
+        r.put("status", !Double.isFinite(test) ? "not_finite" : s.converged() ? "ok" : "not_converged");
+        r.put("test_mse", Numbers.finiteOrNull(test));
+        r.put("train_mse", Numbers.finiteOrNull(train));
+        r.put("atoms", s.atoms());
+        r.put("objective", s.objective());
+        r.put("duality_gap", s.relativeGap());
+        r.put("residual", s.residual());
+        r.put("iterations", s.iterations());
+        finishPoint(p, r, start, mark);
+    }
+
     /**
      * What of a point's work the backend handed to the CPU: while generating its dataset, and since {@code mark}
      * (for a batch of nets, what the batch met).
@@ -420,6 +459,7 @@ public final class SweepRunner {
             case MethodSpec.Svm sv -> new ImageExperiment.Method.SupportVectors(sv.kernel(), sv.c());
             case MethodSpec.ImageNet net -> net.options().method();
             case MethodSpec.Net net -> throw new IllegalStateException("not an image method: " + m.label());
+            case MethodSpec.Sparse s -> throw new IllegalStateException("not an image method: " + m.label());
         };
         SweepSpec.StabilitySpec st = spec.stability();
         long mark = backend.fallbackMark();

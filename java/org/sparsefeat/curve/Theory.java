@@ -54,6 +54,7 @@ public final class Theory {
         return switch (method) {
             case MethodSpec.Krr k -> kernelBeta(kernelSmoothness(k.kernel().type()), nuT, d);
             case MethodSpec.Net n -> n.feature() ? Math.min(2 * nuT, d + 2.0) / (d - 1) : kernelBeta(0.5, nuT, d);
+            case MethodSpec.Sparse s -> Math.min(2 * nuT, d + 2.0) / (d - 1);  // the feature regime's limit
             case MethodSpec.Svm s -> Double.NaN;
             case MethodSpec.ImageNet n -> Double.NaN;
         };

@@ -41,8 +41,8 @@ class MessagesCliTest {
     void usageErrorsAreOneLineAndAPointerToHelp() {
         assertUsage("sparsefeat krr", "Unknown option: '--bogus'", "krr", "--bogus");
         assertUsage("sparsefeat", "unknown command 'foo'; expected demo, krr, train, sweep, report, images, datasets, gram"
-                + ", data, theory or bench", "foo");
-        assertUsage("sparsefeat", "missing command: demo, krr, train, sweep, report, images, datasets, gram, data, theory or bench");
+                + ", data, theory, sparse or bench", "foo");
+        assertUsage("sparsefeat", "missing command: demo, krr, train, sweep, report, images, datasets, gram, data, theory, sparse or bench");
         assertUsage("sparsefeat images", "missing command: classify or deformations", "images");
         assertUsage("sparsefeat images", "unknown command 'clasify'; expected classify or deformations", "images", "clasify");
         assertUsage("sparsefeat datasets", "missing command: install or list", "datasets");

@@ -85,7 +85,7 @@ class SpecParserTest {
         assertError(EXAMPLE.replace("n: [64, 128, 256, 512, 1024]", "n: 64"), "n: expected a list");
         assertError(EXAMPLE.replace("kind: krr, kernel: ntk", "kind: krr, kernel: rbf"), "methods[0].kernel",
                 "unknown kernel 'rbf'");
-        assertError(EXAMPLE.replace("kind: krr,", "kind: lasso,"), "methods[0].kind", "expected krr or net");
+        assertError(EXAMPLE.replace("kind: krr,", "kind: lasso,"), "methods[0].kind", "expected krr, net or sparse");
         assertError(EXAMPLE.replace("kind: krr,", "kind: svm,"), "methods[0].kind", "svm is a method of image sweeps");
         assertError(EXAMPLE.replace("regime: feature", "regime: feature, alpha: 100, minus_f0: false"), "methods[1].alpha 100.0 > 1",
                 "needs methods[1].minus_f0");

@@ -1,0 +1,111 @@
+package org.sparsefeat.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sparsefeat.sparse.MinL1Interpolant;
+
+/** sparsefeat sparse: its result file and its refusals. */
+class SparseCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesTheInterpolantWithItsAtomsAndCertificate() throws IOException {
+        assumeTrue(MinL1Interpolant.solverMissing() == null, "COIN-OR Clp is not installed");
+        Path out = dir.resolve("s.json");
+        CliRunner.Run r = CliRunner.run("sparse", "--d", "3", "--n", "32", "--n-test", "200", "--target", "constant",
+                "--progress", "none", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("sparse n=32 d=3: converged"), r.out());
+        JsonNode j = new ObjectMapper().readTree(out.toFile());
+        assertEquals("sparse", j.get("command").asText());
+        int atoms = j.get("atoms").get("count").asInt();
+        assertTrue(atoms >= 1 && atoms <= 32, "atoms " + atoms);
+        assertEquals(atoms, j.get("atoms").get("theta").size());
+        assertEquals(atoms, j.get("atoms").get("w").size());
+        assertTrue(j.get("residual").asDouble() <= 1e-9);
+        assertTrue(j.get("train_mse").asDouble() <= 1e-18);
+        assertTrue(j.get("test_mse").asDouble() > 0);
+        assertTrue(j.get("duality_gap").asDouble() >= 0 && j.get("duality_gap").asDouble() < 1e-5);
+        assertTrue(j.get("rotation_stability").get("value").isNumber());
+        double sum = 0;
+        for (JsonNode w : j.get("atoms").get("w")) {
+            sum += Math.abs(w.asDouble());
+        }
+        assertEquals(j.get("objective").asDouble(), sum, 1e-12 * sum);
+    }
+
+    /** {kind: sparse} in a sweep: a curve whose fitted beta the report gives beside the predicted 2.5 at d = 3. */
+    @Test
+    void sweepMethodSparseGivesACurveNearThePredictedExponent() throws IOException {
+        assumeTrue(MinL1Interpolant.solverMissing() == null, "COIN-OR Clp is not installed");
+        Path spec = Files.writeString(dir.resolve("s.yaml"), String.join("\n", "name: sparse-test", "methods:",
+                "  - {kind: sparse}", "d: [3]", "n: [8, 16, 32, 64]", "seeds: [0]", "n_test: 500",
+                "target: {kind: constant}", "fit: {n_min: 8, n_max: 64}", ""));
+        Path out = dir.resolve("out");
+        CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        java.util.List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
+        assertEquals(4, lines.size());
+        for (String line : lines) {
+            JsonNode j = new ObjectMapper().readTree(line);
+            assertEquals("sparse", j.get("kind").asText());
+            assertEquals("ok", j.get("status").asText(), line);
+            assertTrue(j.get("atoms").asInt() <= j.get("n").asInt(), line);
+        }
+        CliRunner.Run report = CliRunner.run("report", out.toString());
+        assertEquals(0, report.code(), report.err());
+        String row = report.out().lines().filter(l -> l.startsWith("sparse ")).findFirst().orElseThrow();
+        String[] f = row.trim().split("\\s+");
+        double beta = Double.parseDouble(f[2]), predicted = Double.parseDouble(f[3]);
+        assertEquals(2.5, predicted, 1e-12);
+        assertTrue(beta > 1.5 && beta < 4, row);  // one seed from n = 8: a loose band around 2.5
+    }
+
+    @Test
+    void sparseMethodRefusesABadTolerance() throws IOException {
+        Path spec = Files.writeString(dir.resolve("t.yaml"), String.join("\n", "name: t", "methods:",
+                "  - {kind: sparse, tolerance: -1}", "d: [3]", "n: [8]", "seeds: [0]", ""));
+        CliRunner.Run r = CliRunner.run("sweep", spec.toString(), "--out", dir.resolve("o").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("tolerance"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwoBeforeAnyWork() {
+        for (String[] args : new String[][] {{"--tolerance", "0"}, {"--max-iterations", "0"}, {"--grid", "-3"},
+                {"--target", "wave"}, {"--progress", "loud"}}) {
+            String[] full = new String[args.length + 3];
+            full[0] = "sparse";
+            full[1] = "--n";
+            full[2] = "8";
+            System.arraycopy(args, 0, full, 3, args.length);
+            CliRunner.Run r = CliRunner.run(full);
+            assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().startsWith("sparsefeat sparse: "), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
+    }
+
+    @Test
+    void refusesToOverwriteAnInput() throws IOException {
+        Path x = dir.resolve("x.npy");
+        Files.writeString(x, "not npy");
+        CliRunner.Run r = CliRunner.run("sparse", "--x-train", x.toString(), "--y-train", x.toString(), "--x-test",
+                x.toString(), "--y-test", x.toString(), "--out", x.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("not npy", Files.readString(x));
+    }
+}
