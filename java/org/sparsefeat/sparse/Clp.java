@@ -24,7 +24,7 @@ import org.sparsefeat.ffm.Native;
 final class Clp implements AutoCloseable {
     /** What to install when the library is missing: the one line the command prints. */
     static final String MISSING = "the LP solver COIN-OR Clp (libClp.so.1) is not installed; install it with"
-            + " 'apt-get install coinor-libclp1' (README, '`sparse`')";
+            + " 'apt-get install coinor-libclp1' (README, 'sparse: the lambda -> 0+ limit of L1 training')";
     private static final List<String> PLACES = List.of("/usr/lib/x86_64-linux-gnu/libClp.so.1",
             "/usr/lib64/libClp.so.1", "/usr/lib/libClp.so.1", "/usr/local/lib/libClp.so.1");
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.sparsefeat.linalg.Matrix;
 
 /**
- * The feature regime's lambda -> 0+ limit (shared/spec/paper.md 1.9; docs/method.md, 'The sparse limit'): the
+ * The feature regime's lambda -> 0+ limit (docs/method.md, 'The sparse limit'): the
  * minimum-L1 ReLU interpolant, min sum_h |w_h| over atoms theta_h on the sphere subject to
  * sum_h w_h relu(theta_h . x_i) = y_i, solved grid-free by column generation. The restricted LP over the atoms found so
  * far is solved by {@link Clp} in standard form (w = u - v, u, v >= 0); its row duals alpha price a new atom by the

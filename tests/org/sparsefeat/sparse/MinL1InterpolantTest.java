@@ -12,7 +12,7 @@ import org.sparsefeat.linalg.Matrix;
 /**
  * The sparse limit (issue 24, item 4): the grid LP's optimum proved by an independent duality certificate, the
  * grid-free solve against a fine grid, Caratheodory, interpolation and rotation invariance. Skipped where Clp is not
- * installed (README, 'The feature regime's limit').
+ * installed (README, 'sparse: the lambda -> 0+ limit of L1 training').
  */
 class MinL1InterpolantTest {
     @BeforeEach
