@@ -87,9 +87,11 @@ public final class LearningCurves {
                     for (int s = 0; s < spec.seeds().size(); s++) {
                         JsonNode r = results.record(m, where, ns[i], spec.seeds().get(s));
                         err[i][s] = number(r, metric);
-                        atoms[i][s] = number(r, "atoms_thresholded");
+                        // the sparse limit's atoms are exact (merged, w != 0): one count for both columns
+                        boolean lp = m instanceof MethodSpec.Sparse;
+                        atoms[i][s] = number(r, lp ? "atoms" : "atoms_thresholded");
                         rf[i][s] = number(r, "R_f");
-                        atomsExact[i][s] = number(r, "atoms_exact");
+                        atomsExact[i][s] = number(r, lp ? "atoms" : "atoms_exact");
                         if (r != null && r.has("warnings") && r.get("warnings").isArray()) {
                             runs++;
                             for (JsonNode w : r.get("warnings")) {
@@ -119,7 +121,7 @@ public final class LearningCurves {
                 List<Fits.Point> points = Fits.points(nUsed, errUsed);
                 Fits.Exponent fit = Fits.exponent(nUsed, errUsed, spec.fitMin(), spec.fitMax(), 1);
                 double atomSlope = Double.NaN;
-                if (m instanceof MethodSpec.Net) {
+                if (m instanceof MethodSpec.Net || m instanceof MethodSpec.Sparse) {
                     List<Fits.Point> a = Fits.points(nUsed, atomsUsed);
                     if (a.size() >= 2) {
                         atomSlope = Fits.logLogLine(a.stream().mapToDouble(Fits.Point::n).toArray(),

@@ -151,12 +151,13 @@ public final class SweepReport {
                 if (predicted != null) {
                     series.add(predicted);
                 }
-                if (c.method() instanceof MethodSpec.Net && !spec.images()) {
+                boolean sparse = c.method() instanceof MethodSpec.Sparse;
+                if ((c.method() instanceof MethodSpec.Net || sparse) && !spec.images()) {
                     List<Fits.Point> a = Fits.points(c.n(), c.atoms());
                     List<Fits.Point> exact = Fits.points(c.n(), c.atomsExact());
                     if (!a.isEmpty()) {
-                        atomSeries.add(new Plots.Series(c.method().label() + String.format(Locale.ROOT,
-                                " (N_A, |w2||w1| > %.0e max)", atomEpsilon()),
+                        atomSeries.add(new Plots.Series(c.method().label() + (sparse ? " (N_A, merged atoms)"
+                                : String.format(Locale.ROOT, " (N_A, |w2||w1| > %.0e max)", atomEpsilon())),
                                 a.stream().mapToDouble(Fits.Point::n).toArray(),
                                 a.stream().mapToDouble(p -> Math.max(p.mean(), 0.5)).toArray(), null, false, color));
                         if (exact.size() == a.size() && java.util.stream.IntStream.range(0, a.size())
@@ -168,7 +169,9 @@ public final class SweepReport {
                         atomSeries.add(new Plots.Series("N_A = n", new double[] {a.getFirst().n(), a.getLast().n()},
                                 new double[] {a.getFirst().n(), a.getLast().n()}, null, true, 7));
                     }
-                    dynamics.addAll(dynamicsOf(c, color));
+                    if (!sparse) {
+                        dynamics.addAll(dynamicsOf(c, color));
+                    }
                 }
                 color++;
             }
@@ -300,7 +303,9 @@ public final class SweepReport {
                 + " above the N_A = n line means the net has not reached it: its neurons still occupy more cells of the"
                 + " arrangement than the sparse solution uses, because the penalty thins the weights only on the time"
                 + " scale |w2|/(lr lambda) steps, longer than the run. Such a count measures occupied cells, not the"
-                + " sparse solution's atoms.");
+                + " sparse solution's atoms. A sparse curve (method kind sparse) is that solution itself, computed"
+                + " exactly: its count is of merged atoms (one per sign pattern, w<sub>h</sub> &ne; 0; docs/method.md,"
+                + " 'The sparse limit').");
         for (Curve c : curves) {
             List<Fits.Point> a = Fits.points(c.n(), c.atoms());
             List<String> above = a.stream().filter(p -> p.mean() > p.n())

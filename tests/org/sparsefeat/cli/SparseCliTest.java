@@ -70,6 +70,11 @@ class SparseCliTest {
         double beta = Double.parseDouble(f[2]), predicted = Double.parseDouble(f[3]);
         assertEquals(2.5, predicted, 1e-12);
         assertTrue(beta > 1.5 && beta < 4, row);  // one seed from n = 8: a loose band around 2.5
+        // N_A against n, as for nets: the report's last column, and a plot beside the N_A = n line
+        double atomSlope = Double.parseDouble(f[f.length - 1]);
+        assertTrue(atomSlope > 0.5 && atomSlope < 1.5, row);
+        assertTrue(Files.exists(out.resolve("plots/atoms-d3.png")), "the atoms plot");
+        assertTrue(Files.readString(out.resolve("plots/atoms-d3.svg")).contains("sparse (N_A, merged atoms)"));
     }
 
     @Test
