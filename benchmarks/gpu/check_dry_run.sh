@@ -56,6 +56,8 @@ expect({"bench/bench.json", "bench/bench.csv", "bench/report.html"} <= members, 
 rows = bench.get("rows", [])
 expect(any(r.get("impl") == "sparsefeat cuda" and (r.get("min_seconds") or 0) > 0 for r in rows),
        "bench.json has timed rows on the (emulated) CUDA backend")
+expect({"device_gemm", "host_to_device", "device_to_host"} <= {r.get("path") for r in rows if (r.get("rate") or 0) > 0},
+       "bench.json has the device's ceilings (cuBLAS GEMM, copies each way)")
 junit = read(full, "junit.log")
 m = re.search(r"\[\s*(\d+) tests successful", junit)
 expect(m and int(m.group(1)) > 0 and re.search(r"\[\s*0 tests failed", junit), "junit.log: tests ran and none failed")

@@ -20,9 +20,11 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         subcommands = BenchCompareCommand.class,
-        description = {"Benchmarks this machine: its ceilings (float64 GEMM through the engine's BLAS, memory bandwidth),"
+        description = {"Benchmarks this machine: its ceilings (float64 GEMM through the engine's BLAS, memory bandwidth;"
+                + " on a GPU also cuBLAS's GEMM and the host-device copies),"
                 + " then ladders of sizes for each hot path (Gram, Cholesky in core and tiled, KRR, the GD step, the image"
-                + " net's flow step; out of core KRR in --suite full), with the numpy/scipy peers on the same data.",
+                + " net's flow step; out of core KRR in --suite full), with the peers on the same data (numpy/scipy and PyTorch on the"
+                + " CPU; PyTorch and CuPy on a GPU).",
                 "Writes bench.json, bench.csv and report.html to --out (README, 'Benchmarking a machine')."})
 final class BenchCommand implements Callable<Integer> {
     /** The system property that names the CUDA emulator's library: bench then runs toy sizes (a dry run). */
@@ -34,7 +36,7 @@ final class BenchCommand implements Callable<Integer> {
                     + " only checks that the tool and its peers work).")
     String suite;
 
-    @Option(names = "--no-peers", description = "Skip the numpy/scipy peers (python3 benchmarks/bench_peers.py).")
+    @Option(names = "--no-peers", description = "Skip the peers (python3 benchmarks/bench_peers.py).")
     boolean noPeers;
 
     @Option(names = "--out", defaultValue = "bench-out", paramLabel = "DIR",

@@ -87,7 +87,7 @@ public final class BenchFiles {
         machine.forEach((k, v) -> b.append("<tr><th class=\"t\">").append(esc(k)).append("</th><td class=\"t\">")
                 .append(esc(String.valueOf(v))).append("</td></tr>\n"));
         b.append("</table>\n<p>Rates are the stated work over the fastest repeat; the fraction is of the measured GEMM"
-                + " ceiling, not of the processor's peak, so a kernel whose operands stay in registers (the GD step at"
+                + " ceiling of the processor the path runs on (the host's BLAS, or cuBLAS on the GPU), not of its peak, so a kernel whose operands stay in registers (the GD step at"
                 + " small d, all fused multiply-adds) can pass 100 %; the exponent is the slope of log time on log n"
                 + " (README, 'Benchmarking a machine').</p>\n");
         Map<String, byte[]> plots = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.sparsefeat.backend.Backend;
+import org.sparsefeat.backend.cuda.DeviceCeilings;
 import org.sparsefeat.curve.Fits;
 import org.sparsefeat.linalg.tiled.Monitor;
 
@@ -41,64 +42,86 @@ public final class BenchRun {
         this.listener = listener;
     }
 
-    /** The rows a run of this suite makes (for the progress line's count). */
-    int planned() {
-        int p = 3;
+    /** The rows a run of this suite makes with these peers (for the progress line's count). */
+    private int planned(boolean device, int absentPeers, int presentPeers) {
+        int p = 3 + (device ? Ceilings.DEVICE_ROWS : 0) + absentPeers;
         for (HotPath h : HotPath.all(suite)) {
-            int sizes = h.ladder().length;
-            p += sizes * (peers && h.peer() != null ? 2 : 1);
+            p += h.ladder().length * (1 + (h.peer() != null ? presentPeers : 0));
         }
         return p;
     }
 
     public Result run() {
-        planned = planned();
-        try {
+        try (DeviceCeilings device = DeviceCeilings.of(backend).orElse(null)) {
+            List<PythonPeers> present = new ArrayList<>();
+            List<Row> absent = new ArrayList<>();
+            if (peers) {
+                for (PythonPeers.Library library : PythonPeers.Library.of(backend.factorsOnDevice())) {
+                    PythonPeers p = new PythonPeers(work, library);
+                    String why = p.whyAbsent(stop);
+                    if (why == null) {
+                        present.add(p);
+                    } else {
+                        absent.add(Row.absent(Row.ALL_PATHS, library.label, 0, "", why));
+                    }
+                }
+            }
+            planned = planned(device != null, absent.size(), present.size());
+            absent.forEach(this::add);
             Row gemm = add(Ceilings.gemm(suite, stop));
             add(Ceilings.triad(suite, stop));
             double hostGemm = gemm.rate();
-            PythonPeers python = peers ? new PythonPeers(work) : null;
+            double deviceGemm = Double.NaN;
+            if (device != null) {
+                List<Row> own = Ceilings.device(suite, device, stop);
+                own.forEach(this::add);
+                deviceGemm = own.getFirst().rate();
+            }
             for (HotPath path : HotPath.all(suite)) {
-                ladder(path, hostGemm, python);
+                ladder(path, hostGemm, deviceGemm, present);
             }
             Row after = add(Ceilings.gemm(suite, stop).after());
-            raiseCeiling(Math.max(hostGemm, after.rate()));
+            raiseCeiling(hostGemm, Math.max(hostGemm, after.rate()));
             return new Result(List.copyOf(rows), false);
         } catch (Timing.Stopped | Monitor.Stopped e) {
             return new Result(List.copyOf(rows), true);
         }
     }
 
-    private void ladder(HotPath path, double hostGemm, PythonPeers python) {
+    private void ladder(HotPath path, double hostGemm, double deviceGemm, List<PythonPeers> peers) {
         int[] sizes = path.ladder();
         if (sizes.length == 0) {
             return;
         }
         boolean onHost = path.cpuOnly() || !backend.factorsOnDevice();
-        double ceiling = onHost ? hostGemm : Double.NaN;  // a device path's roof is the device's, not measured here
+        double ceiling = onHost ? hostGemm : deviceGemm;
         String impl = "sparsefeat " + (onHost ? "cpu" : backend.name());
         List<Row> ours = new ArrayList<>();
-        List<Row> theirs = new ArrayList<>();
+        List<List<Row>> theirs = new ArrayList<>();
+        peers.forEach(p -> theirs.add(new ArrayList<>()));
         for (int n : sizes) {
             try (HotPath.Case c = path.opener().open(backend, n)) {
                 Timing t = Timing.measure(suite.warmups, suite.repeats, c, stop);
                 ours.add(add(new Row(Row.PATH, path.name(), impl, n, path.shape().at(n), path.workModel(),
                         path.work().at(n), "GFLOP/s", t, ceiling, Double.NaN, "")));
-                if (python != null && path.peer() != null) {
-                    theirs.add(add(python.run(path, n, c, suite, stop).withCeiling(hostGemm)));
+                if (path.peer() != null) {
+                    for (int i = 0; i < peers.size(); i++) {
+                        theirs.get(i).add(add(peers.get(i).run(path, n, c, suite, stop).withCeiling(ceiling)));
+                    }
                 }
             }
         }
         fit(ours);
-        fit(theirs);
+        theirs.forEach(this::fit);
     }
 
     /**
-     * The GEMM ceiling is the better of its runs before and after the ladders: a ceiling is what the machine can
-     * do, and on a shared machine another process may have held it down during one of them.
+     * The host's GEMM ceiling is the better of its runs before and after the ladders: a ceiling is what the machine
+     * can do, and on a shared machine another process may have held it down during one of them. The rows that took
+     * the first run's rate as their ceiling take the better one.
      */
-    private void raiseCeiling(double best) {
-        rows.replaceAll(r -> Double.isFinite(r.ceiling()) ? r.withCeiling(best) : r);
+    private void raiseCeiling(double first, double best) {
+        rows.replaceAll(r -> r.ceiling() == first ? r.withCeiling(best) : r);
     }
 
     /** The fitted exponent over a finished ladder goes into each of its rows. */

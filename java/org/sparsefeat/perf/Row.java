@@ -25,6 +25,8 @@ public record Row(String kind, String path, String impl, long n, String shape, S
     public static final String CEILING = "ceiling";
     public static final String PATH = "path";
     public static final String PEER = "peer";
+    /** The path of a peer's one row when its library cannot run here at all (it then has no row per path). */
+    public static final String ALL_PATHS = "all";
 
     /** A peer that could not run: a row that says why, never a failure. */
     public static Row absent(String path, String impl, long n, String shape, String why) {

@@ -2,6 +2,8 @@ package org.sparsefeat.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,7 +13,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,16 +41,16 @@ class BenchCliTest {
         assertTrue(doc.get("complete").asBoolean());
         assertFalse(doc.get("machine").get("cpu").asText().isEmpty());
         Set<String> paths = new HashSet<>();
-        int peers = 0;
+        Map<String, Integer> peers = new HashMap<>();
         for (JsonNode row : doc.get("rows")) {
-            paths.add(row.get("path").asText());
             if (row.get("kind").asText().equals("peer")) {
-                peers++;
+                peers.merge(row.get("impl").asText(), 1, Integer::sum);
                 if (row.get("min_seconds").isNull()) {  // an absent peer says why
                     assertFalse(row.get("note").asText().isEmpty(), row.toString());
                     continue;
                 }
             }
+            paths.add(row.get("path").asText());
             double min = row.get("min_seconds").asDouble(), median = row.get("median_seconds").asDouble();
             assertTrue(min > 0 && min <= median, row.toString());
             assertTrue(row.get("rate").asDouble() > 0, row.toString());
@@ -56,7 +61,12 @@ class BenchCliTest {
         }
         assertEquals(Set.of("gemm", "triad", "gram", "gram_images", "cholesky", "cholesky_tiled", "krr", "gd_step",
                 "flow_step"), paths);
-        assertEquals(5 * 2, peers);  // gram, gram_images, cholesky, krr and gd have a peer: 2 sizes each
+        // the host's peers: numpy/scipy and PyTorch on the CPU, each on gram, gram_images, cholesky, krr and gd at 2
+        // sizes, or, where python3 lacks the library, one row for all paths that says why
+        assertEquals(Set.of("numpy/scipy", "PyTorch cpu"), peers.keySet(), peers.toString());
+        for (int count : peers.values()) {
+            assertTrue(count == 5 * 2 || count == 1, peers.toString());
+        }
         assertEquals(doc.get("rows").size() + 1, Files.readAllLines(out.resolve("bench.csv")).size());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("<img") && html.contains("Fraction of the GEMM ceiling"), html);
@@ -115,16 +125,37 @@ class BenchCliTest {
     void cudaOnTheEmulatorRunsTheToySuiteOnTheDevice() throws Exception {
         assumeTrue(Emulator.available(), Emulator::whyNot);
         Path out = dir.resolve("cuda");
-        CliRunner.Run r = CliRunner.run("bench", "--backend", "cuda", "--suite", "quick", "--no-peers", "--threads", "1",
+        CliRunner.Run r = CliRunner.run("bench", "--backend", "cuda", "--suite", "quick", "--threads", "1",
                 "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("CUDA emulator"), r.err());
         JsonNode doc = JSON.readTree(out.resolve("bench.json").toFile());
         assertEquals("toy", doc.get("suite").asText());
-        boolean onDevice = false;
+        JsonNode cholesky = null;
+        Map<String, JsonNode> ceilings = new HashMap<>();
+        Set<String> peers = new HashSet<>();
         for (JsonNode row : doc.get("rows")) {
-            onDevice |= row.get("impl").asText().equals("sparsefeat cuda") && row.get("path").asText().equals("cholesky");
+            if (row.get("impl").asText().equals("sparsefeat cuda") && row.get("path").asText().equals("cholesky")) {
+                cholesky = row;
+            }
+            if (row.get("kind").asText().equals("ceiling")) {
+                ceilings.put(row.get("path").asText(), row);
+            }
+            if (row.get("kind").asText().equals("peer")) {
+                peers.add(row.get("impl").asText());
+                assertFalse(row.get("note").asText().isEmpty(), row.toString());  // no GPU for them here
+            }
         }
-        assertTrue(onDevice, doc.toString());
+        assertNotNull(cholesky, doc.toString());
+        // the device's own ceilings: cuBLAS's GEMM (the device paths' roof) and the copies each way
+        for (String c : List.of("device_gemm", "host_to_device", "device_to_host")) {
+            assertTrue(ceilings.containsKey(c), ceilings.keySet().toString());
+            assertTrue(ceilings.get(c).get("rate").asDouble() > 0, ceilings.get(c).toString());
+        }
+        double deviceGemm = ceilings.get("device_gemm").get("rate").asDouble();
+        assertEquals(deviceGemm, cholesky.get("ceiling").asDouble(), 0.0, cholesky.toString());
+        assertNotEquals(deviceGemm, ceilings.get("gemm").get("rate").asDouble());
+        // a GPU run's peers are the GPU's libraries; without a GPU each is one row that says why
+        assertEquals(Set.of("PyTorch cuda", "CuPy"), peers);
     }
 }
