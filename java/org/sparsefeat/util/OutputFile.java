@@ -116,6 +116,12 @@ public final class OutputFile {
         return null;
     }
 
+    /** Whether both paths exist and are one file (see {@link #inputAt}: any path, symbolic or hard link). */
+    public static boolean sameFile(Path a, Path b) {
+        Object key = fileKey(a);
+        return key != null && key.equals(fileKey(b));
+    }
+
     /** The file's identity (device and inode on Unix), links followed; null where it does not exist. */
     private static Object fileKey(Path file) {
         try {

@@ -207,6 +207,19 @@ class OutputCliTest {
         assertTrue(rep.err().contains("--csv " + p("sw/results.jsonl") + " is the input " + p("sw/results.jsonl")),
                 rep.err());
         assertArrayEquals(results, Files.readAllBytes(dir.resolve("sw/results.jsonl")));
+        // the sweep's own copy of its spec, edited in place (another ridge): compared with itself, its points would
+        // have been reused as the new setting's
+        Path own = dir.resolve("sw/spec.yaml");
+        Files.writeString(own, Files.readString(own).replace("ridge: 0", "ridge: 0.5"));
+        Files.createSymbolicLink(dir.resolve("own.yaml"), own);
+        for (String given : List.of(own.toString(), p("own.yaml"), p("sw/../sw/spec.yaml"))) {
+            CliRunner.Run sw = CliRunner.run("sweep", given, "--out", p("sw"), "--threads", "1");
+            assertEquals(2, sw.code(), sw.err());
+            assertEquals("sparsefeat sweep: SPEC.yaml " + given + " is the sweep's own spec.yaml in --out " + p("sw")
+                    + " (the same file), which the sweep compares the spec with and rewrites: give the spec as a file"
+                    + " outside " + p("sw") + " (a copy of it)", sw.err().strip());
+        }
+        assertArrayEquals(results, Files.readAllBytes(dir.resolve("sw/results.jsonl")), "no point reused or run");
 
         Path root = org.sparsefeat.images.FakeImages.mnistRoot(dir.resolve("data"), 30, 10);
         Path labels = root.resolve("mnist/train-labels-idx1-ubyte");
