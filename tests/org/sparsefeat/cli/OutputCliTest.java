@@ -171,6 +171,13 @@ class OutputCliTest {
         assertTrue(k.err().startsWith("sparsefeat krr: --out " + p("hard.npy") + " is the input --y-train " + p("y.npy")),
                 k.err());
         assertEquals("", k.out(), "nothing was computed");
+        List<String> sparse = new ArrayList<>(List.of("sparse"));
+        sparse.addAll(List.of(files));
+        sparse.addAll(List.of("--out", p("soft.npy")));  // a symbolic link to --x-train's file
+        CliRunner.Run sp = CliRunner.run(sparse.toArray(String[]::new));
+        assertEquals(2, sp.code(), sp.err());
+        assertTrue(sp.err().startsWith("sparsefeat sparse: --out " + p("soft.npy") + " is the input --x-train " + p("X.npy")),
+                sp.err());
 
         List<String> train = new ArrayList<>(List.of("train", "--h", "10", "--max-steps", "5", "--progress", "none"));
         train.addAll(List.of(files));
