@@ -401,8 +401,9 @@ public final class OutputFile {
             return reason(t.cause);
         }
         String r = e instanceof FileSystemException f ? f.getReason() : null;
-        if (r != null) {
-            return r;
+        if (r != null && !r.isEmpty()) {
+            // the system's text ("Read-only file system") inside a sentence, as the reasons below are written
+            return Character.toLowerCase(r.charAt(0)) + r.substring(1);
         }
         return switch (e) {
             case NoSuchFileException n -> "no such file or directory";

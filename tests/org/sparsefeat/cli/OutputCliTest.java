@@ -118,9 +118,15 @@ class OutputCliTest {
         }
         CliRunner.Run sweep = CliRunner.run("sweep", "--preset", "demo", "--scale", "small", "--out", p("plain/runs"));
         assertEquals(2, sweep.code());
-        assertEquals("sparsefeat sweep: --out " + p("plain/runs") + ": cannot create this directory (Not a directory)",
+        assertEquals("sparsefeat sweep: --out " + p("plain/runs") + ": cannot create this directory (not a directory)",
                 sweep.err().strip());
         assertEquals("", sweep.out());
+        // a directory option is named as typed, not by the files it would hold
+        CliRunner.Run weights = CliRunner.run("train", "--d", "3", "--n", "12", "--n-test", "5", "--h", "10",
+                "--max-steps", "5", "--save-weights", p("plain"));
+        assertEquals(2, weights.code(), weights.err());
+        assertEquals("sparsefeat train: --save-weights " + p("plain") + " exists and is not a directory",
+                weights.err().strip());
         CliRunner.Run isDir = CliRunner.run("gram", "--x", p("missing.npy"), "--out", dir.toString());
         assertEquals(2, isDir.code());
         assertTrue(isDir.err().contains("--out " + dir + " is a directory"), isDir.err());
