@@ -64,7 +64,8 @@ final class KrrCommand implements Callable<Integer> {
     Path scratch;
 
     @Option(names = "--device-memory", paramLabel = "SIZE",
-            description = "With --backend cuda: device memory the factorisation may use (default: 90%% of what is free)."
+            description = "With --backend cuda: device memory the factorisation may use (default: 90%% of what is free; at most"
+                    + " what is free)."
                     + " Where K does not fit it is factored in tiles streamed from host memory (README, 'Memory').")
     String deviceMemory;
 
@@ -164,6 +165,9 @@ final class KrrCommand implements Callable<Integer> {
                 err.println("krr: --device-memory " + deviceMemory + " is not used: " + backend.name() + " ("
                         + backend.device() + ") does not factor on a GPU");
                 err.flush();
+            } else if (deviceBudget != null) {
+                org.sparsefeat.util.MachineMemory.requireDeviceBudget(deviceBudget, deviceMemory,
+                        backend.deviceMemoryFree(), backend.device(), "--device-memory");
             }
             Dataset ds = timer.time("data", () -> data.load(backend, true));
             KrrResources resources = new KrrResources(budget, scratch, tile, monitor, plan -> {

@@ -113,6 +113,7 @@ final class SweepCommand implements Callable<Integer> {
         backendOptions.check();
         List<Job> jobs = new ArrayList<>();
         if (specFile != null) {
+            refuseOwnFile(specFile, out);
             jobs.add(new Job(SpecParser.parse(specFile), Files.readString(specFile), out));
         } else {
             jobs.addAll(presetJobs(preset, scale == null ? "paper" : scale, out));
@@ -353,6 +354,21 @@ final class SweepCommand implements Callable<Integer> {
             err.flush();
         }
         org.sparsefeat.util.OutputFile.writeString(specCopy, j.yaml());
+    }
+
+    /**
+     * Refuses a SPEC.yaml that is one of the files the sweep keeps in its directory: DIR/spec.yaml is what a spec is
+     * compared with (itself, so a change made to it in place would go unseen and the points of the earlier settings
+     * would be reused) and is rewritten; the others are records the sweep appends to or replaces.
+     */
+    static void refuseOwnFile(Path specFile, Path out) {
+        for (String own : List.of(ResultStore.SPEC, SPEC_HISTORY, ResultStore.RESULTS, ResultStore.ENVIRONMENT)) {
+            if (org.sparsefeat.util.OutputFile.sameFile(specFile, out.resolve(own))) {
+                throw new InvalidInputException("SPEC.yaml " + specFile + " is the sweep's own " + own + " in --out "
+                        + out + " (the same file), which the sweep compares the spec with and rewrites: give the spec as a"
+                        + " file outside " + out + " (a copy of it)");
+            }
+        }
     }
 
     /** The highest ancestor of {@code dir} (or itself) that does not exist yet, or null if it exists. */

@@ -103,6 +103,9 @@ final class TrainCommand implements Callable<Integer> {
                 inputs.add(named(init[0], Path.of(init[1])));
             }
         }
+        if (saveWeights != null) {  // named as typed, before the files in it are
+            OutputFile.checkDirectory("--save-weights", saveWeights);
+        }
         OutputFiles.check(spec, inputs, named("--out", out), named("--save-weights", weightFile("w1.npy")),
                 named("--save-weights", weightFile("w2.npy")), named("--save-weights", net.bias() ? weightFile("b.npy") : null));
         PhaseTimer timer = new PhaseTimer();

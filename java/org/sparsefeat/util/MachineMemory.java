@@ -54,6 +54,21 @@ public final class MachineMemory {
         return bytes;
     }
 
+    /**
+     * Refuses a device budget beyond the device's free memory, as {@link #budget} refuses a host budget beyond the
+     * machine's: K planned to stay whole on the device, or the panels streamed through it, would then fail to be
+     * allocated after the plan.
+     *
+     * @param deviceFree the device's free bytes; negative when unknown (nothing is checked)
+     */
+    public static void requireDeviceBudget(long bytes, String text, long deviceFree, String device, String option) {
+        if (deviceFree >= 0 && bytes > deviceFree) {
+            throw new InvalidInputException(option + " " + text.trim() + " (" + Bytes.format(bytes) + ") is more than"
+                    + " the free memory of " + device + ", " + Bytes.format(deviceFree) + "; expected at most that"
+                    + " (README, 'Memory')");
+        }
+    }
+
     /** Bytes the Java heap can still grow to hold: its maximum less what is in use. */
     public static long heapFree() {
         Runtime r = Runtime.getRuntime();

@@ -116,6 +116,12 @@ public final class OutputFile {
         return null;
     }
 
+    /** Whether both paths exist and are one file (see {@link #inputAt}: any path, symbolic or hard link). */
+    public static boolean sameFile(Path a, Path b) {
+        Object key = fileKey(a);
+        return key != null && key.equals(fileKey(b));
+    }
+
     /** The file's identity (device and inode on Unix), links followed; null where it does not exist. */
     private static Object fileKey(Path file) {
         try {
@@ -395,8 +401,9 @@ public final class OutputFile {
             return reason(t.cause);
         }
         String r = e instanceof FileSystemException f ? f.getReason() : null;
-        if (r != null) {
-            return r;
+        if (r != null && !r.isEmpty()) {
+            // the system's text ("Read-only file system") inside a sentence, as the reasons below are written
+            return Character.toLowerCase(r.charAt(0)) + r.substring(1);
         }
         return switch (e) {
             case NoSuchFileException n -> "no such file or directory";

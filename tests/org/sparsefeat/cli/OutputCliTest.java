@@ -118,9 +118,15 @@ class OutputCliTest {
         }
         CliRunner.Run sweep = CliRunner.run("sweep", "--preset", "demo", "--scale", "small", "--out", p("plain/runs"));
         assertEquals(2, sweep.code());
-        assertEquals("sparsefeat sweep: --out " + p("plain/runs") + ": cannot create this directory (Not a directory)",
+        assertEquals("sparsefeat sweep: --out " + p("plain/runs") + ": cannot create this directory (not a directory)",
                 sweep.err().strip());
         assertEquals("", sweep.out());
+        // a directory option is named as typed, not by the files it would hold
+        CliRunner.Run weights = CliRunner.run("train", "--d", "3", "--n", "12", "--n-test", "5", "--h", "10",
+                "--max-steps", "5", "--save-weights", p("plain"));
+        assertEquals(2, weights.code(), weights.err());
+        assertEquals("sparsefeat train: --save-weights " + p("plain") + " exists and is not a directory",
+                weights.err().strip());
         CliRunner.Run isDir = CliRunner.run("gram", "--x", p("missing.npy"), "--out", dir.toString());
         assertEquals(2, isDir.code());
         assertTrue(isDir.err().contains("--out " + dir + " is a directory"), isDir.err());
@@ -171,6 +177,13 @@ class OutputCliTest {
         assertTrue(k.err().startsWith("sparsefeat krr: --out " + p("hard.npy") + " is the input --y-train " + p("y.npy")),
                 k.err());
         assertEquals("", k.out(), "nothing was computed");
+        List<String> sparse = new ArrayList<>(List.of("sparse"));
+        sparse.addAll(List.of(files));
+        sparse.addAll(List.of("--out", p("soft.npy")));  // a symbolic link to --x-train's file
+        CliRunner.Run sp = CliRunner.run(sparse.toArray(String[]::new));
+        assertEquals(2, sp.code(), sp.err());
+        assertTrue(sp.err().startsWith("sparsefeat sparse: --out " + p("soft.npy") + " is the input --x-train " + p("X.npy")),
+                sp.err());
 
         List<String> train = new ArrayList<>(List.of("train", "--h", "10", "--max-steps", "5", "--progress", "none"));
         train.addAll(List.of(files));
@@ -207,6 +220,19 @@ class OutputCliTest {
         assertTrue(rep.err().contains("--csv " + p("sw/results.jsonl") + " is the input " + p("sw/results.jsonl")),
                 rep.err());
         assertArrayEquals(results, Files.readAllBytes(dir.resolve("sw/results.jsonl")));
+        // the sweep's own copy of its spec, edited in place (another ridge): compared with itself, its points would
+        // have been reused as the new setting's
+        Path own = dir.resolve("sw/spec.yaml");
+        Files.writeString(own, Files.readString(own).replace("ridge: 0", "ridge: 0.5"));
+        Files.createSymbolicLink(dir.resolve("own.yaml"), own);
+        for (String given : List.of(own.toString(), p("own.yaml"), p("sw/../sw/spec.yaml"))) {
+            CliRunner.Run sw = CliRunner.run("sweep", given, "--out", p("sw"), "--threads", "1");
+            assertEquals(2, sw.code(), sw.err());
+            assertEquals("sparsefeat sweep: SPEC.yaml " + given + " is the sweep's own spec.yaml in --out " + p("sw")
+                    + " (the same file), which the sweep compares the spec with and rewrites: give the spec as a file"
+                    + " outside " + p("sw") + " (a copy of it)", sw.err().strip());
+        }
+        assertArrayEquals(results, Files.readAllBytes(dir.resolve("sw/results.jsonl")), "no point reused or run");
 
         Path root = org.sparsefeat.images.FakeImages.mnistRoot(dir.resolve("data"), 30, 10);
         Path labels = root.resolve("mnist/train-labels-idx1-ubyte");

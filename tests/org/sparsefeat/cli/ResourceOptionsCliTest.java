@@ -79,6 +79,29 @@ class ResourceOptionsCliTest {
         assertTrue(auto.err().contains(") does not factor on a GPU\n"), auto.err());
     }
 
+    /** On a GPU, a device budget beyond its free memory is refused up front, as --memory beyond the machine's is. */
+    @Test
+    void aDeviceBudgetBeyondTheDevicesFreeMemoryIsRefused() {
+        org.sparsefeat.util.InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.sparsefeat.util.InvalidInputException.class, () -> MachineMemory.requireDeviceBudget(
+                        Bytes.parse("100g", "--device-memory"), "100g", 80L << 30, "NVIDIA H100", "--device-memory"));
+        assertEquals("--device-memory 100g (100 GiB) is more than the free memory of NVIDIA H100, 80.0 GiB; expected at"
+                + " most that (README, 'Memory')", e.getMessage());
+        MachineMemory.requireDeviceBudget(80L << 30, "80g", 80L << 30, "NVIDIA H100", "--device-memory");  // all of it
+        MachineMemory.requireDeviceBudget(1L << 40, "1t", -1, "a device", "--device-memory");  // free unknown
+    }
+
+    @Test
+    void krrRefusesADeviceBudgetBeyondTheGpusFreeMemory() {
+        assumeTrue(CudaBackend.available(), "no GPU here: the command's own refusal is checked where there is one");
+        CliRunner.Run r = CliRunner.run(krr("--backend", "cuda", "--device-memory", "100t"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("sparsefeat krr: --device-memory 100t (100 TiB) is more than the free memory of "),
+                r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertFalse(r.err().contains("memory plan"), r.err());
+    }
+
     @Test
     void aScratchThatCannotHoldFilesFailsUpFrontNamingItOnce() throws Exception {
         Files.writeString(dir.resolve("plain"), "");

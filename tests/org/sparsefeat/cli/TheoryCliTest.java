@@ -124,6 +124,42 @@ class TheoryCliTest {
         }
     }
 
+    /**
+     * The issue's large-d curves: d = 1000 printed NaN (kappa 9e77) with exit 0, d = 500 warned that the kernel needs
+     * more modes than n. Every row is now a finite MSE below the target's power, and nothing is said.
+     */
+    @Test
+    void largeDimensionCurvesAreNumbersWithoutWarnings() {
+        for (String d : new String[] {"500", "1000", "10000"}) {
+            for (String target : new String[] {"constant", "teacher"}) {
+                CliRunner.Run r = CliRunner.run("theory", "--kernel", "ntk", "--d", d, "--target", target, "--n",
+                        "64,256,...,4096");
+                String what = "d = " + d + ", " + target + ": ";
+                assertEquals(0, r.code(), what + r.err());
+                assertEquals("", r.err(), what + "no warning");
+                List<String> rows = r.out().strip().lines().skip(1).toList();
+                assertEquals(List.of("64", "256", "1024", "4096"), rows.stream().map(l -> l.split(",")[0]).toList());
+                for (String row : rows) {
+                    String[] f = row.split(",");
+                    double mse = Double.parseDouble(f[1]), kappa = Double.parseDouble(f[2]);
+                    assertTrue(mse > 0 && mse < 1 && kappa > 0 && kappa < 1, what + row);
+                }
+            }
+        }
+    }
+
+    /** A size the spectrum cannot serve gets empty cells (never NaN) and one warning under the command's prefix. */
+    @Test
+    void anUnservedSizeHasEmptyCellsAndOneWarningLine() {
+        CliRunner.Run r = CliRunner.run("theory", "--kernel", "ntk", "--d", "300", "--kmax", "2", "--n", "64,4096");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\n4096,,\n"), r.out());
+        assertFalse(r.out().toLowerCase(java.util.Locale.ROOT).contains("nan"), r.out());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("sparsefeat theory: no prediction at n = [4096]: "), r.err());
+        assertTrue(r.err().contains("--kmax 2"), r.err());
+    }
+
     @Test
     void progressionsOfSizes() {
         assertArrayEquals(new int[] {16, 32, 64, 128}, TheoryCommand.parseSizes("16,32,...,128"));

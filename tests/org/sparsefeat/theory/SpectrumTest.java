@@ -169,6 +169,56 @@ class SpectrumTest {
         }
     }
 
+    /**
+     * The other kernels at large d against 50-digit references (mpmath 1.3, mp.dps = 50: the Funk-Hecke integral in t
+     * with the weight (1 - t^2)^{(d-3)/2}, P_k as the normalised Gegenbauer polynomial, split at 0, +-2/sqrt(d),
+     * +-8/sqrt(d) and +-32/sqrt(d); the kernels of sf_kernels.h written out). Exact zeros (rfk0's even degrees >= 2,
+     * rfk1's odd >= 3) must not be called resolved.
+     */
+    @Test
+    void laplaceAndArcCosineKernelsAtLargeDimensionsMatchFiftyDigitReferences() {
+        Object[][] cases = {  // kernel, d, k, lambda_k (0: exactly zero)
+            {KernelType.LAPLACE, 300, 0, 0.36818719183493023058}, {KernelType.LAPLACE, 300, 1, 0.0006149229361344769924},
+            {KernelType.LAPLACE, 300, 2, 2.0458950261384638714e-6}, {KernelType.LAPLACE, 300, 3, 1.1872495093960538305e-8},
+            {KernelType.LAPLACE, 300, 4, 1.0371348976493271512e-10}, {KernelType.RFK0, 300, 0, 0.5},
+            {KernelType.RFK0, 300, 1, 0.0010628028133982536387}, {KernelType.RFK0, 300, 2, 0},
+            {KernelType.RFK0, 300, 3, 1.1730585903006077623e-8}, {KernelType.RFK0, 300, 4, 0},
+            {KernelType.RFK1, 300, 0, 0.31884084401947609162}, {KernelType.RFK1, 300, 1, 0.0016666666666666666667},
+            {KernelType.RFK1, 300, 2, 3.5191757709018232869e-6}, {KernelType.RFK1, 300, 3, 0},
+            {KernelType.RFK1, 300, 4, 3.833149005981791858e-11}, {KernelType.LAPLACE, 1000, 0, 0.36797151745032554141},
+            {KernelType.LAPLACE, 1000, 1, 0.00018410072816380531824}, {KernelType.LAPLACE, 1000, 2, 1.8399713211434127412e-7},
+            {KernelType.LAPLACE, 1000, 3, 3.2149251041124376883e-10}, {KernelType.LAPLACE, 1000, 4, 8.4750820644245758558e-13},
+            {KernelType.RFK0, 1000, 0, 0.5}, {KernelType.RFK0, 1000, 1, 0.0003184690808957115666},
+            {KernelType.RFK0, 1000, 2, 0}, {KernelType.RFK0, 1000, 3, 3.1783309686887694383e-10},
+            {KernelType.RFK0, 1000, 4, 0}, {KernelType.RFK1, 1000, 0, 0.3184690808957115666},
+            {KernelType.RFK1, 1000, 1, 0.0005}, {KernelType.RFK1, 1000, 2, 3.1783309686887694383e-7},
+            {KernelType.RFK1, 1000, 3, 0}, {KernelType.RFK1, 1000, 4, 3.1593464558356529994e-13},
+            {KernelType.LAPLACE, 10000, 0, 0.36788863922095155529}, {KernelType.LAPLACE, 10000, 1, 0.000018395581591479198537},
+            {KernelType.LAPLACE, 10000, 2, 1.8394546800509221866e-9}, {KernelType.LAPLACE, 10000, 3, 3.2185427788634157498e-13},
+            {KernelType.LAPLACE, 10000, 4, 8.5039911415278178954e-17}, {KernelType.RFK0, 10000, 0, 0.5},
+            {KernelType.RFK0, 10000, 1, 0.000031832580207596732319}, {KernelType.RFK0, 10000, 2, 0},
+            {KernelType.RFK0, 10000, 3, 3.1826214646405304794e-13}, {KernelType.RFK0, 10000, 4, 0},
+            {KernelType.RFK1, 10000, 0, 0.31832580207596732319}, {KernelType.RFK1, 10000, 1, 0.00005},
+            {KernelType.RFK1, 10000, 2, 3.1826214646405304794e-9}, {KernelType.RFK1, 10000, 3, 0},
+            {KernelType.RFK1, 10000, 4, 3.1807127507259473457e-17},
+        };
+        for (Object[] c : cases) {
+            KernelType type = (KernelType) c[0];
+            int d = (Integer) c[1], k = (Integer) c[2];
+            double expected = ((Number) c[3]).doubleValue();
+            Spectrum s = kernel(type, d, 4);
+            String what = type + " at d = " + d + ", k = " + k;
+            if (expected == 0) {
+                assertFalse(s.resolved(k), what);
+                assertEquals(0, s.value(k), what);
+                continue;
+            }
+            assertTrue(s.resolved(k), what);
+            assertEquals(expected, s.raw(k), s.noise(k) + 1e-12 * expected, what);
+            assertTrue(s.noise(k) < 1e-3 * expected, what + ": error bound " + s.noise(k));
+        }
+    }
+
     /** A rule too coarse for the weight's bump is caught by the doubled rule: its coefficients are not resolved. */
     @Test
     void aCoefficientIsResolvedOnlyWhereTheRuleHasConverged() {
