@@ -207,6 +207,22 @@ class LargeKrrTest {
                 tiny.line());
     }
 
+    /**
+     * The plan's dgemm rate is timed on calls of at least a GFlop (tens of milliseconds), much longer than a scheduler's
+     * slice: on a busy 2-core machine, calls of 0.3 GFlop (blocks of 512) timed anywhere from 11 to 97 GF/s in fresh
+     * processes at the same load, and n = 20480 was estimated at 31 s in one run and 13 min in the next.
+     */
+    @Test
+    void theDgemmRateIsTimedOnCallsLongerThanASchedulerSlice() {
+        assertTrue(2.0 * Rates.GEMM * Rates.GEMM * Rates.GEMM >= 1e9, "blocks of " + Rates.GEMM);
+        // tiles below those blocks get their own rates, measured as the factorisation calls them
+        Matrix x = data(2 * Rates.GEMM).xTrain();
+        Rates base = new Rates(1e8, 1e14, 1e8, 1e14);
+        assertTrue(base.atTile(backend, NTK, x, 768).tileFlopsPerSecond() < base.tileFlopsPerSecond(),
+                "a tile of 768 is not timed as fast as a machine of 100 TFlop/s");
+        assertEquals(base, base.atTile(backend, NTK, x, Rates.GEMM));
+    }
+
     @Test
     void thePlanRefusesWhenNeitherMemoryNorDiskSuffices() {
         KrrResources tiny = new KrrResources(4096L, null, 0, Monitor.NONE, plan -> {});
