@@ -44,6 +44,21 @@ class WorkProgressTest {
         assertTrue(first.endsWith("ETA 1m28s"), first);
     }
 
+    /** Each frame of the bar: share, bar, elapsed, ETA, then the phase set apart (not "16.9/scholesky"). */
+    @Test
+    void theBarsPhaseStandsApartFromItsNumbers() {
+        String[] frames = resumed("bar").split("[\r\n]+");
+        int checked = 0;
+        for (String frame : frames) {
+            if (!frame.isBlank()) {
+                assertTrue(frame.strip().matches("krr +\\d+% \\[[= ]+\\] \\S+ elapsed, ETA \\S+(, cholesky)?"), frame);
+                checked++;
+            }
+        }
+        assertTrue(checked > 1, String.join("|", frames));
+        assertTrue(String.join("", frames).contains(", cholesky"), "the phase is named: " + String.join("|", frames));
+    }
+
     @Test
     void aResumedRunsBarStartsAtItsShareDone() {
         String bar = resumed("bar");
