@@ -101,6 +101,16 @@ class LargeKrrTest {
                 outOfCore(50_000, 16, stopHalfway)));
         Path scratch = MemoryPlan.scratchDirectory(dir, KernelRidge.fingerprint(backend, NTK, 0, ds.xTrain()));
         assertTrue(Files.exists(scratch.resolve("journal.json")), "the journal stays for the rerun");
+        // the rerun's plan estimates the rest, not the whole (the same rates for both: the journal's tile of 16)
+        IntFunction<Rates> rates = b -> new Rates(1e8, 1e10, 1e6, 1e8);
+        String fingerprint = KernelRidge.fingerprint(backend, NTK, 0, ds.xTrain());
+        MemoryPlan rest = MemoryPlan.make(280, 0, null, outOfCore(50_000, 16, Monitor.NONE), fingerprint, rates);
+        MemoryPlan fresh = MemoryPlan.make(280, 0, null, new KrrResources(50_000L, dir.resolve("elsewhere"), 16,
+                Monitor.NONE, p -> {}), fingerprint, rates);
+        assertTrue(rest.resumeColumns() > 0 && fresh.resumeColumns() == 0, rest.line() + " / " + fresh.line());
+        assertTrue(rest.estimatedSeconds() < 0.7 * fresh.estimatedSeconds() && rest.estimatedSeconds() > 0,
+                rest.estimatedSeconds() + " s of " + fresh.estimatedSeconds() + " s left after " + rest.resumeColumns()
+                        + " of 18 columns");
         double[] started = {Double.NaN, Double.NaN};
         double[] firstReport = {Double.NaN};
         Monitor watch = new Monitor() {
