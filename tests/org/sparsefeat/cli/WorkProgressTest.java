@@ -59,6 +59,21 @@ class WorkProgressTest {
         assertTrue(String.join("", frames).contains(", cholesky"), "the phase is named: " + String.join("|", frames));
     }
 
+    /** Closed (Ctrl-C's message printed below it), the bar shows nothing more of a fit still reporting. */
+    @Test
+    void aClosedBarDrawsNothingMore() {
+        StringWriter out = new StringWriter();
+        WorkProgress p = new WorkProgress("krr", option("bar"), new PrintWriter(out), () -> false, 0);
+        p.start(0, 1000);
+        p.close();
+        String closed = out.toString();
+        assertTrue(closed.endsWith("\n"), closed);
+        p.start(0, 1000);
+        p.progress("cholesky", 900, 1000);
+        p.close();
+        assertEquals(closed, out.toString());
+    }
+
     @Test
     void aResumedRunsBarStartsAtItsShareDone() {
         String bar = resumed("bar");
