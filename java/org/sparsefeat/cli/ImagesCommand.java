@@ -299,8 +299,9 @@ final class ImagesCommand implements Runnable {
         return new GradientFlow.Progress() {
             @Override
             public void step(long accepted, double trainLoss, double marginsMet) {
-                steps.update(accepted, String.format(Locale.ROOT, "loss %.3e, margins met %.1f%% (stop > %.1f%%)",
-                        trainLoss, 100 * marginsMet, 100 * stopFrac));
+                // the margins first: they stop the flow, and a narrow terminal cuts the line's end
+                steps.update(accepted, String.format(Locale.ROOT, "margins met %.1f%% (stop > %.1f%%), loss %.3e",
+                        100 * marginsMet, 100 * stopFrac, trainLoss));
             }
 
             @Override
