@@ -9,8 +9,11 @@ import org.sparsefeat.images.Preprocess;
 import org.sparsefeat.images.Splits;
 import org.sparsefeat.kernel.Kernel;
 import org.sparsefeat.krr.KernelRidge;
+import org.sparsefeat.krr.KrrModel;
+import org.sparsefeat.krr.KrrResources;
 import org.sparsefeat.linalg.Matrix;
 import org.sparsefeat.net.NetLoss;
+import org.sparsefeat.util.PhaseTimer;
 
 /**
  * One point of the image experiments (docs/method.md, 'Image experiments'): split a pooled, center-normalised set (test
@@ -65,6 +68,19 @@ public final class ImageExperiment {
     public static Outcome run(Backend backend, ImageSet pooled, Method method, int n, int nTest, long seedTrain,
                               long seedTest, long seedInit, Stability stability, GradientFlow.Progress progress,
                               FlowSnapshots snapshots) {
+        return run(backend, pooled, method, n, nTest, seedTrain, seedTest, seedInit, stability, progress, snapshots,
+                KrrResources.DEFAULT);
+    }
+
+    /**
+     * As above, kernel regression's fit under {@code krr}: its memory plan, and the monitor that sees the Gram and
+     * factorisation's progress and may stop them.
+     *
+     * @throws org.sparsefeat.linalg.tiled.Monitor.Stopped when that monitor asked the fit to stop
+     */
+    public static Outcome run(Backend backend, ImageSet pooled, Method method, int n, int nTest, long seedTrain,
+                              long seedTest, long seedInit, Stability stability, GradientFlow.Progress progress,
+                              FlowSnapshots snapshots, KrrResources krr) {
         Splits.Split split = Splits.split(pooled.labels(), n, nTest, seedTrain, seedTest);
         ImageSet train = pooled.select(split.train()), test = pooled.select(split.test());
         double[] y = Preprocess.parityLabels(train.labels()), yTest = Preprocess.parityLabels(test.labels());
@@ -72,7 +88,11 @@ public final class ImageExperiment {
         GradientFlow.Result flow = null;
         switch (method) {
             case Method.KernelRegression k -> {
-                var model = KernelRidge.fit(backend, k.kernel(), k.ridge(), train.pixels(), y);
+                KrrModel model;
+                try (KernelRidge.Fit fit = KernelRidge.fitWithFactor(backend, k.kernel(), k.ridge(), train.pixels(), y,
+                        nTest, new PhaseTimer(), krr)) {
+                    model = fit.model();
+                }
                 predictor = x -> model.predict(backend, x);
             }
             case Method.SupportVectors s -> {

@@ -19,6 +19,7 @@ import org.sparsefeat.images.ImageGrid;
 import org.sparsefeat.images.ImageSet;
 import org.sparsefeat.images.Preprocess;
 import org.sparsefeat.kernel.Kernel;
+import org.sparsefeat.krr.KrrResources;
 import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.Numbers;
 import org.sparsefeat.util.OutputFile;
@@ -183,9 +184,12 @@ final class ImagesCommand implements Runnable {
         ImageExperiment.Outcome o;
         try (StepProgress steps = new StepProgress("images classify: " + method + " net", method + " net", maxSteps,
                 progress, err);
+             // kernel regression's Gram and factorisation, as krr shows them; Ctrl-C ends the process (nothing to keep)
+             WorkProgress fit = new WorkProgress("images classify: " + method, progress, err, () -> false);
              Backend backend = backendOptions.open();
              StopOnSignal signal = StopOnSignal.install(err, () -> {
                  steps.close();  // the message on a line of its own
+                 fit.close();
                  return flowFile != null ? "interrupted; run the same command again to resume the flow from " + flowFile
                          : "interrupted" + (isNet ? " (with --out a net's flow is saved and resumes)" : "");
              })) {
@@ -199,7 +203,9 @@ final class ImagesCommand implements Runnable {
             try {
                 o = ImageExperiment.run(backend, all, m, n, nTest, seedTrain, seedTest, seedInit,
                         stability ? new ImageExperiment.Stability(stabilityImages, delta, cutoff) : null,
-                        isNet ? flowProgress(steps) : null, saves);
+                        isNet ? flowProgress(steps) : null, saves,
+                        new KrrResources(null, null, 0, fit, plan -> fit.expect(plan.factorSeconds())));
+                fit.close();  // the bar's line ends before the summary
             } catch (FlowSnapshots.Stopped e) {
                 steps.close();
                 signal.stopped();
@@ -293,8 +299,9 @@ final class ImagesCommand implements Runnable {
         return new GradientFlow.Progress() {
             @Override
             public void step(long accepted, double trainLoss, double marginsMet) {
-                steps.update(accepted, String.format(Locale.ROOT, "loss %.3e, margins met %.1f%% (stop > %.1f%%)",
-                        trainLoss, 100 * marginsMet, 100 * stopFrac));
+                // the margins first: they stop the flow, and a narrow terminal cuts the line's end
+                steps.update(accepted, String.format(Locale.ROOT, "margins met %.1f%% (stop > %.1f%%), loss %.3e",
+                        100 * marginsMet, 100 * stopFrac, trainLoss));
             }
 
             @Override

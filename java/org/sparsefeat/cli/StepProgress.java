@@ -81,7 +81,7 @@ final class StepProgress implements AutoCloseable {
         }
         if (mode == Mode.BAR && (now - lastDraw >= REDRAW_NANOS || done >= limit)) {
             lastDraw = now;
-            draw(String.format(Locale.ROOT, "%s %3d%% %s %d/%d %s ETA %s %s", label, percent(done), bar(done), done, limit,
+            draw(String.format(Locale.ROOT, "%s %3d%% %s %d/%d %s elapsed, ETA %s, %s", label, percent(done), bar(done), done, limit,
                     elapsed(now), eta(now, done), detail));
         } else if (mode == Mode.LINES && now - lastLine >= lineEvery) {
             lastLine = now;

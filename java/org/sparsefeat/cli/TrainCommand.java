@@ -140,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
                 TrainCheckpointFile snapshots = saves;
                 r = timer.time("train", () -> Trainer.train(backend, List.of(job), options, (done, total, tr, te) -> {
                     step.set(done);
-                    steps.update(done, String.format(java.util.Locale.ROOT, "train mse %.3e test mse %.3e", 2 * tr, 2 * te));
+                    steps.update(done, String.format(java.util.Locale.ROOT, "train mse %.3e, test mse %.3e", 2 * tr, 2 * te));
                 }, snapshots).getFirst());
             } catch (Snapshots.Stopped e) {
                 steps.close();

@@ -29,6 +29,7 @@ final class WorkProgress implements Monitor, AutoCloseable {
     private final LoggingMonitor lines;
     private final WorkClock clock = new WorkClock();
     private boolean drawn;  // a bar line is open (not yet ended by a newline)
+    private boolean closed;  // nothing more is shown: Ctrl-C's message may already stand below the bar
     private long lastDraw;
     private String phase = "";
     private double done;
@@ -60,6 +61,9 @@ final class WorkProgress implements Monitor, AutoCloseable {
 
     @Override
     public synchronized void start(double done, double total) {
+        if (closed) {
+            return;
+        }
         this.done = done;
         this.total = total;
         clock.start(done, total);
@@ -71,7 +75,7 @@ final class WorkProgress implements Monitor, AutoCloseable {
 
     @Override
     public synchronized void progress(String phase, double done, double total) {
-        if (option.none()) {
+        if (closed || option.none()) {
             return;
         }
         if (!option.shown()) {
@@ -98,7 +102,10 @@ final class WorkProgress implements Monitor, AutoCloseable {
         drawn = true;
     }
 
-    /** Draws the bar's last state and ends its line (idempotent): a message after it starts on a line of its own. */
+    /**
+     * Draws the bar's last state and ends its line (idempotent): a message after it starts on a line of its own, and
+     * the work's later reports (a fit still running while Ctrl-C's message is printed) show nothing.
+     */
     @Override
     public synchronized void close() {
         if (drawn) {
@@ -107,5 +114,6 @@ final class WorkProgress implements Monitor, AutoCloseable {
             err.flush();
             drawn = false;
         }
+        closed = true;
     }
 }

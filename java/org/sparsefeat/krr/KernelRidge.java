@@ -167,7 +167,7 @@ public final class KernelRidge {
         }
     }
 
-    /** From this n on, a plan measures the machine's rates for its estimate (a few tens of milliseconds). */
+    /** From this n on, a plan measures the machine's rates for its estimate (about 0.1 s). */
     static final int PLAN_MEASURES_FROM = 4096;
 
     private static GramFactor factorTiles(Backend backend, Kernel kernel, double ridge, Matrix x, MemoryPlan plan,

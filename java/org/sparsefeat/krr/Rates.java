@@ -7,20 +7,27 @@ import org.sparsefeat.linalg.OpenBlas;
 import org.sparsefeat.linalg.tiled.TiledCholesky;
 
 /**
- * This machine's speed at the two things a large fit does, measured in a few tens of milliseconds before it starts:
+ * This machine's speed at the two things a large fit does, measured in about 0.1 s before it starts:
  * the Gram (entries per second, for this kernel and dimension) and the factorisation (flops per second of a dgemm, the
  * operation that dominates it), on large blocks and on the plan's tiles, where small tiles pay a call's overhead beyond
- * their arithmetic. Measured afresh for each large fit (about 50 ms): a machine warms up, and others' work comes and
+ * their arithmetic. Measured afresh for each large fit (about 0.1 s): a machine warms up, and others' work comes and
  * goes, over a sweep.
  *
  * @param gramEntriesPerSecond     entries of K per second in large blocks (the predictions)
- * @param flopsPerSecond           floating-point operations per second of OpenBLAS's dgemm on 512 x 512 blocks
+ * @param flopsPerSecond           floating-point operations per second of OpenBLAS's dgemm on {@link #GEMM} blocks
  * @param tileGramEntriesPerSecond entries of K per second tile by tile
  * @param tileFlopsPerSecond       floating-point operations per second of the factorisation's updates tile by tile
  */
 public record Rates(double gramEntriesPerSecond, double flopsPerSecond, double tileGramEntriesPerSecond,
         double tileFlopsPerSecond) {
-    private static final int GEMM = 512;
+    /**
+     * The order of the blocks the dgemm rate is timed on: a call of 2 GEMM^3 = 2 GFlop, tens of milliseconds, so that
+     * one of OpenBLAS's threads losing its core for a scheduler slice on a busy machine cannot dominate the timing. On
+     * blocks of 512 (0.3 GFlop, a few ms) that happened: at the same load, fresh processes measured 97 and 11 GF/s, and
+     * the plan's estimate for n = 20480 ranged from 31 s to 13 min; blocks of 1024 measured within 25%
+     * of the factorisation's tiles of 2048 under the same load.
+     */
+    static final int GEMM = 1024;
 
     /** The rates for this backend, kernel and the dimension of x (whose first rows it times), on large blocks. */
     public static Rates of(Backend backend, Kernel kernel, Matrix x) {
@@ -38,7 +45,7 @@ public record Rates(double gramEntriesPerSecond, double flopsPerSecond, double t
     }
 
     /**
-     * These rates with the tile rates measured on tiles of order {@code tile}: below 512 a tile's Gram and update are
+     * These rates with the tile rates measured on tiles of order {@code tile}: below {@link #GEMM} a tile's Gram and update are
      * timed as the factorisation calls them (with {@code --tile 8} the calls' overhead, not the flops, is the cost).
      */
     public Rates atTile(Backend backend, Kernel kernel, Matrix x, int tile) {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +46,26 @@ class ImagesCliTest {
                 "--count", "3", "--out", grid.toString()).code());
         var img = ImageIO.read(grid.toFile());
         assertTrue(img.getWidth() > 100 && img.getHeight() > 100);
+    }
+
+    /**
+     * Kernel regression shows its Gram and factorisation as krr does (it printed nothing however long the fit), its bar
+     * ended before the summary; with --progress none nothing.
+     */
+    @Test
+    void kernelRegressionShowsItsFitsProgress() throws Exception {
+        Path root = FakeImages.mnistRoot(dir.resolve("data"), 150, 50);
+        List<String> args = List.of("images", "classify", "--dataset", "mnist", "--data-root", root.toString(),
+                "--method", "krr", "--n", "100", "--n-test", "40", "--progress");
+        CliRunner.Run bar = CliRunner.run(Stream.concat(args.stream(), Stream.of("bar")).toArray(String[]::new));
+        assertEquals(0, bar.code(), bar.err());
+        // the last frame full, its line ended (the summary, on stdout, starts on a line of its own)
+        assertTrue(bar.err().matches("(?s).*\\rimages classify: krr 100% \\[=+\\] \\S+ elapsed, ETA [^\\r\\n]*\\n"),
+                bar.err().replace("\r", "<CR>"));
+        assertTrue(bar.out().startsWith("images mnist krr n=100: "), bar.out());
+        CliRunner.Run none = CliRunner.run(Stream.concat(args.stream(), Stream.of("none")).toArray(String[]::new));
+        assertEquals(0, none.code(), none.err());
+        assertEquals("", none.err());
     }
 
     @Test

@@ -250,7 +250,7 @@ class MessagesCliTest {
                 "--method", "feature", "--n", "20", "--n-test", "10", "--h", "10", "--max-steps", "50", "--progress", "bar");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("images classify: feature on 20 mnist images (10 test)"), r.err());
-        assertTrue(r.err().contains("feature net") && r.err().contains("loss"), "a progress bar: " + r.err());
+        assertTrue(r.err().contains("feature net") && r.err().contains("margins met"), "a progress bar: " + r.err());
         CliRunner.Run quiet = CliRunner.run("images", "classify", "--dataset", "mnist", "--data-root", root.toString(),
                 "--method", "krr", "--n", "20", "--n-test", "10", "--progress", "none");
         assertEquals(0, quiet.code(), quiet.err());

@@ -42,6 +42,8 @@ class StepProgressTest {
             previous = f.stripTrailing().length();
         }
         assertTrue(frames[1].startsWith("feature net   1% [                    ] 100/10000 "), frames[1]);
+        // the numbers set apart from each other and from the detail (not "ETA 5h00m loss 1.0e+06")
+        assertTrue(frames[1].matches(".*\\] 100/10000 \\S+ elapsed, ETA \\S+, loss 9\\.876543e\\+05, .*"), frames[1]);
         assertTrue(frames[30].startsWith("feature net 100% [====================] 2900 steps, 9s, stopped: all margins"
                 + " met"), "full once the flow stopped, short of --max-steps: " + frames[30]);
     }

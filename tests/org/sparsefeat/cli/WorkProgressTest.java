@@ -44,6 +44,36 @@ class WorkProgressTest {
         assertTrue(first.endsWith("ETA 1m28s"), first);
     }
 
+    /** Each frame of the bar: share, bar, elapsed, ETA, then the phase set apart (not "16.9/scholesky"). */
+    @Test
+    void theBarsPhaseStandsApartFromItsNumbers() {
+        String[] frames = resumed("bar").split("[\r\n]+");
+        int checked = 0;
+        for (String frame : frames) {
+            if (!frame.isBlank()) {
+                assertTrue(frame.strip().matches("krr +\\d+% \\[[= ]+\\] \\S+ elapsed, ETA \\S+(, cholesky)?"), frame);
+                checked++;
+            }
+        }
+        assertTrue(checked > 1, String.join("|", frames));
+        assertTrue(String.join("", frames).contains(", cholesky"), "the phase is named: " + String.join("|", frames));
+    }
+
+    /** Closed (Ctrl-C's message printed below it), the bar shows nothing more of a fit still reporting. */
+    @Test
+    void aClosedBarDrawsNothingMore() {
+        StringWriter out = new StringWriter();
+        WorkProgress p = new WorkProgress("krr", option("bar"), new PrintWriter(out), () -> false, 0);
+        p.start(0, 1000);
+        p.close();
+        String closed = out.toString();
+        assertTrue(closed.endsWith("\n"), closed);
+        p.start(0, 1000);
+        p.progress("cholesky", 900, 1000);
+        p.close();
+        assertEquals(closed, out.toString());
+    }
+
     @Test
     void aResumedRunsBarStartsAtItsShareDone() {
         String bar = resumed("bar");

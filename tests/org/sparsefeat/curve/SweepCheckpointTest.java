@@ -73,6 +73,13 @@ class SweepCheckpointTest {
         assertEquals("interrupted; run the same command again to resume", e.getMessage());
         assertEquals(4, new ResultStore(out).load().size(), "the kernel points finished, the nets did not");
         assertEquals(1, checkpoints(out).size(), "the batch's state is saved: " + checkpoints(out));
+        // the rerun's estimate counts the batch's steps left, not all of them (the same pending points without the
+        // checkpoint, as a copy of the results alone, estimate more)
+        Path bare = Files.createDirectories(dir.resolve("bare"));
+        Files.copy(out.resolve(ResultStore.RESULTS), bare.resolve(ResultStore.RESULTS));
+        double rest = new SweepRunner(spec, new ResultStore(out), backend, line -> { }).estimate(Shard.ALL);
+        double all = new SweepRunner(spec, new ResultStore(bare), backend, line -> { }).estimate(Shard.ALL);
+        assertTrue(rest > 0 && rest < all, "resumed " + rest + " s, afresh " + all + " s");
 
         List<String> again = new ArrayList<>();
         assertEquals(4, new SweepRunner(spec, new ResultStore(out), backend, again::add).run(Shard.ALL));

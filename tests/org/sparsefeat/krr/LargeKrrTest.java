@@ -101,6 +101,16 @@ class LargeKrrTest {
                 outOfCore(50_000, 16, stopHalfway)));
         Path scratch = MemoryPlan.scratchDirectory(dir, KernelRidge.fingerprint(backend, NTK, 0, ds.xTrain()));
         assertTrue(Files.exists(scratch.resolve("journal.json")), "the journal stays for the rerun");
+        // the rerun's plan estimates the rest, not the whole (the same rates for both: the journal's tile of 16)
+        IntFunction<Rates> rates = b -> new Rates(1e8, 1e10, 1e6, 1e8);
+        String fingerprint = KernelRidge.fingerprint(backend, NTK, 0, ds.xTrain());
+        MemoryPlan rest = MemoryPlan.make(280, 0, null, outOfCore(50_000, 16, Monitor.NONE), fingerprint, rates);
+        MemoryPlan fresh = MemoryPlan.make(280, 0, null, new KrrResources(50_000L, dir.resolve("elsewhere"), 16,
+                Monitor.NONE, p -> {}), fingerprint, rates);
+        assertTrue(rest.resumeColumns() > 0 && fresh.resumeColumns() == 0, rest.line() + " / " + fresh.line());
+        assertTrue(rest.estimatedSeconds() < 0.7 * fresh.estimatedSeconds() && rest.estimatedSeconds() > 0,
+                rest.estimatedSeconds() + " s of " + fresh.estimatedSeconds() + " s left after " + rest.resumeColumns()
+                        + " of 18 columns");
         double[] started = {Double.NaN, Double.NaN};
         double[] firstReport = {Double.NaN};
         Monitor watch = new Monitor() {
@@ -205,6 +215,22 @@ class LargeKrrTest {
         assertTrue(byDefault.estimatedSeconds() > byDefault.factorSeconds(), "the predictions count too");
         assertTrue(tiny.line().endsWith("estimate " + org.sparsefeat.util.Durations.format(tiny.estimatedSeconds())),
                 tiny.line());
+    }
+
+    /**
+     * The plan's dgemm rate is timed on calls of at least a GFlop (tens of milliseconds), much longer than a scheduler's
+     * slice: on a busy 2-core machine, calls of 0.3 GFlop (blocks of 512) timed anywhere from 11 to 97 GF/s in fresh
+     * processes at the same load, and n = 20480 was estimated at 31 s in one run and 13 min in the next.
+     */
+    @Test
+    void theDgemmRateIsTimedOnCallsLongerThanASchedulerSlice() {
+        assertTrue(2.0 * Rates.GEMM * Rates.GEMM * Rates.GEMM >= 1e9, "blocks of " + Rates.GEMM);
+        // tiles below those blocks get their own rates, measured as the factorisation calls them
+        Matrix x = data(2 * Rates.GEMM).xTrain();
+        Rates base = new Rates(1e8, 1e14, 1e8, 1e14);
+        assertTrue(base.atTile(backend, NTK, x, 768).tileFlopsPerSecond() < base.tileFlopsPerSecond(),
+                "a tile of 768 is not timed as fast as a machine of 100 TFlop/s");
+        assertEquals(base, base.atTile(backend, NTK, x, Rates.GEMM));
     }
 
     @Test
