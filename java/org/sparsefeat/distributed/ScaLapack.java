@@ -37,9 +37,13 @@ final class ScaLapack {
     final MethodHandle blacsPinfo, blacsGet, blacsGridinit, blacsGridinfo, blacsGridexit, blacsExit, blacsAbort;
     final MethodHandle dgsum2d, numroc, descinit, pdpotrf, pdpotrs, pdtrmm, pdtrsm, pdsyrk;
 
+    /** libmpi's symbols, for {@link Messages}'s point-to-point calls. */
+    final SymbolLookup mpi;
+
     private static ScaLapack instance;
 
     private ScaLapack(SymbolLookup mpi, SymbolLookup scalapack) {
+        this.mpi = mpi;
         Linker l = Linker.nativeLinker();
         mpiInitialized = l.downcallHandle(find(mpi, "MPI_Initialized"), FunctionDescriptor.of(INT, ADDR));
         mpiInitThread = l.downcallHandle(find(mpi, "MPI_Init_thread"), FunctionDescriptor.of(INT, ADDR, ADDR, INT, ADDR));
@@ -144,7 +148,7 @@ final class ScaLapack {
                 + INSTALL);
     }
 
-    private static MemorySegment find(SymbolLookup lib, String name) {
+    static MemorySegment find(SymbolLookup lib, String name) {
         return lib.find(name).orElseThrow(() -> new UnavailableException("the " + name + " function is missing from"
                 + " the MPI/ScaLAPACK libraries loaded; " + INSTALL));
     }
