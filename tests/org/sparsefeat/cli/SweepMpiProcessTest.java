@@ -153,6 +153,27 @@ class SweepMpiProcessTest {
     }
 
     /**
+     * A rank that fails (its machine lacks the spec: here an MPMD job gives rank 2 another path) stops the dealing;
+     * rank 0 keeps what the others finished and names the rank and its one line, exit 2 as for that usage error.
+     */
+    @Test
+    void aFailingRankIsNamedByRankZeroWhichKeepsWhatTheOthersFinished() throws Exception {
+        Path s = spec(SPEC), out = dir.resolve("out");
+        List<String> cmd = new ArrayList<>(List.of("mpirun"));
+        cmd.addAll(MPIRUN);
+        cmd.addAll(List.of("-np", "2"));
+        cmd.addAll(ChildJvm.command(sweep(s, out)));
+        cmd.addAll(List.of(":", "-np", "1"));
+        cmd.addAll(ChildJvm.command(sweep(dir.resolve("missing.yaml"), out)));
+        KrrMpiProcessTest.Result r = finish(environment(new ProcessBuilder(cmd)));
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().filter(l -> l.contains("rank 2: ") && l.contains("missing.yaml: no such sweep"
+                + " spec file")).count(), r.err());
+        assertFalse(r.err().contains("\tat "), r.err());
+        assertTrue(records(out).size() < 18, "each point at most once, and not all of them");
+    }
+
+    /**
      * SIGTERM to every rank while one worker trains a long batch and the other has finished the KRR points: the batch
      * saves its state (in DIR/checkpoints), the ranks end together, and DIR keeps the points that finished.
      */
