@@ -180,7 +180,7 @@ public final class SweepRunner {
     public double estimateOnGpu(Shard shard) {
         CostModel twin = cost.onGpu();
         return plan(pending(shard), new BatchCheckpoints(store.dir(), checkpointEvery, stop, log)).stream()
-                .mapToDouble(u -> u.model(twin)).sum();
+                .mapToDouble(u -> u.model(twin)).sum() / processes;
     }
 
     /** The pending points of the shard the model expects to stop at their wall-clock limit here (image nets). */

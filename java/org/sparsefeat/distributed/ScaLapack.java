@@ -13,9 +13,10 @@ import java.util.List;
 import org.sparsefeat.ffm.Native;
 
 /**
- * The MPI, BLACS and ScaLAPACK calls sparsefeat makes, bound through FFM. Only MPI's start and end go through libmpi:
- * everything else (grids, sums, broadcasts) through BLACS's integer contexts, which look the same under Open MPI and
- * MPICH (their communicators do not: a pointer to a global in one, an int in the other).
+ * The MPI, BLACS and ScaLAPACK calls sparsefeat makes, bound through FFM. Of libmpi, only MPI's start and end are
+ * here: grids, sums and broadcasts go through BLACS's integer contexts, which look the same under Open MPI and MPICH
+ * (their communicators do not: a pointer to a global in one, an int in the other); a sweep's messages, which BLACS
+ * cannot receive from any rank, go through {@link Messages}, which tells the two apart.
  *
  * <p>The libraries: Debian's and Ubuntu's names by default, else {@code $SPARSEFEAT_MPI_LIB},
  * {@code $SPARSEFEAT_SCALAPACK_LIB} and {@code $SPARSEFEAT_BLACS_LIB} (MKL keeps BLACS in a library of its own), or
