@@ -169,8 +169,16 @@ public final class SweepRunner {
     public double estimate(Shard shard) {
         calibrate();
         List<Unit> plan = plan(pending(shard), new BatchCheckpoints(store.dir(), checkpointEvery, stop, log));
-        return plan.stream().mapToDouble(u -> u.model(cost) * cost.rate(cost.kind(u.points().getFirst()), 0, 0)).sum()
-                / processes;
+        return plan.stream().mapToDouble(this::seconds).sum() / processes;
+    }
+
+    /** The estimated seconds of what is left of a unit: its model's, at the calibrated rate of its kind. */
+    private double seconds(Unit u) { return u.model(cost) * cost.rate(cost.kind(u.points().getFirst()), 0, 0); }
+
+    private Map<String, SweepPoint> byKey() {
+        Map<String, SweepPoint> byKey = new HashMap<>();
+        spec.grid().forEach(p -> byKey.put(p.key(), p));
+        return byKey;
     }
 
     /**
@@ -197,8 +205,7 @@ public final class SweepRunner {
             return;
         }
         calibrated = true;
-        Map<String, SweepPoint> byKey = new HashMap<>();
-        spec.grid().forEach(p -> byKey.put(p.key(), p));
+        Map<String, SweepPoint> byKey = byKey();
         for (JsonNode r : store.load().values()) {
             SweepPoint p = byKey.get(r.path("key").asText());
             if (p != null && r.path("seconds").isNumber()) {
@@ -235,14 +242,13 @@ public final class SweepRunner {
      */
     public List<List<String>> units(Shard shard) {
         // the longest first: a long unit dealt last would keep its rank busy after the others ran out of work
-        return begin(shard).stream().sorted(java.util.Comparator.comparingDouble((Unit u) -> -u.model(cost)))
+        return begin(shard).stream().sorted(java.util.Comparator.comparingDouble((Unit u) -> -seconds(u)))
                 .map(u -> u.points().stream().map(SweepPoint::key).toList()).toList();
     }
 
     /** A worker rank: runs one unit of {@link #units} (its points by key); the records go to {@link #handOff}. */
     public void runUnit(List<String> keys) {
-        Map<String, SweepPoint> byKey = new HashMap<>();
-        spec.grid().forEach(p -> byKey.put(p.key(), p));
+        Map<String, SweepPoint> byKey = byKey();
         List<SweepPoint> points = keys.stream().map(k -> {
             SweepPoint p = byKey.get(k);
             if (p == null) {
@@ -264,8 +270,7 @@ public final class SweepRunner {
      * them (results file, progress line, ETA; the cost model learns from their seconds).
      */
     public void finished(List<Map<String, Object>> records) {
-        Map<String, SweepPoint> byKey = new HashMap<>();
-        spec.grid().forEach(p -> byKey.put(p.key(), p));
+        Map<String, SweepPoint> byKey = byKey();
         List<SweepPoint> points = records.stream().map(r -> byKey.get((String) r.get("key"))).toList();
         Unit unit = unitOf.get(points.getFirst().key());
         if (unit != null) {  // the plan counted only what a resumed unit's checkpoint had left; finish takes it whole

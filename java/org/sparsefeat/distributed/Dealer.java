@@ -28,6 +28,21 @@ public final class Dealer {
 
     private static final Duration WAIT = Duration.ofMillis(200);
 
+    /** How the ranks reach each other: MPI's point-to-point calls ({@link Messages}), or a test's queues. */
+    public interface Mailbox {
+        /** A message's sender rank, its type and body. */
+        record Message(int from, int type, byte[] body) {}
+
+        int rank();
+
+        int size();
+
+        void send(int to, int type, byte[] body);
+
+        /** The next message from rank {@code from} (-1: any), or null when none came {@code within}. */
+        Message receive(int from, Duration within);
+    }
+
     /** How a round ended on rank 0: whether a rank stopped at a request, and the first rank's failure (or null). */
     public record Outcome(boolean stopped, Failure failure) {
         public boolean complete() { return !stopped && failure == null; }
@@ -51,12 +66,12 @@ public final class Dealer {
     // ---- rank 0
 
     /** Lets the workers go on to their rounds (rank 0, once it has checked everything). */
-    public static void start(Messages m) { toAll(m, START, new byte[0]); }
+    public static void start(Mailbox m) { toAll(m, START, new byte[0]); }
 
     /** Sends the workers home with exit code {@code code}: rank 0 refused the job, or a round ended early. */
-    public static void quit(Messages m, int code) { toAll(m, QUIT, Integer.toString(code).getBytes(StandardCharsets.UTF_8)); }
+    public static void quit(Mailbox m, int code) { toAll(m, QUIT, Integer.toString(code).getBytes(StandardCharsets.UTF_8)); }
 
-    private static void toAll(Messages m, int type, byte[] body) {
+    private static void toAll(Mailbox m, int type, byte[] body) {
         for (int r = 1; r < m.size(); r++) {
             m.send(r, type, body);
         }
@@ -68,7 +83,7 @@ public final class Dealer {
      * once every worker is idle. After a complete round the workers go on to the next one, or home after the
      * {@code last}; after another the caller sends them home ({@link #quit}).
      */
-    public static Outcome deal(Messages m, List<byte[]> tasks, BiConsumer<Integer, byte[]> results, BooleanSupplier stop,
+    public static Outcome deal(Mailbox m, List<byte[]> tasks, BiConsumer<Integer, byte[]> results, BooleanSupplier stop,
                                boolean last) {
         int workers = m.size() - 1;
         ArrayDeque<byte[]> queue = new ArrayDeque<>(tasks);
@@ -94,7 +109,7 @@ public final class Dealer {
                 }
                 return new Outcome(stopped || stop.getAsBoolean(), failure);
             }
-            Messages.Message msg = m.receive(-1, WAIT);
+            Mailbox.Message msg = m.receive(-1, WAIT);
             if (msg == null) {
                 continue;
             }
@@ -120,8 +135,8 @@ public final class Dealer {
     // ---- ranks 1 to P-1
 
     /** Waits for rank 0's word to begin: null to go on, or the exit code rank 0 sent the workers home with. */
-    public static Integer awaitStart(Messages m) {
-        Messages.Message msg = fromRankZero(m);
+    public static Integer awaitStart(Mailbox m) {
+        Mailbox.Message msg = fromRankZero(m);
         return msg.type() == START ? null : code(msg);
     }
 
@@ -130,11 +145,11 @@ public final class Dealer {
      * ends the round (null: go on to the next) or sends this rank home (its exit code). A task that throws is reported
      * to rank 0 as {@code failure} says (a stop or a failure), and this rank waits to be sent home, then rethrows.
      */
-    public static Integer work(Messages m, Function<byte[], byte[]> run, Function<RuntimeException, Failure> failure) {
+    public static Integer work(Mailbox m, Function<byte[], byte[]> run, Function<RuntimeException, Failure> failure) {
         byte[] result = new byte[0];
         while (true) {
             m.send(0, READY, result);
-            Messages.Message msg = fromRankZero(m);
+            Mailbox.Message msg = fromRankZero(m);
             switch (msg.type()) {
                 case END -> { return null; }
                 case QUIT -> { return code(msg); }
@@ -155,14 +170,14 @@ public final class Dealer {
         }
     }
 
-    private static Messages.Message fromRankZero(Messages m) {
+    private static Mailbox.Message fromRankZero(Mailbox m) {
         while (true) {
-            Messages.Message msg = m.receive(0, WAIT);
+            Mailbox.Message msg = m.receive(0, WAIT);
             if (msg != null) {
                 return msg;
             }
         }
     }
 
-    private static int code(Messages.Message msg) { return Integer.parseInt(new String(msg.body(), StandardCharsets.UTF_8)); }
+    private static int code(Mailbox.Message msg) { return Integer.parseInt(new String(msg.body(), StandardCharsets.UTF_8)); }
 }

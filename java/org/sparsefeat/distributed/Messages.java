@@ -27,10 +27,7 @@ import org.sparsefeat.ffm.Native;
  * {@code ompi_mpi_comm_world}, anything else is taken for MPICH's ABI (MPICH, Intel MPI, Cray MPICH, MVAPICH).
  * Only the thread that started MPI calls it (MPI_THREAD_FUNNELED, as {@link Cluster#start} asks).
  */
-public final class Messages implements AutoCloseable {
-    /** A message's sender rank, its type (the caller's numbering) and body. */
-    public record Message(int from, int type, byte[] body) {}
-
+public final class Messages implements Dealer.Mailbox, AutoCloseable {
     /** How long a waiting rank sleeps between two polls: far below any point's time, far above a poll's. */
     static final long POLL_MILLIS = 5;
 
@@ -90,11 +87,14 @@ public final class Messages implements AutoCloseable {
         return new Messages(ScaLapack.get());
     }
 
+    @Override
     public int rank() { return rank; }
 
+    @Override
     public int size() { return size; }
 
     /** Sends a message; returns once its buffer may be reused (small ones at once, larger once the receiver takes it). */
+    @Override
     public void send(int to, int type, byte[] body) {
         ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN).putInt(rank).putInt(type)
                 .putInt(body.length);
@@ -115,6 +115,7 @@ public final class Messages implements AutoCloseable {
      * The next message from rank {@code from} (-1: from any rank), or null when none came {@code within}: the caller
      * can look at other things (a stop request) between two waits.
      */
+    @Override
     public Message receive(int from, Duration within) {
         int source = from < 0 ? anySource : from;
         long end = System.nanoTime() + within.toNanos();
