@@ -26,7 +26,8 @@ import org.sparsefeat.util.InvalidInputException;
  * (a KRR or sparse point, or a batch of nets, the longest first) to ranks 1 to P-1 as each asks for work, and appends
  * the records each hands back to DIR/results.jsonl, so that the file is the one a single process writes, in another
  * order. Rank 0 sleeps between two looks for messages, so it takes next to no CPU. The workers read the same spec
- * and write batch checkpoints to DIR/checkpoints (shared or node-local: a batch resumes where its checkpoint is).
+ * and write batch checkpoints to DIR/checkpoints under the same path: a stopped batch resumes from there where every
+ * rank shares that file system, and starts over where it does not.
  */
 final class SweepOnRanks {
     private static final ObjectMapper JSON = new ObjectMapper();
