@@ -15,12 +15,15 @@ public final class Backends {
      * OpenBLAS has one count for the whole process, for OpenBLAS too ({@link NativeThreads}). Library code that
      * constructs a backend directly leaves OpenBLAS's count alone.
      */
-    public static Backend open(String name, int threads) {
+    public static Backend open(String name, int threads) { return open(name, threads, 0); }
+
+    /** As {@link #open(String, int)}, on GPU {@code gpu} when the backend is a GPU's. */
+    public static Backend open(String name, int threads, int gpu) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         Backend backend = switch (n) {
             case "cpu" -> new CpuBackend(threads);
-            case "cuda" -> new CudaBackend(threads);  // says why not when no GPU is usable
-            case "auto" -> CudaBackend.available() ? new CudaBackend(threads) : new CpuBackend(threads);
+            case "cuda" -> new CudaBackend(threads, gpu);  // says why not when no GPU is usable
+            case "auto" -> CudaBackend.available() ? new CudaBackend(threads, gpu) : new CpuBackend(threads);
             default -> throw new InvalidInputException("unknown backend '" + name + "'; expected cpu, cuda or auto");
         };
         NativeThreads.setOpenBlasThreads(threads);  // after the backend, which has checked the count

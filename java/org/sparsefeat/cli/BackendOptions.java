@@ -48,6 +48,17 @@ public final class BackendOptions {
 
     Backend open() { return Backends.open(backend, threads()); }
 
+    /**
+     * For a rank of an MPI job: on the GPU of its local rank (its place among the job's ranks on this machine), so
+     * that the ranks of a machine spread over its GPUs ({@link org.sparsefeat.distributed.Launcher#gpu}).
+     */
+    Backend openOnLocalRank(java.util.Map<String, String> env) {
+        boolean gpu = !backend.trim().toLowerCase(Locale.ROOT).equals("cpu")
+                && org.sparsefeat.backend.cuda.CudaBackend.available();
+        return Backends.open(backend, threads(), gpu ? org.sparsefeat.distributed.Launcher.gpu(env,
+                org.sparsefeat.backend.cuda.CudaBackend.devices()) : 0);
+    }
+
     /** The device, for a command's summary line, with what of the work ran on the CPU instead (cpu_fallbacks). */
     static String ranOn(Backend backend) {
         var fallbacks = backend.cpuFallbacks();

@@ -92,11 +92,42 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (org.sparsefeat.distributed.Launcher.distributed(false, System.getenv())) {
-            // every rank would run every point into the same --out
-            throw new InvalidInputException("sweep does not run on several MPI processes yet: start it alone, or"
-                    + " spread its points over jobs with --shard i/N (README, 'Beyond one machine')");
+        if (!org.sparsefeat.distributed.Launcher.distributed(false, System.getenv())) {
+            return call(null);
         }
+        org.sparsefeat.distributed.Messages ranks = org.sparsefeat.distributed.Messages.start();
+        if (ranks.size() < 2) {
+            ranks.close();
+            return call(null);
+        }
+        if (ranks.rank() != 0) {
+            return SweepOnRanks.work(this, ranks);
+        }
+        SweepOnRanks dealer = new SweepOnRanks(ranks, spec.commandLine().getErr());
+        try {
+            return call(dealer);
+        } catch (RuntimeException | IOException e) {
+            dealer.failed(e);
+            throw e;
+        } finally {
+            ranks.close();
+        }
+    }
+
+    /** The sweeps to run: the spec's, or the preset's. */
+    List<Job> jobs() throws IOException {
+        List<Job> jobs = new ArrayList<>();
+        if (specFile != null) {
+            refuseOwnFile(specFile, out);
+            jobs.add(new Job(SpecParser.parse(specFile), Files.readString(specFile), out));
+        } else {
+            jobs.addAll(presetJobs(preset, scale == null ? "paper" : scale, out));
+        }
+        return jobs;
+    }
+
+    /** The sweep on this process, or as rank 0 of an MPI job ({@code ranks}), which deals the points to the others. */
+    private int call(SweepOnRanks ranks) throws IOException {
         if ((specFile == null) == (preset == null)) {
             throw new InvalidInputException("give either a SPEC.yaml file or --preset NAME (" + String.join(", ",
                     Presets.NAMES) + ")");
@@ -111,13 +142,7 @@ final class SweepCommand implements Callable<Integer> {
         Shard part = Shard.parse(shard);
         Long budget = memory == null ? null : org.sparsefeat.util.MachineMemory.budget(memory, "--memory");
         backendOptions.check();
-        List<Job> jobs = new ArrayList<>();
-        if (specFile != null) {
-            refuseOwnFile(specFile, out);
-            jobs.add(new Job(SpecParser.parse(specFile), Files.readString(specFile), out));
-        } else {
-            jobs.addAll(presetJobs(preset, scale == null ? "paper" : scale, out));
-        }
+        List<Job> jobs = jobs();
         if (scratch != null) {
             org.sparsefeat.util.OutputFile.checkDirectory("--scratch", scratch);
         }
@@ -135,7 +160,7 @@ final class SweepCommand implements Callable<Integer> {
             boolean calibrated = true;
             for (Job j : jobs) {
                 SweepRunner r = runner(j, backend, err, data.store()).checkpointEvery(every).stopWhen(signal::requested)
-                        .krrMemory(budget, scratch);
+                        .krrMemory(budget, scratch).sharedBy(ranks == null ? 1 : ranks.workers());
                 estimate += r.estimate(part);
                 onGpu += r.estimateOnGpu(part);
                 atWall += r.atWallClock(part);
@@ -144,7 +169,8 @@ final class SweepCommand implements Callable<Integer> {
             }
             String what = preset != null ? "--preset " + preset + (scale == null ? " at the paper's size" : " --scale " + scale)
                     : specFile.toString();
-            String on = backend.name() + " (" + backend.device() + ")";
+            String on = backend.name() + " (" + backend.device() + ")" + (ranks == null ? "" : " on each of "
+                    + ranks.workers() + " worker ranks");
             err.printf("%s: estimate %s on %s%s%s%n", what, org.sparsefeat.util.Durations.format(estimate), on,
                     calibrated ? ", from the points already timed here" : ", from a cost model (see README)",
                     gpuWorthSaying(backend, estimate, onGpu) ? "; on one GPU (an H100, by the model: nothing timed on a"
@@ -180,7 +206,12 @@ final class SweepCommand implements Callable<Integer> {
                     writeEnvironment(j.dir(), backend, part);
                     signal.working(true);
                     try {
-                        runners.get(i).run(part);
+                        if (ranks == null) {
+                            runners.get(i).run(part);
+                        } else if (ranks.deal(runners.get(i), part, signal::requested, i == jobs.size() - 1) != 0) {
+                            signal.stopped();  // after the ranks finished MPI: a signal's hook waits for that
+                            return EXIT_INTERRUPTED;
+                        }
                     } finally {
                         signal.working(false);
                     }

@@ -70,6 +70,13 @@ public final class SweepRunner {
     private int donePoints;
     private int totalPoints;
     private long t0;
+    /** The processes that share the points (the workers of an MPI job): the ETA divides by them. */
+    private int processes = 1;
+    /** Where a worker rank's finished records go instead of the results file (null: the results file). */
+    private Consumer<List<Map<String, Object>>> handOff;
+    private BatchCheckpoints checkpoints;
+    /** The units of this run's plan by their points' keys (to count a resumed batch's earlier share back). */
+    private final Map<String, Unit> unitOf = new HashMap<>();
 
     /** The sweep stopped at a request (Ctrl-C): batches in training saved their state. */
     public static final class Interrupted extends RuntimeException {
@@ -126,6 +133,21 @@ public final class SweepRunner {
         return this;
     }
 
+    /** How many processes run the points together (the ETA is the model's seconds divided by them). */
+    public SweepRunner sharedBy(int processes) {
+        this.processes = Math.max(1, processes);
+        return this;
+    }
+
+    /**
+     * A worker rank of an MPI job: each unit's finished records go to {@code out} (to rank 0, which stores them and
+     * reports the progress) instead of the results file, and no progress lines of points.
+     */
+    public SweepRunner handOff(Consumer<List<Map<String, Object>>> out) {
+        this.handOff = out;
+        return this;
+    }
+
     /** The grid points this shard owns that are not finished yet. */
     public List<SweepPoint> pending(Shard shard) {
         Map<String, JsonNode> done = store.load();
@@ -147,7 +169,16 @@ public final class SweepRunner {
     public double estimate(Shard shard) {
         calibrate();
         List<Unit> plan = plan(pending(shard), new BatchCheckpoints(store.dir(), checkpointEvery, stop, log));
-        return plan.stream().mapToDouble(u -> u.model(cost) * cost.rate(cost.kind(u.points().getFirst()), 0, 0)).sum();
+        return plan.stream().mapToDouble(this::seconds).sum() / processes;
+    }
+
+    /** The estimated seconds of what is left of a unit: its model's, at the calibrated rate of its kind. */
+    private double seconds(Unit u) { return u.model(cost) * cost.rate(cost.kind(u.points().getFirst()), 0, 0); }
+
+    private Map<String, SweepPoint> byKey() {
+        Map<String, SweepPoint> byKey = new HashMap<>();
+        spec.grid().forEach(p -> byKey.put(p.key(), p));
+        return byKey;
     }
 
     /**
@@ -157,7 +188,7 @@ public final class SweepRunner {
     public double estimateOnGpu(Shard shard) {
         CostModel twin = cost.onGpu();
         return plan(pending(shard), new BatchCheckpoints(store.dir(), checkpointEvery, stop, log)).stream()
-                .mapToDouble(u -> u.model(twin)).sum();
+                .mapToDouble(u -> u.model(twin)).sum() / processes;
     }
 
     /** The pending points of the shard the model expects to stop at their wall-clock limit here (image nets). */
@@ -174,8 +205,7 @@ public final class SweepRunner {
             return;
         }
         calibrated = true;
-        Map<String, SweepPoint> byKey = new HashMap<>();
-        spec.grid().forEach(p -> byKey.put(p.key(), p));
+        Map<String, SweepPoint> byKey = byKey();
         for (JsonNode r : store.load().values()) {
             SweepPoint p = byKey.get(r.path("key").asText());
             if (p != null && r.path("seconds").isNumber()) {
@@ -195,13 +225,90 @@ public final class SweepRunner {
 
     /** Runs every pending point of the shard; returns how many ran. */
     public int run(Shard shard) {
+        List<Unit> plan = begin(shard);
+        for (Unit u : plan) {
+            if (stop.getAsBoolean()) {
+                throw new Interrupted();
+            }
+            run(u);
+        }
+        return plan.stream().mapToInt(u -> u.points().size()).sum();
+    }
+
+    /**
+     * The pending units of the shard as an MPI job's rank 0 deals them (the points of each, by key), the longest by
+     * the cost model first; the rank reports their records back with {@link #finished} as they come. Sets up the
+     * run as {@link #run} does (its start line, the stale checkpoints removed).
+     */
+    public List<List<String>> units(Shard shard) {
+        // the longest first: a long unit dealt last would keep its rank busy after the others ran out of work
+        return begin(shard).stream().sorted(java.util.Comparator.comparingDouble((Unit u) -> -seconds(u)))
+                .map(u -> u.points().stream().map(SweepPoint::key).toList()).toList();
+    }
+
+    /** A worker rank: runs one unit of {@link #units} (its points by key); the records go to {@link #handOff}. */
+    public void runUnit(List<String> keys) {
+        Map<String, SweepPoint> byKey = byKey();
+        List<SweepPoint> points = keys.stream().map(k -> {
+            SweepPoint p = byKey.get(k);
+            if (p == null) {
+                throw new IllegalStateException("sweep " + spec.name() + " has no point " + k + " (ranks given other specs?)");
+            }
+            return p;
+        }).toList();
+        checkpoints = new BatchCheckpoints(store.dir(), checkpointEvery, stop, log);
+        remaining.clear();  // a batch's step lines give the ETA of this unit alone: the rest is rank 0's to count
+        for (Unit u : plan(points, checkpoints)) {  // one unit, as rank 0 planned it (same backend batch size)
+            remaining.merge(cost.kind(u.points().getFirst()), u.model(cost), Double::sum);
+            t0 = System.nanoTime();
+            run(u);
+        }
+    }
+
+    /**
+     * Rank 0 of an MPI job: the records of a unit a worker finished, stored and counted as if this process had run
+     * them (results file, progress line, ETA; the cost model learns from their seconds).
+     */
+    public void finished(List<Map<String, Object>> records) {
+        Map<String, SweepPoint> byKey = byKey();
+        List<SweepPoint> points = records.stream().map(r -> byKey.get((String) r.get("key"))).toList();
+        Unit unit = unitOf.get(points.getFirst().key());
+        if (unit != null) {  // the plan counted only what a resumed unit's checkpoint had left; finish takes it whole
+            remaining.merge(cost.kind(points.getFirst()), unit.progress() * unit.points().stream()
+                    .mapToDouble(cost::model).sum(), Double::sum);
+        }
+        for (int i = 0; i < points.size(); i++) {
+            if (records.get(i).get("seconds") instanceof Number s) {
+                cost.finished(cost.kind(points.get(i)), cost.model(points.get(i)), s.doubleValue());
+            }
+        }
+        finish(points, records);
+    }
+
+    private void run(Unit u) {
+        if (spec.images()) {
+            runImage(u, checkpoints);
+        } else if (u.batch() != null) {
+            runNets((MethodSpec.Net) u.method(), u, checkpoints);
+        } else if (u.method() instanceof MethodSpec.Sparse s) {
+            runSparse(s, u.points().getFirst());
+        } else {
+            runKrr((MethodSpec.Krr) u.method(), u.points().getFirst());
+        }
+    }
+
+    /** Sets up a run of the shard's pending points and says so; the plan of their units. */
+    private List<Unit> begin(Shard shard) {
         calibrate();
         List<SweepPoint> todo = pending(shard);
         int owned = (int) spec.grid().stream().filter(shard::owns).count();
         totalPoints = owned;  // the count of finished points goes on from what earlier runs finished
         donePoints = owned - todo.size();
-        BatchCheckpoints checkpoints = new BatchCheckpoints(store.dir(), checkpointEvery, stop, log);
+        checkpoints = new BatchCheckpoints(store.dir(), checkpointEvery, stop, log);
         List<Unit> plan = plan(todo, checkpoints);
+        for (Unit u : plan) {
+            u.points().forEach(p -> unitOf.put(p.key(), u));
+        }
         for (Unit u : plan) {
             remaining.merge(cost.kind(u.points().getFirst()), u.model(cost), Double::sum);
         }
@@ -218,21 +325,7 @@ public final class SweepRunner {
         log.accept(String.format("sweep %s: %d points in shard %s, %d already done, %d to run; estimate %s on %s%s",
                 spec.name(), owned, shard, owned - todo.size(), todo.size(), Durations.format(eta(null, 0, 0)), backend.name(),
                 todo.stream().allMatch(p -> cost.calibrated(cost.kind(p))) ? "" : " (a model's, until points finish)"));
-        for (Unit u : plan) {
-            if (stop.getAsBoolean()) {
-                throw new Interrupted();
-            }
-            if (spec.images()) {
-                runImage(u, checkpoints);
-            } else if (u.batch() != null) {
-                runNets((MethodSpec.Net) u.method(), u, checkpoints);
-            } else if (u.method() instanceof MethodSpec.Sparse s) {
-                runSparse(s, u.points().getFirst());
-            } else {
-                runKrr((MethodSpec.Krr) u.method(), u.points().getFirst());
-            }
-        }
-        return todo.size();
+        return plan;
     }
 
     /**
@@ -300,7 +393,7 @@ public final class SweepRunner {
             double rate = inFlight ? cost.rate(e.getKey(), modelHere, secondsHere) : cost.rate(e.getKey(), 0, 0);
             left += rate * Math.max(0, e.getValue() - (inFlight ? modelHere : 0));
         }
-        return left;
+        return left / processes;
     }
 
     /** From this n on, a KRR point's memory plan goes to the log (smaller ones are in core and instant). */
@@ -510,6 +603,10 @@ public final class SweepRunner {
     }
 
     private void finish(List<SweepPoint> points, List<Map<String, Object>> records) {
+        if (handOff != null) {
+            handOff.accept(records);
+            return;
+        }
         store.append(records);
         for (SweepPoint p : points) {  // all of them first: the ETA below must not count them as left
             remaining.merge(cost.kind(p), -cost.model(p), Double::sum);

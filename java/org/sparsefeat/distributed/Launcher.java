@@ -43,6 +43,25 @@ public final class Launcher {
         return 1;
     }
 
+    /** This process's place among the job's processes on its machine (0 without a launcher). */
+    public static int localRank(Map<String, String> env) {
+        for (String v : new String[] {"OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID", "SLURM_LOCALID"}) {
+            OptionalInt n = number(env.get(v));
+            if (n.isPresent()) {
+                return n.getAsInt();
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The GPU (0 to {@code devices} - 1) of this process: its local rank's, round the machine's GPUs when it runs more
+     * ranks than it has GPUs (then ranks share one).
+     */
+    public static int gpu(Map<String, String> env, int devices) {
+        return devices < 1 ? 0 : localRank(env) % devices;
+    }
+
     /** Whether this run is distributed: {@code --distributed}, or a launcher started more than one process. */
     public static boolean distributed(boolean asked, Map<String, String> env) {
         return asked || size(env).orElse(1) > 1;

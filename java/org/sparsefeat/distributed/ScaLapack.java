@@ -13,9 +13,10 @@ import java.util.List;
 import org.sparsefeat.ffm.Native;
 
 /**
- * The MPI, BLACS and ScaLAPACK calls sparsefeat makes, bound through FFM. Only MPI's start and end go through libmpi:
- * everything else (grids, sums, broadcasts) through BLACS's integer contexts, which look the same under Open MPI and
- * MPICH (their communicators do not: a pointer to a global in one, an int in the other).
+ * The MPI, BLACS and ScaLAPACK calls sparsefeat makes, bound through FFM. Of libmpi, only MPI's start and end are
+ * here: grids, sums and broadcasts go through BLACS's integer contexts, which look the same under Open MPI and MPICH
+ * (their communicators do not: a pointer to a global in one, an int in the other); a sweep's messages, which BLACS
+ * cannot receive from any rank, go through {@link Messages}, which tells the two apart.
  *
  * <p>The libraries: Debian's and Ubuntu's names by default, else {@code $SPARSEFEAT_MPI_LIB},
  * {@code $SPARSEFEAT_SCALAPACK_LIB} and {@code $SPARSEFEAT_BLACS_LIB} (MKL keeps BLACS in a library of its own), or
@@ -37,9 +38,13 @@ final class ScaLapack {
     final MethodHandle blacsPinfo, blacsGet, blacsGridinit, blacsGridinfo, blacsGridexit, blacsExit, blacsAbort;
     final MethodHandle dgsum2d, numroc, descinit, pdpotrf, pdpotrs, pdtrmm, pdtrsm, pdsyrk;
 
+    /** libmpi's symbols, for {@link Messages}'s point-to-point calls. */
+    final SymbolLookup mpi;
+
     private static ScaLapack instance;
 
     private ScaLapack(SymbolLookup mpi, SymbolLookup scalapack) {
+        this.mpi = mpi;
         Linker l = Linker.nativeLinker();
         mpiInitialized = l.downcallHandle(find(mpi, "MPI_Initialized"), FunctionDescriptor.of(INT, ADDR));
         mpiInitThread = l.downcallHandle(find(mpi, "MPI_Init_thread"), FunctionDescriptor.of(INT, ADDR, ADDR, INT, ADDR));
@@ -144,7 +149,7 @@ final class ScaLapack {
                 + INSTALL);
     }
 
-    private static MemorySegment find(SymbolLookup lib, String name) {
+    static MemorySegment find(SymbolLookup lib, String name) {
         return lib.find(name).orElseThrow(() -> new UnavailableException("the " + name + " function is missing from"
                 + " the MPI/ScaLAPACK libraries loaded; " + INSTALL));
     }

@@ -45,7 +45,7 @@ class KrrMpiProcessTest {
         }
         boolean scalapack = Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libscalapack-openmpi.so.2.2"));
         Assumptions.assumeTrue(mpirun && scalapack, "skipped: no " + (mpirun ? "ScaLAPACK" : "mpirun")
-                + "; install " + PACKAGES + " (apt) to run the distributed KRR tests");
+                + "; install " + PACKAGES + " (apt) to run the tests on real MPI jobs");
     }
 
     record Result(int code, String err) {}

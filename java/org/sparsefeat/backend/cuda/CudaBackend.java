@@ -72,20 +72,33 @@ public final class CudaBackend implements Backend {
 
     /** On GPU 0. */
     public CudaBackend(int threads) {
-        this(openDriver(), threads);
+        this(threads, 0);
+    }
+
+    /** On GPU {@code gpu} (0 to {@link #devices} - 1). */
+    public CudaBackend(int threads, int gpu) {
+        this(openDriver(gpu), threads);
+    }
+
+    /** The GPUs the driver reports (0 where none can be used). */
+    public static int devices() {
+        if (!available()) {
+            return 0;
+        }
+        return ffmChosen() || !DriverDevice.available() ? FfmDriverDevice.devices() : DriverDevice.devices();
     }
 
     /**
      * JCuda, the project's binding; the driver API through FFM where JCuda cannot load but the driver can, or
      * with SPARSEFEAT_CUDA_BINDING=ffm.
      */
-    private static Device openDriver() {
+    private static Device openDriver(int gpu) {
         if (!available()) {
             throw new org.sparsefeat.util.InvalidInputException("{backend} cuda: no usable GPU (" + whyNot()
                     + "); use {backend} cpu");
         }
         boolean ffm = ffmChosen() || !DriverDevice.available();
-        return ffm ? FfmDriverDevice.open() : new DriverDevice();
+        return ffm ? FfmDriverDevice.open(gpu) : new DriverDevice(gpu);
     }
 
     CudaBackend(Device device, int threads) {

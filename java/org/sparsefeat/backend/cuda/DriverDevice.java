@@ -65,6 +65,8 @@ import org.sparsefeat.util.OutOfDeviceMemoryException;
  */
 final class DriverDevice implements Device {
     private static Boolean usable;
+    /** The devices the driver reported when probed. */
+    private static int devices;
     private static String reason = "";
 
     private final CUdevice device = new CUdevice();
@@ -96,6 +98,7 @@ final class DriverDevice implements Device {
                 cuInit(0);
                 int[] count = {0};
                 cuDeviceGetCount(count);
+                devices = count[0];
                 if (count[0] < 1) {
                     reason = "the CUDA driver reports no device";
                 } else if (!DriverCommon.kernelsBuilt()) {
@@ -125,8 +128,12 @@ final class DriverDevice implements Device {
         return e.getClass().getSimpleName() + ": " + m.lines().findFirst().orElse("").strip();
     }
 
-    DriverDevice() {
-        cuDeviceGet(device, 0);
+    /** The devices the driver reports (0 where it cannot be used). */
+    static synchronized int devices() { return available() ? devices : 0; }
+
+    /** On device {@code ordinal} (0 to {@link #devices} - 1). */
+    DriverDevice(int ordinal) {
+        cuDeviceGet(device, ordinal);
         cuDevicePrimaryCtxRetain(context, device);
         cuCtxSetCurrent(context);
         byte[] nameBytes = new byte[256];

@@ -30,6 +30,8 @@ final class FfmDriverDevice implements Device {
     private static final java.lang.foreign.AddressLayout PTR = ValueLayout.ADDRESS;
 
     private static Boolean usable;
+    /** The devices the driver reported when probed. */
+    private static int devices;
     private static String probeFailure = "";
 
     private final SymbolLookup cuda;
@@ -80,6 +82,7 @@ final class FfmDriverDevice implements Device {
                 MemorySegment n = arena.allocate(INT);
                 int rc = (int) init.invokeExact(0);
                 rc = rc != 0 ? rc : (int) count.invokeExact(n);
+                devices = rc == 0 ? n.get(INT, 0) : 0;
                 if (rc != 0 || n.get(INT, 0) < 1) {
                     probeFailure = rc != 0 ? "cuInit failed with CUDA status " + rc : "the CUDA driver reports no device";
                     return false;
@@ -97,10 +100,16 @@ final class FfmDriverDevice implements Device {
         return probeFailure;
     }
 
-    /** On the machine's driver, with the fat binaries of cuda/build.sh and the machine's cuBLAS when found. */
-    static FfmDriverDevice open() {
+    /** The devices the driver reports (0 where it cannot be used). */
+    static synchronized int devices() { return available() ? devices : 0; }
+
+    /**
+     * On device {@code ordinal} of the machine's driver, with the fat binaries of cuda/build.sh and the machine's cuBLAS
+     * when found.
+     */
+    static FfmDriverDevice open(int ordinal) {
         SymbolLookup lib = libcuda().orElseThrow(() -> new IllegalStateException("libcuda.so.1 not found"));
-        return new FfmDriverDevice(lib, DriverCommon::fatbin, CudaBlas::load);
+        return new FfmDriverDevice(lib, DriverCommon::fatbin, CudaBlas::load, ordinal);
     }
 
     /**
@@ -114,14 +123,15 @@ final class FfmDriverDevice implements Device {
                 throw new IllegalStateException("no cuBLAS (emulated without it)");
             }
             return new CudaBlas(emulator, "the emulator's cuBLAS subset");
-        });
+        }, 0);
     }
 
     /**
      * @param images the image of a module by name
      * @param blas   cuBLAS, loaded once the context is current; an IllegalStateException from it means none
      */
-    private FfmDriverDevice(SymbolLookup cuda, Function<String, byte[]> images, java.util.function.Supplier<CudaBlas> blas) {
+    private FfmDriverDevice(SymbolLookup cuda, Function<String, byte[]> images, java.util.function.Supplier<CudaBlas> blas,
+                            int ordinal) {
         this.cuda = cuda;
         this.images = images;
         memAlloc = handle(cuda, "cuMemAlloc_v2", FunctionDescriptor.of(INT, PTR, LONG));
@@ -156,7 +166,7 @@ final class FfmDriverDevice implements Device {
             MethodHandle deviceName = handle(cuda, "cuDeviceGetName", FunctionDescriptor.of(INT, PTR, INT, INT));
             MemorySegment device = arena.allocate(INT), ctx = arena.allocate(PTR), text = arena.allocate(256);
             status("cuInit", () -> (int) init.invokeExact(0));
-            status("cuDeviceGet", () -> (int) deviceGet.invokeExact(device, 0));
+            status("cuDeviceGet", () -> (int) deviceGet.invokeExact(device, ordinal));
             status("cuDevicePrimaryCtxRetain", () -> (int) retain.invokeExact(ctx, device.get(INT, 0)));
             context = ctx.get(PTR, 0);
             current();
