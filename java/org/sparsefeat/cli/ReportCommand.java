@@ -52,6 +52,7 @@ final class ReportCommand implements Callable<Integer> {
         var out = OutputFiles.messages(spec, htmlFile, csvFile);
         out.printf("sweep %s: %d records%n", report.spec().name(), report.records());
         out.print(report.table());
+        out.print(report.limitSummary());
         out.println("wrote " + htmlFile + ", " + csvFile + " and the plots in " + plotDir);
         return 0;
     }

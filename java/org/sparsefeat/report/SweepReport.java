@@ -47,6 +47,9 @@ public final class SweepReport {
 
     public int records() { return results.size(); }
 
+    /** Gradient descent against the sparse limit at common points, one line per net (empty without both). */
+    public String limitSummary() { return LimitComparison.text(LimitComparison.of(results)); }
+
     /** What of the sweep's work ran on the CPU although the backend is another: the records' cpu_fallbacks, merged. */
     public List<String> cpuFallbacks() { return results.cpuFallbacks(); }
 
@@ -259,6 +262,7 @@ public final class SweepReport {
                         TrainingHealth.FIT_FRACTION))
                 .append(predictions.htmlNote());
         b.append(exponentTable()).append(predictions.htmlRemarks(curves));
+        b.append(LimitComparison.html(LimitComparison.of(results)));
         for (Map.Entry<String, byte[]> e : images.entrySet()) {
             b.append("<h2>").append(esc(e.getKey())).append("</h2>\n<img alt=\"").append(esc(e.getKey()))
                     .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(e.getValue()))

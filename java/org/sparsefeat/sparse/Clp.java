@@ -46,12 +46,22 @@ final class Clp implements AutoCloseable {
         return failure == null;
     }
 
+    /** Null when libClp could be opened, else the one line that says what is missing and how to install it. */
+    static synchronized String failure() {
+        available();
+        return failure;
+    }
+
     private static void bind() {
         String explicit = System.getProperty("sparsefeat.clp");
         Path lib = explicit != null ? Path.of(explicit)
                 : PLACES.stream().map(Path::of).filter(Files::isRegularFile).findFirst().orElse(null);
-        if (lib == null || !Files.isRegularFile(lib)) {
+        if (lib == null) {
             throw new IllegalStateException(MISSING);
+        }
+        if (!Files.isRegularFile(lib)) {  // the override names a file that is not there: say which
+            throw new IllegalStateException(MISSING + " (the system property sparsefeat.clp names " + lib
+                    + ", not a file)");
         }
         SymbolLookup l = SymbolLookup.libraryLookup(lib, Arena.global());
         newModel = h(l, "Clp_newModel", FunctionDescriptor.of(ADDRESS));

@@ -98,7 +98,7 @@ public final class MinL1Interpolant {
     private MinL1Interpolant() {}
 
     /** Null when the LP solver can be used, else the one line that says what to install. */
-    public static String solverMissing() { return Clp.available() ? null : Clp.MISSING; }
+    public static String solverMissing() { return Clp.failure(); }
 
     public static Result solve(Matrix x, double[] y, Options o, Progress progress) {
         Matrix xa = o.bias() ? withOne(x) : x;

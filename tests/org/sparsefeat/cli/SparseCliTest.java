@@ -19,6 +19,29 @@ class SparseCliTest {
     @TempDir
     Path dir;
 
+    /**
+     * Without libClp (the system property sparsefeat.clp naming a file that is not there, in a JVM of its own since the
+     * library is bound once per JVM): one line naming the apt package, exit 1 as the other missing native libraries,
+     * no trace and no result file.
+     */
+    @Test
+    void missingClpIsOneLineNamingThePackage() throws Exception {
+        Path out = dir.resolve("s.json");
+        java.util.List<String> cmd = ChildJvm.command(java.util.List.of("sparse", "--d", "3", "--n", "8", "--n-test",
+                "10", "--target", "constant", "--progress", "none", "--out", out.toString()));
+        cmd.add(1, "-Dsparsefeat.clp=" + dir.resolve("no-such-dir").resolve("libClp.so.1"));
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), err);
+        assertEquals(1, p.exitValue(), err);
+        java.util.List<String> lines = err.lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), err);
+        assertTrue(lines.getFirst().startsWith("sparsefeat sparse: "), err);
+        assertTrue(lines.getFirst().contains("apt-get install coinor-libclp1"), err);
+        assertTrue(lines.getFirst().contains("no-such-dir"), "names where it looked: " + err);
+        assertFalse(Files.exists(out));
+    }
+
     @Test
     void writesTheInterpolantWithItsAtomsAndCertificate() throws IOException {
         assumeTrue(MinL1Interpolant.solverMissing() == null, "COIN-OR Clp is not installed");
