@@ -142,14 +142,41 @@ class DealerTest {
     void aFailingRankStopsTheDealingAndRankZeroSendsEveryRankHome() throws Exception {
         Queues q = new Queues(3);
         ExecutorService pool = Executors.newCachedThreadPool();
+        // an "ok" task ends only once rank 0 has taken the failure from its mailbox: otherwise the other worker could
+        // finish all 50 (each takes microseconds) before rank 0 looks, and the test would measure the scheduler
+        java.util.concurrent.CountDownLatch failureSeen = new java.util.concurrent.CountDownLatch(1);
         try {
             List<Future<Integer>> codes = workers(pool, q, task -> {
                 if (text(task).equals("bad")) {
                     throw new InvalidInputException("spec.yaml: no such sweep spec file");
                 }
+                try {
+                    failureSeen.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 return bytes("done");
             });
-            Dealer.Mailbox zero = q.of(0);
+            Dealer.Mailbox queues = q.of(0);
+            Dealer.Mailbox zero = new Dealer.Mailbox() {
+                @Override
+                public int rank() { return queues.rank(); }
+
+                @Override
+                public int size() { return queues.size(); }
+
+                @Override
+                public void send(int to, int type, byte[] body) { queues.send(to, type, body); }
+
+                @Override
+                public Message receive(int from, java.time.Duration within) {
+                    Message m = queues.receive(from, within);
+                    if (m != null && m.type() == Dealer.FAILED) {
+                        failureSeen.countDown();
+                    }
+                    return m;
+                }
+            };
             Dealer.start(zero);
             List<byte[]> tasks = new ArrayList<>(List.of(bytes("bad")));
             for (int i = 0; i < 50; i++) {
