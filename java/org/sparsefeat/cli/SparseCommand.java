@@ -15,6 +15,7 @@ import org.sparsefeat.analysis.Stability;
 import org.sparsefeat.backend.Backend;
 import org.sparsefeat.backend.Backends;
 import org.sparsefeat.data.Dataset;
+import org.sparsefeat.sparse.LpSolver;
 import org.sparsefeat.sparse.MinL1Interpolant;
 import org.sparsefeat.util.InvalidInputException;
 import org.sparsefeat.util.Numbers;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
 @Command(name = "sparse", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The feature regime's lambda -> 0+ limit: the minimum-L1 ReLU interpolant min sum_h |w_h| s.t."
                 + " sum_h w_h relu(theta_h.x_i (+ b_h)) = y_i, theta on the sphere, by column generation over an LP"
-                + " (COIN-OR Clp; docs/method.md, 'The sparse limit')."})
+                + " (an interior point and a simplex through OpenBLAS, or COIN-OR Clp; docs/method.md, 'The sparse limit')."})
 final class SparseCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
@@ -42,6 +43,12 @@ final class SparseCommand implements Callable<Integer> {
     @Option(names = "--max-iterations", defaultValue = "" + MinL1Interpolant.Options.DEFAULT_MAX_ITERATIONS,
             paramLabel = "K", description = "LP solves at most (default ${DEFAULT-VALUE}).")
     int maxIterations;
+
+    @Option(names = "--lp", defaultValue = "barrier", paramLabel = "SOLVER", description = "The restricted LP's solver:"
+            + " barrier (an interior point, then a simplex to a vertex), simplex (a dense revised simplex), both through"
+            + " OpenBLAS with nothing to install, or clp (COIN-OR Clp, apt-get install coinor-libclp1: a second opinion,"
+            + " slower from n = 256 on; BENCHMARKS.md 14.3; default ${DEFAULT-VALUE}).")
+    String lp;
 
     @Option(names = "--grid", paramLabel = "M", description = "Starting points of the dual oracle's ascent on the"
             + " sphere (default max(4096, 8n)).")
@@ -69,6 +76,10 @@ final class SparseCommand implements Callable<Integer> {
         if (maxIterations < 1) {
             throw new InvalidInputException("--max-iterations must be >= 1, got " + maxIterations);
         }
+        LpSolver solver = LpSolver.parse(lp);
+        if (solver == null) {
+            throw new InvalidInputException("--lp must be barrier, simplex or clp, got '" + lp + "'");
+        }
         if (grid != null && grid < 1) {
             throw new InvalidInputException("--grid must be >= 1, got " + grid);
         }
@@ -78,7 +89,7 @@ final class SparseCommand implements Callable<Integer> {
         }
         OutputFiles.check(spec, data.inputs(), named("--out", out));
         PrintWriter err = spec.commandLine().getErr();
-        String missing = MinL1Interpolant.solverMissing();
+        String missing = solver.missing();
         if (missing != null) {  // the environment, not the command line: exit 1 as a missing native library
             err.println(spec.qualifiedName() + ": " + missing);
             return Main.EXIT_FAILURE;
@@ -95,7 +106,7 @@ final class SparseCommand implements Callable<Integer> {
             Dataset ds = timer.time("data", () -> data.load(backend, true));
             MinL1Interpolant.Options options = MinL1Interpolant.Options.defaults(ds.n(), seed(), bias);
             options = new MinL1Interpolant.Options(tolerance, maxIterations, grid != null ? grid : options.grid(),
-                    options.seed(), bias);
+                    options.seed(), bias, solver);
             MinL1Interpolant.Options o = options;
             signal.working(true);
             MinL1Interpolant.Result r;
@@ -161,6 +172,7 @@ final class SparseCommand implements Callable<Integer> {
         m.put("columns", r.columns());
         m.put("lp_atoms", r.lpAtoms());
         m.put("tolerance", tolerance);
+        m.put("lp", lp);
         Map<String, Object> atoms = new LinkedHashMap<>();
         atoms.put("count", r.atoms());
         List<double[]> theta = new ArrayList<>();

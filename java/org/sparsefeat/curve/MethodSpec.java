@@ -65,7 +65,8 @@ public sealed interface MethodSpec {
      * The feature regime's lambda -> 0+ limit, the minimum-L1 interpolant (sparsefeat sparse; docs/method.md,
      * 'The sparse limit').
      */
-    record Sparse(String label, boolean bias, double tolerance, Restriction only) implements MethodSpec {
+    record Sparse(String label, boolean bias, double tolerance, org.sparsefeat.sparse.LpSolver solver, Restriction only)
+            implements MethodSpec {
         @Override
         public String kind() { return "sparse"; }
     }

@@ -63,7 +63,7 @@ public final class SpecExtension {
             case MethodSpec.Svm s -> new MethodSpec.Svm(s.label(), s.kernel(), s.c(), all);
             case MethodSpec.ImageNet n -> new MethodSpec.ImageNet(n.label(), n.regime(), n.options(), all);
             case MethodSpec.Net n -> new MethodSpec.Net(n.label(), n.regime(), n.options(), all);
-            case MethodSpec.Sparse s -> new MethodSpec.Sparse(s.label(), s.bias(), s.tolerance(), all);
+            case MethodSpec.Sparse s -> new MethodSpec.Sparse(s.label(), s.bias(), s.tolerance(), s.solver(), all);
         };
     }
 }

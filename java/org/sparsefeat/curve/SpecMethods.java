@@ -92,12 +92,18 @@ final class SpecMethods {
                         options, restriction(m));
             }
             case "sparse" -> {
-                m.requireObject("kind", "label", "bias", "tolerance", "d", "n");
+                m.requireObject("kind", "label", "bias", "tolerance", "lp", "d", "n");
                 double tolerance = m.number("tolerance", org.sparsefeat.sparse.MinL1Interpolant.Options.DEFAULT_TOLERANCE);
                 if (!(tolerance > 0) || Double.isInfinite(tolerance)) {
                     throw m.child("tolerance").error("expected a number > 0, got " + tolerance);
                 }
-                yield new MethodSpec.Sparse(m.string("label", "sparse"), m.bool("bias", false), tolerance, restriction(m));
+                String lp = m.string("lp", org.sparsefeat.sparse.LpSolver.DEFAULT.label());
+                org.sparsefeat.sparse.LpSolver solver = org.sparsefeat.sparse.LpSolver.parse(lp);
+                if (solver == null) {
+                    throw m.child("lp").error("expected barrier, simplex or clp, got '" + lp + "'");
+                }
+                yield new MethodSpec.Sparse(m.string("label", "sparse"), m.bool("bias", false), tolerance, solver,
+                        restriction(m));
             }
             case "svm" -> throw m.child("kind").error("svm is a method of image sweeps (give datasets)");
             default -> throw m.child("kind").error("expected krr, net or sparse, got '" + kind + "'");

@@ -435,7 +435,7 @@ public final class SweepRunner {
         Dataset ds = dataset(p);
         long start = System.nanoTime();
         Map<String, Object> r = base(p, m);
-        String missing = org.sparsefeat.sparse.MinL1Interpolant.solverMissing();
+        String missing = m.solver().missing();
         if (missing != null) {
             throw new IllegalStateException(missing);
         }
@@ -445,7 +445,7 @@ public final class SweepRunner {
         try {
             s = org.sparsefeat.sparse.MinL1Interpolant.solve(ds.xTrain(), ds.yTrain(),
                     new org.sparsefeat.sparse.MinL1Interpolant.Options(m.tolerance(), d.maxIterations(), d.grid(), d.seed(),
-                            m.bias()), new org.sparsefeat.sparse.MinL1Interpolant.Progress() {
+                            m.bias(), m.solver()), new org.sparsefeat.sparse.MinL1Interpolant.Progress() {
                         @Override
                         public void iteration(int it, int max, double objective, double violation, int columns) {}
 

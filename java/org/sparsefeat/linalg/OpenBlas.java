@@ -27,6 +27,10 @@ public final class OpenBlas {
     private static final MethodHandle DGEMV;
     private static final MethodHandle DTRMV;
     private static final MethodHandle DGEMM;
+    private static final MethodHandle DGER;
+    private static final MethodHandle DGETRF;
+    private static final MethodHandle DGETRI;
+    private static final MethodHandle DGEQP3;
     private static final MethodHandle SET_THREADS;
     private static final MethodHandle GET_THREADS;
 
@@ -51,6 +55,18 @@ public final class OpenBlas {
         DGEMM = linker.downcallHandle(NativeLibraries.symbol(lib, "dgemm_"),
                 FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR,
                         LEN, LEN), critical);
+        // dger_(m, n, alpha, x, incx, y, incy, a, lda)
+        DGER = linker.downcallHandle(NativeLibraries.symbol(lib, "dger_"),
+                FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR), critical);
+        // dgetrf_(m, n, a, lda, ipiv, info)
+        DGETRF = linker.downcallHandle(NativeLibraries.symbol(lib, "dgetrf_"),
+                FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR, ADDR), critical);
+        // dgetri_(n, a, lda, ipiv, work, lwork, info)
+        DGETRI = linker.downcallHandle(NativeLibraries.symbol(lib, "dgetri_"),
+                FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR), critical);
+        // dgeqp3_(m, n, a, lda, jpvt, tau, work, lwork, info)
+        DGEQP3 = linker.downcallHandle(NativeLibraries.symbol(lib, "dgeqp3_"),
+                FunctionDescriptor.ofVoid(ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR, ADDR), critical);
         SET_THREADS = linker.downcallHandle(NativeLibraries.symbol(lib, "openblas_set_num_threads"),
                 FunctionDescriptor.ofVoid(INT));
         GET_THREADS = linker.downcallHandle(NativeLibraries.symbol(lib, "openblas_get_num_threads"),
@@ -159,6 +175,166 @@ public final class OpenBlas {
                     integer(arena, Math.max(1, ldb)), MemorySegment.ofArray(a),
                     integer(arena, Math.max(1, lda)), real(arena, beta), MemorySegment.ofArray(c),
                     integer(arena, Math.max(1, n)), 1L, 1L); });
+        }
+    }
+
+    /**
+     * y = A x + beta y, or A^T x + beta y when {@code transpose}, for the row-major {@code rows} x {@code cols} matrix
+     * at the start of {@code a} (which may hold more): for a block of a growing store without a copy.
+     */
+    public static void gemv(boolean transpose, double[] a, int rows, int cols, double[] x, double beta, double[] y) {
+        int in = transpose ? rows : cols, out = transpose ? cols : rows;
+        if (a.length < (long) rows * cols || x.length < in || y.length < out) {
+            throw new IllegalArgumentException("gemv: " + rows + " x " + cols + " does not fit arrays of " + a.length
+                    + ", " + x.length + ", " + y.length + " values");
+        }
+        if (rows == 0 || cols == 0) {
+            for (int i = 0; i < out; i++) {
+                y[i] *= beta;
+            }
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            // row-major A is column-major A^T (cols x rows, leading dimension cols)
+            Native.run(() -> { DGEMV.invokeExact(chr(arena, transpose ? 'N' : 'T'), integer(arena, cols),
+                    integer(arena, rows), real(arena, 1.0), MemorySegment.ofArray(a), integer(arena, cols),
+                    MemorySegment.ofArray(x), integer(arena, 1), real(arena, beta), MemorySegment.ofArray(y),
+                    integer(arena, 1), 1L); });
+        }
+    }
+
+    /** A = A + alpha u v^T for the row-major n x n matrix A (u indexes its rows, v its columns). */
+    public static void ger(int n, double alpha, double[] u, double[] v, double[] a) {
+        if (a.length < (long) n * n || u.length < n || v.length < n) {
+            throw new IllegalArgumentException("ger: " + n + " x " + n + " does not fit the arrays");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            // row-major A is column-major A^T: A^T + alpha v u^T
+            Native.run(() -> { DGER.invokeExact(integer(arena, n), integer(arena, n), real(arena, alpha),
+                    MemorySegment.ofArray(v), integer(arena, 1), MemorySegment.ofArray(u), integer(arena, 1),
+                    MemorySegment.ofArray(a), integer(arena, Math.max(1, n))); });
+        }
+    }
+
+    /**
+     * Inverts the n x n matrix in {@code a} in place by LU with partial pivoting (dgetrf, dgetri). Returns 0, or the
+     * 1-based index of the exactly zero pivot that makes it singular (then {@code a} holds the partial factor).
+     * Row-major is column-major's transpose, and the inverse of A^T is (A^{-1})^T, so the layout needs no care.
+     */
+    public static int invert(double[] a, int n) {
+        if (a.length < (long) n * n) {
+            throw new IllegalArgumentException("invert: " + n + " x " + n + " does not fit " + a.length + " values");
+        }
+        if (n == 0) {
+            return 0;
+        }
+        return onLargeStack(() -> invertHere(a, n));
+    }
+
+    /**
+     * OpenBLAS's threaded LU (getrf_parallel) keeps its per-thread job table on the caller's stack, MAX_CPU_NUMBER^2
+     * cache lines: megabytes, more than a Java thread's 1 MiB stack (-Xss), so that dgetrf from a Java thread dies of a
+     * silent SIGSEGV from n ~ 200 on (measured with the bundled build; the same calls from Python's 8 MiB main thread
+     * pass). The call runs on a thread of its own with {@link #LAPACK_STACK} bytes of stack, reserved, not committed.
+     */
+    private static int onLargeStack(java.util.function.IntSupplier work) {
+        int[] result = new int[1];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = work.getAsInt();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        }, "sparsefeat-lapack", LAPACK_STACK);
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {  // the native call cannot be cut short: wait, and pass the interrupt on
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] != null) {
+            throw Native.propagate(failure[0]);
+        }
+        return result[0];
+    }
+
+    /** Stack of the thread that calls LAPACK's LU: room for OpenBLAS's job table with up to 1 024 threads. */
+    static final long LAPACK_STACK = 256L << 20;
+
+    /**
+     * LU with partial pivoting of the column-major m x n matrix in {@code a} (dgetrf), in place; {@code pivots} gets
+     * LAPACK's 1-based row interchanges (min(m, n) of them). Returns 0, or the 1-based column of an exactly zero pivot.
+     */
+    public static int lu(double[] a, int m, int n, int[] pivots) {
+        if (a.length < (long) m * n || pivots.length < Math.min(m, n)) {
+            throw new IllegalArgumentException("lu: " + m + " x " + n + " does not fit the arrays");
+        }
+        if (m == 0 || n == 0) {
+            return 0;
+        }
+        return onLargeStack(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment info = arena.allocate(INT);
+                Native.run(() -> { DGETRF.invokeExact(integer(arena, m), integer(arena, n), MemorySegment.ofArray(a),
+                        integer(arena, m), MemorySegment.ofArray(pivots), info); });
+                return info.get(INT, 0);
+            }
+        });
+    }
+
+    /**
+     * QR with column pivoting (dgeqp3) of the column-major m x n matrix in {@code a}, in place: returns the columns in
+     * the order chosen (0-based), the most independent first; R's diagonal is then a[c * m + c].
+     */
+    public static int[] pivotedQr(double[] a, int m, int n) {
+        if (a.length < (long) m * n) {
+            throw new IllegalArgumentException("pivotedQr: " + m + " x " + n + " does not fit " + a.length + " values");
+        }
+        int[] order = new int[n];
+        if (m == 0 || n == 0) {
+            return order;
+        }
+        double[] tau = new double[Math.min(m, n)];
+        double[] work = new double[Math.max(1, 3 * n + 1 + 64 * (n + 1))];
+        int info = onLargeStack(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment status = arena.allocate(INT);
+                Native.run(() -> { DGEQP3.invokeExact(integer(arena, m), integer(arena, n), MemorySegment.ofArray(a),
+                        integer(arena, m), MemorySegment.ofArray(order), MemorySegment.ofArray(tau),
+                        MemorySegment.ofArray(work), integer(arena, work.length), status); });
+                return status.get(INT, 0);
+            }
+        });
+        check("dgeqp3", info);
+        for (int j = 0; j < n; j++) {
+            order[j]--;
+        }
+        return order;
+    }
+
+    private static int invertHere(double[] a, int n) {
+        int[] pivots = new int[n];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(INT);
+            MemorySegment order = integer(arena, n);
+            Native.run(() -> { DGETRF.invokeExact(order, order, MemorySegment.ofArray(a), order,
+                    MemorySegment.ofArray(pivots), info); });
+            int singular = info.get(INT, 0);
+            if (singular != 0) {
+                return singular;
+            }
+            double[] work = new double[Math.max(1, 64 * n)];
+            Native.run(() -> { DGETRI.invokeExact(order, MemorySegment.ofArray(a), order, MemorySegment.ofArray(pivots),
+                    MemorySegment.ofArray(work), integer(arena, work.length), info); });
+            return info.get(INT, 0);
         }
     }
 

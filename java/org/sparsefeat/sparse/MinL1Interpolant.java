@@ -11,13 +11,11 @@ import org.sparsefeat.linalg.Matrix;
  * The feature regime's lambda -> 0+ limit (docs/method.md, 'The sparse limit'): the
  * minimum-L1 ReLU interpolant, min sum_h |w_h| over atoms theta_h on the sphere subject to
  * sum_h w_h relu(theta_h . x_i) = y_i, solved grid-free by column generation. The restricted LP over the atoms found so
- * far is solved by {@link Clp} in standard form (w = u - v, u, v >= 0); its row duals alpha price a new atom by the
+ * far is solved by a {@link RestrictedLp} (see {@link LpSolver}); its row duals alpha price a new atom by the
  * dual constraint |sum_i alpha_i relu(theta . x_i)| <= 1, whose most violating theta the {@link DualOracle} looks for.
  * With the bias the inputs get a constant coordinate and theta = (theta, b) lies on S^d.
  */
 public final class MinL1Interpolant {
-    /** Cost of the slack columns that make every restricted LP feasible; far above any dual price at the optimum. */
-    static final double SLACK_COST = 1e6;
     /** LPs in a row without progress after which the solve ends unconverged, the gap saying how far it got. */
     static final int STALL = 20;
 
@@ -27,13 +25,15 @@ public final class MinL1Interpolant {
      * @param grid       starting points of the oracle's multistart ascent on the sphere
      * @param seed       of the starting grid and the first atoms
      * @param bias       whether the neurons have a bias
+     * @param solver     the restricted LP's solver
      */
-    public record Options(double tolerance, int maxIterations, int grid, long seed, boolean bias) {
+    public record Options(double tolerance, int maxIterations, int grid, long seed, boolean bias, LpSolver solver) {
         public static final double DEFAULT_TOLERANCE = 1e-7;
         public static final int DEFAULT_MAX_ITERATIONS = 500;
 
         public static Options defaults(int n, long seed, boolean bias) {
-            return new Options(DEFAULT_TOLERANCE, DEFAULT_MAX_ITERATIONS, DualOracle.defaultGrid(n), seed, bias);
+            return new Options(DEFAULT_TOLERANCE, DEFAULT_MAX_ITERATIONS, DualOracle.defaultGrid(n), seed, bias,
+                    LpSolver.DEFAULT);
         }
     }
 
@@ -97,8 +97,6 @@ public final class MinL1Interpolant {
 
     private MinL1Interpolant() {}
 
-    /** Null when the LP solver can be used, else the one line that says what to install. */
-    public static String solverMissing() { return Clp.failure(); }
 
     public static Result solve(Matrix x, double[] y, Options o, Progress progress) {
         Matrix xa = o.bias() ? withOne(x) : x;
@@ -110,9 +108,9 @@ public final class MinL1Interpolant {
      * The same LP over a fixed finite set of atoms (the rows of {@code grid}): the oracle's pricing is then exact over
      * that set, so the result is the grid LP's optimum (for tests against an independent solver).
      */
-    public static Result solveOnGrid(Matrix x, double[] y, Matrix grid, double tolerance) {
+    public static Result solveOnGrid(Matrix x, double[] y, Matrix grid, double tolerance, LpSolver solver) {
         DualOracle oracle = DualOracle.fixed(x, grid);
-        Options o = new Options(tolerance, 10_000, grid.rows(), 0, false);
+        Options o = new Options(tolerance, 10_000, grid.rows(), 0, false, solver);
         List<double[]> first = new ArrayList<>();
         for (int h = 0; h < Math.min(grid.rows(), x.rows()); h++) {
             first.add(grid.row(h * grid.rows() / Math.min(grid.rows(), x.rows())));
@@ -124,15 +122,8 @@ public final class MinL1Interpolant {
                               Progress progress, boolean bias, boolean merge) {
         int n = x.rows();
         List<double[]> atoms = new ArrayList<>();
-        try (Clp lp = new Clp(y)) {
-            double[][] slacks = new double[2 * n][n];
-            double[] slackCost = new double[2 * n];
-            for (int i = 0; i < n; i++) {
-                slacks[2 * i][i] = 1;
-                slacks[2 * i + 1][i] = -1;
-            }
-            Arrays.fill(slackCost, SLACK_COST);
-            lp.add(slacks, slackCost);
+        java.util.function.BooleanSupplier stop = () -> progress != null && progress.stop();
+        try (RestrictedLp lp = o.solver().open(y)) {
             addAtoms(lp, x, atoms, first);
             double violation = Double.POSITIVE_INFINITY;
             double[] alpha = new double[n];
@@ -141,24 +132,15 @@ public final class MinL1Interpolant {
             double previous = Double.POSITIVE_INFINITY;
             int stalled = 0;  // LPs in a row that the added atoms did not improve
             while (it < o.maxIterations()) {
-                if (progress != null && progress.stop()) {
+                if (stop.getAsBoolean()) {
                     throw new Stopped();
                 }
-                int status = lp.solve();
+                lp.solve(stop);
                 it++;
-                if (status == 0 && !(lp.objective() < previous)) {  // violators added, yet no progress: see Clp
-                    status = lp.solveWithValuesPass();
-                    if (status == 0 && !(lp.objective() < previous)) {
-                        status = lp.solveAfresh();
-                    }
-                }
                 stalled = lp.objective() < previous * (1 - 1e-13) ? 0 : stalled + 1;
                 previous = lp.objective();
-                if (status != 0) {
-                    throw new IllegalStateException("Clp ended with status " + status + " on the restricted LP");
-                }
                 alpha = lp.dual();
-                Merged merged = Merged.of(lp.primal(), x, atoms, true);
+                Merged merged = Merged.of(lp.weights(), x, atoms, true);
                 DualOracle.Found found = oracle.violators(alpha, o.tolerance(), Math.max(8, n / 2), merged.combined());
                 violation = found.max();
                 if (progress != null) {
@@ -174,23 +156,19 @@ public final class MinL1Interpolant {
                 addAtoms(lp, x, atoms, found.thetas());
             }
             if (!converged && stalled < STALL) {  // the last columns added were never solved
-                lp.solveAfresh();
+                lp.solve(stop);
                 alpha = lp.dual();
-                violation = oracle.violators(alpha, o.tolerance(), 1, Merged.of(lp.primal(), x, atoms, true).combined()).max();
+                violation = oracle.violators(alpha, o.tolerance(), 1, Merged.of(lp.weights(), x, atoms, true).combined()).max();
             }
+            lp.vertex(stop);
             return result(lp, x, y, atoms, alpha, violation, it, converged, bias, merge);
         }
     }
 
-    private static Result result(Clp lp, Matrix x, double[] y, List<double[]> atoms, double[] alpha, double violation,
-                                 int iterations, boolean converged, boolean bias, boolean merge) {
+    private static Result result(RestrictedLp lp, Matrix x, double[] y, List<double[]> atoms, double[] alpha,
+                                 double violation, int iterations, boolean converged, boolean bias, boolean merge) {
         int n = x.rows();
-        double[] sol = lp.primal();
-        double[] slackOff = new double[n];
-        for (int i = 0; i < n; i++) {
-            slackOff[i] = sol[2 * i] - sol[2 * i + 1];
-        }
-        Merged merged = Merged.of(sol, x, atoms, merge);
+        Merged merged = Merged.of(lp.weights(), x, atoms, merge);
         List<double[]> kept = merged.theta();
         double objective = 0;
         for (double v : merged.w()) {
@@ -218,24 +196,16 @@ public final class MinL1Interpolant {
         }
         double lower = dualValue / Math.max(1, violation);
         return new Result(theta, w, bias, objective, Math.min(lower, objective), violation, residual, iterations,
-                lp.columns(), lpAtoms, converged, alpha);
+                lp.atoms(), lpAtoms, converged, alpha);
     }
 
-    private static void addAtoms(Clp lp, Matrix x, List<double[]> atoms, List<double[]> thetas) {
-        double[][] cols = new double[2 * thetas.size()][];
-        for (int k = 0; k < thetas.size(); k++) {
-            double[] phi = DualOracle.features(thetas.get(k), x);
-            double[] neg = new double[phi.length];
-            for (int i = 0; i < phi.length; i++) {
-                neg[i] = -phi[i];
-            }
-            cols[2 * k] = phi;
-            cols[2 * k + 1] = neg;
-            atoms.add(thetas.get(k));
+    private static void addAtoms(RestrictedLp lp, Matrix x, List<double[]> atoms, List<double[]> thetas) {
+        List<double[]> cols = new ArrayList<>(thetas.size());
+        for (double[] t : thetas) {
+            cols.add(DualOracle.features(t, x));
+            atoms.add(t);
         }
-        double[] cost = new double[cols.length];
-        Arrays.fill(cost, 1.0);
-        lp.add(cols, cost);
+        lp.add(cols);
     }
 
     /** The first restricted LP's atoms: the data directions themselves, each active on its own point and its neighbours. */
@@ -256,16 +226,18 @@ public final class MinL1Interpolant {
      * @param combined the directions of the groups of two or more atoms
      */
     record Merged(List<double[]> theta, double[] w, int lpAtoms, List<double[]> combined) {
-        /** @param merge false: each LP atom kept as it is (a fixed grid's LP) */
-        static Merged of(double[] sol, Matrix x, List<double[]> atoms, boolean merge) {
-            int n = x.rows();
+        /**
+         * @param weights the LP's w per atom
+         * @param merge   false: each LP atom kept as it is (a fixed grid's LP)
+         */
+        static Merged of(double[] weights, Matrix x, List<double[]> atoms, boolean merge) {
             List<double[]> sums = new ArrayList<>();
             List<Integer> sizes = new ArrayList<>();
             List<Double> signs = new ArrayList<>();
             Map<String, Integer> byPattern = new HashMap<>();
             int lpAtoms = 0;
             for (int h = 0; h < atoms.size(); h++) {
-                double w = sol[2 * n + 2 * h] - sol[2 * n + 2 * h + 1];
+                double w = weights[h];
                 if (w == 0) {
                     continue;
                 }

@@ -3,7 +3,6 @@ package org.sparsefeat.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparsefeat.sparse.MinL1Interpolant;
 
 /** sparsefeat sparse: its result file and its refusals. */
 class SparseCliTest {
@@ -27,8 +25,8 @@ class SparseCliTest {
     @Test
     void missingClpIsOneLineNamingThePackage() throws Exception {
         Path out = dir.resolve("s.json");
-        java.util.List<String> cmd = ChildJvm.command(java.util.List.of("sparse", "--d", "3", "--n", "8", "--n-test",
-                "10", "--target", "constant", "--progress", "none", "--out", out.toString()));
+        java.util.List<String> cmd = ChildJvm.command(java.util.List.of("sparse", "--lp", "clp", "--d", "3", "--n", "8",
+                "--n-test", "10", "--target", "constant", "--progress", "none", "--out", out.toString()));
         cmd.add(1, "-Dsparsefeat.clp=" + dir.resolve("no-such-dir").resolve("libClp.so.1"));
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -44,7 +42,6 @@ class SparseCliTest {
 
     @Test
     void writesTheInterpolantWithItsAtomsAndCertificate() throws IOException {
-        assumeTrue(MinL1Interpolant.solverMissing() == null, "COIN-OR Clp is not installed");
         Path out = dir.resolve("s.json");
         CliRunner.Run r = CliRunner.run("sparse", "--d", "3", "--n", "32", "--n-test", "200", "--target", "constant",
                 "--progress", "none", "--out", out.toString());
@@ -71,7 +68,6 @@ class SparseCliTest {
     /** {kind: sparse} in a sweep: a curve whose fitted beta the report gives beside the predicted 2.5 at d = 3. */
     @Test
     void sweepMethodSparseGivesACurveNearThePredictedExponent() throws IOException {
-        assumeTrue(MinL1Interpolant.solverMissing() == null, "COIN-OR Clp is not installed");
         Path spec = Files.writeString(dir.resolve("s.yaml"), String.join("\n", "name: sparse-test", "methods:",
                 "  - {kind: sparse}", "d: [3]", "n: [8, 16, 32, 64]", "seeds: [0]", "n_test: 500",
                 "target: {kind: constant}", "fit: {n_min: 8, n_max: 64}", ""));
@@ -108,12 +104,41 @@ class SparseCliTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("tolerance"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
+        Path lp = Files.writeString(dir.resolve("l.yaml"), String.join("\n", "name: l", "methods:",
+                "  - {kind: sparse, lp: glpk}", "d: [3]", "n: [8]", "seeds: [0]", ""));
+        CliRunner.Run bad = CliRunner.run("sweep", lp.toString(), "--out", dir.resolve("o2").toString());
+        assertEquals(2, bad.code(), bad.err());
+        assertTrue(bad.err().contains("methods[0].lp") && bad.err().contains("barrier, simplex or clp"), bad.err());
+    }
+
+    /** The three solvers give the same interpolant's cost on the same data (clp where it is installed). */
+    @Test
+    void everySolverGivesTheSameObjective() throws IOException {
+        java.util.Map<String, Double> objective = new java.util.LinkedHashMap<>();
+        for (String lp : new String[] {"barrier", "simplex", "clp"}) {
+            if (lp.equals("clp") && org.sparsefeat.sparse.LpSolver.CLP.missing() != null) {
+                continue;
+            }
+            Path out = dir.resolve(lp + ".json");
+            CliRunner.Run r = CliRunner.run("sparse", "--d", "3", "--n", "40", "--n-test", "100", "--target",
+                    "constant", "--lp", lp, "--progress", "none", "--out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            JsonNode j = new ObjectMapper().readTree(out.toFile());
+            assertEquals(lp, j.get("lp").asText());
+            assertTrue(j.get("atoms").get("count").asInt() <= 40);
+            assertTrue(j.get("residual").asDouble() <= 1e-9, lp + ": residual " + j.get("residual"));
+            objective.put(lp, j.get("objective").asDouble());
+        }
+        double barrier = objective.get("barrier");
+        for (var e : objective.entrySet()) {  // each within the column generation's own tolerance of the others
+            assertEquals(barrier, e.getValue(), 1e-6 * barrier, e.getKey());
+        }
     }
 
     @Test
     void badInputIsOneLineAndExitTwoBeforeAnyWork() {
         for (String[] args : new String[][] {{"--tolerance", "0"}, {"--max-iterations", "0"}, {"--grid", "-3"},
-                {"--target", "wave"}, {"--progress", "loud"}}) {
+                {"--target", "wave"}, {"--progress", "loud"}, {"--lp", "glpk"}}) {
             String[] full = new String[args.length + 3];
             full[0] = "sparse";
             full[1] = "--n";

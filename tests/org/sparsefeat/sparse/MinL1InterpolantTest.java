@@ -5,19 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sparsefeat.linalg.Matrix;
 
 /**
  * The sparse limit (issue 24, item 4): the grid LP's optimum proved by an independent duality certificate, the
- * grid-free solve against a fine grid, Caratheodory, interpolation and rotation invariance. Skipped where Clp is not
- * installed (README, 'sparse: the lambda -> 0+ limit of L1 training').
+ * grid-free solve against a fine grid, Caratheodory, interpolation and rotation invariance, on the default dense
+ * simplex; and the dense simplex against COIN-OR Clp, where Clp is installed (README, 'sparse: the lambda -> 0+ limit
+ * of L1 training').
  */
 class MinL1InterpolantTest {
-    @BeforeEach
-    void needsClp() { assumeTrue(MinL1Interpolant.solverMissing() == null, "COIN-OR Clp is not installed"); }
-
     /** n points uniform on S^{d-1} and a target that is not a single ReLU: sign-changing and curved. */
     static Matrix sphere(int n, int d, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -63,7 +60,7 @@ class MinL1InterpolantTest {
         Matrix x = sphere(16, 2, 3);
         double[] y = target(x);
         Matrix grid = circle(720);
-        MinL1Interpolant.Result r = MinL1Interpolant.solveOnGrid(x, y, grid, 1e-12);
+        MinL1Interpolant.Result r = MinL1Interpolant.solveOnGrid(x, y, grid, 1e-12, LpSolver.SIMPLEX);
         double primal = 0;
         for (double w : r.w()) {
             primal += Math.abs(w);
@@ -96,14 +93,14 @@ class MinL1InterpolantTest {
         Matrix x = sphere(24, 2, 5);
         double[] y = target(x);
         MinL1Interpolant.Result free = MinL1Interpolant.solve(x, y, MinL1Interpolant.Options.defaults(24, 1, false), null);
-        MinL1Interpolant.Result fine = MinL1Interpolant.solveOnGrid(x, y, circle(20_000), 1e-12);
+        MinL1Interpolant.Result fine = MinL1Interpolant.solveOnGrid(x, y, circle(20_000), 1e-12, LpSolver.SIMPLEX);
         assertTrue(free.converged());
         assertTrue(free.objective() <= fine.objective() * (1 + 1e-9), free.objective() + " > grid " + fine.objective());
         Matrix grid = circle(20_000);
         Matrix both = Matrix.zeros(grid.rows() + free.atoms(), 2);
         System.arraycopy(grid.data(), 0, both.data(), 0, grid.data().length);
         System.arraycopy(free.theta().data(), 0, both.data(), grid.data().length, free.theta().data().length);
-        double withAtoms = MinL1Interpolant.solveOnGrid(x, y, both, 1e-12).objective();
+        double withAtoms = MinL1Interpolant.solveOnGrid(x, y, both, 1e-12, LpSolver.SIMPLEX).objective();
         assertEquals(withAtoms, free.objective(), 1e-6 * free.objective());
         assertTrue(free.atoms() <= x.rows(), free.atoms() + " atoms for n = " + x.rows());
         assertTrue(free.residual() <= 1e-9 && maxResidual(free, x, y) <= 1e-9, "residual " + maxResidual(free, x, y));
@@ -163,6 +160,38 @@ class MinL1InterpolantTest {
         MinL1Interpolant.Result without = MinL1Interpolant.solve(x, y, MinL1Interpolant.Options.defaults(20, 0, false),
                 null);
         assertTrue(r.objective() <= without.objective() * (1 + 1e-6), "the bias can only help");
+    }
+
+    /**
+     * The solvers on the same column generation: the grid LP's optimum and the grid-free one agree to 1e-9 and 1e-6
+     * (the oracle's tolerance bounds the latter), at a size (n = 64, d = 3) where the barrier's rounds, its tail on the
+     * warm simplex and its crossover all run; COIN-OR Clp joins where it is installed.
+     */
+    @Test
+    void solversAgree() {
+        Matrix x = sphere(24, 2, 21);
+        double[] y = target(x);
+        Matrix grid = circle(2000);
+        double simplex = MinL1Interpolant.solveOnGrid(x, y, grid, 1e-12, LpSolver.SIMPLEX).objective();
+        double barrier = MinL1Interpolant.solveOnGrid(x, y, grid, 1e-12, LpSolver.BARRIER).objective();
+        assertEquals(simplex, barrier, 1e-9 * simplex);
+        Matrix x3 = sphere(64, 3, 22);
+        double[] y3 = target(x3);
+        MinL1Interpolant.Options o = MinL1Interpolant.Options.defaults(64, 3, false);
+        java.util.List<LpSolver> solvers = new java.util.ArrayList<>(java.util.List.of(LpSolver.BARRIER, LpSolver.SIMPLEX));
+        if (LpSolver.CLP.missing() == null) {
+            solvers.add(LpSolver.CLP);
+            assertEquals(simplex, MinL1Interpolant.solveOnGrid(x, y, grid, 1e-12, LpSolver.CLP).objective(), 1e-9 * simplex);
+        }
+        Double first = null;
+        for (LpSolver s : solvers) {
+            MinL1Interpolant.Result r = MinL1Interpolant.solve(x3, y3, new MinL1Interpolant.Options(o.tolerance(),
+                    o.maxIterations(), o.grid(), o.seed(), false, s), null);
+            assertTrue(r.converged(), s.label());
+            assertTrue(r.atoms() <= 64 && maxResidual(r, x3, y3) <= 1e-9, s.label() + ": " + r.atoms() + " atoms");
+            first = first == null ? r.objective() : first;
+            assertEquals(first, r.objective(), 1e-6 * first, s.label());
+        }
     }
 
     private static double maxResidual(MinL1Interpolant.Result r, Matrix x, double[] y) {
