@@ -464,6 +464,7 @@ public final class SweepRunner {
         r.put("duality_gap", s.relativeGap());
         r.put("residual", s.residual());
         r.put("iterations", s.iterations());
+        r.put("lp", m.solver().label());
         finishPoint(p, r, start, mark);
     }
 

@@ -13,17 +13,19 @@ import org.sparsefeat.linalg.OpenBlas;
  * point costs about 30 normal-equation solves per LP whatever the atoms do: A D A^T by one GEMM per block of atoms
  * (n^2 m flops), Cholesky by LAPACK. Its duals are central, which the column generation's pricing does not mind.
  *
- * <p>An interior optimum spreads weight over every atom of the optimal face, so {@link #vertex} ends with a crossover:
- * the {@link DenseSimplex} from the basis of the n heaviest atoms, a few pivots to a vertex of at most n atoms. Where
- * the barrier fails (an infeasible restricted LP: data whose first atoms do not span R^n, such as repeated points), the
- * simplex, which has slacks, takes over for good.
+ * <p>An interior optimum spreads weight over every atom of the optimal face, so a crossover moves it to a vertex of at
+ * most n atoms (a basis of the face and a primal push, {@link #crossover}), after which the warm {@link DenseSimplex}
+ * solves the column generation's last rounds, and {@link #vertex} ends there. Where the barrier fails (an infeasible
+ * restricted LP: data whose first atoms do not span R^n, such as repeated points with different targets), the simplex,
+ * which has slacks, takes over for good.
  */
 final class BarrierLp implements RestrictedLp {
-    /** Relative primal and dual residuals and duality gap at which an LP is solved. */
+    /** Relative primal residual and duality gap, or complementarity alone, at which an LP is solved. */
     static final double TOLERANCE = 1e-10;
     /**
-     * Dual residual |1 -+ a_j . alpha - s_j| accepted: a_j . alpha carries rounding of n eps |alpha| (3e-10 measured at
-     * n = 1 024, whose first LP's alpha reaches 100s); the pricing's tolerance on |a . alpha| <= 1 is 1e-7.
+     * Dual residual |1 -+ a_j . alpha - s_j| accepted, times max(1, |alpha|_inf): a_j . alpha carries rounding that
+     * grows with alpha (1.4e-9 measured where an early LP's alpha reached 100s at n = 1 024); the pricing's tolerance on
+     * |a . alpha| <= 1 is 1e-7, and alpha is O(1) at the end.
      */
     static final double DUAL_TOLERANCE = 1e-9;
     /** Iterations before the barrier gives up (it takes 20-40). */
@@ -80,6 +82,10 @@ final class BarrierLp implements RestrictedLp {
             simplex.solve(stop);
             return;
         }
+        if (u.length == 0) {
+            first(stop);
+            return;
+        }
         int added = store.size() - u.length;
         if (barrierSolves > 0 && added <= Math.max(4, n / TAIL)) {
             simplexFromNowOn = true;
@@ -91,9 +97,39 @@ final class BarrierLp implements RestrictedLp {
             barrierSolves++;
         } catch (NotConverged e) {
             simplexFromNowOn = true;
-            simplex = new DenseSimplex(y, store, null);
-            simplex.solve(stop);
+            if (barrierSolves > 0) {  // on from the last barrier optimum's vertex, warm
+                crossover(stop);
+            } else {
+                simplex = new DenseSimplex(y, store, null);
+                simplex.solve(stop);
+            }
         }
+    }
+
+    /**
+     * The first LP, over the data directions alone, is square: its one interpolant is B^-1 y, whose matrix reaches
+     * condition numbers of 1e9 and more (n = 1 024), where a barrier's residuals stall; the simplex's first basis is
+     * that matrix, solved by one LU, the optimum at once (0 pivots). Its weights and duals seed the barrier's next LP.
+     */
+    private void first(BooleanSupplier stop) {
+        DenseSimplex s = new DenseSimplex(y, store, null);
+        s.solve(stop);
+        double[] w = s.weights();
+        int m = store.size();
+        u = new double[m];
+        v = new double[m];
+        for (int j = 0; j < m; j++) {
+            u[j] = Math.max(w[j], 0);
+            v[j] = Math.max(-w[j], 0);
+        }
+        alpha = s.dual();
+        dualObjective = s.objective();
+        double[] g = store.dots(alpha);
+        price = new double[m];
+        for (int j = 0; j < m; j++) {
+            price[j] = Math.abs(g[j]);
+        }
+        simplex = s;  // the vertex and duals of this LP, until atoms are added
     }
 
     /** Ends on a vertex: the crossover from the barrier's last solution (the simplex's is one already). */
@@ -105,10 +141,11 @@ final class BarrierLp implements RestrictedLp {
     }
 
     /**
-     * The simplex over every atom from a basis of the barrier's optimal face: its atoms (|a_j . alpha| = 1), the
-     * heaviest first, at most n, less those that LU with partial pivoting finds (nearly) dependent on the ones before
-     * (the face holds near-copies of each continuum atom), completed by the slacks of the rows left over; the basis is
-     * then nonsingular and close to optimal, and the slacks (at 0) leave in a few pivots.
+     * The simplex over every atom from a vertex of the barrier's optimal face: the face's atoms (|a_j . alpha| = 1)
+     * ranked by QR with column pivoting on their weighted columns, the first n independent ones (the face holds
+     * near-copies of each continuum atom, which QR sets apart) completed by the slacks of the rows left over, then the
+     * primal push ({@link #push}) of every other face atom's weight into that basis; the simplex then needs a few
+     * pivots (at n = 128, one).
      */
     private void crossover(BooleanSupplier stop) {
         int m = u.length;
@@ -390,7 +427,7 @@ final class BarrierLp implements RestrictedLp {
             // first LP's n x n data-direction columns reach cond 1e9)
             boolean optimal = max(rp) <= TOLERANCE * (1 + yNorm)
                     && Math.abs(primalObjective - dualObjective) <= TOLERANCE * (1 + Math.abs(primalObjective));
-            if (rd <= DUAL_TOLERANCE && (optimal || complementarity <= TOLERANCE * (1 + Math.abs(dualObjective)))) {
+            if (rd <= DUAL_TOLERANCE * Math.max(1, max(alpha)) && (optimal || complementarity <= TOLERANCE * (1 + Math.abs(dualObjective)))) {
                 this.dualObjective = dualObjective;
                 return;
             }

@@ -11,7 +11,7 @@ import org.sparsefeat.linalg.Matrix;
 /**
  * The sparse limit (issue 24, item 4): the grid LP's optimum proved by an independent duality certificate, the
  * grid-free solve against a fine grid, Caratheodory, interpolation and rotation invariance, on the default dense
- * simplex; and the dense simplex against COIN-OR Clp, where Clp is installed (README, 'sparse: the lambda -> 0+ limit
+ * barrier; and the solvers against each other and COIN-OR Clp, where Clp is installed (README, 'sparse: the lambda -> 0+ limit
  * of L1 training').
  */
 class MinL1InterpolantTest {
