@@ -39,8 +39,13 @@ final class BarrierLp implements RestrictedLp {
     static final int TAIL = 16;
     /** An atom is on the optimal face when |a_j . alpha| >= 1 - this at the barrier's optimum. */
     static final double FACE = 1e-6;
-    /** Face atoms past the point where pivoted QR's |R_kk| falls below this times |R_11| are left out. */
-    static final double DEPENDENT = 1e-10;
+    /**
+     * Face atoms past the point where pivoted QR's |R_kk| falls below this times |R_11| are left to the push: near-copies
+     * of a continuum atom pass a looser cut and make B so ill-conditioned that B^-1 y reaches 1e7 (seen at n = 1 024).
+     */
+    static final double DEPENDENT = 1e-6;
+    /** A push's pivot element must be at least this times the largest entry of B^-1 a_j (the same reason). */
+    static final double PUSH_PIVOT = 1e-6;
 
     private final int n;
     private final double[] y;
@@ -248,8 +253,9 @@ final class BarrierLp implements RestrictedLp {
             OpenBlas.gemv(false, binv, n, n, column(n + j), 0, d);
             double t = z;
             int r = -1;
+            double floor = PUSH_PIVOT * max(d);
             for (int i = 0; i < n; i++) {
-                if (d[i] < -1e-9 && Math.max(x[i], 0) < -t * d[i]) {
+                if (d[i] < -floor && Math.max(x[i], 0) < -t * d[i]) {
                     t = Math.max(x[i], 0) / -d[i];
                     r = i;
                 }
@@ -266,8 +272,45 @@ final class BarrierLp implements RestrictedLp {
                 d[r] -= 1;
                 OpenBlas.ger(n, -1, d, rho, binv);
                 x[r] = z - t;
+                if (crash[r] >= n) {
+                    basic[crash[r] - n] = false;
+                }
                 crash[r] = n + j;
+                basic[j] = true;
             }
+        }
+        // the dual side: a slack left in the basis (at 0) would price the rows at its cost of 1e6, and the simplex
+        // would spend thousands of pivots undoing that; each takes instead, by a degenerate pivot, the face atom of
+        // largest entry in its row of B^-1 A, so that the basis holds face atoms only and its duals are the barrier's
+        for (int r = 0; r < n; r++) {
+            if (crash[r] >= n) {
+                continue;
+            }
+            double[] rho = Arrays.copyOfRange(binv, r * n, (r + 1) * n);
+            int best = -1;
+            double largest = 1e-7;
+            for (int j : face) {
+                if (!basic[j]) {
+                    double e = Math.abs(store.dot(j, rho));
+                    if (e > largest) {
+                        largest = e;
+                        best = j;
+                    }
+                }
+            }
+            if (best < 0) {
+                continue;
+            }
+            double[] d = new double[n];
+            OpenBlas.gemv(false, binv, n, n, column(n + best), 0, d);
+            double dr = d[r];
+            for (int i = 0; i < n; i++) {
+                rho[i] = binv[r * n + i] / dr;
+            }
+            d[r] -= 1;
+            OpenBlas.ger(n, -1, d, rho, binv);
+            crash[r] = n + best;
+            basic[best] = true;
         }
     }
 

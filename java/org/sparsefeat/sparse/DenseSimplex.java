@@ -193,7 +193,8 @@ final class DenseSimplex implements RestrictedLp {
                 basic[r] = crash != null ? crash[r] : n + r;
                 sign[r] = 1;
             }
-            if (invertBasis() && finite(x) && max(x) <= CRASH_GROWTH * Math.max(max(y), Double.MIN_NORMAL)) {
+            boolean inverted = invertBasis();
+            if (inverted && finite(x) && max(x) <= CRASH_GROWTH * Math.max(max(y), Double.MIN_NORMAL)) {
                 return;
             }
         }
