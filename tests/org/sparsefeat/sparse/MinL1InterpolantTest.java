@@ -10,9 +10,9 @@ import org.sparsefeat.linalg.Matrix;
 
 /**
  * The sparse limit (issue 24, item 4): the grid LP's optimum proved by an independent duality certificate, the
- * grid-free solve against a fine grid, Caratheodory, interpolation and rotation invariance, on the default dense
- * barrier; and the solvers against each other and COIN-OR Clp, where Clp is installed (README, 'sparse: the lambda -> 0+ limit
- * of L1 training').
+ * grid-free solve against a fine grid, Caratheodory, interpolation and rotation invariance, on the default barrier;
+ * and the solvers against each other and COIN-OR Clp, where Clp is installed
+ * (README, 'sparse: the lambda -> 0+ limit of L1 training').
  */
 class MinL1InterpolantTest {
     /** n points uniform on S^{d-1} and a target that is not a single ReLU: sign-changing and curved. */
