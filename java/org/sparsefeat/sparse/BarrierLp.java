@@ -264,13 +264,7 @@ final class BarrierLp implements RestrictedLp {
                 x[i] += t * d[i];
             }
             if (r >= 0) {  // atom j enters where a basic weight reached 0
-                double dr = d[r];
-                double[] rho = new double[n];
-                for (int i = 0; i < n; i++) {
-                    rho[i] = binv[r * n + i] / dr;
-                }
-                d[r] -= 1;
-                OpenBlas.ger(n, -1, d, rho, binv);
+                DenseSimplex.replaceColumn(binv, n, r, d);
                 x[r] = z - t;
                 if (crash[r] >= n) {
                     basic[crash[r] - n] = false;
@@ -303,12 +297,7 @@ final class BarrierLp implements RestrictedLp {
             }
             double[] d = new double[n];
             OpenBlas.gemv(false, binv, n, n, column(n + best), 0, d);
-            double dr = d[r];
-            for (int i = 0; i < n; i++) {
-                rho[i] = binv[r * n + i] / dr;
-            }
-            d[r] -= 1;
-            OpenBlas.ger(n, -1, d, rho, binv);
+            DenseSimplex.replaceColumn(binv, n, r, d);
             crash[r] = n + best;
             basic[best] = true;
         }

@@ -357,12 +357,7 @@ final class DenseSimplex implements RestrictedLp {
             x[i] -= step * alpha[i];
         }
         x[r] = step;
-        double[] rho = new double[n];  // row r of the new inverse
-        for (int j = 0; j < n; j++) {
-            rho[j] = binv[r * n + j] / ar;
-        }
-        alpha[r] -= 1;  // so that one rank-one update also sets row r to rho
-        OpenBlas.ger(n, -1, alpha, rho, binv);
+        double[] rho = replaceColumn(binv, n, r, alpha);
         for (int j = 0; j < n; j++) {
             pi[j] += dq * rho[j];
         }
@@ -375,6 +370,20 @@ final class DenseSimplex implements RestrictedLp {
     }
 
     private double tolerance() { return OPTIMALITY * Math.max(1, max(pi)); }
+
+    /**
+     * B^-1 in place for B with its column r replaced by a column whose B^-1 image is {@code alpha} (alpha[r] != 0),
+     * by one rank-one update; returns row r of the new inverse. {@code alpha} is used up.
+     */
+    static double[] replaceColumn(double[] binv, int n, int r, double[] alpha) {
+        double[] rho = new double[n];
+        for (int j = 0; j < n; j++) {
+            rho[j] = binv[r * n + j] / alpha[r];
+        }
+        alpha[r] -= 1;  // so that the same update also sets row r to rho
+        OpenBlas.ger(n, -1, alpha, rho, binv);
+        return rho;
+    }
 
     private double cost(int v) { return v < n ? SLACK_COST : 1; }
 
